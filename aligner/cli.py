@@ -1,0 +1,126 @@
+"""The command line: parse arguments, call the library, turn domain errors into one
+line on stderr and a named exit code. No alignment logic lives here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from enum import IntEnum
+
+import click
+
+from aligner import __version__
+from aligner.errors import AlignerError
+from aligner.jsonable import to_jsonable
+from aligner.transcript import FORMATS, Transcript, read_transcript
+from aligner.transcript.timecodes import format_clock
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    TRANSCRIPT = 3
+    AUDIO = 4
+    ALIGNMENT = 5
+    OUTPUT = 6
+    MARKERS_OFF = 7
+    INTERRUPTED = 130
+
+
+class _OneLineHandler(logging.Handler):
+    """Warnings from the library as ``aligner: warning: …`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = record.levelname.lower()
+        click.echo(f"aligner: {level}: {record.getMessage()}", err=True)
+
+
+def _setup_logging(verbose: int) -> None:
+    root = logging.getLogger("aligner")
+    root.handlers[:] = [_OneLineHandler()]
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    root.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aligner")
+@click.option("-v", "--verbose", count=True, help="More messages (-vv for debugging).")
+def cli(verbose: int) -> None:
+    """Align a long radio or podcast transcript with its recording."""
+    _setup_logging(verbose)
+
+
+@cli.command()
+@click.argument("transcript", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Transcript format (detected by default).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole model as JSON.")
+def parse(transcript: str, fmt: str | None, as_json: bool) -> None:
+    """Print the structure of TRANSCRIPT: header, turns, directions, sections, anchors."""
+    model = read_transcript(transcript, format=fmt)
+    if as_json:
+        click.echo(json.dumps(to_jsonable(model), ensure_ascii=False, indent=2))
+    else:
+        click.echo(summarize(model))
+
+
+def summarize(t: Transcript) -> str:
+    """A readable summary of a transcript."""
+    meta = t.metadata
+    lines = [f"format: {t.format}"]
+    if meta.title:
+        lines.append(f"title: {meta.title}")
+    if meta.date:
+        lines.append(f"date: {meta.date.isoformat()}")
+    if meta.duration_ms:
+        lines.append(f"duration: {format_clock(meta.duration_ms)}")
+    if meta.speakers:
+        lines.append(f"listed speakers: {', '.join(meta.speakers)}")
+    counts = Counter(turn.speaker or "(unknown)" for turn in t.turns)
+    lines.append(f"turns: {len(t.turns)} by {len(counts)} speakers")
+    lines += [f"  {n:4d}  {name}" for name, n in counts.most_common()]
+    kinds = Counter(d.kind.value for d in t.directions)
+    lines.append("directions: " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
+    for d in t.directions:
+        if d.title:
+            lines.append(f"  line {d.line}: music break: {d.title}" + (f" by {d.artist}" if d.artist else ""))
+        elif d.url:
+            lines.append(f"  line {d.line}: replayed segment: {d.url}")
+    lines.append(f"sections: {len(t.sections)}")
+    lines += [f"  line {s.line}: {s.title}" for s in t.sections]
+    lines.append(f"anchors: {len(t.anchors)}")
+    for a in t.anchors:
+        item = t.items[a.item]
+        where = f"turn of {item.speaker}" if hasattr(item, "speaker") else "section start"
+        lines.append(f"  line {a.line}: {a.written} = {format_clock(a.time_ms)} ({where})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status instead of raising ``SystemExit``."""
+    try:
+        cli.main(args=argv, prog_name="aligner", standalone_mode=False)
+    except AlignerError as exc:
+        click.echo(f"aligner: error: {exc}", err=True)
+        return int(getattr(exc, "exit_code", ExitStatus.ERROR))
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return int(ExitStatus.USAGE)
+    except click.exceptions.Abort:
+        click.echo("aligner: interrupted", err=True)
+        return int(ExitStatus.INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("aligner: interrupted", err=True)
+        return int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitStatus.OK)
+    return int(ExitStatus.OK)
+
+
+def entry_point() -> None:
+    """The console script: exit with the status of :func:`main`."""
+    sys.exit(main())

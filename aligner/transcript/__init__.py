@@ -1,0 +1,63 @@
+"""Stage: read the transcript into a ``Transcript``.
+
+``read_transcript(path)`` detects the format (wiki page, plain text, SRT, WebVTT,
+Podcasting 2.0 JSON); ``format=`` overrides the detection.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from aligner.errors import TranscriptError
+from aligner.transcript.captions import read_cues, read_plain, read_podcast_json
+from aligner.transcript.model import Anchor, Direction, DirectionKind, Metadata, Section, Span, Transcript, Turn
+from aligner.transcript.source import decode_text, read_text
+from aligner.transcript.wiki import read_wiki
+
+FORMATS = ("wiki", "plain", "srt", "vtt", "podcast-json")
+
+__all__ = [
+    "FORMATS", "Anchor", "Direction", "DirectionKind", "Metadata", "Section", "Span",
+    "Transcript", "Turn", "detect_format", "parse_transcript", "read_transcript",
+]
+
+_SRT_START = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2},\d{3}\s+-->", re.MULTILINE)
+_TURN_LIKE = re.compile(r"^[^:\n\[\]]{1,60}?[ \u00a0\u202f]*:[ \u00a0\u202f]+\S", re.MULTILINE)
+
+
+def detect_format(text: str, *, name: str = "") -> str:
+    """The transcript format that ``text`` (read from a file called ``name``) is in."""
+    suffix = Path(name).suffix.lower()
+    head = text.lstrip()[:2000]
+    if head.startswith("WEBVTT") or suffix == ".vtt":
+        return "vtt"
+    if suffix == ".srt" or _SRT_START.match(head):
+        return "srt"
+    if suffix == ".json" or head.startswith("{"):
+        return "podcast-json"
+    if _TURN_LIKE.search(text):
+        return "wiki"
+    return "plain"
+
+
+_READERS = {
+    "wiki": read_wiki,
+    "plain": read_plain,
+    "srt": lambda text, source=None: read_cues(text, source=source, fmt="srt"),
+    "vtt": lambda text, source=None: read_cues(text, source=source, fmt="vtt"),
+    "podcast-json": read_podcast_json,
+}
+
+
+def parse_transcript(text: str, *, format: str | None = None, source: str | None = None) -> Transcript:
+    """Read transcript ``text`` in ``format`` (detected when ``None``)."""
+    fmt = format or detect_format(text, name=source or "")
+    if fmt not in _READERS:
+        raise TranscriptError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path=source)
+    return _READERS[fmt](text, source=source)
+
+
+def read_transcript(path: str | Path, *, format: str | None = None) -> Transcript:
+    """Read the transcript file at ``path``; see :func:`parse_transcript`."""
+    return parse_transcript(read_text(path), format=format, source=str(path))

@@ -1,0 +1,275 @@
+"""Reader for the wiki transcripts of radio shows (April's "Libre à vous !" and alike).
+
+    Titre : …                      header: `Key : value` lines (see ``header``)
+    Transcription                  optional line that ends the header
+    Name : text                    a speaker turn; the lines after it continue it
+    [Jingle]                       stage directions
+    Pause musicale : Title par Artist.
+    https://…                      a replayed segment named only by its URL
+    Deuxième partie 47‘ 57         a section title, here with a timecode anchor
+
+A colon inside running text ("… un choix stratégique : mettre en place …") does not start
+a turn: a turn head needs a listed speaker or a name-like head.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from aligner.errors import AnchorError, TranscriptError
+from aligner.transcript.header import HEADER_LINE, NAME_PARTICLES, build_metadata, fold, header_key
+from aligner.transcript.model import Anchor, Direction, DirectionKind, Section, Span, Transcript, Turn
+from aligner.transcript.timecodes import find_timecodes, format_clock
+
+log = logging.getLogger(__name__)
+
+_SP = "[ \t\u00a0\u202f]"
+_TURN_HEAD = re.compile(rf"^(?P<name>[^:\[\]\n]{{1,60}}?){_SP}*:(?:{_SP}+(?P<text>.*))?$")
+_BRACKET_LINE = re.compile(r"^\[(?P<label>[^\[\]]+)\]$")
+_MUSIC_BREAK = re.compile(rf"^pause musicale{_SP}*(?::{_SP}*(?P<rest>.*))?$", re.IGNORECASE)
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
+_UNCERTAIN = re.compile(r"\?{2,}|\[[^\[\]]*\]")
+_SENTENCE_END = tuple(".?!…:;,")
+
+KNOWN_ROLES = frozenset({"voix off", "public", "auditeur", "auditrice", "journaliste", "intervenant", "intervenante", "animateur", "animatrice", "presentateur", "presentatrice", "speaker", "speakerine", "inconnu", "inconnue"})
+_DIRECTION_LABELS = {
+    "jingle": DirectionKind.JINGLE,
+    "virgule sonore": DirectionKind.SOUND_BREAK,
+    "virgule musicale": DirectionKind.MUSIC_STING,
+    "pause musicale": DirectionKind.MUSIC_BREAK,
+}
+TITLE_MAX_CHARS = 250
+
+
+@dataclass
+class _Builder:
+    """Mutable state while reading; frozen into a ``Transcript`` at the end."""
+
+    items: list = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
+    pending: list[tuple[str, int, int]] = field(default_factory=list)  # anchors for the next item
+    turn: dict | None = None  # the turn being read
+    blank_before: bool = True
+
+    def close_turn(self) -> None:
+        if self.turn is None:
+            return
+        t = self.turn
+        text = "\n".join(t["paragraphs"])
+        spans = tuple(Span(m.start(), m.end()) for m in _UNCERTAIN.finditer(text))
+        self.items.append(Turn(t["speaker"], text, t["line"], t["end_line"], spans))
+        self.turn = None
+
+    def add_item(self, item) -> int:
+        self.close_turn()
+        self.items.append(item)
+        self._attach_pending(len(self.items) - 1)
+        return len(self.items) - 1
+
+    def start_turn(self, speaker: str, line: int) -> None:
+        self.close_turn()
+        self.turn = {"speaker": speaker, "paragraphs": [], "line": line, "end_line": line}
+        self._attach_pending(len(self.items))
+
+    def add_text(self, text: str, line: int, *, new_paragraph: bool) -> None:
+        t = self.turn
+        clean, found = _strip_timecodes(text)
+        if not t["paragraphs"] or not clean:
+            if not t["paragraphs"]:
+                t["paragraphs"].append("")
+        elif new_paragraph:
+            t["paragraphs"].append("")
+        base = sum(len(p) + 1 for p in t["paragraphs"][:-1])
+        current = t["paragraphs"][-1]
+        joint = " " if current and clean else ""
+        for written, ms, offset in found:
+            self.anchors.append(Anchor(written, ms, line, len(self.items), base + len(current) + len(joint) + offset))
+        t["paragraphs"][-1] = current + joint + clean
+        t["end_line"] = line
+
+    def _attach_pending(self, index: int) -> None:
+        for written, ms, line in self.pending:
+            self.anchors.append(Anchor(written, ms, line, index, 0))
+        self.pending.clear()
+
+
+def _strip_timecodes(text: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """``text`` without its timecodes, and each as (written, ms, offset in the result of
+    the text that follows it)."""
+    clean, found, pos = "", [], 0
+    for m in find_timecodes(text):
+        clean = _join(clean, text[pos:m.start])
+        found.append((m.written, m.time_ms, len(clean) + (1 if clean else 0)))
+        pos = m.end
+    clean = _join(clean, text[pos:])
+    return clean, [(w, ms, min(offset, len(clean))) for w, ms, offset in found]
+
+
+_SPACES = " \t\u00a0\u202f"
+
+
+def _join(left: str, right: str) -> str:
+    """Two pieces of text around a removed timecode, with one space between words."""
+    left, right = left.rstrip(_SPACES), right.strip(_SPACES)
+    if left and right and not right.startswith(tuple(",.;:!?)…")):
+        return f"{left} {right}"
+    return left + right
+
+
+def is_name_like(name: str) -> bool:
+    """1 to 4 capitalised words (particles allowed), no digits, no sentence punctuation."""
+    words = name.split()
+    if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in name):
+        return False
+    if any(ch in name for ch in ".,;!?«»\"()/"):
+        return False
+    if not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or fold(w) in NAME_PARTICLES or "-" in w for w in words)
+
+
+class _SpeakerRule:
+    """Decides whether the head of ``Name : text`` names a speaker."""
+
+    def __init__(self, listed: tuple[str, ...]):
+        self.listed = {fold(n): n for n in listed}
+        self.seen: dict[str, str] = {}
+
+    def speaker(self, line: str) -> tuple[str, str] | None:
+        m = _TURN_HEAD.match(line)
+        if not m:
+            return None
+        name = " ".join(m.group("name").replace("\u00a0", " ").replace("\u202f", " ").split())
+        key = fold(name)
+        text = (m.group("text") or "").strip()
+        if key in self.listed:
+            return self.listed[key], text
+        if key in self.seen or key in KNOWN_ROLES:
+            return self.seen.get(key, name), text
+        if header_key(name) is not None or key in {"transcription", "illustration"}:
+            return None
+        if is_name_like(name) and (not self.listed or len(name.split()) >= 2):
+            log.info("speaker %r is not in the header's list of speakers", name)
+            self.seen[key] = name
+            return name, text
+        return None
+
+
+def _direction(line: str) -> Direction | None:
+    m = _BRACKET_LINE.match(line)
+    if m and not find_timecodes(line):
+        label = " ".join(m.group("label").split())
+        return Direction(_DIRECTION_LABELS.get(fold(label), DirectionKind.OTHER), line, 0)
+    m = _MUSIC_BREAK.match(line)
+    if m:
+        rest = (m.group("rest") or "").strip().rstrip(".").strip()
+        title, _, artist = rest.rpartition(" par ")
+        if not title:
+            title, artist = rest, ""
+        return Direction(DirectionKind.MUSIC_BREAK, line, 0, title=title or None, artist=artist or None)
+    if _URL_LINE.match(line):
+        return Direction(DirectionKind.REPLAY, line, 0, url=line)
+    return None
+
+
+def _split_header(lines: list[str], rule: _SpeakerRule) -> tuple[list[tuple[str, str, int]], int]:
+    """Header fields and the index of the first body line."""
+    end = None
+    for i, line in enumerate(lines):
+        if fold(line) == "transcription":
+            end = i + 1
+            break
+    fields = []
+    stop = end - 1 if end is not None else len(lines)
+    for i, line in enumerate(lines[:stop]):
+        m = HEADER_LINE.match(line.strip())
+        if m and header_key(m.group("key")) is not None:
+            fields.append((m.group("key"), m.group("value"), i + 1))
+        elif end is None and line.strip() and (rule.speaker(line.strip()) or _direction(line.strip())):
+            return fields, i
+        elif fields and line.strip() and fields[-1][0].strip().lower() == "nb":
+            key, value, ln = fields[-1]
+            fields[-1] = (key, value + " " + line.strip(), ln)
+    return fields, (end if end is not None else len(lines))
+
+
+def _speaker_list(lines: list[str]) -> tuple[str, ...]:
+    for line in lines:
+        m = HEADER_LINE.match(line.strip())
+        if m and header_key(m.group("key")) == "speakers":
+            return build_metadata([(m.group("key"), m.group("value"), 0)]).speakers
+    return ()
+
+
+def read_wiki(text: str, *, source: str | None = None) -> Transcript:
+    """Read a wiki transcript; ``TranscriptError`` if it holds no speaker turn."""
+    lines = text.split("\n")
+    rule = _SpeakerRule(_speaker_list(lines))
+    fields, body = _split_header(lines, rule)
+    b = _Builder()
+    for index in range(body, len(lines)):
+        _read_line(b, rule, lines[index].strip(), index + 1, lines, index)
+    b.close_turn()
+    if b.pending:
+        written, _, line = b.pending[0]
+        raise TranscriptError(f"timecode {written!r} is followed by nothing to anchor", path=source, line=line)
+    items = tuple(b.items)
+    if not any(isinstance(i, Turn) for i in items):
+        raise TranscriptError(
+            "no speaker turn found (expected lines such as 'Name : text'); "
+            "use --format plain for a text without speakers", path=source, line=body + 1,
+        )
+    _check_anchor_order(b.anchors, source)
+    return Transcript("wiki", build_metadata(fields), items, tuple(b.anchors), source)
+
+
+def _check_anchor_order(anchors: list[Anchor], source: str | None) -> None:
+    for before, after in zip(anchors, anchors[1:]):
+        if after.time_ms < before.time_ms:
+            raise AnchorError(
+                f"timecode {after.written!r} ({format_clock(after.time_ms)}) comes after "
+                f"{before.written!r} ({format_clock(before.time_ms)}, line {before.line}) but is earlier; "
+                "fix the typo or remove one of them",
+                path=source, line=after.line,
+            )
+
+
+def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: list[str], index: int) -> None:
+    if not line:
+        b.blank_before = True
+        return
+    blank_before, b.blank_before = b.blank_before, False
+    direction = _direction(line)
+    if direction is not None:
+        b.add_item(Direction(direction.kind, direction.text, number, direction.title, direction.artist, direction.url))
+        return
+    head = rule.speaker(line)
+    if head is not None:
+        b.start_turn(head[0], number)
+        b.add_text(head[1], number, new_paragraph=False)
+        return
+    timecodes = find_timecodes(line)
+    if len(timecodes) == 1 and timecodes[0].start == 0 and timecodes[0].end == len(line):
+        b.pending.append((timecodes[0].written, timecodes[0].time_ms, number))
+        return
+    if b.turn is not None and not _is_title_after_turn(line, blank_before, lines, index, rule):
+        b.add_text(line, number, new_paragraph=blank_before)
+        return
+    title, found = _strip_timecodes(line)
+    index_of_section = b.add_item(Section(title, number))
+    for written, ms, _offset in found:
+        b.anchors.append(Anchor(written, ms, number, index_of_section, 0))
+
+
+def _is_title_after_turn(line: str, blank_before: bool, lines: list[str], index: int, rule: _SpeakerRule) -> bool:
+    """A free line after a turn is a section title only if it looks like one: short, set
+    apart by blank lines, no closing punctuation, and followed by a turn or direction."""
+    clean, _ = _strip_timecodes(line)
+    if not blank_before or len(clean) > TITLE_MAX_CHARS or clean.endswith(_SENTENCE_END):
+        return False
+    following = next((l.strip() for l in lines[index + 1:] if l.strip()), None)
+    if index + 1 < len(lines) and lines[index + 1].strip():
+        return False
+    return following is None or rule.speaker(following) is not None or _direction(following) is not None

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aligner.transcript.timecodes import STYLES, find_timecodes, format_timecode, parse_timecode
+
+WRITTEN = [
+    ("47' 57", 2877), ("47‘ 57", 2877), ("47’57", 2877), ("[32 min 50]", 1970),
+    ("[1 h 05 min 12]", 3912), ("1 h 05' 12", 3912), ("[01:02:03]", 3723), ("[32:50]", 1970),
+    ("[32\u00a0min 50]", 1970),
+]
+
+
+@pytest.mark.parametrize("written,seconds", WRITTEN)
+def test_forms_people_write(written, seconds):
+    assert parse_timecode(written) == seconds * 1000
+
+
+@pytest.mark.parametrize("text", [
+    "pendant 32 min 50 environ",  # a duration said in the text, not a marker
+    "l’émission de 10:30",  # a clock time said in the text
+    "en 2014, 47 ans",
+    "[75 min 61]",  # 61 seconds
+    "[1 h 75 min 00]",
+])
+def test_not_timecodes(text):
+    assert find_timecodes(text) == []
+
+
+def test_inline_position():
+    (m,) = find_timecodes("qui était à l’époque ??? [32 min 50], etc.")
+    assert m.written == "[32 min 50]" and m.time_ms == 1970_000
+    assert m.start == len("qui était à l’époque ??? ")
+
+
+@given(st.integers(min_value=0, max_value=3 * 3600 - 1), st.sampled_from(STYLES))
+def test_format_parse_round_trip(seconds, style):
+    written = format_timecode(seconds * 1000, style)
+    assert parse_timecode(written) == seconds * 1000
+    (m,) = find_timecodes(f"Texte avant {written} et après.")
+    assert m.time_ms == seconds * 1000 and m.written == written
+
+
+def test_unknown_style():
+    with pytest.raises(ValueError, match="unknown timecode style"):
+        format_timecode(0, "roman")

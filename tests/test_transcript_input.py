@@ -1,0 +1,124 @@
+"""Other transcript formats, encodings, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.cli import main
+from aligner.errors import TranscriptError
+from aligner.transcript import detect_format, parse_transcript, read_transcript
+
+WIKI = "Intervenant·e·s : Anne Martin\n\nAnne Martin : Éloïse a 30\u00a0000 €.\n"
+
+
+def test_bom_and_crlf(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + WIKI.replace("\n", "\r\n").encode("utf-8"))
+    (turn,) = read_transcript(path).turns
+    assert turn.speaker == "Anne Martin" and turn.text == "Éloïse a 30\u00a0000 €."
+
+
+def test_utf16(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes(WIKI.encode("utf-16"))
+    assert read_transcript(path).turns[0].text.startswith("Éloïse")
+
+
+def test_cp1252_is_read_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "t.txt"
+    path.write_bytes(WIKI.encode("cp1252"))
+    (turn,) = read_transcript(path).turns
+    assert turn.text == "Éloïse a 30\u00a0000 €."
+    assert any("not UTF-8" in r.getMessage() and "cp1252" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "is empty"),
+    (b"  \n\n ", "is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("Titre : Une émission\n\nTranscription\n\n[Jingle]\n".encode(), "no speaker turn"),
+    ("Intervenant·e·s : A B\n\nA B : un [10:00]\n\nA B : deux [05:00]\n".encode(), "is earlier"),
+    ("Intervenant·e·s : A B\n\nA B : un\n\n[10:00]\n".encode(), "followed by nothing"),
+])
+def test_bad_input_is_one_line_and_non_zero(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    code = main(["parse", str(path)])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_file(capsys):
+    assert main(["parse", "/nonexistent/t.txt"]) == 3
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_line_number_in_message(tmp_path, capsys):
+    path = tmp_path / "bad.txt"
+    path.write_text("Intervenant·e·s : A B\n\nA B : un [10:00]\n\nA B : deux [05:00]\n", encoding="utf-8")
+    main(["parse", str(path)])
+    assert f"{path}:5:" in capsys.readouterr().err
+
+
+def test_srt_and_vtt_and_podcast_json():
+    srt_text = "1\n00:00:01,000 --> 00:00:02,500\nBonjour &amp; bienvenue\n\n2\n00:00:03,000 --> 00:00:04,000\nSuite\n"
+    t = parse_transcript(srt_text)
+    assert t.format == "srt" and [x.text for x in t.turns] == ["Bonjour & bienvenue", "Suite"]
+    assert t.cue_times_ms == ((1000, 2500), (3000, 4000))
+    vtt_text = "WEBVTT\n\nNOTE x\n\n00:01.000 --> 00:02.000\n<v Anne Martin>Salut <b>toi</b>\n"
+    t = parse_transcript(vtt_text)
+    assert t.format == "vtt" and t.turns[0].speaker == "Anne Martin" and t.turns[0].text == "Salut toi"
+    doc = {"version": "1.0.0", "segments": [
+        {"speaker": "A", "startTime": 0.5, "endTime": 1.0, "body": "un"},
+        {"speaker": "A", "startTime": 1.0, "endTime": 2.0, "body": "deux"},
+        {"speaker": "B", "startTime": 2.0, "endTime": 3.0, "body": "trois"},
+    ]}
+    t = parse_transcript(json.dumps(doc))
+    assert t.format == "podcast-json"
+    assert [(x.speaker, x.text) for x in t.turns] == [("A", "un deux"), ("B", "trois")]
+    assert t.cue_times_ms == ((500, 2000), (2000, 3000))
+
+
+def test_plain_text_is_one_turn_per_paragraph():
+    t = parse_transcript("Premier paragraphe.\nSuite du premier.\n\nSecond.\n")
+    assert t.format == "plain" and [x.text for x in t.turns] == ["Premier paragraphe. Suite du premier.", "Second."]
+
+
+def test_format_override():
+    text = "Anne Martin : bonjour\n"
+    assert detect_format(text) == "wiki"
+    assert parse_transcript(text, format="plain").turns[0].text == "Anne Martin : bonjour"
+
+
+def test_parse_summary_and_json(reference_path, capsys):
+    assert main(["parse", str(reference_path)]) == 0
+    out = capsys.readouterr().out
+    assert "turns: 60 by 5 speakers" in out and "47‘ 57 = 47:57" in out
+    assert main(["parse", str(reference_path), "--json"]) == 0
+    model = json.loads(capsys.readouterr().out)
+    assert sum(1 for i in model["items"] if i["type"] == "turn") == 60
+
+
+_PIECES = list("Ab é:\u00a0\n[]'’‘0123456789h min?.-/{}\",") + [
+    "Anne Martin : ", "[Jingle]", "Pause musicale : X par Y.", "https://x.org", "\n\n", "Titre : ",
+    "Transcription\n", "Intervenant·e·s : Anne Martin\n", "00:00:01,000 --> 00:00:02,000\n", "WEBVTT\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)))
+def test_reader_never_crashes(text):
+    for fmt in (None, "wiki", "plain", "srt", "vtt", "podcast-json"):
+        try:
+            t = parse_transcript(text, format=fmt)
+        except TranscriptError:
+            continue
+        for a in t.anchors:
+            assert 0 <= a.item < len(t.items)
+            assert 0 <= a.offset <= len(getattr(t.items[a.item], "text", ""))
