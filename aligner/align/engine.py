@@ -1,0 +1,176 @@
+"""Place every turn and word of a transcript in the recording.
+
+    text -> spoken words (normaliser) -> synthetic speech (eSpeak NG, word marks)
+    synthetic and real speech -> MFCC frames -> coarse-to-fine DTW with gap rows
+    path -> word and turn times -> anchors checked against them
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
+from aligner.align.multilevel import Block, align_blocks
+from aligner.align.tts import synthesize
+from aligner.decode import Audio
+from aligner.errors import AlignmentError
+from aligner.features import HOP_MS, log_mel, mfcc, normalize, resample
+from aligner.transcript.model import Section, Transcript, Turn
+from aligner.transcript.normalize import Word, normalize as normalize_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Tuning knobs of the aligner."""
+
+    factors: tuple[int, ...] = (50, 10, 2, 1)
+    radius_ms: int = 2000
+    gap_quantile: float = 0.3
+    pause_lo: float = 0.2
+    pause_hi: float = 1.0
+    anchor_tolerance_ms: int = 5_000
+    speech_rate_wpm: int = 175
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One turn ready to align: its words, their synthetic frames and word start frames."""
+
+    item: int
+    turn: Turn
+    words: tuple[Word, ...]
+    features: np.ndarray
+    word_frames: np.ndarray  # start frame of each word within ``features``
+    end_frame: int
+    voiced: np.ndarray  # (T,) 1.0 on frames with sound
+
+
+def _cepstra(logmel: np.ndarray) -> np.ndarray:
+    return mfcc(logmel)
+
+
+def quiet_frames(logmel: np.ndarray, *, min_frames: int = 6) -> np.ndarray:
+    """1.0 where the recording is quiet for at least ``min_frames`` frames, else 0.0: frames
+    whose energy is below the midpoint (in dB) between the noise floor and the speech level."""
+    energy = np.log(np.exp(logmel - logmel.max()).sum(axis=1) + 1e-12)
+    floor, loud = np.quantile(energy, [0.05, 0.95])
+    quiet = energy < (floor + loud) / 2
+    # keep only runs of at least min_frames
+    out = np.zeros(len(quiet), np.float32)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
+    for start, stop in zip(edges[::2], edges[1::2]):
+        if stop - start >= min_frames:
+            out[start:stop] = 1.0
+    return out
+
+
+def _synthesize_blocks(transcript: Transcript, rate_wpm: int) -> list[_Block]:
+    blocks = []
+    for index, item in enumerate(transcript.items):
+        if not isinstance(item, Turn):
+            continue
+        words = tuple(w for w in normalize_text(item.text, uncertain=item.uncertain) if w.alignable)
+        if not words:
+            continue
+        speech = synthesize([" ".join(w.spoken) for w in words], rate_wpm=rate_wpm)
+        x = resample(speech.samples, speech.rate, 16_000)
+        logmel = log_mel(x, 16_000)
+        if len(logmel) < 2:
+            continue
+        voiced = logmel.max(axis=1) > logmel.max() - 9.0  # ~40 dB below the peak
+        if not voiced.any():
+            continue
+        starts = _word_onsets(np.array(speech.word_starts) * 1000 // speech.rate // HOP_MS, voiced)
+        first, last = starts[0], int(np.flatnonzero(voiced)[-1]) + 1
+        feats = _cepstra(logmel)[first:last]
+        blocks.append(_Block(index, item, words, feats, np.clip(starts - first, 0, len(feats) - 1), len(feats),
+                             voiced[first:last].astype(np.float32)))
+    return blocks
+
+
+def _word_onsets(marks: np.ndarray, voiced: np.ndarray) -> np.ndarray:
+    """eSpeak marks a word where the pause before it begins: move each mark to the first
+    voiced frame before the next mark."""
+    out = marks.copy()
+    for i, m in enumerate(marks):
+        stop = marks[i + 1] if i + 1 < len(marks) else len(voiced)
+        ahead = np.flatnonzero(voiced[m:max(stop, m + 1)])
+        if len(ahead):
+            out[i] = m + ahead[0]
+    return np.maximum.accumulate(np.clip(out, 0, len(voiced) - 1))
+
+
+def align(audio: Audio, transcript: Transcript, *, config: AlignConfig = AlignConfig()) -> Alignment:
+    """Align ``transcript`` to ``audio``."""
+    blocks = _synthesize_blocks(transcript, config.speech_rate_wpm)
+    if not blocks:
+        raise AlignmentError("the transcript has no words to align")
+    real_logmel = log_mel(audio.samples, audio.rate)
+    real = _cepstra(real_logmel)
+    quiet = quiet_frames(real_logmel)
+    synth_frames = sum(len(b.features) for b in blocks)
+    if synth_frames > 3 * len(real):
+        raise AlignmentError(
+            f"the transcript takes about {synth_frames * HOP_MS // 60000} min to say but the audio lasts "
+            f"{audio.duration_ms // 60000} min; check that they belong together"
+        )
+    stacked = np.concatenate([b.features for b in blocks])
+    stacked = normalize(stacked, weights=np.concatenate([b.voiced for b in blocks]))
+    real = normalize(real, weights=1.0 - quiet)
+    split = np.cumsum([len(b.features) for b in blocks])[:-1]
+    feats = [Block(f, b.word_frames) for f, b in zip(np.split(stacked, split), blocks)]
+    rows, pi, pj = align_blocks(feats, real, quiet, factors=config.factors, radius_ms=config.radius_ms,
+                                gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi)
+    first_col = np.full(len(rows.kinds), -1, np.int64)
+    last_col = np.full(len(rows.kinds), -1, np.int64)
+    np.maximum.at(last_col, pi, pj)
+    first_col[pi[::-1]] = pj[::-1]
+    first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
+    turns = tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col) for k, b in enumerate(blocks))
+    anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
+    return Alignment(transcript, audio.duration_ms, turns, anchors, _uncovered(turns, audio.duration_ms),
+                     audio.sha256, audio.source)
+
+
+def _turn_timing(block: _Block, word_rows: np.ndarray, end_row: int, first_col, last_col) -> TurnTiming:
+    starts = [int(first_col[r]) * HOP_MS for r in word_rows]
+    end = (int(last_col[end_row]) + 1) * HOP_MS
+    words = []
+    for i, w in enumerate(block.words):
+        w_end = starts[i + 1] if i + 1 < len(starts) else end
+        words.append(WordTiming(w.written, starts[i], max(starts[i], w_end), 1.0))
+    return TurnTiming(block.item, block.turn.speaker, block.turn.text, starts[0], end, 1.0, tuple(words))
+
+
+def _check(anchor, transcript: Transcript, turns: tuple[TurnTiming, ...], tolerance_ms: int) -> AnchorCheck:
+    """Where the audio puts the anchor: the start of the word it precedes, or of the
+    section's first turn."""
+    measured = None
+    item = transcript.items[anchor.item]
+    if isinstance(item, Turn):
+        for t in turns:
+            if t.item == anchor.item:
+                words = normalize_text(item.text, uncertain=item.uncertain)
+                aligned = [w for w in words if w.alignable]
+                after = [i for i, w in enumerate(aligned) if w.start >= anchor.offset]
+                measured = t.words[after[0]].start_ms if after else t.end_ms
+    if measured is None:
+        following = [t for t in turns if t.item > anchor.item]
+        measured = following[0].start_ms if following else (turns[-1].end_ms if turns else 0)
+    return AnchorCheck(anchor, measured, tolerance_ms)
+
+
+def _uncovered(turns: tuple[TurnTiming, ...], duration_ms: int, *, min_ms: int = 2000) -> tuple[Region, ...]:
+    out, pos = [], 0
+    for t in turns:
+        if t.start_ms - pos >= min_ms:
+            out.append(Region(pos, t.start_ms, "untranscribed"))
+        pos = max(pos, t.end_ms)
+    if duration_ms - pos >= min_ms:
+        out.append(Region(pos, duration_ms, "not_transcribed"))
+    return tuple(out)

@@ -1,0 +1,70 @@
+"""What the align stage hands to the writers. Times are integer milliseconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aligner.transcript.model import Anchor, Transcript
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """A written word (as in the transcript) and when it is said."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class TurnTiming:
+    """A turn placed in time. ``item`` is its index in ``Transcript.items``."""
+
+    item: int
+    speaker: str
+    text: str
+    start_ms: int
+    end_ms: int
+    confidence: float
+    words: tuple[WordTiming, ...]
+
+
+@dataclass(frozen=True)
+class AnchorCheck:
+    """A timecode written in the transcript against where the audio puts it."""
+
+    anchor: Anchor
+    measured_ms: int
+    tolerance_ms: int
+
+    @property
+    def delta_ms(self) -> int:
+        return self.measured_ms - self.anchor.time_ms
+
+    @property
+    def ok(self) -> bool:
+        return abs(self.delta_ms) <= self.tolerance_ms
+
+
+@dataclass(frozen=True)
+class Region:
+    """Audio not covered by any turn: ``kind`` is ``untranscribed`` (between turns) or
+    ``not_transcribed`` (after the transcript ends)."""
+
+    start_ms: int
+    end_ms: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Every turn placed in time, anchors checked, and the audio left uncovered."""
+
+    transcript: Transcript
+    duration_ms: int
+    turns: tuple[TurnTiming, ...]
+    anchors: tuple[AnchorCheck, ...]
+    uncovered: tuple[Region, ...]
+    audio_sha256: str = ""
+    audio_source: str = ""

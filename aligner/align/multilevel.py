@@ -1,0 +1,141 @@
+"""Coarse-to-fine DTW over long recordings.
+
+The synthesised text is a list of blocks (one per turn), each a run of word frames. Rows
+are laid out as: a GAP row, then for each block its frames with a PAUSE row before every
+word but the first, then a GAP row before the next block, and a last GAP row. At each level,
+frames are averaged ``factor`` at a time; the path found at one level gives the band of
+columns searched at the next, finer one. The coarsest level searches the whole matrix.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from aligner.align.dtw import GAP, PAUSE, SPEECH, Costs, dtw_banded
+from aligner.features import HOP_MS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A turn's synthetic frames and the frame where each of its words starts."""
+
+    features: np.ndarray  # (T, D)
+    word_frames: np.ndarray  # (W,) non-decreasing, first is 0
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows of one level."""
+
+    features: np.ndarray  # (M, D)
+    kinds: np.ndarray  # (M,) SPEECH, GAP or PAUSE
+    position: np.ndarray  # (M,) float, increasing: where the row sits in synthetic time
+    word_rows: tuple[np.ndarray, ...]  # per block, the first speech row of each word
+    end_rows: np.ndarray  # per block, its last speech row
+    factor: int
+
+
+def pool(features: np.ndarray, factor: int) -> np.ndarray:
+    """Average ``factor`` frames at a time (the last group may be shorter)."""
+    if factor == 1 or len(features) == 0:
+        return features
+    n = len(features)
+    groups = -(-n // factor)
+    padded = np.zeros((groups * factor,) + features.shape[1:], np.float32)
+    padded[:n] = features
+    counts = np.full(groups, factor, np.float32)
+    counts[-1] = n - (groups - 1) * factor
+    summed = padded.reshape((groups, factor) + features.shape[1:]).sum(axis=1)
+    return summed / (counts[:, None] if features.ndim == 2 else counts)
+
+
+def build_rows(blocks: list[Block], factor: int) -> Rows:
+    dim = blocks[0].features.shape[1]
+    feats, kinds, pos, word_rows, end_rows = [], [], [], [], []
+    offset, row = 0.0, 0
+
+    def add(f, k, p):
+        nonlocal row
+        feats.append(f)
+        kinds.append(k)
+        pos.append(p)
+        row += 1
+
+    zero = np.zeros(dim, np.float32)
+    for block in blocks:
+        add(zero, GAP, offset - 0.75)
+        pooled = pool(block.features, factor)
+        first_rows = np.asarray(block.word_frames) // factor
+        starts = set(first_rows[1:].tolist()) - {0}
+        mapping = {}
+        for r in range(len(pooled)):
+            if r in starts:
+                add(zero, PAUSE, offset + r * factor - 0.5)
+            mapping[r] = row
+            add(pooled[r], SPEECH, offset + r * factor)
+        word_rows.append(np.array([mapping[min(r, len(pooled) - 1)] for r in first_rows], np.int64))
+        end_rows.append(row - 1)
+        offset += len(block.features) + 1
+    add(zero, GAP, offset - 0.75)
+    return Rows(np.stack(feats), np.array(kinds, np.int8), np.array(pos), tuple(word_rows), np.array(end_rows), factor)
+
+
+def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
+    ratio = coarse.factor // fine.factor
+    m_coarse = len(coarse.kinds)
+    cmin = np.full(m_coarse, np.iinfo(np.int64).max, np.int64)
+    cmax = np.full(m_coarse, -1, np.int64)
+    np.minimum.at(cmin, path_i, path_j)
+    np.maximum.at(cmax, path_i, path_j)
+    lo_c = np.minimum(cmin, np.concatenate([[cmin[0]], cmin[:-1]]))
+    hi_c = np.maximum(cmax, np.concatenate([cmax[1:], [cmax[-1]]]))
+    rmap = np.clip(np.searchsorted(coarse.position, fine.position, side="right") - 1, 0, m_coarse - 1)
+    lo = lo_c[rmap] * ratio - radius
+    hi = (hi_c[rmap] + 1) * ratio + radius
+    return np.clip(lo, 0, n_fine), np.clip(hi, 0, n_fine)
+
+
+def costs_for(rows: Rows, cols: np.ndarray, *, gap_quantile: float, pause_lo: float, pause_hi: float) -> Costs:
+    """Gap and pause costs scaled to the distances of random row/column pairs at this level."""
+    rng = np.random.default_rng(0)
+    speech = rows.features[rows.kinds == SPEECH]
+    a = speech[rng.integers(0, len(speech), 4000)]
+    b = cols[rng.integers(0, len(cols), 4000)]
+    scale = float(np.quantile(np.linalg.norm(a - b, axis=1), gap_quantile))
+    return Costs(scale, pause_lo * scale, pause_hi * scale)
+
+
+def align_blocks(
+    blocks: list[Block], real: np.ndarray, quiet: np.ndarray, *, factors: tuple[int, ...] = (50, 10, 2, 1),
+    radius_ms: int = 2000, gap_quantile: float = 0.3, pause_lo: float = 0.2, pause_hi: float = 1.0,
+    max_coarse_cells: int = 40_000_000,
+) -> tuple[Rows, np.ndarray, np.ndarray]:
+    """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` in [0, 1] per
+    frame); returns the finest rows and the path (rows, columns) through them."""
+    factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
+    previous = None
+    for factor in factors:
+        rows = build_rows(blocks, factor)
+        cols, q = pool(real, factor), pool(quiet, factor)
+        costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi)
+        lo = hi = None
+        if previous is not None:
+            prows, pi, pj = previous
+            lo, hi = _band(pi, pj, rows, prows, len(cols), max(2, radius_ms // (factor * HOP_MS)))
+        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, costs, lo, hi)
+        log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
+        previous = (rows, pi, pj)
+    return previous
+
+
+def _coarse_enough(factors: tuple[int, ...], m: int, n: int, max_cells: int) -> tuple[int, ...]:
+    """Add coarser levels in front until the first full-matrix level fits ``max_cells``."""
+    factors = tuple(factors)
+    while (m // factors[0] + 1) * (n // factors[0] + 1) > max_cells:
+        factors = (factors[0] * 2,) + factors
+    return factors

@@ -1,0 +1,134 @@
+"""Stage: decode an audio file, once, into the one audio type used inside: ``Audio``.
+
+Two decoders: ffmpeg (a system ffmpeg on PATH, else the binary the imageio-ffmpeg wheel
+ships) for every format, and soundfile (libsndfile: wav, flac, ogg/vorbis/opus, mp3) when
+no ffmpeg can run. Both give mono int16 at ``rate`` Hz, never a whole 44.1 kHz or float64
+copy of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from aligner.errors import AudioError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RATE = 16_000
+_BLOCK_SECONDS = 60
+_PAD_SECONDS = 0.05
+
+
+@dataclass(frozen=True, eq=False)
+class Audio:
+    """Mono int16 ``samples`` at ``rate`` Hz, decoded from ``source``."""
+
+    samples: np.ndarray
+    rate: int
+    source: str = ""
+    sha256: str = ""
+
+    @property
+    def duration_ms(self) -> int:
+        return len(self.samples) * 1000 // self.rate
+
+
+def samples_to_ms(samples: int, rate: int) -> int:
+    return samples * 1000 // rate
+
+
+def ms_to_samples(ms: int, rate: int) -> int:
+    return ms * rate // 1000
+
+
+def find_ffmpeg() -> str | None:
+    """A usable ffmpeg: the system's, else the one in the imageio-ffmpeg wheel."""
+    system = shutil.which("ffmpeg")
+    if system:
+        return system
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        return None
+
+
+def decode(path: str | Path, *, rate: int = DEFAULT_RATE, decoder: str = "auto") -> Audio:
+    """Decode ``path`` to mono int16 at ``rate`` Hz.
+
+    ``decoder`` is ``"auto"`` (ffmpeg when one is found, else soundfile), ``"ffmpeg"`` or
+    ``"soundfile"``. Raises ``AudioError`` for a missing, unreadable or empty file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise AudioError(f"{path}: no such audio file; check the path")
+    if path.stat().st_size == 0:
+        raise AudioError(f"{path}: the file is empty (0 bytes); give a recording")
+    ffmpeg = find_ffmpeg() if decoder in ("auto", "ffmpeg") else None
+    if decoder == "ffmpeg" and ffmpeg is None:
+        raise AudioError("no ffmpeg found; install imageio-ffmpeg or put ffmpeg on PATH")
+    samples = _decode_ffmpeg(path, ffmpeg, rate) if ffmpeg else _decode_soundfile(path, rate)
+    if len(samples) == 0:
+        raise AudioError(f"{path}: holds no audio samples; give a recording with sound")
+    log.debug("decoded %s: %.1f s at %d Hz", path, len(samples) / rate, rate)
+    return Audio(samples, rate, str(path), file_sha256(path))
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _decode_ffmpeg(path: Path, ffmpeg: str, rate: int) -> np.ndarray:
+    cmd = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn",
+           "-ac", "1", "-ar", str(rate), "-f", "s16le", "-acodec", "pcm_s16le", "-"]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    if proc.returncode != 0:
+        reason = _last_line(proc.stderr) or f"ffmpeg exit code {proc.returncode}"
+        raise AudioError(f"{path}: cannot be decoded as audio ({reason}); check that it is a recording (mp3, ogg, opus, m4a, flac, wav)")
+    if proc.stderr.strip():
+        log.warning("%s: decoded with warnings: %s", path, _last_line(proc.stderr))
+    return np.frombuffer(proc.stdout, dtype="<i2").astype(np.int16, copy=False)
+
+
+def _last_line(data: bytes) -> str:
+    lines = [l.strip() for l in data.decode("utf-8", "replace").splitlines() if l.strip()]
+    return lines[-1] if lines else ""
+
+
+def _decode_soundfile(path: Path, rate: int) -> np.ndarray:
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        raise AudioError(f"{path}: cannot be decoded as audio ({exc}); check that it is a recording") from None
+    src = info.samplerate
+    g = np.gcd(src, rate)
+    up, down = rate // g, src // g
+    block, pad = int(_BLOCK_SECONDS * src), int(_PAD_SECONDS * src)
+    out = []
+    with sf.SoundFile(str(path)) as f:
+        total = f.frames
+        for start in range(0, total, block):
+            lo, hi = max(0, start - pad), min(total, start + block + pad)
+            f.seek(lo)
+            data = f.read(hi - lo, dtype="float32", always_2d=True).mean(axis=1)
+            res = data if up == down == 1 else resample_poly(data, up, down).astype(np.float32)
+            head = (start - lo) * rate // src
+            keep = (min(total, start + block) - start) * rate // src
+            out.append(res[head:head + keep])
+    merged = np.concatenate(out) if out else np.zeros(0, np.float32)
+    return np.clip(np.round(merged * 32767.0), -32768, 32767).astype(np.int16)

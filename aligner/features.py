@@ -1,0 +1,87 @@
+"""Frame features shared by the audio map and the aligner: log-mel energies and MFCCs.
+
+Frames are ``HOP_MS`` apart; frame ``i`` covers samples ``[i * hop, i * hop + win)``.
+Computed block by block, so that memory stays bounded on three-hour recordings.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy.fft import dct, rfft
+from scipy.signal import resample_poly
+
+HOP_MS = 10
+WIN_MS = 25
+N_MELS = 40
+N_MFCC = 13
+FMAX_HZ = 4000.0  # telephone band: robust to phone-in callers and band-limited sources
+_BLOCK_FRAMES = 6000
+
+
+def ms_to_frames(ms: int) -> int:
+    return ms // HOP_MS
+
+
+def frames_to_ms(frames: int) -> int:
+    return frames * HOP_MS
+
+
+@lru_cache(maxsize=4)
+def _mel_filters(rate: int, n_fft: int, n_mels: int) -> np.ndarray:
+    fmin, fmax = 60.0, min(FMAX_HZ, rate / 2 - 100)
+    hz_to_mel = lambda f: 2595.0 * np.log10(1.0 + f / 700.0)
+    mel_to_hz = lambda m: 700.0 * (10 ** (m / 2595.0) - 1.0)
+    mels = np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2)
+    hz = mel_to_hz(mels)
+    bins = np.fft.rfftfreq(n_fft, 1.0 / rate)
+    fb = np.zeros((n_mels, len(bins)), dtype=np.float32)
+    for m in range(n_mels):
+        lo, mid, hi = hz[m], hz[m + 1], hz[m + 2]
+        up = (bins - lo) / (mid - lo)
+        down = (hi - bins) / (hi - mid)
+        fb[m] = np.maximum(0.0, np.minimum(up, down))
+    return fb
+
+
+def resample(samples: np.ndarray, src: int, dst: int) -> np.ndarray:
+    """int16 or float samples from ``src`` Hz to ``dst`` Hz, as float32."""
+    x = samples.astype(np.float32)
+    if src == dst:
+        return x
+    g = np.gcd(src, dst)
+    return resample_poly(x, dst // g, src // g).astype(np.float32)
+
+
+def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarray:
+    """``(frames, n_mels)`` float32 log-mel energies of int16 (or float) ``samples``."""
+    hop, win = rate * HOP_MS // 1000, rate * WIN_MS // 1000
+    n_fft = 1 << (win - 1).bit_length()
+    n_frames = max(0, 1 + (len(samples) - win) // hop) if len(samples) >= win else 0
+    fb = _mel_filters(rate, n_fft, n_mels)
+    window = np.hanning(win).astype(np.float32)
+    out = np.empty((n_frames, n_mels), dtype=np.float32)
+    x = samples.astype(np.float32) / 32768.0 if samples.dtype == np.int16 else samples.astype(np.float32)
+    for start in range(0, n_frames, _BLOCK_FRAMES):
+        stop = min(n_frames, start + _BLOCK_FRAMES)
+        idx = np.arange(start, stop)[:, None] * hop + np.arange(win)[None, :]
+        frames = x[idx] * window
+        power = np.abs(rfft(frames, n=n_fft, axis=1)) ** 2
+        out[start:stop] = np.log(power @ fb.T + 1e-8)
+    return out
+
+
+def mfcc(logmel: np.ndarray, *, n: int = N_MFCC) -> np.ndarray:
+    """MFCCs ``c0..c{n-1}`` of log-mel frames."""
+    return dct(logmel, type=2, axis=1, norm="ortho")[:, :n].astype(np.float32)
+
+
+def normalize(features: np.ndarray, *, weights: np.ndarray | None = None) -> np.ndarray:
+    """Zero mean, unit variance per column (over the frames with ``weights`` > 0 if given)."""
+    ref = features if weights is None else features[weights > 0]
+    if len(ref) < 2:
+        ref = features
+    mean = ref.mean(axis=0)
+    std = ref.std(axis=0) + 1e-5
+    return ((features - mean) / std).astype(np.float32)

@@ -1,0 +1,236 @@
+"""Radio-like episodes with exact ground truth, assembled from real recordings.
+
+An episode has a wiki transcript in the format of the reference show (header, speaker turns,
+[Jingle], [Virgule sonore], music breaks, a replayed segment named only by its URL, section
+titles with timecode anchors), and audio with pauses, music beds under some turns,
+background noise, encoded as 44.1 kHz stereo MP3. Deterministic from the seed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpus import RATE, Clip, Corpus, _ffmpeg
+
+SPEAKERS = {"june": ("Claire Dubois", "Sophie Laurent"), "armelle": ("Armelle Martin",)}
+ANCHOR_STYLES = ("{m}' {s:02d}", "{m}‘ {s:02d}", "{m}’{s:02d}", "[{m} min {s:02d}]", "[{m}:{s:02d}]")
+
+
+@dataclass
+class _Track:
+    """The episode while it is being built: audio, transcript lines and truth."""
+
+    rng: random.Random
+    audio: list[np.ndarray] = field(default_factory=list)
+    bed: list[tuple[int, int]] = field(default_factory=list)
+    pos: int = 0
+    lines: list[str] = field(default_factory=list)
+    turns: list[dict] = field(default_factory=list)
+    regions: list[dict] = field(default_factory=list)
+    anchors: list[dict] = field(default_factory=list)
+
+    def add(self, x: np.ndarray) -> int:
+        start = self.pos
+        self.audio.append(x.astype(np.float32))
+        self.pos += len(x)
+        return start
+
+    def silence(self, lo_ms: int, hi_ms: int) -> None:
+        self.add(np.zeros(self.rng.randint(lo_ms, hi_ms) * RATE // 1000, np.float32))
+
+
+def _level(x: np.ndarray, dbfs: float) -> np.ndarray:
+    rms = float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) or 1.0
+    return x * (10 ** (dbfs / 20) / rms)
+
+
+def _ms(samples: int) -> int:
+    return samples * 1000 // RATE
+
+
+class _Pool:
+    """Clips of one kind drawn without replacement, reshuffled when used up."""
+
+    def __init__(self, clips, rng):
+        self.clips, self.rng, self.left = list(clips), rng, []
+
+    def draw(self) -> Clip:
+        if not self.left:
+            self.left = self.clips[:]
+            self.rng.shuffle(self.left)
+        return self.left.pop()
+
+
+def _music(track: _Track, corpus: Corpus, seconds: float, dbfs: float) -> np.ndarray:
+    clip = track.rng.choice(corpus.music)
+    n = int(seconds * RATE)
+    source = np.tile(clip.samples, -(-n // len(clip.samples)) + 1)
+    start = track.rng.randint(0, max(0, len(clip.samples) - 1))
+    x = source[start:start + n].copy()
+    fade = min(len(x) // 4, RATE // 2)
+    ramp = np.linspace(0, 1, fade, dtype=np.float32)
+    x = _level(x, dbfs)
+    x[:fade] *= ramp
+    x[len(x) - fade:] *= ramp[::-1]
+    return x
+
+
+def _turn(track: _Track, pools: dict, voice: str, speaker: str, *, anchor: bool, bed: bool, approx: bool) -> None:
+    rng = track.rng
+    clips = [pools[voice].draw() for _ in range(rng.randint(1, 6))]
+    texts, onsets, start_pos = [], [], track.pos
+    for i, clip in enumerate(clips):
+        if i:
+            track.silence(150, 700)
+        at = track.add(_level(clip.samples, -20.0))
+        onsets.append(at + clip.onset)
+        end = at + clip.offset
+        texts.append(clip.text)
+    anchor_text = ""
+    if anchor and len(clips) > 1:
+        j = rng.randint(1, len(clips) - 1)
+        written = _write_anchor(rng, _ms(onsets[j]))
+        track.anchors.append({"written": written, "true_ms": _ms(onsets[j]), "line": len(track.lines) + 1})
+        texts[j] = written + " " + texts[j]
+    if bed:
+        track.bed.append((start_pos, track.pos))
+    track.lines += [f"{speaker}\u00a0: " + " ".join(texts), ""]
+    track.turns.append({"speaker": speaker, "voice": voice, "start_ms": _ms(onsets[0]), "end_ms": _ms(end),
+                        "approximate_text": approx, "utterance_starts_ms": [_ms(o) for o in onsets]})
+
+
+def _write_anchor(rng: random.Random, ms: int) -> str:
+    m, s = divmod(ms // 1000, 60)
+    return rng.choice(ANCHOR_STYLES).format(m=m, s=s)
+
+
+def _nonspeech(track: _Track, x: np.ndarray, kind: str, line: str) -> None:
+    track.silence(200, 600)
+    start = track.add(x)
+    track.regions.append({"kind": kind, "start_ms": _ms(start), "end_ms": _ms(track.pos)})
+    track.silence(200, 600)
+    track.lines += [line, ""]
+
+
+def _replay(track: _Track, corpus: Corpus, pools: dict, seconds: float) -> None:
+    rng = track.rng
+    parts, total = [], 0
+    while total < seconds * RATE:
+        clip = rng.choice(corpus.english) if rng.random() < 0.4 else pools["june"].draw()
+        parts += [_level(clip.samples, -21.0), np.zeros(rng.randint(200, 600) * RATE // 1000, np.float32)]
+        total += len(parts[-2]) + len(parts[-1])
+    url = f"https://radio.example.org/chroniques/{rng.randint(1000, 9999)}#rediffusion"
+    _nonspeech(track, np.concatenate(parts), "replay", url)
+
+
+def build(corpus: Corpus, *, minutes: float, seed: int, corrupt_anchor: bool = False) -> tuple[np.ndarray, str, dict]:
+    """Audio (16 kHz float32), transcript text and ground truth of one episode."""
+    rng = random.Random(seed)
+    track = _Track(rng)
+    pools = {"june": _Pool(corpus.june, rng), "armelle": _Pool(corpus.armelle, rng)}
+    target = int(minutes * 60 * RATE)
+    next_break, next_jingle, replay_at = target // 3, target // 6, target // 2
+    _nonspeech(track, _music(track, corpus, rng.uniform(4, 8), -22.0), "jingle", "[Jingle]")
+    track.lines += ["Ouverture", ""]
+    part = 1
+    while track.pos < target:
+        if track.pos >= next_break and target - track.pos > 60 * RATE:
+            secs = rng.uniform(60, 150) if minutes >= 10 else rng.uniform(15, 30)
+            _nonspeech(track, _music(track, corpus, secs, -20.0), "music", "Pause musicale : Un morceau par Un groupe.")
+            next_break += target // 3
+            part += 1
+            # the title's anchor: the start of the next turn, written to the second
+            track.lines += [f"Partie {part} __ANCHOR__", ""]
+        elif replay_at and track.pos >= replay_at:
+            _replay(track, corpus, pools, rng.uniform(40, 100) if minutes >= 10 else rng.uniform(10, 20))
+            replay_at = 0
+        elif track.pos >= next_jingle:
+            kind = rng.choice(["[Jingle]", "[Virgule sonore]", "[Virgule musicale]"])
+            _nonspeech(track, _music(track, corpus, rng.uniform(3, 10), -22.0), "jingle", kind)
+            next_jingle += target // 6
+        voice = "armelle" if rng.random() < 0.25 else "june"
+        speaker = rng.choice(SPEAKERS[voice])
+        titled = len(track.lines) > 1 and "__ANCHOR__" in track.lines[-2]
+        if titled:
+            track.silence(300, 800)
+        _turn(track, pools, voice, speaker, anchor=rng.random() < 0.08, bed=rng.random() < 0.15, approx=voice == "armelle")
+        if titled:
+            i = len(track.lines) - 4  # the title line, before the turn's two lines
+            written = _write_anchor(rng, track.turns[-1]["start_ms"])
+            track.lines[i] = track.lines[i].replace("__ANCHOR__", written)
+            track.anchors.append({"written": written, "line": i + 1, "true_ms": track.turns[-1]["start_ms"]})
+        track.silence(250, 1200)
+    audio = _mix(track, corpus, rng)
+    for a in track.anchors:
+        a["written_ms"] = _parse_written(a["written"])
+        a["corrupted"] = False
+    if corrupt_anchor:
+        _corrupt_one(track, rng)
+    header = _header(minutes, len(audio))
+    offset = len(header)
+    for a in track.anchors:
+        a["line"] += offset
+    truth = {"duration_ms": _ms(len(audio)), "turns": track.turns, "regions": track.regions, "anchors": track.anchors,
+             "seed": seed, "minutes": minutes}
+    return audio, "\n".join(header + track.lines) + "\n", truth
+
+
+def _corrupt_one(track: _Track, rng: random.Random) -> None:
+    """Shift one anchor by 15-60 s, keeping the anchors in order (out of order is an error
+    of its own)."""
+    ordered = sorted(track.anchors, key=lambda a: a["line"])
+    choices = [(i, sign * secs) for i in range(len(ordered)) for sign in (-1, 1) for secs in range(15, 61, 5)]
+    rng.shuffle(choices)
+    for i, shift in choices:
+        new_ms = ordered[i]["written_ms"] + shift * 1000
+        before = ordered[i - 1]["written_ms"] if i else 0
+        after = ordered[i + 1]["written_ms"] if i + 1 < len(ordered) else 10**9
+        if before <= new_ms <= after:
+            a = ordered[i]
+            new = _write_anchor(rng, new_ms)
+            track.lines[a["line"] - 1] = track.lines[a["line"] - 1].replace(a["written"], new, 1)
+            a.update(written=new, written_ms=new_ms, corrupted=True)
+            return
+
+
+def _parse_written(written: str) -> int:
+    import re
+
+    m, s = (int(g) for g in re.findall(r"\d+", written)[:2])
+    return (m * 60 + s) * 1000
+
+
+def _header(minutes: float, n: int) -> list[str]:
+    names = " - ".join(n for v in SPEAKERS.values() for n in v)
+    dur = n // RATE // 60
+    return [f"Émission test {minutes:g} minutes", "", f"Titre : Émission test de {minutes:g} minutes", "",
+            f"Intervenant·e·s : {names}", "", "Lieu : Studio de test", "", "Date : 2 juillet 2024", "",
+            f"Durée : {dur} min", "", "Transcription", ""]
+
+
+def _mix(track: _Track, corpus: Corpus, rng: random.Random) -> np.ndarray:
+    audio = np.concatenate(track.audio)
+    for start, end in track.bed:
+        audio[start:end] += _music(track, corpus, (end - start) / RATE + 0.01, -36.0)[: end - start]
+    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 1, len(audio)).astype(np.float32)
+    noise = np.convolve(noise, np.ones(8, np.float32) / 8, mode="same")  # a darker hiss
+    audio += _level(noise, -52.0)
+    return np.clip(audio, -1.0, 1.0)
+
+
+def write(audio: np.ndarray, transcript: str, truth: dict, folder: Path, name: str) -> Path:
+    """``name.mp3`` (44.1 kHz stereo), ``name.txt`` and ``name.truth.json`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mp3 = folder / f"{name}.mp3"
+    cmd = [_ffmpeg(), "-v", "error", "-y", "-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-",
+           "-ar", "44100", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", str(mp3)]
+    subprocess.run(cmd, input=audio.astype(np.float32).tobytes(), check=True, capture_output=True)
+    (folder / f"{name}.txt").write_text(transcript, encoding="utf-8")
+    (folder / f"{name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return mp3

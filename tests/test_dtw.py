@@ -1,0 +1,89 @@
+"""The banded DTW kernel against the plain reference, and tiny cases with known paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.align.dtw import GAP, PAUSE, SPEECH, Costs, dtw_banded, dtw_reference, row_cost
+
+
+def _seq(values):
+    return np.asarray(values, np.float32)[:, None]
+
+
+def _path(ri, rj):
+    return list(zip(ri.tolist(), rj.tolist()))
+
+
+LOUD = np.zeros(64, np.float32)
+
+
+def test_identical_sequences_follow_the_diagonal():
+    x = _seq([0, 1, 2, 3, 4])
+    kinds = np.full(5, SPEECH, np.int8)
+    assert _path(*dtw_banded(x, kinds, x, LOUD[:5], Costs(10.0, 1.0, 5.0))) == [(i, i) for i in range(5)]
+
+
+def test_gap_row_skips_untranscribed_audio():
+    # rows: "1 1 | gap | 5 5"; columns: 1 1 9 9 9 9 5 5 — the gap row eats the 9s
+    rows = _seq([1, 1, 0, 5, 5])
+    kinds = np.array([SPEECH, SPEECH, GAP, SPEECH, SPEECH], np.int8)
+    cols = _seq([1, 1, 9, 9, 9, 9, 5, 5])
+    costs = Costs(1.0, 0.1, 2.0)
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:8], costs))
+    assert path == dtw_reference(rows, kinds, cols, LOUD[:8], costs)
+    assert [j for i, j in path if i == 2] == [2, 3, 4, 5]
+    assert [j for i, j in path if i == 3][0] == 6
+
+
+def test_expensive_gap_is_not_taken():
+    rows = _seq([1, 1, 0, 5, 5])
+    kinds = np.array([SPEECH, SPEECH, GAP, SPEECH, SPEECH], np.int8)
+    cols = _seq([1, 1, 5, 5])
+    costs = Costs(100.0, 50.0, 100.0)
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], costs))
+    assert path == dtw_reference(rows, kinds, cols, LOUD[:4], costs)
+    assert [j for i, j in path if i == 2] == [1]
+
+
+def test_pause_row_waits_through_a_quiet_stretch():
+    # "1 1 | pause | 5 5" against 1 1 (quiet) (quiet) (quiet) 5 5: the word after the pause
+    # starts at the first loud column after the quiet ones
+    rows = _seq([1, 1, 0, 5, 5])
+    kinds = np.array([SPEECH, SPEECH, PAUSE, SPEECH, SPEECH], np.int8)
+    cols = _seq([1, 1, 3, 3, 3, 5, 5])
+    quiet = np.array([0, 0, 1, 1, 1, 0, 0], np.float32)
+    path = _path(*dtw_banded(rows, kinds, cols, quiet, Costs(5.0, 0.0, 3.0)))
+    assert [j for i, j in path if i == 2] == [2, 3, 4]
+    assert [j for i, j in path if i == 3][0] == 5
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_banded_kernel_agrees_with_reference(seed):
+    rng = np.random.default_rng(seed)
+    m, n = rng.integers(2, 14, size=2)
+    rows = rng.normal(size=(m, 3)).astype(np.float32)
+    cols = rng.normal(size=(n, 3)).astype(np.float32)
+    kinds = rng.choice([SPEECH, SPEECH, SPEECH, GAP, PAUSE], size=m).astype(np.int8)
+    quiet = rng.random(n).astype(np.float32)
+    costs = Costs(*sorted(rng.uniform(0.1, 3.0, size=3))[::-1])
+    costs = Costs(costs.gap, costs.pause_hi, costs.pause_lo)  # gap > pause_lo < pause_hi
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, costs)
+    ref = dtw_reference(rows, kinds, cols, quiet, costs)
+    # ties may be broken differently; the costs must be equal
+    cost = lambda p: sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], costs) for i, j in p)
+    assert cost(_path(ri, rj)) == pytest.approx(cost(ref), rel=1e-5)
+    assert (ri[0], rj[0]) == (0, 0) and (ri[-1], rj[-1]) == (m - 1, n - 1)
+    steps = np.stack([np.diff(ri), np.diff(rj)], axis=1)
+    assert set(map(tuple, steps.tolist())) <= {(1, 1), (1, 0), (0, 1)}
+
+
+def test_band_restricts_the_path():
+    rng = np.random.default_rng(7)
+    rows = rng.normal(size=(20, 2)).astype(np.float32)
+    cols = rng.normal(size=(20, 2)).astype(np.float32)
+    lo = np.maximum(0, np.arange(20) - 2)
+    hi = np.minimum(20, np.arange(20) + 3)
+    ri, rj = dtw_banded(rows, np.zeros(20, np.int8), cols, LOUD[:20], Costs(5.0, 1.0, 5.0), lo, hi)
+    assert np.all(np.abs(ri - rj) <= 2)
