@@ -85,3 +85,21 @@ def normalize(features: np.ndarray, *, weights: np.ndarray | None = None) -> np.
     mean = ref.mean(axis=0)
     std = ref.std(axis=0) + 1e-5
     return ((features - mean) / std).astype(np.float32)
+
+
+def sliding_normalize(features: np.ndarray, weights: np.ndarray, *, window: int, prior: float = 0.05) -> np.ndarray:
+    """Subtract a moving mean over ``window`` frames, weighted so that pauses and music do
+    not count (where nothing in the window counts, the mean falls back to the whole file's),
+    then scale each column to unit variance: removes slow channel differences between
+    speakers (microphones, telephone lines, codecs) without centring music on speech."""
+    from scipy.ndimage import uniform_filter1d
+
+    w = np.asarray(weights, np.float32)[:, None]
+    total = max(float(w.sum()), 1e-6)
+    overall = (features * w).sum(axis=0) / total
+    local_w = uniform_filter1d(w, window, axis=0, mode="nearest")
+    local_sum = uniform_filter1d(features * w, window, axis=0, mode="nearest")
+    mean = (local_sum + prior * overall) / (local_w + prior)
+    centred = features - mean
+    ref = centred[weights > 0.5] if np.count_nonzero(weights > 0.5) > 1 else centred
+    return (centred / (ref.std(axis=0) + 1e-5)).astype(np.float32)

@@ -129,11 +129,27 @@ def _replay(track: _Track, corpus: Corpus, pools: dict, seconds: float) -> None:
     _nonspeech(track, np.concatenate(parts), "replay", url)
 
 
-def build(corpus: Corpus, *, minutes: float, seed: int, corrupt_anchor: bool = False) -> tuple[np.ndarray, str, dict]:
+def approximate_clips(corpus: Corpus, *, low: float = 0.8, high: float = 1.8) -> list[Clip]:
+    """Armelle's prompts whose speech lasts ``low`` to ``high`` times June's for the same
+    prompt: the same message in her own words, so June's text is an approximate transcript
+    (others are different messages under the same name)."""
+    june = {c.name: c for c in corpus.june}
+    out = []
+    for c in corpus.armelle:
+        j = june.get(c.name)
+        if j and low <= (c.offset - c.onset) / max(1, j.offset - j.onset) <= high:
+            out.append(c)
+    return out
+
+
+def build(
+    corpus: Corpus, *, minutes: float, seed: int, corrupt_anchor: bool = False, approximate_share: float = 0.25,
+    replay: bool = True, beds: float = 0.15,
+) -> tuple[np.ndarray, str, dict]:
     """Audio (16 kHz float32), transcript text and ground truth of one episode."""
     rng = random.Random(seed)
     track = _Track(rng)
-    pools = {"june": _Pool(corpus.june, rng), "armelle": _Pool(corpus.armelle, rng)}
+    pools = {"june": _Pool(corpus.june, rng), "armelle": _Pool(approximate_clips(corpus), rng)}
     target = int(minutes * 60 * RATE)
     next_break, next_jingle, replay_at = target // 3, target // 6, target // 2
     _nonspeech(track, _music(track, corpus, rng.uniform(4, 8), -22.0), "jingle", "[Jingle]")
@@ -147,19 +163,19 @@ def build(corpus: Corpus, *, minutes: float, seed: int, corrupt_anchor: bool = F
             part += 1
             # the title's anchor: the start of the next turn, written to the second
             track.lines += [f"Partie {part} __ANCHOR__", ""]
-        elif replay_at and track.pos >= replay_at:
+        elif replay and replay_at and track.pos >= replay_at:
             _replay(track, corpus, pools, rng.uniform(40, 100) if minutes >= 10 else rng.uniform(10, 20))
             replay_at = 0
         elif track.pos >= next_jingle:
             kind = rng.choice(["[Jingle]", "[Virgule sonore]", "[Virgule musicale]"])
             _nonspeech(track, _music(track, corpus, rng.uniform(3, 10), -22.0), "jingle", kind)
             next_jingle += target // 6
-        voice = "armelle" if rng.random() < 0.25 else "june"
+        voice = "armelle" if rng.random() < approximate_share else "june"
         speaker = rng.choice(SPEAKERS[voice])
         titled = len(track.lines) > 1 and "__ANCHOR__" in track.lines[-2]
         if titled:
             track.silence(300, 800)
-        _turn(track, pools, voice, speaker, anchor=rng.random() < 0.08, bed=rng.random() < 0.15, approx=voice == "armelle")
+        _turn(track, pools, voice, speaker, anchor=rng.random() < 0.08, bed=rng.random() < beds, approx=voice == "armelle")
         if titled:
             i = len(track.lines) - 4  # the title line, before the turn's two lines
             written = _write_anchor(rng, track.turns[-1]["start_ms"])
@@ -176,7 +192,8 @@ def build(corpus: Corpus, *, minutes: float, seed: int, corrupt_anchor: bool = F
     offset = len(header)
     for a in track.anchors:
         a["line"] += offset
-    truth = {"duration_ms": _ms(len(audio)), "turns": track.turns, "regions": track.regions, "anchors": track.anchors,
+    beds = [{"kind": "bed", "start_ms": _ms(a), "end_ms": _ms(b)} for a, b in track.bed]
+    truth = {"duration_ms": _ms(len(audio)), "turns": track.turns, "regions": track.regions + beds, "anchors": track.anchors,
              "seed": seed, "minutes": minutes}
     return audio, "\n".join(header + track.lines) + "\n", truth
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align.dtw import GAP, PAUSE, SPEECH, Costs, dtw_banded, dtw_reference, row_cost
+from aligner.align.dtw import GAP, PAUSE, SPEECH, Costs, dtw_banded, dtw_reference, row_cost, step_cost
 
 
 def _seq(values):
@@ -22,7 +22,7 @@ LOUD = np.zeros(64, np.float32)
 def test_identical_sequences_follow_the_diagonal():
     x = _seq([0, 1, 2, 3, 4])
     kinds = np.full(5, SPEECH, np.int8)
-    assert _path(*dtw_banded(x, kinds, x, LOUD[:5], Costs(10.0, 1.0, 5.0))) == [(i, i) for i in range(5)]
+    assert _path(*dtw_banded(x, kinds, x, LOUD[:5], LOUD[:5], Costs(10.0, 1.0, 5.0))) == [(i, i) for i in range(5)]
 
 
 def test_gap_row_skips_untranscribed_audio():
@@ -31,8 +31,8 @@ def test_gap_row_skips_untranscribed_audio():
     kinds = np.array([SPEECH, SPEECH, GAP, SPEECH, SPEECH], np.int8)
     cols = _seq([1, 1, 9, 9, 9, 9, 5, 5])
     costs = Costs(1.0, 0.1, 2.0)
-    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:8], costs))
-    assert path == dtw_reference(rows, kinds, cols, LOUD[:8], costs)
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:8], LOUD[:8], costs))
+    assert path == dtw_reference(rows, kinds, cols, LOUD[:8], LOUD[:8], costs)
     assert [j for i, j in path if i == 2] == [2, 3, 4, 5]
     assert [j for i, j in path if i == 3][0] == 6
 
@@ -42,8 +42,8 @@ def test_expensive_gap_is_not_taken():
     kinds = np.array([SPEECH, SPEECH, GAP, SPEECH, SPEECH], np.int8)
     cols = _seq([1, 1, 5, 5])
     costs = Costs(100.0, 50.0, 100.0)
-    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], costs))
-    assert path == dtw_reference(rows, kinds, cols, LOUD[:4], costs)
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], LOUD[:4], costs))
+    assert path == dtw_reference(rows, kinds, cols, LOUD[:4], LOUD[:4], costs)
     assert [j for i, j in path if i == 2] == [1]
 
 
@@ -54,7 +54,7 @@ def test_pause_row_waits_through_a_quiet_stretch():
     kinds = np.array([SPEECH, SPEECH, PAUSE, SPEECH, SPEECH], np.int8)
     cols = _seq([1, 1, 3, 3, 3, 5, 5])
     quiet = np.array([0, 0, 1, 1, 1, 0, 0], np.float32)
-    path = _path(*dtw_banded(rows, kinds, cols, quiet, Costs(5.0, 0.0, 3.0)))
+    path = _path(*dtw_banded(rows, kinds, cols, quiet, LOUD[:7], Costs(5.0, 0.0, 3.0)))
     assert [j for i, j in path if i == 2] == [2, 3, 4]
     assert [j for i, j in path if i == 3][0] == 5
 
@@ -67,16 +67,46 @@ def test_banded_kernel_agrees_with_reference(seed):
     cols = rng.normal(size=(n, 3)).astype(np.float32)
     kinds = rng.choice([SPEECH, SPEECH, SPEECH, GAP, PAUSE], size=m).astype(np.int8)
     quiet = rng.random(n).astype(np.float32)
-    costs = Costs(*sorted(rng.uniform(0.1, 3.0, size=3))[::-1])
-    costs = Costs(costs.gap, costs.pause_hi, costs.pause_lo)  # gap > pause_lo < pause_hi
-    ri, rj = dtw_banded(rows, kinds, cols, quiet, costs)
-    ref = dtw_reference(rows, kinds, cols, quiet, costs)
+    nonspeech = (rng.random(n) < 0.3).astype(np.float32)
+    gap, pause_hi, pause_lo = sorted(rng.uniform(0.1, 3.0, size=3))[::-1]
+    costs = Costs(gap, pause_lo, pause_hi, music=float(rng.uniform(0, 2)),
+                  vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)))
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs)
+    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs)
     # ties may be broken differently; the costs must be equal
-    cost = lambda p: sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], costs) for i, j in p)
+    def cost(p):
+        cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs) for i, j in p)
+        steps = sum(step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs) for a, b in zip(p, p[1:]))
+        return cells + steps
+
     assert cost(_path(ri, rj)) == pytest.approx(cost(ref), rel=1e-5)
     assert (ri[0], rj[0]) == (0, 0) and (ri[-1], rj[-1]) == (m - 1, n - 1)
     steps = np.stack([np.diff(ri), np.diff(rj)], axis=1)
     assert set(map(tuple, steps.tolist())) <= {(1, 1), (1, 0), (0, 1)}
+
+
+def test_music_penalty_keeps_speech_rows_off_music():
+    # "1 | gap | 1" against 1 1 1 1: with the middle columns marked as music, the second
+    # word must not start on them
+    rows = _seq([1, 0, 1])
+    kinds = np.array([SPEECH, GAP, SPEECH], np.int8)
+    cols = _seq([1, 1, 1, 1])
+    nonspeech = np.array([0, 1, 1, 0], np.float32)
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], nonspeech, Costs(0.5, 0.5, 0.5, music=10.0)))
+    assert path == dtw_reference(rows, kinds, cols, LOUD[:4], nonspeech, Costs(0.5, 0.5, 0.5, music=10.0))
+    assert [j for i, j in path if i == 2][0] == 3
+
+
+def test_vertical_penalty_stops_squeezing():
+    # synthetic "1 2 3 4" against recording "1 2 3 4 9 9": without a penalty the cheap gap
+    # at the end lets the path squeeze the words; with one, the words keep their columns
+    rows = _seq([1, 2, 3, 4, 0])
+    kinds = np.array([SPEECH] * 4 + [GAP], np.int8)
+    cols = _seq([1, 1.5, 2, 3, 4, 9])
+    costs = Costs(0.1, 0.1, 0.1, vertical=5.0)
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:6], LOUD[:6], costs))
+    assert path == dtw_reference(rows, kinds, cols, LOUD[:6], LOUD[:6], costs)
+    assert [j for i, j in path if i == 3] == [4]
 
 
 def test_band_restricts_the_path():
@@ -85,5 +115,5 @@ def test_band_restricts_the_path():
     cols = rng.normal(size=(20, 2)).astype(np.float32)
     lo = np.maximum(0, np.arange(20) - 2)
     hi = np.minimum(20, np.arange(20) + 3)
-    ri, rj = dtw_banded(rows, np.zeros(20, np.int8), cols, LOUD[:20], Costs(5.0, 1.0, 5.0), lo, hi)
+    ri, rj = dtw_banded(rows, np.zeros(20, np.int8), cols, LOUD[:20], LOUD[:20], Costs(5.0, 1.0, 5.0), lo, hi)
     assert np.all(np.abs(ri - rj) <= 2)

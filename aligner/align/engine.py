@@ -15,9 +15,9 @@ import numpy as np
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.multilevel import Block, align_blocks
 from aligner.align.tts import synthesize
-from aligner.decode import Audio
+from aligner.audiomap import AudioMap
 from aligner.errors import AlignmentError
-from aligner.features import HOP_MS, log_mel, mfcc, normalize, resample
+from aligner.features import HOP_MS, log_mel, mfcc, resample, sliding_normalize
 from aligner.transcript.model import Section, Transcript, Turn
 from aligner.transcript.normalize import Word, normalize as normalize_text
 
@@ -29,10 +29,14 @@ class AlignConfig:
     """Tuning knobs of the aligner."""
 
     factors: tuple[int, ...] = (50, 10, 2, 1)
-    radius_ms: int = 2000
+    radius_ms: tuple[int, ...] = (10_000, 2_000, 500)  # band half-width at each refinement
     gap_quantile: float = 0.3
     pause_lo: float = 0.2
     pause_hi: float = 1.0
+    music: float = 1.0
+    vertical: float = 0.5
+    horizontal: float = 0.0
+    cmn_window_ms: int = 3000
     anchor_tolerance_ms: int = 5_000
     speech_rate_wpm: int = 175
 
@@ -52,21 +56,6 @@ class _Block:
 
 def _cepstra(logmel: np.ndarray) -> np.ndarray:
     return mfcc(logmel)
-
-
-def quiet_frames(logmel: np.ndarray, *, min_frames: int = 6) -> np.ndarray:
-    """1.0 where the recording is quiet for at least ``min_frames`` frames, else 0.0: frames
-    whose energy is below the midpoint (in dB) between the noise floor and the speech level."""
-    energy = np.log(np.exp(logmel - logmel.max()).sum(axis=1) + 1e-12)
-    floor, loud = np.quantile(energy, [0.05, 0.95])
-    quiet = energy < (floor + loud) / 2
-    # keep only runs of at least min_frames
-    out = np.zeros(len(quiet), np.float32)
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
-    for start, stop in zip(edges[::2], edges[1::2]):
-        if stop - start >= min_frames:
-            out[start:stop] = 1.0
-    return out
 
 
 def _synthesize_blocks(transcript: Transcript, rate_wpm: int) -> list[_Block]:
@@ -105,27 +94,29 @@ def _word_onsets(marks: np.ndarray, voiced: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(np.clip(out, 0, len(voiced) - 1))
 
 
-def align(audio: Audio, transcript: Transcript, *, config: AlignConfig = AlignConfig()) -> Alignment:
-    """Align ``transcript`` to ``audio``."""
+def align(transcript: Transcript, logmel: np.ndarray, audio_map: AudioMap, *, config: AlignConfig = AlignConfig()) -> Alignment:
+    """Place the turns of ``transcript`` in the recording whose log-mel frames are ``logmel``."""
     blocks = _synthesize_blocks(transcript, config.speech_rate_wpm)
     if not blocks:
-        raise AlignmentError("the transcript has no words to align")
-    real_logmel = log_mel(audio.samples, audio.rate)
-    real = _cepstra(real_logmel)
-    quiet = quiet_frames(real_logmel)
+        raise AlignmentError("the transcript has no words to align; check that it holds speaker turns")
+    duration_ms = len(logmel) * HOP_MS
     synth_frames = sum(len(b.features) for b in blocks)
-    if synth_frames > 3 * len(real):
+    if synth_frames > 2 * len(logmel):
         raise AlignmentError(
             f"the transcript takes about {synth_frames * HOP_MS // 60000} min to say but the audio lasts "
-            f"{audio.duration_ms // 60000} min; check that they belong together"
+            f"{duration_ms // 60000} min; check that the transcript belongs to this recording"
         )
     stacked = np.concatenate([b.features for b in blocks])
-    stacked = normalize(stacked, weights=np.concatenate([b.voiced for b in blocks]))
-    real = normalize(real, weights=1.0 - quiet)
+    window = config.cmn_window_ms // HOP_MS
+    stacked = sliding_normalize(stacked, np.concatenate([b.voiced for b in blocks]), window=window)
+    real = sliding_normalize(_cepstra(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music), window=window)
     split = np.cumsum([len(b.features) for b in blocks])[:-1]
     feats = [Block(f, b.word_frames) for f, b in zip(np.split(stacked, split), blocks)]
-    rows, pi, pj = align_blocks(feats, real, quiet, factors=config.factors, radius_ms=config.radius_ms,
-                                gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi)
+    rows, pi, pj = align_blocks(
+        feats, real, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
+        gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
+        vertical=config.vertical, horizontal=config.horizontal,
+    )
     first_col = np.full(len(rows.kinds), -1, np.int64)
     last_col = np.full(len(rows.kinds), -1, np.int64)
     np.maximum.at(last_col, pi, pj)
@@ -133,8 +124,7 @@ def align(audio: Audio, transcript: Transcript, *, config: AlignConfig = AlignCo
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     turns = tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col) for k, b in enumerate(blocks))
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
-    return Alignment(transcript, audio.duration_ms, turns, anchors, _uncovered(turns, audio.duration_ms),
-                     audio.sha256, audio.source)
+    return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
 
 def _turn_timing(block: _Block, word_rows: np.ndarray, end_row: int, first_col, last_col) -> TurnTiming:

@@ -100,34 +100,40 @@ def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) ->
     return np.clip(lo, 0, n_fine), np.clip(hi, 0, n_fine)
 
 
-def costs_for(rows: Rows, cols: np.ndarray, *, gap_quantile: float, pause_lo: float, pause_hi: float) -> Costs:
+def costs_for(
+    rows: Rows, cols: np.ndarray, *, gap_quantile: float, pause_lo: float, pause_hi: float, music: float,
+    vertical: float, horizontal: float,
+) -> Costs:
     """Gap and pause costs scaled to the distances of random row/column pairs at this level."""
     rng = np.random.default_rng(0)
     speech = rows.features[rows.kinds == SPEECH]
     a = speech[rng.integers(0, len(speech), 4000)]
     b = cols[rng.integers(0, len(cols), 4000)]
     scale = float(np.quantile(np.linalg.norm(a - b, axis=1), gap_quantile))
-    return Costs(scale, pause_lo * scale, pause_hi * scale)
+    return Costs(scale, pause_lo * scale, pause_hi * scale, music * scale, vertical * scale, horizontal * scale)
 
 
 def align_blocks(
-    blocks: list[Block], real: np.ndarray, quiet: np.ndarray, *, factors: tuple[int, ...] = (50, 10, 2, 1),
-    radius_ms: int = 2000, gap_quantile: float = 0.3, pause_lo: float = 0.2, pause_hi: float = 1.0,
+    blocks: list[Block], real: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, *,
+    factors: tuple[int, ...] = (50, 10, 2, 1), radius_ms: tuple[int, ...] = (10_000, 2_000, 500), gap_quantile: float = 0.3,
+    pause_lo: float = 0.2, pause_hi: float = 1.0, music: float = 1.0, vertical: float = 0.5, horizontal: float = 0.0,
     max_coarse_cells: int = 40_000_000,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
-    """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` in [0, 1] per
-    frame); returns the finest rows and the path (rows, columns) through them."""
+    """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
+    in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them."""
     factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
+    radii = (radius_ms[0],) * (len(factors) - 1 - len(radius_ms)) + tuple(radius_ms)[-(len(factors) - 1):] if len(factors) > 1 else ()
     previous = None
-    for factor in factors:
+    for level, factor in enumerate(factors):
         rows = build_rows(blocks, factor)
-        cols, q = pool(real, factor), pool(quiet, factor)
-        costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi)
+        cols, q, ns = pool(real, factor), pool(quiet, factor), pool(nonspeech, factor)
+        costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi, music=music,
+                          vertical=vertical, horizontal=horizontal)
         lo = hi = None
         if previous is not None:
             prows, pi, pj = previous
-            lo, hi = _band(pi, pj, rows, prows, len(cols), max(2, radius_ms // (factor * HOP_MS)))
-        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, costs, lo, hi)
+            lo, hi = _band(pi, pj, rows, prows, len(cols), max(2, radii[level - 1] // (factor * HOP_MS)))
+        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi)
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
     return previous

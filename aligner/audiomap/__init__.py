@@ -1,0 +1,168 @@
+"""Stage: map the audio into speech, music, speech over music, and silence.
+
+Everything here comes from the log-mel frames (10 ms) that the aligner uses too, with
+simple measures that separate radio speech from music without any model:
+
+- loudness: a frame is quiet below the midpoint (in dB) between the recording's noise
+  floor and its speech level;
+- spectral stationarity: music holds its notes, speech moves from sound to sound; the
+  correlation between the spectra of frames 50 ms apart, averaged over one second, is low
+  for speech (median about 0.5) and high for music (about 0.9);
+- syllabic modulation: speech rises and falls by many dB several times a second; the spread
+  of the loudness over one second settles the frames that stationarity leaves unsure;
+- a bed: when the quietest moments around speech stay well above the noise floor, something
+  plays under the voice.
+
+Regions carry integer milliseconds and a confidence in [0, 1].
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+from aligner.features import HOP_MS
+
+log = logging.getLogger(__name__)
+
+SILENCE, SPEECH, MUSIC, SPEECH_OVER_MUSIC = 0, 1, 2, 3
+KINDS = {SILENCE: "silence", SPEECH: "speech", MUSIC: "music", SPEECH_OVER_MUSIC: "speech_over_music"}
+
+
+@dataclass(frozen=True)
+class Region:
+    """``kind`` from ``start_ms`` to ``end_ms`` (exclusive)."""
+
+    start_ms: int
+    end_ms: int
+    kind: str
+    confidence: float
+
+
+@dataclass(frozen=True, eq=False)
+class AudioMap:
+    """Regions of the recording, the pauses inside speech, and a label per 10 ms frame."""
+
+    duration_ms: int
+    regions: tuple[Region, ...]
+    pauses: tuple[Region, ...]
+    labels: np.ndarray  # (frames,) int8: SILENCE, SPEECH, MUSIC or SPEECH_OVER_MUSIC
+    quiet: np.ndarray  # (frames,) float32: 1.0 inside a quiet run of at least 60 ms
+    music: np.ndarray  # (frames,) float32: how much the frame sounds like music alone, 0 to 1
+
+
+@dataclass(frozen=True)
+class MapConfig:
+    """Thresholds of the audio map (dB and milliseconds)."""
+
+    window_ms: int = 1000
+    speech_below: float = 0.72  # stationarity under which a frame is speech
+    music_above: float = 0.84  # stationarity over which it is music
+    speech_spread_db: float = 6.0
+    bed_above_floor_db: float = 15.0
+    min_quiet_ms: int = 60
+    min_pause_ms: int = 150
+    min_silence_ms: int = 1000
+    min_region_ms: int = 300
+
+
+def frame_energy_db(logmel: np.ndarray) -> np.ndarray:
+    """Loudness of each frame in dB (relative)."""
+    peak = logmel.max() if logmel.size else 0.0
+    return (10.0 / np.log(10.0)) * (np.log(np.exp(logmel - peak).sum(axis=1) + 1e-12) + peak)
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def quiet_frames(energy_db: np.ndarray, *, min_frames: int = 6) -> np.ndarray:
+    """1.0 inside runs of at least ``min_frames`` frames below the quiet threshold."""
+    if len(energy_db) == 0:
+        return np.zeros(0, np.float32)
+    floor, loud = np.quantile(energy_db, [0.05, 0.95])
+    quiet = energy_db < (floor + loud) / 2
+    out = np.zeros(len(quiet), np.float32)
+    for start, stop in runs(quiet):
+        if stop - start >= min_frames:
+            out[start:stop] = 1.0
+    return out
+
+
+def spectral_correlation(logmel: np.ndarray, *, lag: int) -> np.ndarray:
+    """Correlation between the spectrum of each frame and that of the frame ``lag`` later."""
+    x = logmel - logmel.mean(axis=1, keepdims=True)
+    x = x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-9)
+    r = np.einsum("ij,ij->i", x[lag:], x[:-lag]) if len(x) > lag else np.zeros(0, np.float32)
+    return np.concatenate([r, np.full(min(lag, len(x)), r[-1] if len(r) else 0.0)]).astype(np.float32)
+
+
+def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMap:
+    """Label every frame and gather the labels into regions."""
+    n = len(logmel)
+    energy = frame_energy_db(logmel)
+    quiet = quiet_frames(energy, min_frames=config.min_quiet_ms // HOP_MS)
+    win = max(3, config.window_ms // HOP_MS)
+    mean = uniform_filter1d(energy, win, mode="nearest")
+    spread = np.sqrt(np.maximum(uniform_filter1d(energy ** 2, win, mode="nearest") - mean ** 2, 0.0))
+    floor = np.quantile(energy, 0.05) if n else 0.0
+    local_floor = minimum_filter1d(uniform_filter1d(energy, 5, mode="nearest"), win, mode="nearest")
+    loud = 1.0 - quiet + 1e-3  # stationarity of the sounds, not of the noise floor between them
+    corr = spectral_correlation(logmel, lag=5)
+    stationary = uniform_filter1d(corr * loud, win, mode="nearest") / uniform_filter1d(loud, win, mode="nearest")
+    bed = local_floor > floor + config.bed_above_floor_db
+    unsure = (stationary >= config.speech_below) & (stationary <= config.music_above)
+    speechy = (stationary < config.speech_below) | (unsure & (spread > config.speech_spread_db))
+    labels = np.where(speechy, np.where(bed, SPEECH_OVER_MUSIC, SPEECH), MUSIC).astype(np.int8)
+    long_quiet = np.zeros(n, bool)
+    for start, stop in runs(quiet > 0):
+        if stop - start >= config.min_silence_ms // HOP_MS:
+            long_quiet[start:stop] = True
+    labels[long_quiet] = SILENCE
+    labels = _smooth(labels, config.min_region_ms // HOP_MS)
+    middle = (config.speech_below + config.music_above) / 2
+    confidence = np.clip(np.abs(stationary - middle) / (config.music_above - middle), 0.0, 1.0)
+    regions = tuple(
+        Region(s * HOP_MS, e * HOP_MS, KINDS[int(labels[s])], round(float(confidence[s:e].mean()), 3))
+        for s, e in _label_runs(labels)
+    )
+    pauses = tuple(
+        Region(s * HOP_MS, e * HOP_MS, "pause", 1.0)
+        for s, e in runs((quiet > 0) & ~long_quiet)
+        if (e - s) * HOP_MS >= config.min_pause_ms
+    )
+    music = np.clip((stationary - config.speech_below) / (config.music_above - config.speech_below), 0.0, 1.0)
+    music = np.where(labels == MUSIC, np.maximum(music, 0.5), music * (labels != SILENCE)).astype(np.float32)
+    return AudioMap(n * HOP_MS, regions, pauses, labels, quiet, music)
+
+
+def _label_runs(labels: np.ndarray) -> list[tuple[int, int]]:
+    if len(labels) == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(labels)) + 1
+    bounds = np.concatenate([[0], cuts, [len(labels)]])
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def _smooth(labels: np.ndarray, min_frames: int) -> np.ndarray:
+    """Merge runs shorter than ``min_frames`` into the longer of their neighbours."""
+    out = labels.copy()
+    for _ in range(3):
+        spans = _label_runs(out)
+        changed = False
+        for k, (s, e) in enumerate(spans):
+            if e - s >= min_frames or len(spans) == 1:
+                continue
+            left = spans[k - 1] if k else None
+            right = spans[k + 1] if k + 1 < len(spans) else None
+            pick = max((x for x in (left, right) if x), key=lambda x: x[1] - x[0])
+            out[s:e] = out[pick[0]]
+            changed = True
+        if not changed:
+            break
+    return out

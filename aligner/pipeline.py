@@ -1,0 +1,71 @@
+"""Runs the stages in order: decode -> features -> map -> read -> align.
+
+``run`` is what the CLI and the batch runner call; each stage reports to ``hook``
+(name, value) as it finishes, so that a caller can show progress or keep intermediate
+results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+from typing import Callable
+
+from aligner.align.engine import AlignConfig, align
+from aligner.align.model import Alignment
+from aligner.audiomap import AudioMap, map_audio
+from aligner.decode import decode
+from aligner.errors import AnchorError
+from aligner.features import log_mel
+from aligner.transcript import read_transcript
+from aligner.transcript.timecodes import format_clock
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[[str, object], None]
+
+
+def _no_hook(stage: str, value: object) -> None:
+    pass
+
+
+def map_file(audio_path: str | Path, *, hook: Hook = _no_hook) -> AudioMap:
+    """decode -> features -> map."""
+    audio = decode(audio_path)
+    hook("decode", audio)
+    logmel = log_mel(audio.samples, audio.rate)
+    hook("features", logmel)
+    amap = map_audio(logmel)
+    hook("map", amap)
+    return amap
+
+
+def run(
+    audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
+    config: AlignConfig = AlignConfig(), hook: Hook = _no_hook,
+) -> Alignment:
+    """Align the transcript at ``transcript_path`` with the recording at ``audio_path``."""
+    transcript = read_transcript(transcript_path, format=transcript_format)
+    hook("read", transcript)
+    audio = decode(audio_path)
+    hook("decode", audio)
+    _check_anchors_fit(transcript, audio.duration_ms)
+    logmel = log_mel(audio.samples, audio.rate)
+    hook("features", logmel)
+    amap = map_audio(logmel)
+    hook("map", amap)
+    alignment = align(transcript, logmel, amap, config=config)
+    alignment = dataclasses.replace(alignment, audio_sha256=audio.sha256, audio_source=str(audio_path))
+    hook("align", alignment)
+    return alignment
+
+
+def _check_anchors_fit(transcript, duration_ms: int) -> None:
+    for a in transcript.anchors:
+        if a.time_ms > duration_ms:
+            raise AnchorError(
+                f"timecode {a.written!r} ({format_clock(a.time_ms)}) is past the end of the audio "
+                f"({format_clock(duration_ms)}); fix the timecode or check that the audio is complete",
+                path=transcript.source, line=a.line,
+            )

@@ -1,0 +1,96 @@
+"""Scores of an alignment against an episode's ground truth.
+
+- turn starts and ends: median, p90 and max absolute error, share within 0.1/0.25/0.5/1 s;
+- captions (turns) overlapping music or untranscribed audio by more than 0.5 s;
+- anchors: shifted ones flagged (right) and correct ones flagged (wrong);
+- audio map: frame accuracy of speech / music / silence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+THRESHOLDS_MS = (100, 250, 500, 1000)
+
+
+def error_stats(errors_ms) -> dict:
+    e = np.abs(np.asarray(errors_ms, dtype=np.float64))
+    if len(e) == 0:
+        return {"n": 0}
+    out = {"n": int(len(e)), "median_ms": float(np.median(e)), "p90_ms": float(np.quantile(e, 0.9)), "max_ms": float(e.max())}
+    for t in THRESHOLDS_MS:
+        out[f"within_{t}ms"] = float(np.mean(e <= t))
+    return out
+
+
+def score_turns(predicted: list[dict], truth: dict) -> dict:
+    """``predicted``: the aligner's turns in transcript order, each with ``start``/``end``
+    in seconds (the alignment JSON's shape). Turns it did not place count as misses."""
+    gold = truth["turns"]
+    if len(predicted) != len(gold):
+        raise ValueError(f"{len(predicted)} predicted turns for {len(gold)} true turns")
+    starts = [p["start"] * 1000 - g["start_ms"] for p, g in zip(predicted, gold)]
+    ends = [p["end"] * 1000 - g["end_ms"] for p, g in zip(predicted, gold)]
+    return {"start": error_stats(starts), "end": error_stats(ends)}
+
+
+def caption_overlaps(predicted: list[dict], truth: dict, *, tolerance_ms: int = 500) -> int:
+    """Turns whose span covers music or untranscribed audio by more than ``tolerance_ms``."""
+    bad = 0
+    regions = [r for r in truth["regions"] if r["kind"] in ("music", "jingle", "replay")]
+    for p in predicted:
+        s, e = p["start"] * 1000, p["end"] * 1000
+        if any(min(e, r["end_ms"]) - max(s, r["start_ms"]) > tolerance_ms for r in regions):
+            bad += 1
+    return bad
+
+
+def score_anchors(predicted: list[dict], truth: dict) -> dict:
+    """``predicted``: the alignment JSON's anchors (``written``, ``ok``), in order."""
+    gold = sorted(truth["anchors"], key=lambda a: a["line"])
+    if len(predicted) != len(gold):
+        raise ValueError(f"{len(predicted)} predicted anchors for {len(gold)} true anchors")
+    shifted_flagged = sum(1 for p, g in zip(predicted, gold) if g["corrupted"] and not p["ok"])
+    correct_flagged = sum(1 for p, g in zip(predicted, gold) if not g["corrupted"] and not p["ok"])
+    return {"anchors": len(gold), "shifted": sum(g["corrupted"] for g in gold),
+            "shifted_flagged": shifted_flagged, "correct_flagged": correct_flagged}
+
+
+def truth_labels(truth: dict, frames: int, hop_ms: int = 10) -> np.ndarray:
+    """0 silence, 1 speech, 2 music per frame; pauses under 1 s take their neighbours' label."""
+    labels = np.zeros(frames, np.int8)
+    for t in truth["turns"]:
+        labels[t["start_ms"] // hop_ms:t["end_ms"] // hop_ms] = 1
+    for r in truth["regions"]:
+        if r["kind"] in ("music", "jingle"):
+            labels[r["start_ms"] // hop_ms:r["end_ms"] // hop_ms] = 2
+        elif r["kind"] == "replay":
+            labels[r["start_ms"] // hop_ms:r["end_ms"] // hop_ms] = 1
+    cuts = np.flatnonzero(np.diff(labels)) + 1
+    bounds = np.concatenate([[0], cuts, [frames]])
+    for s, e in zip(bounds[:-1], bounds[1:]):
+        if labels[s] == 0 and (e - s) * hop_ms < 1000 and s > 0:
+            labels[s:e] = labels[s - 1]
+    return labels
+
+
+def map_accuracy(predicted_regions: list[dict], truth: dict, hop_ms: int = 10) -> dict:
+    """Frame accuracy of speech / music / silence (speech over music counts as speech), and
+    the error of each music region's edges."""
+    frames = truth["duration_ms"] // hop_ms
+    gold = truth_labels(truth, frames, hop_ms)
+    code = {"silence": 0, "speech": 1, "speech_over_music": 1, "music": 2}
+    pred = np.zeros(frames, np.int8)
+    for r in predicted_regions:
+        pred[r["start_ms"] // hop_ms:r["end_ms"] // hop_ms] = code[r["kind"]]
+    edges = []
+    for r in truth["regions"]:
+        if r["kind"] != "music":
+            continue
+        music = [p for p in predicted_regions if p["kind"] == "music"
+                 and min(p["end_ms"], r["end_ms"]) - max(p["start_ms"], r["start_ms"]) > 0]
+        if music:
+            edges += [abs(min(p["start_ms"] for p in music) - r["start_ms"]), abs(max(p["end_ms"] for p in music) - r["end_ms"])]
+        else:
+            edges += [float("inf"), float("inf")]
+    return {"frame_accuracy": float(np.mean(pred == gold)), "music_edges": error_stats(edges) if edges else {"n": 0}}
