@@ -107,7 +107,9 @@ def _texts(root: Path) -> dict[str, str]:
             continue
         name, text = line.rstrip("\n").split(": ", 1)
         text = text.strip().strip("“”\"").strip()
-        if text and not any(c in text for c in "[]()<>") and any(c.isalpha() for c in text):
+        # sentences only: single words and spelled letters are often said otherwise than
+        # written in this list (folder names, phonetic alphabet)
+        if len(text.split()) >= 3 and not any(c in text for c in "[]()<>…") and not text.endswith("..."):
             out[name.strip()] = text
     return out
 
@@ -117,6 +119,17 @@ def _clip(name, voice, x, text) -> Clip | None:
         return None
     on, off = speech_bounds(x)
     return Clip(name, voice, x, text, on, off)
+
+
+def _loud_only(name: str, x: np.ndarray) -> Clip:
+    """A music track without its silent stretches (fades between pieces, silent ends), so
+    that a jingle cut from it is never silence."""
+    hop = RATE // 10
+    n = len(x) // hop
+    energy = 10 * np.log10((x[: n * hop].reshape(n, hop) ** 2).mean(axis=1) + 1e-12)
+    loud = energy > np.median(energy) - 15.0
+    kept = x[: n * hop].reshape(n, hop)[loud].reshape(-1)
+    return Clip(name, "music", kept, "", 0, len(kept))
 
 
 def load(cache: Path = CACHE) -> Corpus:
@@ -135,5 +148,5 @@ def load(cache: Path = CACHE) -> Corpus:
     eng_dir = root / "usr/share/pocketsphinx/test/data/librivox"
     english = [c for w in sorted(eng_dir.glob("*.wav")) if (c := _clip(w.stem, "librivox", load_audio(w), ""))]
     moh = root / "usr/share/asterisk/moh"
-    music = [Clip(w.stem, "music", x, "", 0, len(x)) for w in sorted(moh.glob("*.wav")) for x in [load_audio(w)]]
+    music = [_loud_only(w.stem, load_audio(w)) for w in sorted(moh.glob("*.wav"))]
     return Corpus(tuple(june), tuple(armelle), tuple(english), tuple(music))

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
+from aligner.align.dtw import SPEECH
 from aligner.align.multilevel import Block, align_blocks
 from aligner.align.tts import synthesize
 from aligner.audiomap import AudioMap
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, log_mel, mfcc, resample, sliding_normalize
-from aligner.transcript.model import Section, Transcript, Turn
+from aligner.transcript.model import Transcript, Turn
 from aligner.transcript.normalize import Word, normalize as normalize_text
 
 log = logging.getLogger(__name__)
@@ -26,19 +27,21 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class AlignConfig:
-    """Tuning knobs of the aligner."""
+    """Tuning knobs of the aligner. Costs are multiples of a per-level scale: the
+    ``gap_quantile`` of the distances between random synthetic and real frames."""
 
-    factors: tuple[int, ...] = (50, 10, 2, 1)
-    radius_ms: tuple[int, ...] = (10_000, 2_000, 500)  # band half-width at each refinement
-    gap_quantile: float = 0.3
-    pause_lo: float = 0.2
-    pause_hi: float = 1.0
-    music: float = 1.0
-    vertical: float = 0.5
-    horizontal: float = 0.0
-    cmn_window_ms: int = 3000
-    anchor_tolerance_ms: int = 5_000
-    speech_rate_wpm: int = 175
+    speech_rate_wpm: int = 175  # eSpeak NG's speaking rate
+    cmn_window_ms: int = 10_000  # window of the sliding cepstral mean normalisation
+    factors: tuple[int, ...] = (10, 2, 1)  # frames averaged at each level, coarse to fine
+    radius_ms: tuple[int, ...] = (3_000, 1_000, 300)  # band half-width at each level
+    gap_quantile: float = 0.3  # cost of a frame of untranscribed audio
+    pause_lo: float = 0.2  # cost of a quiet frame in a pause row
+    pause_hi: float = 1.0  # cost of a loud frame in a pause row
+    music: float = 1.0  # extra cost of speech rows on music
+    vertical: float = 1.0  # extra cost of squeezing synthetic frames into one real frame
+    horizontal: float = 0.0  # extra cost of stretching one synthetic frame
+    adapt_passes: int = 1  # passes that map the synthetic voice towards the recording's
+    anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,15 @@ def align(transcript: Transcript, logmel: np.ndarray, audio_map: AudioMap, *, co
     real = sliding_normalize(_cepstra(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music), window=window)
     split = np.cumsum([len(b.features) for b in blocks])[:-1]
     feats = [Block(f, b.word_frames) for f, b in zip(np.split(stacked, split), blocks)]
-    rows, pi, pj = align_blocks(
-        feats, real, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
+    run = lambda fs: align_blocks(
+        fs, real, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
         gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
         vertical=config.vertical, horizontal=config.horizontal,
     )
+    rows, pi, pj = run(feats)
+    for _ in range(config.adapt_passes):
+        feats = _adapt(feats, rows, pi, pj, real)
+        rows, pi, pj = run(feats)
     first_col = np.full(len(rows.kinds), -1, np.int64)
     last_col = np.full(len(rows.kinds), -1, np.int64)
     np.maximum.at(last_col, pi, pj)
@@ -125,6 +132,20 @@ def align(transcript: Transcript, logmel: np.ndarray, audio_map: AudioMap, *, co
     turns = tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col) for k, b in enumerate(blocks))
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+
+
+def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, *, keep: float = 0.6, ridge: float = 1.0) -> list[Block]:
+    """Map the synthetic voice towards the recording's: fit an affine map from synthetic to
+    real frames on the best-matching ``keep`` share of the speech cells on the path, and
+    apply it to every synthetic frame."""
+    speech = rows.kinds[pi] == SPEECH
+    a = rows.features[pi[speech]]
+    b = real[pj[speech] * rows.factor] if rows.factor == 1 else real[np.minimum(pj[speech] * rows.factor, len(real) - 1)]
+    dist = np.linalg.norm(a - b, axis=1)
+    best = dist <= np.quantile(dist, keep)
+    x = np.hstack([a[best], np.ones((int(best.sum()), 1), np.float32)])
+    w = np.linalg.solve(x.T @ x + ridge * np.eye(x.shape[1]), x.T @ b[best])
+    return [Block((np.hstack([f.features, np.ones((len(f.features), 1), np.float32)]) @ w).astype(np.float32), f.word_frames) for f in feats]
 
 
 def _turn_timing(block: _Block, word_rows: np.ndarray, end_row: int, first_col, last_col) -> TurnTiming:

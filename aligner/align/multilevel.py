@@ -115,14 +115,18 @@ def costs_for(
 
 def align_blocks(
     blocks: list[Block], real: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, *,
-    factors: tuple[int, ...] = (50, 10, 2, 1), radius_ms: tuple[int, ...] = (10_000, 2_000, 500), gap_quantile: float = 0.3,
-    pause_lo: float = 0.2, pause_hi: float = 1.0, music: float = 1.0, vertical: float = 0.5, horizontal: float = 0.0,
-    max_coarse_cells: int = 40_000_000,
+    factors: tuple[int, ...] = (50, 10, 2, 1), radius_ms: tuple[int, ...] = (10_000, 3_000, 1_000, 300),
+    gap_quantile: float = 0.3, pause_lo: float = 0.2, pause_hi: float = 1.0, music: float = 1.0,
+    vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
-    in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them."""
+    in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
+
+    The first level searches the whole matrix; level ``k`` searches ``radius_ms[k]`` around
+    the path of level ``k - 1``. Coarser levels are put in front when the first would not
+    fit in ``max_coarse_cells``."""
     factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
-    radii = (radius_ms[0],) * (len(factors) - 1 - len(radius_ms)) + tuple(radius_ms)[-(len(factors) - 1):] if len(factors) > 1 else ()
+    radii = (radius_ms[0],) * max(0, len(factors) - len(radius_ms)) + tuple(radius_ms)[-len(factors):]
     previous = None
     for level, factor in enumerate(factors):
         rows = build_rows(blocks, factor)
@@ -132,7 +136,7 @@ def align_blocks(
         lo = hi = None
         if previous is not None:
             prows, pi, pj = previous
-            lo, hi = _band(pi, pj, rows, prows, len(cols), max(2, radii[level - 1] // (factor * HOP_MS)))
+            lo, hi = _band(pi, pj, rows, prows, len(cols), max(2, radii[level] // (factor * HOP_MS)))
         pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi)
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
