@@ -66,6 +66,73 @@ def parse(transcript: str, fmt: str | None, as_json: bool) -> None:
         click.echo(summarize(model))
 
 
+def _progress_hook():
+    """Stage names on stderr while a long run goes, on a terminal only."""
+    if not sys.stderr.isatty():
+        return lambda stage, value: None
+    labels = {"read": "transcript read", "decode": "audio decoded", "features": "features computed",
+              "map": "audio mapped", "align": "aligned"}
+    return lambda stage, value: click.echo(f"aligner: {labels.get(stage, stage)}", err=True)
+
+
+_BUNDLED_AUDIO = "audio/sample.mp3"
+_BUNDLED_TRANSCRIPT = "transcripts/sample.txt"
+
+
+@cli.command("align")
+@click.argument("audio", type=click.Path(dir_okay=False, path_type=str), default=_BUNDLED_AUDIO, required=False)
+@click.argument("transcript", type=click.Path(dir_okay=False, path_type=str), default=_BUNDLED_TRANSCRIPT, required=False)
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Output folder (default: outputs/<audio stem>/).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Transcript format (detected by default).")
+def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | None) -> None:
+    """Align TRANSCRIPT with AUDIO and write captions and the alignment JSON.
+
+    With no argument, aligns the bundled sample (audio/sample.mp3, transcripts/sample.txt)."""
+    from pathlib import Path
+
+    from aligner.pipeline import run
+    from aligner.write import write_all
+
+    alignment = run(audio, transcript, transcript_format=fmt, hook=_progress_hook())
+    stem = Path(audio).stem
+    folder = Path(outdir) if outdir else Path("outputs") / stem
+    paths = write_all(alignment, folder, stem)
+    click.echo(f"{len(alignment.turns)} turns aligned over {format_clock(alignment.duration_ms)} of audio")
+    for check in alignment.anchors:
+        verdict = "ok" if check.ok else "OFF"
+        click.echo(f"  anchor line {check.anchor.line} {check.anchor.written}: written {format_clock(check.anchor.time_ms)}, "
+                   f"measured {format_clock(check.measured_ms)} ({check.delta_ms / 1000:+.1f} s) {verdict}")
+    for region in alignment.uncovered:
+        click.echo(f"  {region.kind.replace('_', ' ')}: {format_clock(region.start_ms)}-{format_clock(region.end_ms)}")
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
+@cli.command("map")
+@click.argument("audio", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=str), default=None, help="Also write the regions as JSON.")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, path_type=str), default=None, help="Also write an Audacity label track.")
+def map_command(audio: str, json_path: str | None, labels_path: str | None) -> None:
+    """Print where AUDIO has speech, music, speech over music and silence."""
+    from pathlib import Path
+
+    from aligner.pipeline import map_file
+    from aligner.write import write_atomic
+
+    amap = map_file(audio, hook=_progress_hook())
+    for r in amap.regions:
+        click.echo(f"{format_clock(r.start_ms):>9} {format_clock(r.end_ms):>9}  {r.kind:<18} {r.confidence:.2f}")
+    if not any(r.kind.startswith("speech") for r in amap.regions):
+        logging.getLogger("aligner").warning("%s: no speech found", audio)
+    if json_path:
+        doc = {"duration_ms": amap.duration_ms, "regions": to_jsonable(amap.regions), "pauses": to_jsonable(amap.pauses)}
+        write_atomic(Path(json_path), json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    if labels_path:
+        lines = [f"{r.start_ms / 1000:.3f}\t{r.end_ms / 1000:.3f}\t{r.kind}" for r in amap.regions]
+        write_atomic(Path(labels_path), "\n".join(lines) + "\n")
+
+
 def summarize(t: Transcript) -> str:
     """A readable summary of a transcript."""
     meta = t.metadata

@@ -65,7 +65,7 @@ def _check_anchors_fit(transcript, duration_ms: int) -> None:
     for a in transcript.anchors:
         if a.time_ms > duration_ms:
             raise AnchorError(
-                f"timecode {a.written!r} ({format_clock(a.time_ms)}) is past the end of the audio "
+                f"timecode '{a.written}' ({format_clock(a.time_ms)}) is past the end of the audio "
                 f"({format_clock(duration_ms)}); fix the timecode or check that the audio is complete",
                 path=transcript.source, line=a.line,
             )

@@ -154,7 +154,7 @@ def _turn_timing(block: _Block, word_rows: np.ndarray, end_row: int, first_col, 
     words = []
     for i, w in enumerate(block.words):
         w_end = starts[i + 1] if i + 1 < len(starts) else end
-        words.append(WordTiming(w.written, starts[i], max(starts[i], w_end), 1.0))
+        words.append(WordTiming(w.written, starts[i], max(starts[i], w_end), 1.0, w.start, w.end))
     return TurnTiming(block.item, block.turn.speaker, block.turn.text, starts[0], end, 1.0, tuple(words))
 
 

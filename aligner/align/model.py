@@ -9,12 +9,15 @@ from aligner.transcript.model import Anchor, Transcript
 
 @dataclass(frozen=True)
 class WordTiming:
-    """A written word (as in the transcript) and when it is said."""
+    """A written word (as in the transcript, characters ``start_char``..``end_char`` of its
+    turn's text) and when it is said."""
 
     text: str
     start_ms: int
     end_ms: int
     confidence: float
+    start_char: int = 0
+    end_char: int = 0
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ def read_wiki(text: str, *, source: str | None = None) -> Transcript:
     b.close_turn()
     if b.pending:
         written, _, line = b.pending[0]
-        raise TranscriptError(f"timecode {written!r} is followed by nothing to anchor", path=source, line=line)
+        raise TranscriptError(f"timecode '{written}' is followed by nothing to anchor", path=source, line=line)
     items = tuple(b.items)
     if not any(isinstance(i, Turn) for i in items):
         raise TranscriptError(
@@ -229,8 +229,8 @@ def _check_anchor_order(anchors: list[Anchor], source: str | None) -> None:
     for before, after in zip(anchors, anchors[1:]):
         if after.time_ms < before.time_ms:
             raise AnchorError(
-                f"timecode {after.written!r} ({format_clock(after.time_ms)}) comes after "
-                f"{before.written!r} ({format_clock(before.time_ms)}, line {before.line}) but is earlier; "
+                f"timecode '{after.written}' ({format_clock(after.time_ms)}) comes after "
+                f"'{before.written}' ({format_clock(before.time_ms)}, line {before.line}) but is earlier; "
                 "fix the typo or remove one of them",
                 path=source, line=after.line,
             )

@@ -1,0 +1,47 @@
+"""The whole alignment as JSON (``<stem>.json``). Times are seconds with millisecond
+precision.
+
+    {"format": "aligner-alignment", "version": 1,
+     "audio": {"path", "sha256", "duration"},
+     "transcript": {"path", "format", "title", "date"},
+     "turns": [{"speaker", "start", "end", "confidence", "line", "text",
+                "words": [{"text", "start", "end", "confidence"}]}],
+     "anchors": [{"text", "line", "written", "measured", "delta", "ok"}],
+     "uncovered": [{"start", "end", "kind"}]}
+"""
+
+from __future__ import annotations
+
+import json
+
+from aligner.align.model import Alignment
+from aligner.write.timefmt import seconds
+
+
+def to_dict(a: Alignment) -> dict:
+    t = a.transcript
+    return {
+        "format": "aligner-alignment",
+        "version": 1,
+        "audio": {"path": a.audio_source, "sha256": a.audio_sha256, "duration": seconds(a.duration_ms)},
+        "transcript": {"path": t.source, "format": t.format, "title": t.metadata.title,
+                       "date": t.metadata.date.isoformat() if t.metadata.date else None},
+        "turns": [
+            {"speaker": turn.speaker, "start": seconds(turn.start_ms), "end": seconds(turn.end_ms),
+             "confidence": round(turn.confidence, 3), "line": t.items[turn.item].line, "text": turn.text,
+             "words": [{"text": w.text, "start": seconds(w.start_ms), "end": seconds(w.end_ms),
+                        "confidence": round(w.confidence, 3)} for w in turn.words]}
+            for turn in a.turns
+        ],
+        "anchors": [
+            {"text": c.anchor.written, "line": c.anchor.line, "written": seconds(c.anchor.time_ms),
+             "measured": seconds(c.measured_ms), "delta": seconds(abs(c.delta_ms)) * (1 if c.delta_ms >= 0 else -1),
+             "ok": c.ok}
+            for c in a.anchors
+        ],
+        "uncovered": [{"start": seconds(r.start_ms), "end": seconds(r.end_ms), "kind": r.kind} for r in a.uncovered],
+    }
+
+
+def compose(a: Alignment) -> str:
+    return json.dumps(to_dict(a), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,39 @@
+"""The audio map on signals with known answers: silence, a steady tone chord (music),
+and real speech from the bundled sample."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.audiomap import MUSIC, SILENCE, SPEECH, map_audio
+from aligner.decode import decode
+from aligner.features import log_mel
+
+from conftest import ROOT
+
+
+def _chord(seconds: float, rate: int = 16000) -> np.ndarray:
+    t = np.arange(int(rate * seconds)) / rate
+    x = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6, 440.0)) * 0.1
+    return x
+
+
+def test_silence_music_silence():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([np.zeros(16000 * 3), _chord(6.0), np.zeros(16000 * 3)])
+    x = x + rng.normal(0, 1e-4, len(x))
+    amap = map_audio(log_mel((x * 32767).astype(np.int16), 16000))
+    kinds = [r.kind for r in amap.regions]
+    assert kinds == ["silence", "music", "silence"]
+    music = amap.regions[1]
+    assert abs(music.start_ms - 3000) <= 500 and abs(music.end_ms - 9000) <= 500
+
+
+def test_sample_speech_is_speech():
+    audio = decode(ROOT / "audio" / "sample.mp3")
+    amap = map_audio(log_mel(audio.samples, audio.rate))
+    # the first turn (8.5 s to 12.4 s in the truth file) is speech
+    assert np.mean(amap.labels[900:1200] == SPEECH) > 0.8
+    # the opening jingle (0.2 s to 8 s) is music
+    assert np.mean(amap.labels[100:700] == MUSIC) > 0.8
+    assert not np.any(amap.labels[900:1200] == SILENCE)

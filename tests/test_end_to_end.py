@@ -1,0 +1,69 @@
+"""The bundled sample (real speech, music, a replay, an anchor) through the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import webvtt
+
+from aligner.cli import main
+
+from conftest import DATA, ROOT
+
+SAMPLE_AUDIO = ROOT / "audio" / "sample.mp3"
+SAMPLE_TEXT = ROOT / "transcripts" / "sample.txt"
+
+
+def test_align_sample(tmp_path, capsys):
+    assert main(["align", str(SAMPLE_AUDIO), str(SAMPLE_TEXT), "-o", str(tmp_path)]) == 0
+    doc = json.loads((tmp_path / "sample.json").read_text(encoding="utf-8"))
+    truth = json.loads((DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))
+    assert len(doc["turns"]) == len(truth["turns"])
+    errors = np.abs([t["start"] * 1000 - g["start_ms"] for t, g in zip(doc["turns"], truth["turns"])])
+    assert np.median(errors) <= 100
+    assert np.mean(errors <= 500) >= 0.8
+    (anchor,) = doc["anchors"]
+    assert anchor["ok"] and abs(anchor["delta"]) <= 5
+    captions = webvtt.from_buffer(io.StringIO((tmp_path / "sample.vtt").read_text(encoding="utf-8"))).captions
+    assert captions and all(c.voice in {"Claire Dubois", "Sophie Laurent"} for c in captions)
+
+
+def test_anchor_past_the_end_is_refused(tmp_path, capsys):
+    text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[59:00]")
+    bad = tmp_path / "late.txt"
+    bad.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["align", str(SAMPLE_AUDIO), str(bad), "-o", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "past the end of the audio" in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_transcript_far_longer_than_audio(tmp_path, capsys, reference_path):
+    # the 90-minute show's transcript, without its anchors, against the 3-minute sample
+    text = reference_path.read_text(encoding="utf-8").replace("[32\u00a0min 50]", "").replace("47‘ 57", "")
+    long = tmp_path / "long.txt"
+    long.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["align", str(SAMPLE_AUDIO), str(long), "-o", str(out)]) == 5
+    err = capsys.readouterr().err
+    assert "belongs to this recording" in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_unreadable_audio(tmp_path, capsys):
+    junk = tmp_path / "junk.mp3"
+    junk.write_bytes(b"this is not audio at all" * 100)
+    assert main(["align", str(junk), str(SAMPLE_TEXT), "-o", str(tmp_path / "o")]) == 4
+    err = capsys.readouterr().err
+    assert "cannot be decoded as audio" in err and err.count("\n") == 1
+
+
+def test_empty_audio(tmp_path, capsys):
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    assert main(["map", str(empty)]) == 4
+    assert "empty" in capsys.readouterr().err
