@@ -133,6 +133,20 @@ def _loud_only(name: str, x: np.ndarray) -> Clip:
 
 
 def load(cache: Path = CACHE) -> Corpus:
+    """The corpus, decoded once and kept in ``cache/corpus.pkl``."""
+    import pickle
+
+    pickled = cache / "corpus.pkl"
+    if pickled.exists():
+        with open(pickled, "rb") as f:
+            return pickle.load(f)
+    corpus = _load(cache)
+    with open(pickled, "wb") as f:
+        pickle.dump(corpus, f)
+    return corpus
+
+
+def _load(cache: Path) -> Corpus:
     root = fetch(cache)
     texts = _texts(root)
     june_dir = root / "usr/share/asterisk/sounds/fr_CA_f_June"

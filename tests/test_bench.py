@@ -1,0 +1,85 @@
+"""The benchmark's scorer on known perturbations, and a 30-second smoke episode from the
+real recordings (fetched from Debian with apt-get download, cached in bench/cache/)."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import score  # noqa: E402
+
+TRUTH = {
+    "duration_ms": 60_000,
+    "turns": [{"start_ms": 1_000, "end_ms": 9_000}, {"start_ms": 20_000, "end_ms": 30_000}, {"start_ms": 40_000, "end_ms": 55_000}],
+    "regions": [{"kind": "music", "start_ms": 10_000, "end_ms": 19_000}, {"kind": "replay", "start_ms": 31_000, "end_ms": 39_000}],
+    "anchors": [{"line": 5, "corrupted": False}, {"line": 9, "corrupted": True}],
+}
+
+
+def _perfect():
+    return [{"start": t["start_ms"] / 1000, "end": t["end_ms"] / 1000} for t in TRUTH["turns"]]
+
+
+def test_perfect_alignment_scores_full_marks():
+    s = score.score_turns(_perfect(), TRUTH)["start"]
+    assert s["median_ms"] == 0 and s["max_ms"] == 0 and s["within_100ms"] == 1.0
+    assert score.caption_overlaps(_perfect(), TRUTH) == 0
+    assert score.score_anchors([{"ok": True}, {"ok": False}], TRUTH) == {"anchors": 2, "shifted": 1, "shifted_flagged": 1, "correct_flagged": 0}
+
+
+def test_known_perturbations():
+    shifted = _perfect()
+    shifted[0]["start"] += 0.3
+    shifted[1]["start"] -= 2.0
+    s = score.score_turns(shifted, TRUTH)["start"]
+    assert s["median_ms"] == pytest.approx(300) and s["max_ms"] == pytest.approx(2000)
+    assert s["within_250ms"] == pytest.approx(1 / 3) and s["within_500ms"] == pytest.approx(2 / 3)
+    into_music = _perfect()
+    into_music[1]["start"] = 18.0  # one second of music under the caption
+    assert score.caption_overlaps(into_music, TRUTH) == 1
+    assert score.score_anchors([{"ok": False}, {"ok": True}], TRUTH)["correct_flagged"] == 1
+
+
+def test_map_accuracy_of_the_truth_itself():
+    def region(kind, start, end):
+        return {"kind": kind, "start_ms": start * 1000, "end_ms": end * 1000}
+
+    exact = [region("silence", 0, 1), region("speech", 1, 9), region("silence", 9, 10), region("music", 10, 19),
+             region("silence", 19, 20), region("speech", 20, 30), region("silence", 30, 31), region("speech", 31, 39),
+             region("silence", 39, 40), region("speech", 40, 55), region("silence", 55, 60)]
+    result = score.map_accuracy(exact, TRUTH)
+    assert result["frame_accuracy"] == 1.0 and result["music_edges"]["max_ms"] == 0
+    late = [dict(r) for r in exact]
+    late[3]["start_ms"] += 500  # music heard 0.5 s late: 50 frames of 6000 wrong
+    late[2]["end_ms"] += 500
+    result = score.map_accuracy(late, TRUTH)
+    assert result["frame_accuracy"] == pytest.approx(1 - 50 / 6000)
+    assert result["music_edges"]["max_ms"] == 500
+
+
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
+def test_smoke_episode_builds_aligns_and_scores(tmp_path):
+    import corpus
+    import episodes
+
+    c = corpus.load()
+    assert c.june and c.music and c.english
+    audio, text, truth = episodes.build(c, minutes=0.5, seed=3, corrupt_anchor=False, replay=False)
+    mp3 = episodes.write(audio, text, truth, tmp_path, "smoke")
+    assert 25 <= truth["duration_ms"] / 1000 <= 60 and truth["turns"]
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "aligner", "align", str(mp3), str(tmp_path / "smoke.txt"), "-o", str(out)], check=True)
+    import json
+
+    doc = json.loads((out / "smoke.json").read_text(encoding="utf-8"))
+    result = score.score_turns(doc["turns"], truth)
+    assert result["start"]["n"] == len(truth["turns"])
