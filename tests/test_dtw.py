@@ -71,11 +71,12 @@ def test_banded_kernel_agrees_with_reference(seed):
     gap, pause_hi, pause_lo = sorted(rng.uniform(0.1, 3.0, size=3))[::-1]
     costs = Costs(gap, pause_lo, pause_hi, music=float(rng.uniform(0, 2)),
                   vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)))
-    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs)
-    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs)
+    gap_scale = rng.uniform(0.5, 3.0, size=m).astype(np.float32)
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, gap_scale=gap_scale)
+    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, gap_scale)
     # ties may be broken differently; the costs must be equal
     def cost(p):
-        cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs) for i, j in p)
+        cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, gap_scale[i]) for i, j in p)
         steps = sum(step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs) for a, b in zip(p, p[1:]))
         return cells + steps
 

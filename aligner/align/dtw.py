@@ -4,8 +4,9 @@ Rows are feature frames of the synthesised text, of three kinds:
 
 - SPEECH rows cost the Euclidean distance between their features and the column's, plus
   ``music`` times ``nonspeech[j]`` (1.0 where the audio map heard music without speech);
-- GAP rows stand for untranscribed audio (music, jingles, replays) between turns: any
-  column costs ``gap`` there, half of it on music (or the pause cost, when that is lower);
+- GAP rows stand for untranscribed audio (music, jingles, replays) between turns: a loud
+  column costs ``gap`` times the row's ``gap_scale`` there (higher where the transcript
+  announces nothing), half of it on music; a quiet one costs ``pause_lo``;
 - PAUSE rows, one before every word, let the path wait through a pause of the speaker:
   a column costs ``pause_lo`` when it is quiet (``quiet[j]`` = 1) up to ``pause_hi`` when
   it is not (``quiet[j]`` = 0). Every path crosses each of them, so they only pull word
@@ -49,11 +50,13 @@ def local_cost(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.sum((np.asarray(a, np.float64) - b) ** 2)))
 
 
-def row_cost(kind: int, row: np.ndarray, col: np.ndarray, quiet: float, nonspeech: float, costs: Costs) -> float:
+def row_cost(
+    kind: int, row: np.ndarray, col: np.ndarray, quiet: float, nonspeech: float, costs: Costs, gap_scale: float = 1.0,
+) -> float:
     """The cost of cell (row, column), as the kernel computes it."""
     pause = costs.pause_lo + (costs.pause_hi - costs.pause_lo) * (1.0 - quiet)
     if kind == GAP:
-        return min(costs.gap * (1.0 - 0.5 * nonspeech), pause)
+        return quiet * costs.pause_lo + (1.0 - quiet) * costs.gap * gap_scale * (1.0 - 0.5 * nonspeech)
     if kind == PAUSE:
         return pause
     return local_cost(row, col) + costs.music * nonspeech
@@ -68,11 +71,13 @@ def step_cost(kind: int, di: int, dj: int, costs: Costs) -> float:
 
 def dtw_reference(
     rows: np.ndarray, kinds: np.ndarray, cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, costs: Costs,
+    gap_scale: np.ndarray | None = None,
 ) -> list[tuple[int, int]]:
     """The cheapest path as a list of (row, col) cells, by the textbook full-matrix DP."""
     m, n = len(rows), len(cols)
     inf = float("inf")
-    d = [[row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs) for j in range(n)] for i in range(m)]
+    scale = np.ones(m) if gap_scale is None else gap_scale
+    d = [[row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale[i]) for j in range(n)] for i in range(m)]
     acc = [[inf] * n for _ in range(m)]
 
     def options(i, j):
@@ -94,14 +99,12 @@ def dtw_reference(
 
 
 @njit(cache=True, nogil=True)
-def _cell(rows, kinds, cols, quiet, nonspeech, p, i, j):
+def _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j):
     """Cost of cell (i, j); ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal)."""
-    if kinds[i] != 0:
-        d = p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
-        g = p[0] * (1.0 - 0.5 * nonspeech[j])
-        if kinds[i] == 1 and g < d:
-            d = g
-        return d
+    if kinds[i] == 1:
+        return quiet[j] * p[1] + (1.0 - quiet[j]) * p[0] * gap_scale[i] * (1.0 - 0.5 * nonspeech[j])
+    if kinds[i] == 2:
+        return p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
     s = 0.0
     for k in range(rows.shape[1]):
         t = rows[i, k] - cols[j, k]
@@ -130,10 +133,10 @@ def _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j):
 
 
 @njit(cache=True, nogil=True)
-def _fill(rows, kinds, cols, quiet, nonspeech, p, lo, hi, offsets, acc):
+def _fill(rows, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offsets, acc):
     for i in range(rows.shape[0]):
         for j in range(lo[i], hi[i]):
-            d = _cell(rows, kinds, cols, quiet, nonspeech, p, i, j)
+            d = _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j)
             if i == 0 and j == 0:
                 best = 0.0
             else:
@@ -161,7 +164,7 @@ def _backtrack(kinds, p, lo, hi, offsets, acc, n):
 
 def dtw_banded(
     rows: np.ndarray, kinds: np.ndarray, cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray,
-    costs: Costs, lo: np.ndarray | None = None, hi: np.ndarray | None = None,
+    costs: Costs, lo: np.ndarray | None = None, hi: np.ndarray | None = None, gap_scale: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The cheapest path restricted to columns ``lo[i] <= j < hi[i]`` of each row ``i``
     (the whole matrix when ``lo``/``hi`` are None), as two arrays (rows, cols)."""
@@ -174,8 +177,9 @@ def dtw_banded(
     acc = np.empty(int(offsets[-1]), np.float32)
     kinds = np.ascontiguousarray(kinds, np.int8)
     p = np.array([costs.gap, costs.pause_lo, costs.pause_hi, costs.music, costs.vertical, costs.horizontal], np.float64)
+    scale = np.ones(m, np.float32) if gap_scale is None else np.ascontiguousarray(gap_scale, np.float32)
     _fill(np.ascontiguousarray(rows, np.float32), kinds, np.ascontiguousarray(cols, np.float32),
-          np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), p, lo, hi, offsets, acc)
+          np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), scale, p, lo, hi, offsets, acc)
     return _backtrack(kinds, p, lo, hi, offsets, acc, n)
 
 

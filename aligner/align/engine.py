@@ -41,6 +41,7 @@ class AlignConfig:
     vertical: float = 1.0  # extra cost of squeezing synthetic frames into one real frame
     horizontal: float = 0.0  # extra cost of stretching one synthetic frame
     adapt_passes: int = 1  # passes that map the synthetic voice towards the recording's
+    unannounced_gap: float = 2.0  # gap cost multiplier between turns with no direction between
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
 
 
@@ -55,6 +56,7 @@ class _Block:
     word_frames: np.ndarray  # start frame of each word within ``features``
     end_frame: int
     voiced: np.ndarray  # (T,) 1.0 on frames with sound
+    phonemes: tuple[str, ...]  # (T,) the eSpeak phoneme of each frame
 
 
 def _cepstra(logmel: np.ndarray) -> np.ndarray:
@@ -81,8 +83,19 @@ def _synthesize_blocks(transcript: Transcript, rate_wpm: int) -> list[_Block]:
         first, last = starts[0], int(np.flatnonzero(voiced)[-1]) + 1
         feats = _cepstra(logmel)[first:last]
         blocks.append(_Block(index, item, words, feats, np.clip(starts - first, 0, len(feats) - 1), len(feats),
-                             voiced[first:last].astype(np.float32)))
+                             voiced[first:last].astype(np.float32), _frame_phonemes(speech, len(logmel))[first:last]))
     return blocks
+
+
+def _frame_phonemes(speech, n_frames: int) -> tuple[str, ...]:
+    """The phoneme eSpeak was saying at each 10 ms frame ("" before the first)."""
+    out = [""] * n_frames
+    events = [(sample * 1000 // speech.rate // HOP_MS, name) for sample, name in speech.phonemes]
+    for k, (frame, name) in enumerate(events):
+        stop = events[k + 1][0] if k + 1 < len(events) else n_frames
+        for f in range(max(0, frame), min(stop, n_frames)):
+            out[f] = name
+    return tuple(out)
 
 
 def _word_onsets(marks: np.ndarray, voiced: np.ndarray) -> np.ndarray:
@@ -114,7 +127,12 @@ def align(transcript: Transcript, logmel: np.ndarray, audio_map: AudioMap, *, co
     stacked = sliding_normalize(stacked, np.concatenate([b.voiced for b in blocks]), window=window)
     real = sliding_normalize(_cepstra(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music), window=window)
     split = np.cumsum([len(b.features) for b in blocks])[:-1]
-    feats = [Block(f, b.word_frames) for f, b in zip(np.split(stacked, split), blocks)]
+    announced = _announced(transcript, blocks)
+    ids: dict[str, int] = {}
+    feats = [
+        Block(f, b.word_frames, 1.0 if a else config.unannounced_gap, np.array([ids.setdefault(p, len(ids)) for p in b.phonemes], np.int32))
+        for f, b, a in zip(np.split(stacked, split), blocks, announced)
+    ]
     run = lambda fs: align_blocks(
         fs, real, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
         gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
@@ -134,18 +152,47 @@ def align(transcript: Transcript, logmel: np.ndarray, audio_map: AudioMap, *, co
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
 
-def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, *, keep: float = 0.6, ridge: float = 1.0) -> list[Block]:
-    """Map the synthetic voice towards the recording's: fit an affine map from synthetic to
-    real frames on the best-matching ``keep`` share of the speech cells on the path, and
-    apply it to every synthetic frame."""
+def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, *, keep: float = 0.6,
+           ridge: float = 1.0, prior: float = 50.0) -> list[Block]:
+    """Make the synthetic frames sound like the recording, from the path of a first pass:
+    each phoneme's frames move towards the mean of the real frames they were matched to
+    (a speaker-adapted template per phoneme), the rest through an affine map fitted on
+    the best-matching ``keep`` share of the matched frames."""
     speech = rows.kinds[pi] == SPEECH
     a = rows.features[pi[speech]]
-    b = real[pj[speech] * rows.factor] if rows.factor == 1 else real[np.minimum(pj[speech] * rows.factor, len(real) - 1)]
+    b = real[np.minimum(pj[speech] * rows.factor, len(real) - 1)]
+    labels = rows.labels[pi[speech]]
     dist = np.linalg.norm(a - b, axis=1)
     best = dist <= np.quantile(dist, keep)
     x = np.hstack([a[best], np.ones((int(best.sum()), 1), np.float32)])
     w = np.linalg.solve(x.T @ x + ridge * np.eye(x.shape[1]), x.T @ b[best])
-    return [Block((np.hstack([f.features, np.ones((len(f.features), 1), np.float32)]) @ w).astype(np.float32), f.word_frames) for f in feats]
+    n_labels = int(max(labels.max(initial=-1), max((int(f.labels.max(initial=-1)) for f in feats if f.labels is not None), default=-1))) + 1
+    sums = np.zeros((n_labels, real.shape[1]), np.float64)
+    counts = np.zeros(n_labels, np.float64)
+    ok = labels >= 0
+    np.add.at(sums, labels[ok], b[ok])
+    np.add.at(counts, labels[ok], 1.0)
+    means = sums / np.maximum(counts, 1.0)[:, None]
+    share = (counts / (counts + prior))[:, None]
+    out = []
+    for f in feats:
+        mapped = np.hstack([f.features, np.ones((len(f.features), 1), np.float32)]) @ w
+        if f.labels is not None and n_labels:
+            lab = f.labels
+            mapped = share[lab] * means[lab] + (1.0 - share[lab]) * mapped
+        out.append(Block(mapped.astype(np.float32), f.word_frames, f.gap_scale, f.labels))
+    return out
+
+
+def _announced(transcript: Transcript, blocks: list[_Block]) -> list[bool]:
+    """For each block, whether untranscribed audio may come before it: at the start, or
+    where the transcript has a stage direction or a section title in between."""
+    out, prev = [], -1
+    for b in blocks:
+        between = transcript.items[prev + 1:b.item]
+        out.append(prev < 0 or any(not isinstance(i, Turn) for i in between))
+        prev = b.item
+    return out
 
 
 def _turn_timing(block: _Block, word_rows: np.ndarray, end_row: int, first_col, last_col) -> TurnTiming:

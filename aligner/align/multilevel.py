@@ -26,6 +26,8 @@ class Block:
 
     features: np.ndarray  # (T, D)
     word_frames: np.ndarray  # (W,) non-decreasing, first is 0
+    gap_scale: float = 1.0  # cost multiplier of the gap row before the block
+    labels: np.ndarray | None = None  # (T,) phoneme id of each frame
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Rows:
 
     features: np.ndarray  # (M, D)
     kinds: np.ndarray  # (M,) SPEECH, GAP or PAUSE
+    gap_scale: np.ndarray  # (M,) cost multiplier of GAP rows (1.0 elsewhere)
+    labels: np.ndarray  # (M,) phoneme id of SPEECH rows, -1 elsewhere
     position: np.ndarray  # (M,) float, increasing: where the row sits in synthetic time
     word_rows: tuple[np.ndarray, ...]  # per block, the first speech row of each word
     end_rows: np.ndarray  # per block, its last speech row
@@ -56,19 +60,21 @@ def pool(features: np.ndarray, factor: int) -> np.ndarray:
 
 def build_rows(blocks: list[Block], factor: int) -> Rows:
     dim = blocks[0].features.shape[1]
-    feats, kinds, pos, word_rows, end_rows = [], [], [], [], []
+    feats, kinds, scales, labels, pos, word_rows, end_rows = [], [], [], [], [], [], []
     offset, row = 0.0, 0
 
-    def add(f, k, p):
+    def add(f, k, p, scale=1.0, label=-1):
         nonlocal row
         feats.append(f)
         kinds.append(k)
+        scales.append(scale)
+        labels.append(label)
         pos.append(p)
         row += 1
 
     zero = np.zeros(dim, np.float32)
     for block in blocks:
-        add(zero, GAP, offset - 0.75)
+        add(zero, GAP, offset - 0.75, block.gap_scale)
         pooled = pool(block.features, factor)
         first_rows = np.asarray(block.word_frames) // factor
         starts = set(first_rows[1:].tolist()) - {0}
@@ -77,12 +83,14 @@ def build_rows(blocks: list[Block], factor: int) -> Rows:
             if r in starts:
                 add(zero, PAUSE, offset + r * factor - 0.5)
             mapping[r] = row
-            add(pooled[r], SPEECH, offset + r * factor)
+            label = int(block.labels[r * factor]) if block.labels is not None else -1
+            add(pooled[r], SPEECH, offset + r * factor, 1.0, label)
         word_rows.append(np.array([mapping[min(r, len(pooled) - 1)] for r in first_rows], np.int64))
         end_rows.append(row - 1)
         offset += len(block.features) + 1
     add(zero, GAP, offset - 0.75)
-    return Rows(np.stack(feats), np.array(kinds, np.int8), np.array(pos), tuple(word_rows), np.array(end_rows), factor)
+    return Rows(np.stack(feats), np.array(kinds, np.int8), np.array(scales, np.float32), np.array(labels, np.int32), np.array(pos),
+                tuple(word_rows), np.array(end_rows), factor)
 
 
 def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +145,7 @@ def align_blocks(
         if previous is not None:
             prows, pi, pj = previous
             lo, hi = _band(pi, pj, rows, prows, len(cols), max(2, radii[level] // (factor * HOP_MS)))
-        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi)
+        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale)
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
     return previous

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
 _EVENT_WORD = 1
+_EVENT_PHONEME = 7
+_INITIALIZE_PHONEME_EVENTS = 0x0001
 _EVENT_LIST_TERMINATED = 0
 
 
@@ -56,6 +58,7 @@ class Speech:
     samples: np.ndarray
     rate: int
     word_starts: tuple[int, ...]
+    phonemes: tuple[tuple[int, str], ...] = ()  # (first sample, eSpeak phoneme name)
 
 
 class _Engine:
@@ -69,7 +72,7 @@ class _Engine:
         self._lib = ctypes.CDLL(espeakng_loader.get_library_path())
         data = espeakng_loader.get_data_path().encode()
         self._lib.espeak_Initialize.restype = ctypes.c_int
-        self.rate = self._lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data, 0)
+        self.rate = self._lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data, _INITIALIZE_PHONEME_EVENTS)
         if self.rate <= 0:
             raise AlignerError("eSpeak NG could not start (its voice data is missing); reinstall espeakng-loader")
         if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
@@ -77,6 +80,7 @@ class _Engine:
         self.voice = voice
         self._chunks: list[np.ndarray] = []
         self._words: list[tuple[int, int]] = []
+        self._phonemes: list[tuple[int, str]] = []
         self._callback = _CALLBACK(self._collect)
         self._lib.espeak_SetSynthCallback(self._callback)
         self._lib.espeak_Synth.argtypes = [
@@ -92,6 +96,9 @@ class _Engine:
             e = events[i]
             if e.type == _EVENT_WORD:
                 self._words.append((e.text_position - 1, e.sample))
+            elif e.type == _EVENT_PHONEME:
+                name = bytes(e.id.string).split(b"\0")[0].decode("ascii", "replace").strip("',")
+                self._phonemes.append((e.sample, name))
             i += 1
         return 0
 
@@ -104,12 +111,13 @@ class _Engine:
         data = " ".join(text).encode("utf-8")
         with _LOCK:
             self._lib.espeak_SetParameter(1, rate_wpm, 0)  # espeakRATE
-            self._chunks, self._words = [], []
+            self._chunks, self._words, self._phonemes = [], [], []
             self._lib.espeak_Synth(data, len(data) + 1, 0, 0, 0, _CHARS_UTF8, None, None)
             self._lib.espeak_Synchronize()
             samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
             events = list(self._words)
-        return Speech(samples.astype(np.int16, copy=False), self.rate, _word_starts(spans, events, len(samples)))
+            phonemes = tuple(self._phonemes)
+        return Speech(samples.astype(np.int16, copy=False), self.rate, _word_starts(spans, events, len(samples)), phonemes)
 
 
 def _word_starts(spans: list[tuple[int, int]], events: list[tuple[int, int]], n_samples: int) -> tuple[int, ...]:
