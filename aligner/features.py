@@ -62,11 +62,11 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     fb = _mel_filters(rate, n_fft, n_mels)
     window = np.hanning(win).astype(np.float32)
     out = np.empty((n_frames, n_mels), dtype=np.float32)
-    x = samples.astype(np.float32) / 32768.0 if samples.dtype == np.int16 else samples.astype(np.float32)
+    scale = np.float32(1.0 / 32768.0) if samples.dtype == np.int16 else np.float32(1.0)
     for start in range(0, n_frames, _BLOCK_FRAMES):
         stop = min(n_frames, start + _BLOCK_FRAMES)
         idx = np.arange(start, stop)[:, None] * hop + np.arange(win)[None, :]
-        frames = x[idx] * window
+        frames = samples[idx].astype(np.float32) * scale * window
         power = np.abs(rfft(frames, n=n_fft, axis=1)) ** 2
         out[start:stop] = np.log(power @ fb.T + 1e-8)
     return out

@@ -52,11 +52,13 @@ def run(
     hook("decode", audio)
     _check_anchors_fit(transcript, audio.duration_ms)
     logmel = log_mel(audio.samples, audio.rate)
+    sha256 = audio.sha256
+    del audio  # the samples are not needed past the features: free them before aligning
     hook("features", logmel)
     amap = map_audio(logmel)
     hook("map", amap)
     alignment = align(transcript, logmel, amap, config=config)
-    alignment = dataclasses.replace(alignment, audio_sha256=audio.sha256, audio_source=str(audio_path))
+    alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path))
     hook("align", alignment)
     return alignment
 
