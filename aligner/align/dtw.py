@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 SPEECH, GAP, PAUSE = 0, 1, 2
 
@@ -132,16 +132,43 @@ def _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j):
     return best, bi, bj
 
 
-@njit(cache=True, nogil=True)
-def _fill(rows, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offsets, acc):
-    for i in range(rows.shape[0]):
+@njit(cache=True, nogil=True, parallel=True)
+def _costs(rows, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offsets, acc):
+    """Every cell's own cost, rows in parallel (the expensive part: the distances)."""
+    for i in prange(rows.shape[0]):
+        base = offsets[i] - lo[i]
         for j in range(lo[i], hi[i]):
-            d = _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j)
+            acc[base + j] = _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j)
+
+
+@njit(cache=True, nogil=True)
+def _accumulate(kinds, p, lo, hi, offsets, acc):
+    """Turn each cell's own cost into the cost of the cheapest path to it, in place."""
+    inf = np.inf
+    for i in range(lo.shape[0]):
+        lo_i, hi_i, base = lo[i], hi[i], offsets[i] - lo[i]
+        speech = kinds[i] == 0
+        vpen = p[4] if speech else 0.0
+        hpen = p[5] if speech else 0.0
+        plo, phi, pbase = 0, 0, 0
+        if i > 0:
+            plo, phi, pbase = lo[i - 1], hi[i - 1], offsets[i - 1] - lo[i - 1]
+        for j in range(lo_i, hi_i):
             if i == 0 and j == 0:
-                best = 0.0
-            else:
-                best, _, _ = _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j)
-            acc[offsets[i] + j - lo[i]] = d + best
+                continue
+            best = inf
+            if i > 0:
+                if plo <= j - 1 < phi:
+                    best = acc[pbase + j - 1]
+                if plo <= j < phi:
+                    v = acc[pbase + j] + vpen
+                    if v < best:
+                        best = v
+            if j > lo_i:
+                v = acc[base + j - 1] + hpen
+                if v < best:
+                    best = v
+            acc[base + j] += best
 
 
 @njit(cache=True, nogil=True)
@@ -178,8 +205,9 @@ def dtw_banded(
     kinds = np.ascontiguousarray(kinds, np.int8)
     p = np.array([costs.gap, costs.pause_lo, costs.pause_hi, costs.music, costs.vertical, costs.horizontal], np.float64)
     scale = np.ones(m, np.float32) if gap_scale is None else np.ascontiguousarray(gap_scale, np.float32)
-    _fill(np.ascontiguousarray(rows, np.float32), kinds, np.ascontiguousarray(cols, np.float32),
-          np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), scale, p, lo, hi, offsets, acc)
+    _costs(np.ascontiguousarray(rows, np.float32), kinds, np.ascontiguousarray(cols, np.float32),
+           np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), scale, p, lo, hi, offsets, acc)
+    _accumulate(kinds, p, lo, hi, offsets, acc)
     return _backtrack(kinds, p, lo, hi, offsets, acc, n)
 
 
