@@ -70,7 +70,7 @@ def _progress_hook():
     """Stage names on stderr while a long run goes, on a terminal only."""
     if not sys.stderr.isatty():
         return lambda stage, value: None
-    labels = {"read": "transcript read", "decode": "audio decoded", "features": "features computed",
+    labels = {"read": "transcript read", "speak": "turns synthesised", "decode": "audio decoded", "features": "features computed",
               "map": "audio mapped", "align": "aligned"}
     return lambda stage, value: click.echo(f"aligner: {labels.get(stage, stage)}", err=True)
 

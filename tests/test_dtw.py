@@ -118,3 +118,18 @@ def test_band_restricts_the_path():
     hi = np.minimum(20, np.arange(20) + 3)
     ri, rj = dtw_banded(rows, np.zeros(20, np.int8), cols, LOUD[:20], LOUD[:20], Costs(5.0, 1.0, 5.0), lo, hi)
     assert np.all(np.abs(ri - rj) <= 2)
+
+
+def test_rows_layout():
+    from aligner.align.multilevel import Block, build_rows
+
+    feats = np.arange(12, dtype=np.float32).reshape(6, 2)
+    rows = build_rows([Block(feats, np.array([0, 2, 4])), Block(feats[:2], np.array([0]))], 1)
+    # gap, f0, f1, pause, f2, f3, pause, f4, f5, gap, g0, g1, gap
+    assert rows.kinds.tolist() == [GAP, SPEECH, SPEECH, PAUSE, SPEECH, SPEECH, PAUSE, SPEECH, SPEECH, GAP, SPEECH, SPEECH, GAP]
+    assert [w.tolist() for w in rows.word_rows] == [[1, 4, 7], [10]]
+    assert rows.end_rows.tolist() == [8, 11]
+    assert np.all(np.diff(rows.position) > 0)
+    pooled = build_rows([Block(feats, np.array([0, 2, 4]))], 2)
+    assert pooled.kinds.tolist() == [GAP, SPEECH, PAUSE, SPEECH, PAUSE, SPEECH, GAP]
+    assert pooled.features[1].tolist() == [1.0, 2.0]  # mean of frames 0 and 1

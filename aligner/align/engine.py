@@ -1,7 +1,7 @@
 """Place every turn and word of a transcript in the recording.
 
-    text -> spoken words (normaliser) -> synthetic speech (eSpeak NG, word marks)
-    synthetic and real speech -> MFCC frames -> coarse-to-fine DTW with gap rows
+    synthetic speech of each turn (the speak stage) and the recording's frames
+    -> MFCC frames -> coarse-to-fine DTW with gap rows
     path -> word and turn times -> anchors checked against them
 """
 
@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.dtw import SPEECH
+from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.multilevel import Block, align_blocks
-from aligner.align.tts import synthesize
 from aligner.audiomap import AudioMap
 from aligner.errors import AlignmentError
-from aligner.features import HOP_MS, log_mel, mfcc, resample, sliding_normalize
+from aligner.features import HOP_MS, mfcc, sliding_normalize
+from aligner.speak import SpokenTurn
 from aligner.transcript.model import Transcript, Turn
-from aligner.transcript.normalize import Word, normalize as normalize_text
+from aligner.transcript.normalize import normalize as normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,6 @@ class AlignConfig:
     """Tuning knobs of the aligner. Costs are multiples of a per-level scale: the
     ``gap_quantile`` of the distances between random synthetic and real frames."""
 
-    speech_rate_wpm: int = 175  # eSpeak NG's speaking rate
     cmn_window_ms: int = 10_000  # window of the sliding cepstral mean normalisation
     factors: tuple[int, ...] = (10, 2, 1)  # frames averaged at each level, coarse to fine
     radius_ms: tuple[int, ...] = (3_000, 1_000, 300)  # band half-width at each level
@@ -45,74 +44,17 @@ class AlignConfig:
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
 
 
-@dataclass(frozen=True)
-class _Block:
-    """One turn ready to align: its words, their synthetic frames and word start frames."""
-
-    item: int
-    turn: Turn
-    words: tuple[Word, ...]
-    features: np.ndarray
-    word_frames: np.ndarray  # start frame of each word within ``features``
-    end_frame: int
-    voiced: np.ndarray  # (T,) 1.0 on frames with sound
-    phonemes: tuple[str, ...]  # (T,) the eSpeak phoneme of each frame
-
-
 def _cepstra(logmel: np.ndarray) -> np.ndarray:
     return mfcc(logmel)
 
 
-def _synthesize_blocks(transcript: Transcript, rate_wpm: int) -> list[_Block]:
-    blocks = []
-    for index, item in enumerate(transcript.items):
-        if not isinstance(item, Turn):
-            continue
-        words = tuple(w for w in normalize_text(item.text, uncertain=item.uncertain) if w.alignable)
-        if not words:
-            continue
-        speech = synthesize([" ".join(w.spoken) for w in words], rate_wpm=rate_wpm)
-        x = resample(speech.samples, speech.rate, 16_000)
-        logmel = log_mel(x, 16_000)
-        if len(logmel) < 2:
-            continue
-        voiced = logmel.max(axis=1) > logmel.max() - 9.0  # ~40 dB below the peak
-        if not voiced.any():
-            continue
-        starts = _word_onsets(np.array(speech.word_starts) * 1000 // speech.rate // HOP_MS, voiced)
-        first, last = starts[0], int(np.flatnonzero(voiced)[-1]) + 1
-        feats = _cepstra(logmel)[first:last]
-        blocks.append(_Block(index, item, words, feats, np.clip(starts - first, 0, len(feats) - 1), len(feats),
-                             voiced[first:last].astype(np.float32), _frame_phonemes(speech, len(logmel))[first:last]))
-    return blocks
-
-
-def _frame_phonemes(speech, n_frames: int) -> tuple[str, ...]:
-    """The phoneme eSpeak was saying at each 10 ms frame ("" before the first)."""
-    out = [""] * n_frames
-    events = [(sample * 1000 // speech.rate // HOP_MS, name) for sample, name in speech.phonemes]
-    for k, (frame, name) in enumerate(events):
-        stop = events[k + 1][0] if k + 1 < len(events) else n_frames
-        for f in range(max(0, frame), min(stop, n_frames)):
-            out[f] = name
-    return tuple(out)
-
-
-def _word_onsets(marks: np.ndarray, voiced: np.ndarray) -> np.ndarray:
-    """eSpeak marks a word where the pause before it begins: move each mark to the first
-    voiced frame before the next mark."""
-    out = marks.copy()
-    for i, m in enumerate(marks):
-        stop = marks[i + 1] if i + 1 < len(marks) else len(voiced)
-        ahead = np.flatnonzero(voiced[m:max(stop, m + 1)])
-        if len(ahead):
-            out[i] = m + ahead[0]
-    return np.maximum.accumulate(np.clip(out, 0, len(voiced) - 1))
-
-
-def align(transcript: Transcript, logmel: np.ndarray, audio_map: AudioMap, *, config: AlignConfig = AlignConfig()) -> Alignment:
-    """Place the turns of ``transcript`` in the recording whose log-mel frames are ``logmel``."""
-    blocks = _synthesize_blocks(transcript, config.speech_rate_wpm)
+def align(
+    transcript: Transcript, spoken: tuple[SpokenTurn, ...], logmel: np.ndarray, audio_map: AudioMap, *,
+    config: AlignConfig = AlignConfig(),
+) -> Alignment:
+    """Place the turns of ``transcript`` (``spoken`` by the speak stage) in the recording
+    whose log-mel frames are ``logmel``."""
+    blocks = list(spoken)
     if not blocks:
         raise AlignmentError("the transcript has no words to align; check that it holds speaker turns")
     duration_ms = len(logmel) * HOP_MS
@@ -184,7 +126,7 @@ def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.nd
     return out
 
 
-def _announced(transcript: Transcript, blocks: list[_Block]) -> list[bool]:
+def _announced(transcript: Transcript, blocks: list[SpokenTurn]) -> list[bool]:
     """For each block, whether untranscribed audio may come before it: at the start, or
     where the transcript has a stage direction or a section title in between."""
     out, prev = [], -1
@@ -195,7 +137,7 @@ def _announced(transcript: Transcript, blocks: list[_Block]) -> list[bool]:
     return out
 
 
-def _turn_timing(block: _Block, word_rows: np.ndarray, end_row: int, first_col, last_col) -> TurnTiming:
+def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col) -> TurnTiming:
     starts = [int(first_col[r]) * HOP_MS for r in word_rows]
     end = (int(last_col[end_row]) + 1) * HOP_MS
     words = []

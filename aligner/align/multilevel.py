@@ -58,39 +58,50 @@ def pool(features: np.ndarray, factor: int) -> np.ndarray:
     return summed / (counts[:, None] if features.ndim == 2 else counts)
 
 
+def _block_rows(block: Block, factor: int, offset: float) -> tuple:
+    """One block's rows (its gap row first): features, kinds, gap scales, labels, positions,
+    and the row (within these) of each word's first frame."""
+    pooled = pool(block.features, factor)
+    n = len(pooled)
+    first = np.minimum(np.asarray(block.word_frames) // factor, n - 1)
+    pause_before = np.zeros(n, bool)
+    pause_before[first[1:][first[1:] > 0]] = True
+    # row of pooled frame r: 1 (the gap row) + r + pauses up to and including r
+    speech_row = 1 + np.arange(n) + np.cumsum(pause_before)
+    total = 1 + n + int(pause_before.sum())
+    feats = np.zeros((total, pooled.shape[1]), np.float32)
+    feats[speech_row] = pooled
+    kinds = np.full(total, PAUSE, np.int8)
+    kinds[0] = GAP
+    kinds[speech_row] = SPEECH
+    scales = np.ones(total, np.float32)
+    scales[0] = block.gap_scale
+    labels = np.full(total, -1, np.int32)
+    if block.labels is not None:
+        labels[speech_row] = block.labels[np.arange(n) * factor]
+    pos = np.empty(total)
+    pos[0] = offset - 0.75
+    pos[speech_row] = offset + np.arange(n) * factor
+    pause_rows = speech_row[pause_before] - 1
+    pos[pause_rows] = offset + np.flatnonzero(pause_before) * factor - 0.5
+    return feats, kinds, scales, labels, pos, speech_row[first], speech_row[-1]
+
+
 def build_rows(blocks: list[Block], factor: int) -> Rows:
-    dim = blocks[0].features.shape[1]
-    feats, kinds, scales, labels, pos, word_rows, end_rows = [], [], [], [], [], [], []
+    parts, word_rows, end_rows = [], [], []
     offset, row = 0.0, 0
-
-    def add(f, k, p, scale=1.0, label=-1):
-        nonlocal row
-        feats.append(f)
-        kinds.append(k)
-        scales.append(scale)
-        labels.append(label)
-        pos.append(p)
-        row += 1
-
-    zero = np.zeros(dim, np.float32)
     for block in blocks:
-        add(zero, GAP, offset - 0.75, block.gap_scale)
-        pooled = pool(block.features, factor)
-        first_rows = np.asarray(block.word_frames) // factor
-        starts = set(first_rows[1:].tolist()) - {0}
-        mapping = {}
-        for r in range(len(pooled)):
-            if r in starts:
-                add(zero, PAUSE, offset + r * factor - 0.5)
-            mapping[r] = row
-            label = int(block.labels[r * factor]) if block.labels is not None else -1
-            add(pooled[r], SPEECH, offset + r * factor, 1.0, label)
-        word_rows.append(np.array([mapping[min(r, len(pooled) - 1)] for r in first_rows], np.int64))
-        end_rows.append(row - 1)
+        feats, kinds, scales, labels, pos, words, last = _block_rows(block, factor, offset)
+        parts.append((feats, kinds, scales, labels, pos))
+        word_rows.append(words + row)
+        end_rows.append(last + row)
+        row += len(kinds)
         offset += len(block.features) + 1
-    add(zero, GAP, offset - 0.75)
-    return Rows(np.stack(feats), np.array(kinds, np.int8), np.array(scales, np.float32), np.array(labels, np.int32), np.array(pos),
-                tuple(word_rows), np.array(end_rows), factor)
+    dim = blocks[0].features.shape[1]
+    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.ones(1, np.float32),
+                  np.array([-1], np.int32), np.array([offset - 0.75])))
+    columns = [np.concatenate(c) for c in zip(*parts)]
+    return Rows(columns[0], columns[1], columns[2], columns[3], columns[4], tuple(word_rows), np.array(end_rows), factor)
 
 
 def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) -> tuple[np.ndarray, np.ndarray]:

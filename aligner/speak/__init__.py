@@ -1,0 +1,83 @@
+"""Stage: say every turn of the transcript with eSpeak NG, and time its words and
+phonemes. Needs only the transcript, so it runs while the audio decodes.
+
+    text -> spoken words (normaliser) -> synthetic speech (eSpeak NG word and phoneme
+    events) -> cepstral frames of the voiced part, word start frames, phoneme per frame
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from aligner.features import HOP_MS, log_mel, mfcc, resample
+from aligner.speak.tts import synthesize
+from aligner.transcript.model import Transcript, Turn
+from aligner.transcript.normalize import Word, normalize as normalize_text
+
+DEFAULT_RATE_WPM = 175
+
+
+@dataclass(frozen=True, eq=False)
+class SpokenTurn:
+    """One turn ready to align: its words, their synthetic frames and word start frames."""
+
+    item: int
+    turn: Turn
+    words: tuple[Word, ...]
+    features: np.ndarray
+    word_frames: np.ndarray  # start frame of each word within ``features``
+    end_frame: int
+    voiced: np.ndarray  # (T,) 1.0 on frames with sound
+    phonemes: tuple[str, ...]  # (T,) the eSpeak phoneme of each frame
+
+
+def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM) -> tuple[SpokenTurn, ...]:
+    """Every turn with words to align, said and timed."""
+    blocks = []
+    for index, item in enumerate(transcript.items):
+        if not isinstance(item, Turn):
+            continue
+        words = tuple(w for w in normalize_text(item.text, uncertain=item.uncertain) if w.alignable)
+        if not words:
+            continue
+        speech = synthesize([" ".join(w.spoken) for w in words], rate_wpm=rate_wpm)
+        x = resample(speech.samples, speech.rate, 16_000)
+        logmel = log_mel(x, 16_000)
+        if len(logmel) < 2:
+            continue
+        voiced = logmel.max(axis=1) > logmel.max() - 9.0  # ~40 dB below the peak
+        if not voiced.any():
+            continue
+        starts = _word_onsets(np.array(speech.word_starts) * 1000 // speech.rate // HOP_MS, voiced)
+        first, last = starts[0], int(np.flatnonzero(voiced)[-1]) + 1
+        feats = mfcc(logmel)[first:last]
+        blocks.append(SpokenTurn(index, item, words, feats, np.clip(starts - first, 0, len(feats) - 1), len(feats),
+                             voiced[first:last].astype(np.float32), _frame_phonemes(speech, len(logmel))[first:last]))
+    return tuple(blocks)
+
+
+def _frame_phonemes(speech, n_frames: int) -> tuple[str, ...]:
+    """The phoneme eSpeak was saying at each 10 ms frame ("" before the first)."""
+    out = [""] * n_frames
+    events = [(sample * 1000 // speech.rate // HOP_MS, name) for sample, name in speech.phonemes]
+    for k, (frame, name) in enumerate(events):
+        stop = events[k + 1][0] if k + 1 < len(events) else n_frames
+        for f in range(max(0, frame), min(stop, n_frames)):
+            out[f] = name
+    return tuple(out)
+
+
+def _word_onsets(marks: np.ndarray, voiced: np.ndarray) -> np.ndarray:
+    """eSpeak marks a word where the pause before it begins: move each mark to the first
+    voiced frame before the next mark."""
+    out = marks.copy()
+    for i, m in enumerate(marks):
+        stop = marks[i + 1] if i + 1 < len(marks) else len(voiced)
+        ahead = np.flatnonzero(voiced[m:max(stop, m + 1)])
+        if len(ahead):
+            out[i] = m + ahead[0]
+    return np.maximum.accumulate(np.clip(out, 0, len(voiced) - 1))
+
+
