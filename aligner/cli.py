@@ -30,6 +30,12 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130
 
 
+class MarkersOff(AlignerError):
+    """Raised by ``check`` when a marker is off by more than the tolerance."""
+
+    exit_code = ExitStatus.MARKERS_OFF
+
+
 class _OneLineHandler(logging.Handler):
     """Warnings from the library as ``aligner: warning: …`` lines on stderr."""
 
@@ -107,6 +113,36 @@ def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | No
         click.echo(f"  {region.kind.replace('_', ' ')}: {format_clock(region.start_ms)}-{format_clock(region.end_ms)}")
     for path in paths:
         click.echo(f"wrote {path}")
+
+
+@cli.command("check")
+@click.argument("audio", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("transcript", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--tolerance", type=float, default=5.0, show_default=True, help="Seconds a marker may be off.")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Output folder (default: outputs/<audio stem>/).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Transcript format (detected by default).")
+def check_command(audio: str, transcript: str, tolerance: float, outdir: str | None, fmt: str | None) -> None:
+    """Check every timecode and section marker of TRANSCRIPT against AUDIO.
+
+    Exits with status 7 when a marker is off by more than the tolerance."""
+    from pathlib import Path
+
+    from aligner.pipeline import run
+    from aligner.write import report, write_all
+
+    tolerance_ms = int(round(tolerance * 1000))
+    alignment = run(audio, transcript, transcript_format=fmt, hook=_progress_hook())
+    stem = Path(audio).stem
+    write_all(alignment, Path(outdir) if outdir else Path("outputs") / stem, stem, tolerance_ms=tolerance_ms)
+    rows = report.markers(alignment, tolerance_ms=tolerance_ms)
+    for m in rows:
+        written = format_clock(m.written_ms) if m.written_ms is not None else "-"
+        delta = f"{m.delta_ms / 1000:+.1f} s" if m.delta_ms is not None else "-"
+        click.echo(f"line {m.line or '-':>4}  {written:>8}  {format_clock(m.measured_ms):>8}  {delta:>9}  {m.verdict:<15} {m.text}")
+    off = [m for m in rows if m.verdict == "off"]
+    if off:
+        raise MarkersOff(f"{len(off)} marker(s) off by more than {tolerance:g} s; see the report")
 
 
 @cli.command("map")

@@ -67,3 +67,14 @@ def test_empty_audio(tmp_path, capsys):
     empty.write_bytes(b"")
     assert main(["map", str(empty)]) == 4
     assert "empty" in capsys.readouterr().err
+
+
+def test_check_exits_non_zero_on_a_shifted_marker(tmp_path, capsys):
+    shifted = tmp_path / "shifted.txt"
+    shifted.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[1:50]"), encoding="utf-8")
+    assert main(["check", str(SAMPLE_AUDIO), str(shifted), "-o", str(tmp_path / "o")]) == 7
+    captured = capsys.readouterr()
+    assert "off" in captured.out and "Partie 2 [1:50]" in captured.out
+    assert "1 marker(s) off by more than 5 s" in captured.err
+    report = json.loads((tmp_path / "o" / "sample.report.json").read_text(encoding="utf-8"))
+    assert [m["verdict"] for m in report["markers"] if m["written"] is not None] == ["off"]

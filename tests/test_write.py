@@ -87,3 +87,62 @@ def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         write_all(a, tmp_path, "ep")
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def _with_sections() -> Alignment:
+    from aligner.transcript import Direction, DirectionKind, Section
+
+    text1, text2 = "Premier sujet, bonjour à tous.", "Second sujet après la pause."
+    items = (Section("Ouverture = début; #1", 2), Turn("Anne", text1, 4, 4),
+             Direction(DirectionKind.MUSIC_BREAK, "Pause musicale : Titre par Artiste.", 6, "Titre", "Artiste"),
+             Section("Deuxième partie", 8), Turn("Paul", text2, 10, 10))
+    transcript = Transcript("wiki", Metadata(title="Émission"), items, (Anchor("47' 57", 2_877_000, 8, 3, 0),), "t.txt")
+
+    def timed(item, text, speaker, start):
+        words = [w for w in normalize(text) if w.alignable]
+        ws = tuple(WordTiming(w.written, start + i * 400, start + (i + 1) * 400, 1.0, w.start, w.end) for i, w in enumerate(words))
+        return TurnTiming(item, speaker, text, start, ws[-1].end_ms, 1.0, ws)
+
+    turns = (timed(1, text1, "Anne", 3_000), timed(4, text2, "Paul", 2_880_000))
+    return Alignment(transcript, 3_000_000, turns, (AnchorCheck(transcript.anchors[0], 2_880_000, 5000),), ())
+
+
+def test_srt_reads_back():
+    import srt as srt_lib
+
+    from aligner.write import srt
+
+    subs = list(srt_lib.parse(srt.compose(_with_sections())))
+    assert subs[0].content.startswith("Anne: Premier sujet")
+    assert all(s.end > s.start for s in subs)
+    assert [s.index for s in subs] == list(range(1, len(subs) + 1))
+
+
+def test_chapters_in_every_format():
+    from aligner.write import chapters
+
+    a = _with_sections()
+    listed = chapters.compose_list(a).splitlines()
+    assert listed[0].startswith("0:00 Ouverture")
+    assert listed[1].startswith("0:05 Pause musicale : Titre par Artiste")  # where Anne's turn ends
+    assert listed[2] == "48:00 Deuxième partie"
+    doc = json.loads(chapters.compose_json(a))
+    assert doc["version"] == "1.2.0" and doc["chapters"][0]["startTime"] == 0
+    assert [c["title"] for c in doc["chapters"]] == ["Ouverture = début; #1", "Pause musicale : Titre par Artiste", "Deuxième partie"]
+    ff = chapters.compose_ffmetadata(a)
+    assert ff.startswith(";FFMETADATA1\n") and "TIMEBASE=1/1000" in ff and "START=2880000" in ff
+    assert "title=Ouverture \\= début\\; \\#1" in ff
+    track = webvtt.from_buffer(io.StringIO(chapters.compose_vtt(a))).captions
+    assert [c.text for c in track] == ["Ouverture = début; #1", "Pause musicale : Titre par Artiste", "Deuxième partie"]
+
+
+def test_marker_report_and_labels():
+    from aligner.write import labels, report
+
+    a = _with_sections()
+    rows = json.loads(report.compose_json(a, tolerance_ms=5000))["markers"]
+    anchored = [r for r in rows if r["written"] is not None]
+    assert anchored == [{"text": "Deuxième partie 47' 57", "line": 8, "written": 2877.0, "measured": 2880.0, "delta": 3.0, "verdict": "ok"}]
+    assert "| Deuxième partie 47' 57 | 8 | 47:57 | 48:00 | +3.0 s | ok |" in report.compose_markdown(a, tolerance_ms=5000)
+    assert json.loads(report.compose_json(a, tolerance_ms=1000))["markers"][-1]["verdict"] == "off"
+    assert labels.compose(a).splitlines()[0].split("\t") == ["3.000", "5.000", "Anne"]

@@ -1,6 +1,8 @@
 """Stage: write an ``Alignment`` to the files players, editors and people read.
 
-One format, one module: ``vtt`` (captions), ``alignment_json`` (everything, documented).
+One format, one module: ``vtt`` and ``srt`` (captions), ``podcast_json`` (Podcasting 2.0
+transcript), ``labels`` (Audacity), ``chapters`` (WebVTT chapters, JSON Chapters,
+ffmetadata, a plain list), ``report`` (the marker check), ``alignment_json`` (everything).
 ``write_all`` writes them into a folder, each atomically (a temporary file renamed into
 place), so that a failure leaves no half-written file.
 """
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from aligner.align.model import Alignment
 from aligner.errors import OutputError
-from aligner.write import alignment_json, vtt
+from aligner.write import alignment_json, chapters, labels, podcast_json, report, srt, vtt
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -29,12 +31,22 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_all(alignment: Alignment, folder: str | Path, stem: str) -> list[Path]:
-    """Write every output of ``alignment`` into ``folder`` as ``stem.*``; returns the paths."""
+def write_all(alignment: Alignment, folder: str | Path, stem: str, *, tolerance_ms: int = 5_000) -> list[Path]:
+    """Write every output of ``alignment`` into ``folder`` as ``stem.*``; returns the paths.
+    All texts are composed before the first file is written."""
     folder = Path(folder)
     outputs = {
         folder / f"{stem}.vtt": vtt.compose(alignment),
+        folder / f"{stem}.srt": srt.compose(alignment),
+        folder / f"{stem}.transcript.json": podcast_json.compose(alignment),
         folder / f"{stem}.json": alignment_json.compose(alignment),
+        folder / f"{stem}.labels.txt": labels.compose(alignment),
+        folder / f"{stem}.chapters.vtt": chapters.compose_vtt(alignment),
+        folder / f"{stem}.chapters.json": chapters.compose_json(alignment),
+        folder / f"{stem}.ffmetadata": chapters.compose_ffmetadata(alignment),
+        folder / f"{stem}.chapters.txt": chapters.compose_list(alignment),
+        folder / f"{stem}.report.json": report.compose_json(alignment, tolerance_ms=tolerance_ms),
+        folder / f"{stem}.report.md": report.compose_markdown(alignment, tolerance_ms=tolerance_ms),
     }
     try:
         for path, text in outputs.items():
