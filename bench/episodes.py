@@ -92,7 +92,6 @@ def _turn(track: _Track, pools: dict, voice: str, speaker: str, *, anchor: bool,
         onsets.append(at + clip.onset)
         end = at + clip.offset
         texts.append(clip.text)
-    anchor_text = ""
     if anchor and len(clips) > 1:
         j = rng.randint(1, len(clips) - 1)
         written = _write_anchor(rng, _ms(onsets[j]))

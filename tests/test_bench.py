@@ -3,11 +3,9 @@ real recordings (fetched from Debian with apt-get download, cached in bench/cach
 
 from __future__ import annotations
 
-import copy
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from aligner.errors import TranscriptError
 from aligner.transcript.captions import read_cues, read_plain, read_podcast_json
 from aligner.transcript.model import Anchor, Direction, DirectionKind, Metadata, Section, Span, Transcript, Turn
-from aligner.transcript.source import decode_text, read_text
+from aligner.transcript.source import read_text
 from aligner.transcript.wiki import read_wiki
 
 FORMATS = ("wiki", "plain", "srt", "vtt", "podcast-json")

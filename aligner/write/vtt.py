@@ -4,12 +4,11 @@ word times. No cue crosses a turn."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
 from aligner import __version__
-from aligner.align.model import Alignment, TurnTiming, WordTiming
+from aligner.align.model import Alignment, TurnTiming
 from aligner.write.timefmt import clock
 
 MAX_LINE = 42
