@@ -3,6 +3,12 @@ against the ground truth, and print one table.
 
     python bench/run.py                      # 5, 20 and 90 minutes
     python bench/run.py --sizes 5 --markdown # a Markdown table for RESULTS.md
+    python bench/run.py --aeneas             # and aeneas (aeneas-ng) side by side
+
+With ``--aeneas``, the runner installs aeneas-ng in its own virtual environment
+(bench/cache/aeneas-venv); it builds against Debian's libespeak-ng-dev, festival-dev and
+libestools-dev, and runs with Debian's ffmpeg and espeak-ng, which the runner installs with
+apt-get when it runs as root. aeneas gets the same transcript, one turn per line.
 
 Wall time and peak memory are those of the whole `aligner align` process; the decode floor
 is `ffmpeg -i in.mp3 -ac 1 -ar 16000 -f s16le -` on the same file, in the same run.
@@ -63,7 +69,7 @@ def run_one(mp3: Path) -> dict:
     timed([sys.executable, "-m", "aligner", "map", str(mp3), "--json", str(map_json)])
     regions = json.loads(map_json.read_text())["regions"]
     return {
-        "episode": name, "minutes": truth["minutes"], "turns": len(truth["turns"]),
+        "episode": name, "tool": "aligner", "minutes": truth["minutes"], "turns": len(truth["turns"]),
         "start": score.score_turns(doc["turns"], truth)["start"], "end": score.score_turns(doc["turns"], truth)["end"],
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
         "anchors": score.score_anchors(doc["anchors"], truth),
@@ -72,21 +78,66 @@ def run_one(mp3: Path) -> dict:
     }
 
 
+AENEAS_VENV = HERE / "cache" / "aeneas-venv"
+AENEAS_DEBS = ("espeak-ng", "libespeak-ng-dev", "ffmpeg", "festival-dev", "libestools-dev")
+
+
+def aeneas_python() -> Path:
+    """The Python of a virtual environment with aeneas-ng, made on first use."""
+    python = AENEAS_VENV / "bin" / "python"
+    if python.exists() and subprocess.run([python, "-c", "import aeneas.cdtw.cdtw"], capture_output=True).returncode == 0:
+        return python
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-qq", *AENEAS_DEBS], check=True, capture_output=True)
+    else:
+        print(f"aeneas needs: apt-get install {' '.join(AENEAS_DEBS)}", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(AENEAS_VENV)], check=True)
+    subprocess.run([python, "-m", "pip", "install", "-q", "numpy", "aeneas-ng"], check=True)
+    return python
+
+
+def run_aeneas(mp3: Path, python: Path) -> dict:
+    """aeneas on the same episode: one fragment per turn, French, JSON out."""
+    sys.path.insert(0, str(HERE.parent))
+    from aligner.transcript import read_transcript
+
+    name = mp3.stem
+    truth = json.loads((EPISODES / f"{name}.truth.json").read_text())
+    out = RUNS / name / "aeneas"
+    out.mkdir(parents=True, exist_ok=True)
+    plain = out / "turns.txt"
+    turns = read_transcript(EPISODES / f"{name}.txt").turns
+    plain.write_text("\n".join(" ".join(t.text.split()) for t in turns) + "\n", encoding="utf-8")
+    result = out / "aeneas.json"
+    code, wall, rss, err = timed([str(python), "-m", "aeneas.tools.execute_task", str(mp3), str(plain),
+                                  "task_language=fra|is_text_type=plain|os_task_file_format=json", str(result)])
+    if code != 0:
+        return {"episode": name, "tool": "aeneas", "error": err.decode(errors="replace").strip()[-300:]}
+    fragments = json.loads(result.read_text())["fragments"]
+    predicted = [{"start": float(f["begin"]), "end": float(f["end"])} for f in fragments]
+    scored = score.score_turns(predicted, truth)
+    return {"episode": name, "tool": "aeneas", "minutes": truth["minutes"], "turns": len(truth["turns"]),
+            "start": scored["start"], "end": scored["end"], "caption_overlaps": score.caption_overlaps(predicted, truth),
+            "wall_s": round(wall, 2), "peak_mib": rss}
+
+
 def table(rows: list[dict], markdown: bool) -> str:
-    head = ["episode", "turns", "start median ms", "p90 ms", "max ms", "≤0.1 s", "≤0.5 s", "≤1 s", "end median ms",
+    head = ["episode", "tool", "turns", "start median ms", "p90 ms", "max ms", "≤0.1 s", "≤0.5 s", "≤1 s", "end median ms",
             "captions on music/untranscribed", "anchors shifted flagged", "correct flagged", "map frame acc.",
             "wall s", "ffmpeg decode s", "peak MiB"]
     lines = []
     for r in rows:
         if "error" in r:
-            lines.append([r["episode"], "error: " + r["error"]] + [""] * (len(head) - 2))
+            lines.append([r["episode"], r.get("tool", "aligner"), "error: " + r["error"]] + [""] * (len(head) - 3))
             continue
-        s, a = r["start"], r["anchors"]
-        lines.append([r["episode"], r["turns"], f"{s['median_ms']:.0f}", f"{s['p90_ms']:.0f}", f"{s['max_ms']:.0f}",
-                      f"{s['within_100ms']:.0%}", f"{s['within_500ms']:.0%}", f"{s['within_1000ms']:.0%}",
-                      f"{r['end']['median_ms']:.0f}", r["caption_overlaps"], f"{a['shifted_flagged']}/{a['shifted']}",
-                      f"{a['correct_flagged']}/{a['anchors'] - a['shifted']}", f"{r['map']['frame_accuracy']:.1%}",
-                      r["wall_s"], r["ffmpeg_decode_s"], r["peak_mib"]])
+        s, a = r["start"], r.get("anchors")
+        lines.append([r["episode"], r.get("tool", "aligner"), r["turns"], f"{s['median_ms']:.0f}", f"{s['p90_ms']:.0f}",
+                      f"{s['max_ms']:.0f}", f"{s['within_100ms']:.0%}", f"{s['within_500ms']:.0%}", f"{s['within_1000ms']:.0%}",
+                      f"{r['end']['median_ms']:.0f}", r["caption_overlaps"],
+                      f"{a['shifted_flagged']}/{a['shifted']}" if a else "-",
+                      f"{a['correct_flagged']}/{a['anchors'] - a['shifted']}" if a else "-",
+                      f"{r['map']['frame_accuracy']:.1%}" if "map" in r else "-",
+                      r["wall_s"], r.get("ffmpeg_decode_s", "-"), r["peak_mib"]])
     if markdown:
         out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         out += ["| " + " | ".join(str(x) for x in line) + " |" for line in lines]
@@ -101,12 +152,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="5,20,90", help="episode lengths in minutes, comma-separated")
     parser.add_argument("--seeds", default="1", help="seeds, comma-separated")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--aeneas", action="store_true", help="also run aeneas (aeneas-ng) on each episode")
     args = parser.parse_args(argv)
     c = corpus_mod.load()
+    peer = aeneas_python() if args.aeneas else None
     rows = []
     for minutes in (float(x) for x in args.sizes.split(",")):
         for seed in (int(x) for x in args.seeds.split(",")):
-            rows.append(run_one(episode(c, minutes, seed)))
+            mp3 = episode(c, minutes, seed)
+            rows.append(run_one(mp3))
+            if peer is not None:
+                rows.append(run_aeneas(mp3, peer))
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
     print(table(rows, args.markdown))
     (RUNS / "last.json").parent.mkdir(parents=True, exist_ok=True)

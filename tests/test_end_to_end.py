@@ -77,3 +77,19 @@ def test_check_exits_non_zero_on_a_shifted_marker(tmp_path, capsys):
     assert "1 marker(s) off by more than 5 s" in captured.err
     report = json.loads((tmp_path / "o" / "sample.report.json").read_text(encoding="utf-8"))
     assert [m["verdict"] for m in report["markers"] if m["written"] is not None] == ["off"]
+
+
+def test_a_turn_that_is_not_said_has_a_low_confidence(tmp_path):
+    text = SAMPLE_TEXT.read_text(encoding="utf-8")
+    said = "Après le bip, enregistrez votre message temporaire, puis appuyez sur dièse."
+    assert said in text
+    wrong = "Les girafes mangent des abricots sous la lune de Vénus chaque dimanche soir."
+    changed = tmp_path / "changed.txt"
+    changed.write_text(text.replace(said, wrong), encoding="utf-8")
+    assert main(["align", str(SAMPLE_AUDIO), str(changed), "-o", str(tmp_path / "o")]) == 0
+    turns = json.loads((tmp_path / "o" / "sample.json").read_text(encoding="utf-8"))["turns"]
+    confidences = [t["confidence"] for t in turns]
+    giraffes = next(t for t in turns if t["text"].startswith("Les girafes"))
+    others = [t["confidence"] for t in turns if t is not giraffes]
+    assert giraffes["confidence"] < np.median(others)
+    assert all(0.0 <= c <= 1.0 for c in confidences)

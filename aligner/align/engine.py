@@ -42,6 +42,7 @@ class AlignConfig:
     adapt_passes: int = 1  # passes that map the synthetic voice towards the recording's
     unannounced_gap: float = 2.0  # gap cost multiplier between turns with no direction between
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
+    snap_ms: int = 300  # turn edges move to a speech onset or offset this close
 
 
 def _cepstra(logmel: np.ndarray) -> np.ndarray:
@@ -89,7 +90,10 @@ def align(
     np.maximum.at(last_col, pi, pj)
     first_col[pi[::-1]] = pj[::-1]
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
-    turns = tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col) for k, b in enumerate(blocks))
+    row_conf = _row_confidence(rows, pi, pj, real)
+    edges = _edges(audio_map.quiet)
+    turns = tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
+                               snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks))
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
@@ -137,14 +141,63 @@ def _announced(transcript: Transcript, blocks: list[SpokenTurn]) -> list[bool]:
     return out
 
 
-def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col) -> TurnTiming:
-    starts = [int(first_col[r]) * HOP_MS for r in word_rows]
-    end = (int(last_col[end_row]) + 1) * HOP_MS
+_SHIFTS = np.array([-200, -150, -100, -60, 60, 100, 150, 200])  # frames: 0.6 to 2 s
+
+
+def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """Per row, how much better its synthetic frame matches the recording where the path
+    put it than 0.6 to 2 s away: the share of those shifted places that match worse
+    (about 0.5 for text that is not said there, near 1 for text that is). NaN off speech."""
+    out = np.full(len(rows.kinds), np.nan)
+    speech = rows.kinds[pi] == SPEECH
+    r, c = pi[speech], np.minimum(pj[speech] * rows.factor, len(real) - 1)
+    here = np.linalg.norm(rows.features[r] - real[c], axis=1)
+    better = np.zeros(len(r))
+    for shift in _SHIFTS:
+        there = np.linalg.norm(rows.features[r] - real[np.clip(c + shift, 0, len(real) - 1)], axis=1)
+        better += there > here
+    counts = np.bincount(r, minlength=len(rows.kinds))
+    sums = np.bincount(r, weights=better / len(_SHIFTS), minlength=len(rows.kinds))
+    has = counts > 0
+    out[has] = sums[has] / counts[has]
+    return out
+
+
+def _edges(quiet: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Frames where speech starts after a pause (onsets) and stops before one (offsets)."""
+    q = quiet > 0.5
+    onsets = np.flatnonzero(q[:-1] & ~q[1:]) + 1
+    offsets = np.flatnonzero(~q[:-1] & q[1:]) + 1
+    return onsets, offsets
+
+
+def _snap(frame: int, edges: np.ndarray, window: int) -> int:
+    """The edge nearest ``frame`` within ``window`` frames, else ``frame``."""
+    if window <= 0 or len(edges) == 0:
+        return frame
+    k = int(np.searchsorted(edges, frame))
+    near = [e for e in edges[max(0, k - 1):k + 1] if abs(int(e) - frame) <= window]
+    return int(min(near, key=lambda e: abs(int(e) - frame))) if near else frame
+
+
+def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col,
+                 row_conf: np.ndarray, edges: tuple[np.ndarray, np.ndarray], *, snap: int = 30) -> TurnTiming:
+    """Word and turn times from the path; the turn's start and end snap to the nearest
+    onset and offset of speech around a pause (within ``snap`` frames)."""
+    onsets, offsets = edges
+    frames = [int(first_col[r]) for r in word_rows]
+    frames[0] = _snap(frames[0], onsets, snap)
+    frames = [int(f) for f in np.maximum.accumulate(frames)]
+    end_frame = max(frames[-1] + 1, _snap(int(last_col[end_row]) + 1, offsets, snap))
+    bounds = list(word_rows) + [end_row + 1]
     words = []
     for i, w in enumerate(block.words):
-        w_end = starts[i + 1] if i + 1 < len(starts) else end
-        words.append(WordTiming(w.written, starts[i], max(starts[i], w_end), 1.0, w.start, w.end))
-    return TurnTiming(block.item, block.turn.speaker, block.turn.text, starts[0], end, 1.0, tuple(words))
+        conf = row_conf[bounds[i]:bounds[i + 1]]
+        conf = float(np.nanmean(conf)) if np.any(~np.isnan(conf)) else 0.0
+        stop = frames[i + 1] if i + 1 < len(frames) else end_frame
+        words.append(WordTiming(w.written, frames[i] * HOP_MS, max(frames[i], stop) * HOP_MS, round(conf, 3), w.start, w.end))
+    confidence = round(float(np.mean([w.confidence for w in words])), 3) if words else 0.0
+    return TurnTiming(block.item, block.turn.speaker, block.turn.text, frames[0] * HOP_MS, end_frame * HOP_MS, confidence, tuple(words))
 
 
 def _check(anchor, transcript: Transcript, turns: tuple[TurnTiming, ...], tolerance_ms: int) -> AnchorCheck:
@@ -162,7 +215,7 @@ def _check(anchor, transcript: Transcript, turns: tuple[TurnTiming, ...], tolera
     if measured is None:
         following = [t for t in turns if t.item > anchor.item]
         measured = following[0].start_ms if following else (turns[-1].end_ms if turns else 0)
-    return AnchorCheck(anchor, measured, tolerance_ms)
+    return AnchorCheck(anchor, int(measured), tolerance_ms)
 
 
 def _uncovered(turns: tuple[TurnTiming, ...], duration_ms: int, *, min_ms: int = 2000) -> tuple[Region, ...]:

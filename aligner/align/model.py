@@ -47,7 +47,7 @@ class AnchorCheck:
 
     @property
     def ok(self) -> bool:
-        return abs(self.delta_ms) <= self.tolerance_ms
+        return bool(abs(self.delta_ms) <= self.tolerance_ms)
 
 
 @dataclass(frozen=True)
