@@ -91,7 +91,8 @@ _BUNDLED_TRANSCRIPT = "transcripts/sample.txt"
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Output folder (default: outputs/<audio stem>/).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Transcript format (detected by default).")
-def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | None) -> None:
+@click.option("--id3-chapters", is_flag=True, help="Also write <stem>.chapters.mp3: a copy of AUDIO (an MP3) with ID3 chapters.")
+def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | None, id3_chapters: bool) -> None:
     """Align TRANSCRIPT with AUDIO and write captions and the alignment JSON.
 
     With no argument, aligns the bundled sample (audio/sample.mp3, transcripts/sample.txt)."""
@@ -104,6 +105,10 @@ def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | No
     stem = Path(audio).stem
     folder = Path(outdir) if outdir else Path("outputs") / stem
     paths = write_all(alignment, folder, stem)
+    if id3_chapters:
+        from aligner.write.id3 import write_chaptered_mp3
+
+        paths.append(write_chaptered_mp3(alignment, audio, folder / f"{stem}.chapters.mp3"))
     click.echo(f"{len(alignment.turns)} turns aligned over {format_clock(alignment.duration_ms)} of audio")
     for check in alignment.anchors:
         verdict = "ok" if check.ok else "OFF"

@@ -93,3 +93,18 @@ def test_a_turn_that_is_not_said_has_a_low_confidence(tmp_path):
     others = [t["confidence"] for t in turns if t is not giraffes]
     assert giraffes["confidence"] < np.median(others)
     assert all(0.0 <= c <= 1.0 for c in confidences)
+
+
+def test_id3_chapters_read_back_with_mutagen(tmp_path):
+    from mutagen.id3 import ID3, CTOCFlags
+
+    assert main(["align", str(SAMPLE_AUDIO), str(SAMPLE_TEXT), "-o", str(tmp_path), "--id3-chapters"]) == 0
+    tags = ID3(tmp_path / "sample.chapters.mp3")
+    assert tags.version[:2] == (2, 3)
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert chaps[0].start_time == 0 and [c.sub_frames["TIT2"].text[0] for c in chaps][-1] == "Partie 2"
+    (toc,) = tags.getall("CTOC")
+    assert toc.flags & CTOCFlags.TOP_LEVEL and toc.flags & CTOCFlags.ORDERED
+    assert toc.child_element_ids == [c.element_id for c in sorted(chaps, key=lambda c: int(c.element_id[3:]))]
+    listed = (tmp_path / "sample.chapters.txt").read_text(encoding="utf-8").splitlines()
+    assert len(listed) == len(chaps) and listed[0].startswith("0:00 ")

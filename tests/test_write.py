@@ -146,3 +146,30 @@ def test_marker_report_and_labels():
     assert "| Deuxième partie 47' 57 | 8 | 47:57 | 48:00 | +3.0 s | ok |" in report.compose_markdown(a, tolerance_ms=5000)
     assert json.loads(report.compose_json(a, tolerance_ms=1000))["markers"][-1]["verdict"] == "off"
     assert labels.compose(a).splitlines()[0].split("\t") == ["3.000", "5.000", "Anne"]
+
+
+def test_textgrid_reads_back_with_praatio(tmp_path):
+    from praatio import textgrid as tg
+
+    from aligner.write import textgrid
+
+    path = tmp_path / "a.TextGrid"
+    path.write_text(textgrid.compose(_with_sections()), encoding="utf-8")
+    grid = tg.openTextgrid(str(path), includeEmptyIntervals=False)
+    assert list(grid.tierNames) == ["Anne", "Paul"]
+    (anne,) = grid.getTier("Anne").entries
+    assert (anne.start, anne.end, anne.label) == (3.0, 5.0, "Premier sujet, bonjour à tous.")
+
+
+def test_rss_tags_are_xml_with_the_right_types():
+    import xml.etree.ElementTree as ET
+
+    from aligner.write import rss
+
+    body = rss.compose('ep "1" & <2>').split("\n", 1)[1]
+    root = ET.fromstring(f'<item xmlns:podcast="https://podcastindex.org/namespace/1.0">{body}</item>')
+    ns = "{https://podcastindex.org/namespace/1.0}"
+    types = [e.get("type") for e in root.findall(f"{ns}transcript")]
+    assert types == ["text/vtt", "application/x-subrip", "application/json"]
+    assert root.find(f"{ns}chapters").get("type") == "application/json+chapters"
+    assert root.find(f"{ns}transcript").get("url") == 'BASE_URL/ep "1" & <2>.vtt'

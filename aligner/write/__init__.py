@@ -2,7 +2,8 @@
 
 One format, one module: ``vtt`` and ``srt`` (captions), ``podcast_json`` (Podcasting 2.0
 transcript), ``labels`` (Audacity), ``chapters`` (WebVTT chapters, JSON Chapters,
-ffmetadata, a plain list), ``report`` (the marker check), ``alignment_json`` (everything).
+ffmetadata, a plain list), ``report`` (the marker check), ``textgrid`` (Praat), ``rss`` (Podcasting 2.0 tags),
+``alignment_json`` (everything), and on request ``id3`` (a chaptered copy of an MP3).
 ``write_all`` writes them into a folder, each atomically (a temporary file renamed into
 place), so that a failure leaves no half-written file.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from aligner.align.model import Alignment
 from aligner.errors import OutputError
-from aligner.write import alignment_json, chapters, labels, podcast_json, report, srt, vtt
+from aligner.write import alignment_json, chapters, labels, podcast_json, report, rss, srt, textgrid, vtt
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -47,6 +48,8 @@ def write_all(alignment: Alignment, folder: str | Path, stem: str, *, tolerance_
         folder / f"{stem}.chapters.txt": chapters.compose_list(alignment),
         folder / f"{stem}.report.json": report.compose_json(alignment, tolerance_ms=tolerance_ms),
         folder / f"{stem}.report.md": report.compose_markdown(alignment, tolerance_ms=tolerance_ms),
+        folder / f"{stem}.TextGrid": textgrid.compose(alignment),
+        folder / f"{stem}.rss.xml": rss.compose(stem),
     }
     try:
         for path, text in outputs.items():
