@@ -92,7 +92,9 @@ _BUNDLED_TRANSCRIPT = "transcripts/sample.txt"
               help="Output folder (default: outputs/<audio stem>/).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Transcript format (detected by default).")
 @click.option("--id3-chapters", is_flag=True, help="Also write <stem>.chapters.mp3: a copy of AUDIO (an MP3) with ID3 chapters.")
-def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | None, id3_chapters: bool) -> None:
+@click.option("--captions", type=click.Choice(["standard", "one-line", "turn"]), default="standard", show_default=True,
+              help="Caption cues: two lines of 42 characters, one line, or one cue per turn.")
+def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | None, id3_chapters: bool, captions: str) -> None:
     """Align TRANSCRIPT with AUDIO and write captions and the alignment JSON.
 
     With no argument, aligns the bundled sample (audio/sample.mp3, transcripts/sample.txt)."""
@@ -104,7 +106,7 @@ def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | No
     alignment = run(audio, transcript, transcript_format=fmt, hook=_progress_hook())
     stem = Path(audio).stem
     folder = Path(outdir) if outdir else Path("outputs") / stem
-    paths = write_all(alignment, folder, stem)
+    paths = write_all(alignment, folder, stem, captions=captions, audio_href=_relative(audio, folder))
     if id3_chapters:
         from aligner.write.id3 import write_chaptered_mp3
 
@@ -118,6 +120,13 @@ def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | No
         click.echo(f"  {region.kind.replace('_', ' ')}: {format_clock(region.start_ms)}-{format_clock(region.end_ms)}")
     for path in paths:
         click.echo(f"wrote {path}")
+
+
+def _relative(audio: str, folder) -> str:
+    """The audio's path as the review page in ``folder`` links it."""
+    import os
+
+    return os.path.relpath(os.path.abspath(audio), os.path.abspath(folder)).replace(os.sep, "/")
 
 
 @cli.command("check")
@@ -139,7 +148,8 @@ def check_command(audio: str, transcript: str, tolerance: float, outdir: str | N
     tolerance_ms = int(round(tolerance * 1000))
     alignment = run(audio, transcript, transcript_format=fmt, hook=_progress_hook())
     stem = Path(audio).stem
-    write_all(alignment, Path(outdir) if outdir else Path("outputs") / stem, stem, tolerance_ms=tolerance_ms)
+    folder = Path(outdir) if outdir else Path("outputs") / stem
+    write_all(alignment, folder, stem, tolerance_ms=tolerance_ms, audio_href=_relative(audio, folder))
     rows = report.markers(alignment, tolerance_ms=tolerance_ms)
     for m in rows:
         written = format_clock(m.written_ms) if m.written_ms is not None else "-"

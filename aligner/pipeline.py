@@ -63,7 +63,7 @@ def run(
     amap = map_audio(logmel)
     hook("map", amap)
     alignment = align(transcript, spoken, logmel, amap, config=config)
-    alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path))
+    alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path), map_regions=amap.regions)
     hook("align", alignment)
     return alignment
 

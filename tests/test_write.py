@@ -173,3 +173,27 @@ def test_rss_tags_are_xml_with_the_right_types():
     assert types == ["text/vtt", "application/x-subrip", "application/json"]
     assert root.find(f"{ns}chapters").get("type") == "application/json+chapters"
     assert root.find(f"{ns}transcript").get("url") == 'BASE_URL/ep "1" & <2>.vtt'
+
+
+@pytest.mark.parametrize("name,max_lines", [("one-line", 1), ("turn", None)])
+def test_caption_profiles(name, max_lines):
+    a = _alignment("Anne Martin", "Bonjour à toutes. Bonjour à tous. " * 6)
+    captions = webvtt.from_buffer(io.StringIO(vtt.compose(a, vtt.PROFILES[name]))).captions
+    if max_lines is None:
+        assert len(captions) == 1 and captions[0].text.startswith("Bonjour à toutes.")
+    else:
+        assert len(captions) > 2 and all("\n" not in c.text and len(c.text) <= 42 for c in captions)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200),
+       st.sampled_from(["Anne", "<b>&", "Zoé 🎙️", "x" * 80]))
+def test_srt_round_trip(text, speaker):
+    import srt as srt_lib
+
+    from aligner.write import srt
+
+    a = _alignment(speaker, text)
+    subs = list(srt_lib.parse(srt.compose(a)))
+    assert subs and all(s.end > s.start for s in subs)
+    assert [s.start for s in subs] == sorted(s.start for s in subs)

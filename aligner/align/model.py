@@ -71,3 +71,4 @@ class Alignment:
     uncovered: tuple[Region, ...]
     audio_sha256: str = ""
     audio_source: str = ""
+    map_regions: tuple = ()  # the audio map's regions (speech, music, silence), for reviewing

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from aligner.align.model import Alignment
 from aligner.errors import OutputError
-from aligner.write import alignment_json, chapters, labels, podcast_json, report, rss, srt, textgrid, vtt
+from aligner.write import alignment_json, chapters, labels, page, podcast_json, report, rss, srt, textgrid, vtt
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -26,19 +32,24 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_all(alignment: Alignment, folder: str | Path, stem: str, *, tolerance_ms: int = 5_000) -> list[Path]:
+def write_all(
+    alignment: Alignment, folder: str | Path, stem: str, *, tolerance_ms: int = 5_000, captions: str = "standard",
+    audio_href: str | None = None,
+) -> list[Path]:
     """Write every output of ``alignment`` into ``folder`` as ``stem.*``; returns the paths.
     All texts are composed before the first file is written."""
     folder = Path(folder)
+    profile = vtt.PROFILES[captions]
     outputs = {
-        folder / f"{stem}.vtt": vtt.compose(alignment),
-        folder / f"{stem}.srt": srt.compose(alignment),
+        folder / f"{stem}.vtt": vtt.compose(alignment, profile),
+        folder / f"{stem}.srt": srt.compose(alignment, profile),
         folder / f"{stem}.transcript.json": podcast_json.compose(alignment),
         folder / f"{stem}.json": alignment_json.compose(alignment),
         folder / f"{stem}.labels.txt": labels.compose(alignment),
@@ -50,6 +61,7 @@ def write_all(alignment: Alignment, folder: str | Path, stem: str, *, tolerance_
         folder / f"{stem}.report.md": report.compose_markdown(alignment, tolerance_ms=tolerance_ms),
         folder / f"{stem}.TextGrid": textgrid.compose(alignment),
         folder / f"{stem}.rss.xml": rss.compose(stem),
+        folder / f"{stem}.html": page.compose(alignment, vtt.compose(alignment, profile), audio_href or alignment.audio_source),
     }
     try:
         for path, text in outputs.items():

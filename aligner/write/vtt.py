@@ -12,9 +12,25 @@ from aligner.align.model import Alignment, TurnTiming
 from aligner.write.timefmt import clock
 
 MAX_LINE = 42
-MAX_LINES = 2
 MAX_MS = 7_000
 MIN_MS = 800
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How captions are cut: ``max_lines`` lines of ``MAX_LINE`` characters per cue, or
+    one cue per turn."""
+
+    name: str
+    max_lines: int = 2
+    per_turn: bool = False
+
+
+PROFILES = {
+    "standard": Profile("standard"),
+    "one-line": Profile("one-line", max_lines=1),
+    "turn": Profile("turn", per_turn=True),
+}
 _SENTENCE = re.compile(r"[.!?…]+[»\"”)]*$")
 _CLAUSE = re.compile(r"[,;:]$")
 
@@ -51,9 +67,12 @@ def _written_words(turn: TurnTiming) -> list[tuple[str, int, int]]:
     return out
 
 
-def split_turn(turn: TurnTiming) -> list[Cue]:
+def split_turn(turn: TurnTiming, profile: Profile = PROFILES["standard"]) -> list[Cue]:
     """Cues for one turn."""
     pieces = _written_words(turn)
+    if profile.per_turn:
+        return [Cue(turn.start_ms, max(turn.end_ms, turn.start_ms + 1), turn.speaker, " ".join(p[0] for p in pieces))]
+    max_chars = MAX_LINE * profile.max_lines
     cues, current = [], []
 
     def flush():
@@ -65,13 +84,13 @@ def split_turn(turn: TurnTiming) -> list[Cue]:
     for piece in pieces:
         text_len = len(" ".join(p[0] for p in current + [piece]))
         duration = piece[2] - current[0][1] if current else 0
-        if current and (text_len > MAX_LINE * MAX_LINES or duration > MAX_MS):
+        if current and (text_len > max_chars or duration > MAX_MS):
             flush()
         current.append(piece)
         length = len(" ".join(p[0] for p in current))
-        if _SENTENCE.search(piece[0]) and length >= MAX_LINE // 2:
+        if _SENTENCE.search(piece[0]) and length >= max_chars // 4:
             flush()
-        elif _CLAUSE.search(piece[0]) and length >= MAX_LINE * 3 // 2:
+        elif _CLAUSE.search(piece[0]) and length >= max_chars * 3 // 4:
             flush()
     flush()
     return _fix_times(cues, turn)
@@ -89,9 +108,10 @@ def _fix_times(cues: list[Cue], turn: TurnTiming) -> list[Cue]:
     return out
 
 
-def wrap(text: str) -> str:
-    """At most two lines of about ``MAX_LINE`` characters, balanced."""
-    if len(text) <= MAX_LINE:
+def wrap(text: str, profile: Profile = PROFILES["standard"]) -> str:
+    """At most two lines of about ``MAX_LINE`` characters, balanced (one line, or the
+    turn's text as it is, in the other profiles)."""
+    if len(text) <= MAX_LINE or profile.max_lines == 1 or profile.per_turn:
         return text
     words = text.split(" ")
     best, best_score = text, None
@@ -103,17 +123,18 @@ def wrap(text: str) -> str:
     return best
 
 
-def cues(alignment: Alignment) -> list[Cue]:
+def cues(alignment: Alignment, profile: Profile = PROFILES["standard"]) -> list[Cue]:
     out = []
     for turn in alignment.turns:
-        out += split_turn(turn)
+        out += split_turn(turn, profile)
     return out
 
 
-def compose(alignment: Alignment) -> str:
+def compose(alignment: Alignment, profile: Profile = PROFILES["standard"]) -> str:
     """The WebVTT file."""
     lines = ["WEBVTT", "", f"NOTE made by aligner {__version__}; audio sha256 {alignment.audio_sha256 or 'unknown'}", ""]
-    for cue in cues(alignment):
+    for cue in cues(alignment, profile):
         voice = f"<v {_voice(cue.speaker)}>" if cue.speaker.strip() else ""
-        lines += [f"{clock(cue.start_ms)} --> {clock(cue.end_ms)}", voice + escape(wrap(cue.text)).replace("-->", "--&gt;"), ""]
+        text = escape(wrap(cue.text, profile)).replace("-->", "--&gt;") or "…"
+        lines += [f"{clock(cue.start_ms)} --> {clock(cue.end_ms)}", voice + text, ""]
     return "\n".join(lines)
