@@ -197,3 +197,15 @@ def test_srt_round_trip(text, speaker):
     subs = list(srt_lib.parse(srt.compose(a)))
     assert subs and all(s.end > s.start for s in subs)
     assert [s.start for s in subs] == sorted(s.start for s in subs)
+
+
+def test_podcast_transcript_fields():
+    from aligner.write import podcast_json
+
+    doc = json.loads(podcast_json.compose(_alignment("Zoé 🎙️ <b>", "Un & deux --> trois. " * 8)))
+    assert doc["version"] == "1.0.0" and doc["segments"]
+    for seg in doc["segments"]:
+        assert set(seg) == {"speaker", "startTime", "endTime", "body"}
+        assert seg["speaker"] == "Zoé 🎙️ <b>" and seg["endTime"] > seg["startTime"]
+        assert isinstance(seg["startTime"], float) and seg["body"]
+    assert " ".join(s["body"] for s in doc["segments"]) == " ".join(("Un & deux --> trois. " * 8).split())
