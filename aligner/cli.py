@@ -27,6 +27,7 @@ class ExitStatus(IntEnum):
     ALIGNMENT = 5
     OUTPUT = 6
     MARKERS_OFF = 7
+    BATCH_FAILED = 8
     INTERRUPTED = 130
 
 
@@ -34,6 +35,12 @@ class MarkersOff(AlignerError):
     """Raised by ``check`` when a marker is off by more than the tolerance."""
 
     exit_code = ExitStatus.MARKERS_OFF
+
+
+class BatchFailed(AlignerError):
+    """Raised by ``batch`` when an episode failed (the others were still aligned)."""
+
+    exit_code = ExitStatus.BATCH_FAILED
 
 
 class _OneLineHandler(logging.Handler):
@@ -158,6 +165,44 @@ def check_command(audio: str, transcript: str, tolerance: float, outdir: str | N
     off = [m for m in rows if m.verdict == "off"]
     if off:
         raise MarkersOff(f"{len(off)} marker(s) off by more than {tolerance:g} s; see the report")
+
+
+@cli.command("batch")
+@click.argument("source", type=click.Path(path_type=str))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=str), required=True, help="Output folder.")
+@click.option("-j", "--jobs", type=int, default=0, show_default="one per core", help="Episodes aligned at once.")
+@click.option("--force", is_flag=True, help="Redo episodes even when nothing changed since their last success.")
+def batch_command(source: str, outdir: str, jobs: int, force: bool) -> None:
+    """Align every episode of SOURCE: a folder (audio and transcripts paired by name) or a
+    manifest (.csv or .jsonl with audio, transcript and an optional name).
+
+    Resumable: an episode whose inputs and settings are unchanged since its last success
+    is skipped. One bad episode fails alone; the exit status is 8 when any failed."""
+    from pathlib import Path
+
+    from aligner.batch import plan, run_batch, summary_json
+    from aligner.write import write_atomic
+
+    episodes = plan(source)
+    if not episodes:
+        raise BatchFailed(f"{source}: no episode found (audio and transcript files paired by name)")
+    show = sys.stdout.isatty()
+    done = []
+
+    def progress(result):
+        done.append(result)
+        if show:
+            click.echo(f"[{len(done)}/{len(episodes)}] {result.name}: {result.status}", err=True)
+
+    results = run_batch(episodes, outdir, jobs=jobs, force=force, progress=progress)
+    click.echo(f"{'episode':<30} {'status':<8} {'duration':>9} {'turns':>6} {'anchors off':>11} {'wall s':>7}  message")
+    for r in results:
+        click.echo(f"{r.name:<30} {r.status:<8} {format_clock(int(r.duration_s * 1000)):>9} {r.turns:>6} "
+                   f"{r.anchors_off:>11} {r.wall_s:>7}  {r.message}")
+    write_atomic(Path(outdir) / "batch-summary.json", summary_json(results))
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise BatchFailed(f"{len(failed)} of {len(results)} episode(s) failed; see the table or batch-summary.json")
 
 
 @cli.command("map")

@@ -1,0 +1,197 @@
+"""Align whole archives: many episodes, resumable, each isolated from the others.
+
+    plan(INPUT)  -> episodes (a folder of audio and transcripts paired by stem, or a CSV /
+                    JSON Lines manifest with audio, transcript and an optional name)
+    run(...)     -> one result per episode: ok, skipped (inputs and settings unchanged since
+                    its last success), or failed (with the reason), never stopping the rest
+
+An episode's outputs are those of ``aligner align``, in ``OUTDIR/<name>/``; a marker file
+written after them records the content hashes of its inputs and settings.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from aligner import __version__
+from aligner.errors import AlignerError
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = (".mp3", ".ogg", ".opus", ".m4a", ".aac", ".flac", ".wav")
+TRANSCRIPT_SUFFIXES = (".txt", ".srt", ".vtt", ".json")
+DONE = ".aligner-done.json"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+
+class ManifestError(AlignerError):
+    """Raised when a batch input cannot be read at all (no such folder, unreadable manifest)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One episode to align; ``problem`` says why it cannot be (an unsafe name, a file
+    without its pair), in which case it fails alone."""
+
+    name: str
+    audio: str
+    transcript: str
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    status: str  # "ok", "skipped" or "failed"
+    message: str = ""
+    duration_s: float = 0.0
+    turns: int = 0
+    anchors_off: int = 0
+    wall_s: float = 0.0
+
+
+def plan(source: str | Path) -> list[Episode]:
+    """The episodes of a folder or a manifest (``.csv`` or ``.jsonl``)."""
+    source = Path(source)
+    if source.is_dir():
+        return _from_folder(source)
+    if not source.is_file():
+        raise ManifestError(f"{source}: no such folder or manifest; give a folder of episodes or a .csv/.jsonl manifest")
+    rows = _manifest_rows(source)
+    return [_episode(row, source.parent, n) for n, row in enumerate(rows, start=1)]
+
+
+def _from_folder(folder: Path) -> list[Episode]:
+    audio = {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in AUDIO_SUFFIXES}
+    texts = {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in TRANSCRIPT_SUFFIXES}
+    episodes = []
+    for stem in sorted(set(audio) | set(texts)):
+        a, t = audio.get(stem), texts.get(stem)
+        problem = "" if a and t else ("no transcript with the same name" if a else "no audio with the same name")
+        episodes.append(Episode(_safe(stem), str(a or ""), str(t or ""), problem))
+    return episodes
+
+
+def _safe(stem: str) -> str:
+    """A folder name from a file stem: other characters become underscores."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", stem).lstrip(".-_") or "episode"
+
+
+def _manifest_rows(path: Path) -> list[dict]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read the manifest ({exc}); give a UTF-8 .csv or .jsonl file") from None
+    if path.suffix.lower() == ".jsonl":
+        rows = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ManifestError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            rows.append(row if isinstance(row, dict) else {})
+        return rows
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _episode(row: dict, base: Path, n: int) -> Episode:
+    audio, transcript = str(row.get("audio") or "").strip(), str(row.get("transcript") or "").strip()
+    name = str(row.get("name") or "").strip() or Path(audio).stem or f"episode-{n}"
+    if not _NAME.match(name) or ".." in name:
+        return Episode(f"row-{n}", audio, transcript,
+                       f"unsafe output name {name!r}: use letters, digits, '.', '_' or '-' only (no folders, no '..')")
+    if not audio or not transcript:
+        return Episode(name, audio, transcript, "the manifest row needs both 'audio' and 'transcript'")
+    resolve = lambda p: str(Path(p) if Path(p).is_absolute() else base / p)
+    return Episode(name, resolve(audio), resolve(transcript))
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fingerprint(episode: Episode, settings: dict) -> dict:
+    """What an episode's outputs depend on: its inputs' contents and the settings."""
+    return {"audio": _sha256(episode.audio), "transcript": _sha256(episode.transcript),
+            "settings": settings, "version": __version__}
+
+
+def align_episode(episode: Episode, outdir: str, settings: dict, force: bool = False) -> Result:
+    """Align one episode unless its last success had the same fingerprint. Never raises
+    for a bad episode: the failure is the result."""
+    from aligner.pipeline import run
+    from aligner.write import write_all, write_atomic
+
+    started = time.perf_counter()
+    if episode.problem:
+        return Result(episode.name, "failed", episode.problem)
+    folder = Path(outdir) / episode.name
+    try:
+        mark = fingerprint(episode, settings)
+    except OSError as exc:
+        return Result(episode.name, "failed", f"cannot read {exc.filename}: {exc.strerror}")
+    done = folder / DONE
+    if not force and done.is_file():
+        try:
+            previous = json.loads(done.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        if previous.get("fingerprint") == mark:
+            return Result(episode.name, "skipped", "unchanged since its last success", **previous.get("summary", {}))
+    try:
+        alignment = run(episode.audio, episode.transcript)
+        stem = Path(episode.audio).stem
+        href = os.path.relpath(os.path.abspath(episode.audio), os.path.abspath(folder))
+        write_all(alignment, folder, stem, tolerance_ms=int(settings.get("tolerance_ms", 5000)), audio_href=href)
+    except AlignerError as exc:
+        return Result(episode.name, "failed", str(exc), wall_s=round(time.perf_counter() - started, 2))
+    summary = {"duration_s": round(alignment.duration_ms / 1000, 1), "turns": len(alignment.turns),
+               "anchors_off": sum(1 for a in alignment.anchors if not a.ok)}
+    write_atomic(done, json.dumps({"fingerprint": mark, "summary": summary}, indent=1) + "\n")
+    return Result(episode.name, "ok", "", wall_s=round(time.perf_counter() - started, 2), **summary)
+
+
+def run_batch(
+    episodes: list[Episode], outdir: str | Path, *, jobs: int = 0, force: bool = False,
+    settings: dict | None = None, progress: Callable[[Result], None] = lambda r: None,
+) -> list[Result]:
+    """Align every episode on ``jobs`` local processes (0: one per core)."""
+    settings = settings or {}
+    jobs = jobs or os.cpu_count() or 1
+    Path(outdir).mkdir(parents=True, exist_ok=True)
+    if jobs == 1:
+        results = []
+        for e in episodes:
+            results.append(align_episode(e, str(outdir), settings, force))
+            progress(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(align_episode, e, str(outdir), settings, force) for e in episodes]
+        results = []
+        for f in futures:
+            results.append(f.result())
+            progress(results[-1])
+    return results
+
+
+def summary_json(results: list[Result]) -> str:
+    return json.dumps({"episodes": [asdict(r) for r in results],
+                       "failed": sum(r.status == "failed" for r in results)}, ensure_ascii=False, indent=1) + "\n"
