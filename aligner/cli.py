@@ -172,7 +172,10 @@ def check_command(audio: str, transcript: str, tolerance: float, outdir: str | N
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=str), required=True, help="Output folder.")
 @click.option("-j", "--jobs", type=int, default=0, show_default="one per core", help="Episodes aligned at once.")
 @click.option("--force", is_flag=True, help="Redo episodes even when nothing changed since their last success.")
-def batch_command(source: str, outdir: str, jobs: int, force: bool) -> None:
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster: the scheduler's address (tcp://host:8786), or 'local'.")
+@click.option("--fetch", is_flag=True, help="With --cluster: workers send the outputs back instead of writing them.")
+def batch_command(source: str, outdir: str, jobs: int, force: bool, cluster: str | None, fetch: bool) -> None:
     """Align every episode of SOURCE: a folder (audio and transcripts paired by name) or a
     manifest (.csv or .jsonl with audio, transcript and an optional name).
 
@@ -194,7 +197,7 @@ def batch_command(source: str, outdir: str, jobs: int, force: bool) -> None:
         if show:
             click.echo(f"[{len(done)}/{len(episodes)}] {result.name}: {result.status}", err=True)
 
-    results = run_batch(episodes, outdir, jobs=jobs, force=force, progress=progress)
+    results = run_batch(episodes, outdir, jobs=jobs, force=force, progress=progress, cluster=cluster, fetch=fetch)
     click.echo(f"{'episode':<30} {'status':<8} {'duration':>9} {'turns':>6} {'anchors off':>11} {'wall s':>7}  message")
     for r in results:
         click.echo(f"{r.name:<30} {r.status:<8} {format_clock(int(r.duration_s * 1000)):>9} {r.turns:>6} "

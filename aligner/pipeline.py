@@ -12,6 +12,8 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+from threadpoolctl import threadpool_limits
+
 from aligner.align.engine import AlignConfig, align
 from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
@@ -46,7 +48,19 @@ def run(
     audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
     config: AlignConfig = AlignConfig(), rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
 ) -> Alignment:
-    """Align the transcript at ``transcript_path`` with the recording at ``audio_path``."""
+    """Align the transcript at ``transcript_path`` with the recording at ``audio_path``.
+
+    BLAS runs on one thread: a matrix product's last bits depend on how many threads share
+    it, and the same inputs must give the same outputs everywhere (a laptop, a batch worker)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run(audio_path, transcript_path, transcript_format=transcript_format, config=config,
+                    rate_wpm=rate_wpm, hook=hook)
+
+
+def _run(
+    audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
+    config: AlignConfig = AlignConfig(), rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
+) -> Alignment:
     transcript = read_transcript(transcript_path, format=transcript_format)
     hook("read", transcript)
     # Speaking while ffmpeg decodes was measured slower (14 s against 12 s for 90 minutes):

@@ -96,3 +96,72 @@ def test_jsonl_manifest_with_relative_paths(tmp_path):
 def test_missing_source(capsys):
     assert main(["batch", "/nonexistent/folder", "-o", "/tmp/never"]) == 2
     assert "no such folder or manifest" in capsys.readouterr().err
+
+
+def _two_episodes(tmp_path):
+    src = tmp_path / "archive"
+    src.mkdir()
+    for name in ("ep1", "ep2"):
+        shutil.copy(AUDIO, src / f"{name}.mp3")
+        shutil.copy(TEXT, src / f"{name}.txt")
+    return src
+
+
+def test_local_dask_cluster_returns_the_files(tmp_path):
+    pytest.importorskip("dask.distributed")
+    src = _two_episodes(tmp_path)
+    out = tmp_path / "out"
+    assert main(["batch", str(src), "-o", str(out), "--cluster", "local", "-j", "2", "--fetch"]) == 0
+    assert {e["status"] for e in _summary(out).values()} == {"ok"}
+    single = tmp_path / "single"
+    assert main(["align", str(src / "ep2.mp3"), str(src / "ep2.txt"), "-o", str(single)]) == 0
+    assert (out / "ep2" / "ep2.vtt").read_bytes() == (single / "ep2.vtt").read_bytes()
+    assert (out / "ep2" / ".aligner-done.json").exists()
+
+
+def test_scheduler_and_two_workers_as_processes(tmp_path):
+    pytest.importorskip("dask.distributed")
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                               "--port", str(port), "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        time.sleep(2)
+        for _ in range(2):
+            procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                                           "--no-dashboard", "--host", "127.0.0.1"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from dask.distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        src = _two_episodes(tmp_path)
+        (src / "corrupt.mp3").write_bytes(b"not audio")
+        shutil.copy(TEXT, src / "corrupt.txt")
+        out = tmp_path / "out"
+        assert main(["batch", str(src), "-o", str(out), "--cluster", address]) == 8
+        s = _summary(out)
+        assert s["ep1"]["status"] == "ok" and s["ep2"]["status"] == "ok" and s["corrupt"]["status"] == "failed"
+        assert (out / "ep1" / "ep1.json").exists()  # written by a worker through the shared path
+        assert main(["batch", str(src), "-o", str(out), "--cluster", address]) == 8
+        assert _summary(out)["ep1"]["status"] == "skipped"
+    finally:
+        for p in procs[::-1]:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def test_unreachable_scheduler(tmp_path, capsys):
+    pytest.importorskip("dask.distributed")
+    src = _two_episodes(tmp_path)
+    assert main(["batch", str(src), "-o", str(tmp_path / "o"), "--cluster", "tcp://127.0.0.1:9"]) != 0
+    err = capsys.readouterr().err
+    assert "Dask scheduler" in err and err.count("\n") == 1

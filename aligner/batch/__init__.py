@@ -134,62 +134,117 @@ def fingerprint(episode: Episode, settings: dict) -> dict:
             "settings": settings, "version": __version__}
 
 
-def align_episode(episode: Episode, outdir: str, settings: dict, force: bool = False) -> Result:
-    """Align one episode unless its last success had the same fingerprint. Never raises
-    for a bad episode: the failure is the result."""
+def previous_marker(outdir: str | Path, episode: Episode) -> dict:
+    """The marker of the episode's last success in ``outdir`` ({} when there is none)."""
+    done = Path(outdir) / episode.name / DONE
+    try:
+        return json.loads(done.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def align_episode(
+    episode: Episode, outdir: str, settings: dict, force: bool = False, previous: dict | None = None,
+    fetch: bool = False,
+) -> tuple[Result, dict[str, bytes]]:
+    """Align one episode unless its last success (``previous`` marker, read from ``outdir``
+    when None) had the same fingerprint. Never raises for a bad episode: the failure is the
+    result. With ``fetch``, the outputs are made in a temporary folder and returned (file
+    name to bytes, the marker included) instead of left in ``outdir``."""
+    import tempfile
+
     from aligner.pipeline import run
     from aligner.write import write_all, write_atomic
 
     started = time.perf_counter()
     if episode.problem:
-        return Result(episode.name, "failed", episode.problem)
-    folder = Path(outdir) / episode.name
+        return Result(episode.name, "failed", episode.problem), {}
     try:
         mark = fingerprint(episode, settings)
     except OSError as exc:
-        return Result(episode.name, "failed", f"cannot read {exc.filename}: {exc.strerror}")
-    done = folder / DONE
-    if not force and done.is_file():
+        return Result(episode.name, "failed", f"cannot read {exc.filename}: {exc.strerror}"), {}
+    previous = previous_marker(outdir, episode) if previous is None else previous
+    if not force and previous.get("fingerprint") == mark:
+        return Result(episode.name, "skipped", "unchanged since its last success", **previous.get("summary", {})), {}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch if fetch else outdir) / episode.name
         try:
-            previous = json.loads(done.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            previous = {}
-        if previous.get("fingerprint") == mark:
-            return Result(episode.name, "skipped", "unchanged since its last success", **previous.get("summary", {}))
-    try:
-        alignment = run(episode.audio, episode.transcript)
-        stem = Path(episode.audio).stem
-        href = os.path.relpath(os.path.abspath(episode.audio), os.path.abspath(folder))
-        write_all(alignment, folder, stem, tolerance_ms=int(settings.get("tolerance_ms", 5000)), audio_href=href)
-    except AlignerError as exc:
-        return Result(episode.name, "failed", str(exc), wall_s=round(time.perf_counter() - started, 2))
-    summary = {"duration_s": round(alignment.duration_ms / 1000, 1), "turns": len(alignment.turns),
-               "anchors_off": sum(1 for a in alignment.anchors if not a.ok)}
-    write_atomic(done, json.dumps({"fingerprint": mark, "summary": summary}, indent=1) + "\n")
-    return Result(episode.name, "ok", "", wall_s=round(time.perf_counter() - started, 2), **summary)
+            alignment = run(episode.audio, episode.transcript)
+            href = os.path.relpath(os.path.abspath(episode.audio), os.path.abspath(Path(outdir) / episode.name))
+            write_all(alignment, folder, Path(episode.audio).stem, tolerance_ms=int(settings.get("tolerance_ms", 5000)),
+                      audio_href=href)
+        except AlignerError as exc:
+            return Result(episode.name, "failed", str(exc), wall_s=round(time.perf_counter() - started, 2)), {}
+        summary = {"duration_s": round(alignment.duration_ms / 1000, 1), "turns": len(alignment.turns),
+                   "anchors_off": sum(1 for a in alignment.anchors if not a.ok)}
+        write_atomic(folder / DONE, json.dumps({"fingerprint": mark, "summary": summary}, indent=1) + "\n")
+        files = {p.name: p.read_bytes() for p in folder.iterdir()} if fetch else {}
+    return Result(episode.name, "ok", "", wall_s=round(time.perf_counter() - started, 2), **summary), files
+
+
+def _keep(outdir: str | Path, name: str, files: dict[str, bytes]) -> None:
+    """Write the files a worker returned; the marker last, so that a crash redoes it."""
+    folder = Path(outdir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for fname in sorted(files, key=lambda f: f == DONE):
+        tmp = folder / f".{fname}.part"
+        tmp.write_bytes(files[fname])
+        tmp.replace(folder / fname)
 
 
 def run_batch(
     episodes: list[Episode], outdir: str | Path, *, jobs: int = 0, force: bool = False,
     settings: dict | None = None, progress: Callable[[Result], None] = lambda r: None,
+    cluster: str | None = None, fetch: bool = False,
 ) -> list[Result]:
-    """Align every episode on ``jobs`` local processes (0: one per core)."""
+    """Align every episode on ``jobs`` local processes (0: one per core), or on the Dask
+    cluster whose scheduler is at ``cluster`` ("local" starts one on this machine).
+
+    On a cluster, workers read the inputs and write the outputs through paths they share
+    with this machine, or, with ``fetch``, send the outputs back to be written here. An
+    episode whose worker is lost is retried on another (twice at most)."""
     settings = settings or {}
     jobs = jobs or os.cpu_count() or 1
     Path(outdir).mkdir(parents=True, exist_ok=True)
-    if jobs == 1:
-        results = []
-        for e in episodes:
-            results.append(align_episode(e, str(outdir), settings, force))
-            progress(results[-1])
-        return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(align_episode, e, str(outdir), settings, force) for e in episodes]
-        results = []
-        for f in futures:
-            results.append(f.result())
-            progress(results[-1])
+    outdir = str(Path(outdir).resolve())
+    calls = [(e, outdir, settings, force, previous_marker(outdir, e), fetch) for e in episodes]
+    results = []
+
+    def collect(result: Result, files: dict[str, bytes]) -> None:
+        if files:
+            _keep(outdir, result.name, files)
+        results.append(result)
+        progress(result)
+
+    if cluster is not None:
+        _on_cluster(calls, cluster, jobs, collect)
+    elif jobs == 1:
+        for call in calls:
+            collect(*align_episode(*call))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for future in [pool.submit(align_episode, *call) for call in calls]:
+                collect(*future.result())
     return results
+
+
+def _on_cluster(calls: list[tuple], address: str, jobs: int, collect) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise AlignerError("--cluster needs Dask: pip install 'aligner[cluster]'") from None
+    local = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True) if address == "local" else None
+    try:
+        with Client(local or address, timeout="30s") as client:
+            futures = [client.submit(align_episode, *call, key=f"align-{call[0].name}-{os.getpid()}-{time.time_ns()}",
+                                     retries=2, pure=False) for call in calls]
+            for future in futures:
+                collect(*future.result())
+    except OSError as exc:
+        raise AlignerError(f"cannot reach the Dask scheduler at {address} ({exc}); check the address and that it runs") from None
+    finally:
+        if local is not None:
+            local.close()
 
 
 def summary_json(results: list[Result]) -> str:

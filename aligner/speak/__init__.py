@@ -7,10 +7,14 @@ phonemes. Needs only the transcript, so it runs while the audio decodes.
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 
+from aligner.errors import AlignerError
 from aligner.features import HOP_MS, log_mel, mfcc, resample
 from aligner.speak.tts import synthesize
 from aligner.transcript.model import Transcript, Turn
@@ -33,12 +37,41 @@ class SpokenTurn:
     phonemes: tuple[str, ...]  # (T,) the eSpeak phoneme of each frame
 
 
-def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM) -> tuple[SpokenTurn, ...]:
-    """Every turn with words to align, said and timed."""
+def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int = 2) -> tuple[SpokenTurn, ...]:
+    """Every turn with words to align, said and timed.
+
+    eSpeak's output depends on what the engine said before in the same process (its pitch
+    flutter keeps running), so that the same episode comes out the same everywhere, the
+    turns are said in ``workers`` fresh processes, each taking a fixed share of them."""
+    turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
+    if not turns:
+        return ()
+    shares = _shares(transcript, turns, max(1, workers))
+    procs = [subprocess.Popen([sys.executable, "-m", "aligner.speak.worker"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in shares]
+    outputs = [p.communicate(pickle.dumps((transcript, share, rate_wpm))) for p, share in zip(procs, shares)]
+    blocks: list[SpokenTurn] = []
+    for proc, (out, err) in zip(procs, outputs):
+        if proc.returncode != 0:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            raise AlignerError(f"speech synthesis failed: {lines[-1] if lines else proc.returncode}")
+        blocks += pickle.loads(out)
+    return tuple(blocks)
+
+
+def _shares(transcript: Transcript, turns: list[int], workers: int) -> list[list[int]]:
+    """Consecutive runs of turns with about the same amount of text each."""
+    sizes = np.cumsum([len(transcript.items[i].text) for i in turns])
+    cuts = [int(np.searchsorted(sizes, sizes[-1] * k / workers)) for k in range(1, workers)]
+    bounds = [0] + cuts + [len(turns)]
+    return [turns[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def speak_items(transcript: Transcript, indices: list[int], *, rate_wpm: int) -> list[SpokenTurn]:
+    """The turns at ``indices``, said in this process, in order."""
     blocks = []
-    for index, item in enumerate(transcript.items):
-        if not isinstance(item, Turn):
-            continue
+    for index in indices:
+        item = transcript.items[index]
         words = tuple(w for w in normalize_text(item.text, uncertain=item.uncertain) if w.alignable)
         if not words:
             continue
@@ -55,7 +88,7 @@ def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM) -> tuple[
         feats = mfcc(logmel)[first:last]
         blocks.append(SpokenTurn(index, item, words, feats, np.clip(starts - first, 0, len(feats) - 1), len(feats),
                              voiced[first:last].astype(np.float32), _frame_phonemes(speech, len(logmel))[first:last]))
-    return tuple(blocks)
+    return blocks
 
 
 def _frame_phonemes(speech, n_frames: int) -> tuple[str, ...]:

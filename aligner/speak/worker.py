@@ -1,0 +1,20 @@
+"""Says a share of a transcript's turns in a fresh process (see ``aligner.speak.speak``):
+reads ``(transcript, turn indices, rate_wpm)`` pickled on stdin, writes the spoken turns
+pickled on stdout."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+from aligner.speak import speak_items
+
+
+def main() -> int:
+    transcript, indices, rate_wpm = pickle.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(pickle.dumps(speak_items(transcript, indices, rate_wpm=rate_wpm)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

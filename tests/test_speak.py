@@ -1,0 +1,30 @@
+"""Synthesis: word and phoneme times, and the same output every time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.speak import speak
+from aligner.speak.tts import synthesize
+from aligner.transcript import parse_transcript
+
+TEXT = "Intervenant·e·s : Anne Martin\n\nAnne Martin : Bonjour à tous. Il y a 30\u00a0000 habitants.\n\nAnne Martin : Au revoir.\n"
+
+
+def test_word_starts_follow_the_words():
+    speech = synthesize(["un", "deux", "trois", "quatre"])
+    assert speech.rate > 0 and len(speech.samples) > speech.rate // 4
+    assert list(speech.word_starts) == sorted(speech.word_starts) and speech.word_starts[0] == 0
+    assert len(set(speech.word_starts)) == 4
+    assert [name for _, name in speech.phonemes][1] == "d"  # "un" then the d of "deux"
+
+
+def test_speak_is_the_same_every_time():
+    transcript = parse_transcript(TEXT)
+    first, second = speak(transcript), speak(transcript)
+    assert [t.item for t in first] == [0, 1]
+    for a, b in zip(first, second):
+        assert np.array_equal(a.features, b.features) and np.array_equal(a.word_frames, b.word_frames)
+    (hello, bye) = first
+    assert [w.written for w in hello.words][-2:] == ["30\u00a0000", "habitants"]
+    assert len(hello.phonemes) == len(hello.features)
