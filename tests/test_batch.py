@@ -119,12 +119,16 @@ def test_local_dask_cluster_returns_the_files(tmp_path):
     assert (out / "ep2" / ".aligner-done.json").exists()
 
 
-def test_scheduler_and_two_workers_as_processes(tmp_path):
+@pytest.fixture
+def scheduler_with_two_workers():
+    """A Dask scheduler and two workers, each a separate process on 127.0.0.1."""
     pytest.importorskip("dask.distributed")
     import socket
     import subprocess
     import sys
     import time
+
+    from dask.distributed import Client
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,27 +140,51 @@ def test_scheduler_and_two_workers_as_processes(tmp_path):
         time.sleep(2)
         for _ in range(2):
             procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-                                           "--no-dashboard", "--host", "127.0.0.1"],
+                                           "--no-dashboard", "--host", "127.0.0.1", "--no-nanny"],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        from dask.distributed import Client
-
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        src = _two_episodes(tmp_path)
-        (src / "corrupt.mp3").write_bytes(b"not audio")
-        shutil.copy(TEXT, src / "corrupt.txt")
-        out = tmp_path / "out"
-        assert main(["batch", str(src), "-o", str(out), "--cluster", address]) == 8
-        s = _summary(out)
-        assert s["ep1"]["status"] == "ok" and s["ep2"]["status"] == "ok" and s["corrupt"]["status"] == "failed"
-        assert (out / "ep1" / "ep1.json").exists()  # written by a worker through the shared path
-        assert main(["batch", str(src), "-o", str(out), "--cluster", address]) == 8
-        assert _summary(out)["ep1"]["status"] == "skipped"
+        yield address, procs
     finally:
         for p in procs[::-1]:
-            p.terminate()
+            p.kill()
         for p in procs:
             p.wait(timeout=30)
+
+
+def test_scheduler_and_two_workers_as_processes(tmp_path, scheduler_with_two_workers):
+    address, _ = scheduler_with_two_workers
+    src = _two_episodes(tmp_path)
+    (src / "corrupt.mp3").write_bytes(b"not audio")
+    shutil.copy(TEXT, src / "corrupt.txt")
+    out = tmp_path / "out"
+    assert main(["batch", str(src), "-o", str(out), "--cluster", address]) == 8
+    s = _summary(out)
+    assert s["ep1"]["status"] == "ok" and s["ep2"]["status"] == "ok" and s["corrupt"]["status"] == "failed"
+    assert (out / "ep1" / "ep1.json").exists()  # written by a worker through the shared path
+    assert main(["batch", str(src), "-o", str(out), "--cluster", address]) == 8
+    assert _summary(out)["ep1"]["status"] == "skipped"
+
+
+def test_a_worker_lost_mid_run_has_its_episodes_retried(tmp_path, scheduler_with_two_workers):
+    import threading
+    import time
+
+    address, procs = scheduler_with_two_workers
+    src = tmp_path / "archive"
+    src.mkdir()
+    for k in range(4):
+        shutil.copy(AUDIO, src / f"ep{k}.mp3")
+        shutil.copy(TEXT, src / f"ep{k}.txt")
+    out = tmp_path / "out"
+    codes = []
+    runner = threading.Thread(target=lambda: codes.append(main(["batch", str(src), "-o", str(out), "--cluster", address])))
+    runner.start()
+    time.sleep(3)  # both workers are busy with their first episode
+    procs[1].kill()
+    runner.join(timeout=300)
+    assert codes == [0]
+    assert {e["status"] for e in _summary(out).values()} == {"ok"} and len(_summary(out)) == 4
 
 
 def test_unreachable_scheduler(tmp_path, capsys):
