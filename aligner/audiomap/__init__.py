@@ -64,7 +64,8 @@ class MapConfig:
 
     window_ms: int = 1000
     speech_below: float = 0.72  # stationarity under which a frame is speech
-    music_above: float = 0.84  # stationarity over which it is music
+    music_above: float = 0.88  # stationarity over which a frame is labelled music
+    music_ramp_top: float = 0.84  # stationarity at which the soft music score reaches 1
     rhythm_speech_below: float = 0.30  # beat strength under which speech is plausible
     rhythm_music_above: float = 0.42  # beat strength over which it is music
     rhythm_window_ms: int = 3000
@@ -74,6 +75,7 @@ class MapConfig:
     min_pause_ms: int = 150
     min_silence_ms: int = 1000
     min_region_ms: int = 300
+    silence_level: float = 0.25  # quiet threshold of silence regions (pauses use 0.5)
 
 
 def frame_energy_db(logmel: np.ndarray) -> np.ndarray:
@@ -88,12 +90,13 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def quiet_frames(energy_db: np.ndarray, *, min_frames: int = 6) -> np.ndarray:
-    """1.0 inside runs of at least ``min_frames`` frames below the quiet threshold."""
+def quiet_frames(energy_db: np.ndarray, *, min_frames: int = 6, level: float = 0.5) -> np.ndarray:
+    """1.0 inside runs of at least ``min_frames`` frames below the quiet threshold: ``level``
+    of the way (in dB) from the noise floor to the speech level."""
     if len(energy_db) == 0:
         return np.zeros(0, np.float32)
     floor, loud = np.quantile(energy_db, [0.05, 0.95])
-    quiet = energy_db < (floor + loud) / 2
+    quiet = energy_db < floor + level * (loud - floor)
     out = np.zeros(len(quiet), np.float32)
     for start, stop in runs(quiet):
         if stop - start >= min_frames:
@@ -150,7 +153,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     speechy &= beat < config.rhythm_music_above
     labels = np.where(speechy, np.where(bed, SPEECH_OVER_MUSIC, SPEECH), MUSIC).astype(np.int8)
     long_quiet = np.zeros(n, bool)
-    for start, stop in runs(quiet > 0):
+    for start, stop in runs(quiet_frames(energy, min_frames=1, level=config.silence_level) > 0):
         if stop - start >= config.min_silence_ms // HOP_MS:
             long_quiet[start:stop] = True
     labels[long_quiet] = SILENCE
@@ -167,7 +170,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
         if (e - s) * HOP_MS >= config.min_pause_ms
     )
     music = np.maximum(
-        np.clip((stationary - config.speech_below) / (config.music_above - config.speech_below), 0.0, 1.0),
+        np.clip((stationary - config.speech_below) / (config.music_ramp_top - config.speech_below), 0.0, 1.0),
         np.clip((beat - config.rhythm_speech_below) / (config.rhythm_music_above - config.rhythm_speech_below), 0.0, 1.0),
     )
     music = np.where(labels == MUSIC, np.maximum(music, 0.5), music * (labels != SILENCE)).astype(np.float32)
