@@ -20,14 +20,6 @@ FMAX_HZ = 4000.0  # telephone band: robust to phone-in callers and band-limited 
 _BLOCK_FRAMES = 6000
 
 
-def ms_to_frames(ms: int) -> int:
-    return ms // HOP_MS
-
-
-def frames_to_ms(frames: int) -> int:
-    return frames * HOP_MS
-
-
 @lru_cache(maxsize=4)
 def _mel_filters(rate: int, n_fft: int, n_mels: int) -> np.ndarray:
     fmin, fmax = 60.0, min(FMAX_HZ, rate / 2 - 100)
@@ -75,16 +67,6 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
 def mfcc(logmel: np.ndarray, *, n: int = N_MFCC) -> np.ndarray:
     """MFCCs ``c0..c{n-1}`` of log-mel frames."""
     return dct(logmel, type=2, axis=1, norm="ortho")[:, :n].astype(np.float32)
-
-
-def normalize(features: np.ndarray, *, weights: np.ndarray | None = None) -> np.ndarray:
-    """Zero mean, unit variance per column (over the frames with ``weights`` > 0 if given)."""
-    ref = features if weights is None else features[weights > 0]
-    if len(ref) < 2:
-        ref = features
-    mean = ref.mean(axis=0)
-    std = ref.std(axis=0) + 1e-5
-    return ((features - mean) / std).astype(np.float32)
 
 
 def sliding_normalize(features: np.ndarray, weights: np.ndarray, *, window: int, prior: float = 0.05) -> np.ndarray:

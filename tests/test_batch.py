@@ -17,13 +17,18 @@ AUDIO = ROOT / "audio" / "sample.mp3"
 TEXT = ROOT / "transcripts" / "sample.txt"
 
 
-@pytest.fixture
-def archive(tmp_path):
+def _two_episodes(tmp_path):
     src = tmp_path / "archive"
     src.mkdir()
     for name in ("ep1", "ep2"):
         shutil.copy(AUDIO, src / f"{name}.mp3")
         shutil.copy(TEXT, src / f"{name}.txt")
+    return src
+
+
+@pytest.fixture
+def archive(tmp_path):
+    src = _two_episodes(tmp_path)
     (src / "corrupt.mp3").write_bytes(b"not audio" * 50)
     shutil.copy(TEXT, src / "corrupt.txt")
     shutil.copy(AUDIO, src / "lonely.mp3")
@@ -96,15 +101,6 @@ def test_jsonl_manifest_with_relative_paths(tmp_path):
 def test_missing_source(capsys):
     assert main(["batch", "/nonexistent/folder", "-o", "/tmp/never"]) == 2
     assert "no such folder or manifest" in capsys.readouterr().err
-
-
-def _two_episodes(tmp_path):
-    src = tmp_path / "archive"
-    src.mkdir()
-    for name in ("ep1", "ep2"):
-        shutil.copy(AUDIO, src / f"{name}.mp3")
-        shutil.copy(TEXT, src / f"{name}.txt")
-    return src
 
 
 def test_local_dask_cluster_returns_the_files(tmp_path):

@@ -45,10 +45,6 @@ class AlignConfig:
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
 
 
-def _cepstra(logmel: np.ndarray) -> np.ndarray:
-    return mfcc(logmel)
-
-
 def align(
     transcript: Transcript, spoken: tuple[SpokenTurn, ...], logmel: np.ndarray, audio_map: AudioMap, *,
     config: AlignConfig = AlignConfig(),
@@ -68,7 +64,7 @@ def align(
     stacked = np.concatenate([b.features for b in blocks])
     window = config.cmn_window_ms // HOP_MS
     stacked = sliding_normalize(stacked, np.concatenate([b.voiced for b in blocks]), window=window)
-    real = sliding_normalize(_cepstra(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music), window=window)
+    real = sliding_normalize(mfcc(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music), window=window)
     split = np.cumsum([len(b.features) for b in blocks])[:-1]
     announced = _announced(transcript, blocks)
     ids: dict[str, int] = {}

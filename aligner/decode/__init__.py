@@ -42,14 +42,6 @@ class Audio:
         return len(self.samples) * 1000 // self.rate
 
 
-def samples_to_ms(samples: int, rate: int) -> int:
-    return samples * 1000 // rate
-
-
-def ms_to_samples(ms: int, rate: int) -> int:
-    return ms * rate // 1000
-
-
 def find_ffmpeg() -> str | None:
     """A usable ffmpeg: the system's, else the one in the imageio-ffmpeg wheel."""
     system = shutil.which("ffmpeg")
