@@ -189,15 +189,19 @@ def batch_command(source: str, outdir: str, jobs: int, force: bool, cluster: str
     episodes = plan(source)
     if not episodes:
         raise BatchFailed(f"{source}: no episode found (audio and transcript files paired by name)")
-    show = sys.stdout.isatty()
+    show = sys.stderr.isatty()
     done = []
 
     def progress(result):
         done.append(result)
         if show:
-            click.echo(f"[{len(done)}/{len(episodes)}] {result.name}: {result.status}", err=True)
+            filled = 30 * len(done) // len(episodes)
+            bar = "#" * filled + "-" * (30 - filled)
+            click.echo(f"\r[{bar}] {len(done)}/{len(episodes)} {result.name[:30]}: {result.status:<8}", err=True, nl=False)
 
     results = run_batch(episodes, outdir, jobs=jobs, force=force, progress=progress, cluster=cluster, fetch=fetch)
+    if show:
+        click.echo("", err=True)
     click.echo(f"{'episode':<30} {'status':<8} {'duration':>9} {'turns':>6} {'anchors off':>11} {'wall s':>7}  message")
     for r in results:
         click.echo(f"{r.name:<30} {r.status:<8} {format_clock(int(r.duration_s * 1000)):>9} {r.turns:>6} "
