@@ -61,17 +61,9 @@ def align(
             f"the transcript takes about {synth_frames * HOP_MS // 60000} min to say but the audio lasts "
             f"{duration_ms // 60000} min; check that the transcript belongs to this recording"
         )
-    stacked = np.concatenate([b.features for b in blocks])
-    window = config.cmn_window_ms // HOP_MS
-    stacked = sliding_normalize(stacked, np.concatenate([b.voiced for b in blocks]), window=window)
-    real = sliding_normalize(mfcc(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music), window=window)
-    split = np.cumsum([len(b.features) for b in blocks])[:-1]
-    announced = _announced(transcript, blocks)
-    ids: dict[str, int] = {}
-    feats = [
-        Block(f, b.word_frames, 1.0 if a else config.unannounced_gap, np.array([ids.setdefault(p, len(ids)) for p in b.phonemes], np.int32))
-        for f, b, a in zip(np.split(stacked, split), blocks, announced)
-    ]
+    real = sliding_normalize(mfcc(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
+                             window=config.cmn_window_ms // HOP_MS)
+    feats = _dtw_blocks(transcript, blocks, config)
     run = lambda fs: align_blocks(
         fs, real, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
         gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
@@ -81,6 +73,28 @@ def align(
     for _ in range(config.adapt_passes):
         feats = _adapt(feats, rows, pi, pj, real)
         rows, pi, pj = run(feats)
+    turns = _timings(blocks, rows, pi, pj, real, audio_map, config)
+    anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
+    return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+
+
+def _dtw_blocks(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[Block]:
+    """The synthetic turns as the DTW takes them: normalised frames, word starts, the gap
+    cost before each, and a phoneme id per frame."""
+    stacked = np.concatenate([b.features for b in blocks])
+    stacked = sliding_normalize(stacked, np.concatenate([b.voiced for b in blocks]), window=config.cmn_window_ms // HOP_MS)
+    split = np.cumsum([len(b.features) for b in blocks])[:-1]
+    ids: dict[str, int] = {}
+    return [
+        Block(f, b.word_frames, 1.0 if announced else config.unannounced_gap,
+              np.array([ids.setdefault(p, len(ids)) for p in b.phonemes], np.int32))
+        for f, b, announced in zip(np.split(stacked, split), blocks, _announced(transcript, blocks))
+    ]
+
+
+def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray,
+             audio_map: AudioMap, config: AlignConfig) -> tuple[TurnTiming, ...]:
+    """Turn and word times (and confidences) from the finest path."""
     first_col = np.full(len(rows.kinds), -1, np.int64)
     last_col = np.full(len(rows.kinds), -1, np.int64)
     np.maximum.at(last_col, pi, pj)
@@ -88,10 +102,8 @@ def align(
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     row_conf = _row_confidence(rows, pi, pj, real)
     edges = _edges(audio_map.quiet)
-    turns = tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
-                               snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks))
-    anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
-    return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+    return tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
+                              snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks))
 
 
 def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, *, keep: float = 0.6,
