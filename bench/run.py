@@ -68,9 +68,10 @@ def run_one(mp3: Path) -> dict:
     map_json = out / "map.json"
     timed([sys.executable, "-m", "aligner", "map", str(mp3), "--json", str(map_json)])
     regions = json.loads(map_json.read_text())["regions"]
+    turns = score.score_turns(doc["turns"], truth)
     return {
         "episode": name, "tool": "aligner", "minutes": truth["minutes"], "turns": len(truth["turns"]),
-        "start": score.score_turns(doc["turns"], truth)["start"], "end": score.score_turns(doc["turns"], truth)["end"],
+        "start": turns["start"], "end": turns["end"],
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
         "anchors": score.score_anchors(doc["anchors"], truth),
         "map": score.map_accuracy(regions, truth),

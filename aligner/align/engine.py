@@ -20,7 +20,6 @@ from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, mfcc, sliding_normalize
 from aligner.speak import SpokenTurn
 from aligner.transcript.model import Transcript, Turn
-from aligner.transcript.normalize import normalize as normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -212,14 +211,11 @@ def _check(anchor, transcript: Transcript, turns: tuple[TurnTiming, ...], tolera
     """Where the audio puts the anchor: the start of the word it precedes, or of the
     section's first turn."""
     measured = None
-    item = transcript.items[anchor.item]
-    if isinstance(item, Turn):
+    if isinstance(transcript.items[anchor.item], Turn):
         for t in turns:
             if t.item == anchor.item:
-                words = normalize_text(item.text, uncertain=item.uncertain)
-                aligned = [w for w in words if w.alignable]
-                after = [i for i, w in enumerate(aligned) if w.start >= anchor.offset]
-                measured = t.words[after[0]].start_ms if after else t.end_ms
+                after = [w for w in t.words if w.start_char >= anchor.offset]
+                measured = after[0].start_ms if after else t.end_ms
     if measured is None:
         following = [t for t in turns if t.item > anchor.item]
         measured = following[0].start_ms if following else (turns[-1].end_ms if turns else 0)
