@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align.dtw import GAP, PAUSE, SPEECH, Costs, dtw_banded, dtw_reference, row_cost, step_cost
+from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded, dtw_reference, row_cost, step_cost
 
 
 def _seq(values):
@@ -59,8 +59,9 @@ def test_pause_row_waits_through_a_quiet_stretch():
     assert [j for i, j in path if i == 3][0] == 5
 
 
+@pytest.mark.parametrize("metric", [EUCLIDEAN, NEG_DOT])
 @pytest.mark.parametrize("seed", range(25))
-def test_banded_kernel_agrees_with_reference(seed):
+def test_banded_kernel_agrees_with_reference(seed, metric):
     rng = np.random.default_rng(seed)
     m, n = rng.integers(2, 14, size=2)
     rows = rng.normal(size=(m, 3)).astype(np.float32)
@@ -70,7 +71,7 @@ def test_banded_kernel_agrees_with_reference(seed):
     nonspeech = (rng.random(n) < 0.3).astype(np.float32)
     gap, pause_hi, pause_lo = sorted(rng.uniform(0.1, 3.0, size=3))[::-1]
     costs = Costs(gap, pause_lo, pause_hi, music=float(rng.uniform(0, 2)),
-                  vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)))
+                  vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)), metric=metric)
     gap_scale = rng.uniform(0.5, 3.0, size=m).astype(np.float32)
     ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, gap_scale=gap_scale)
     ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, gap_scale)
@@ -133,3 +134,15 @@ def test_rows_layout():
     pooled = build_rows([Block(feats, np.array([0, 2, 4]))], 2)
     assert pooled.kinds.tolist() == [GAP, SPEECH, PAUSE, SPEECH, PAUSE, SPEECH, GAP]
     assert pooled.features[1].tolist() == [1.0, 2.0]  # mean of frames 0 and 1
+
+
+def test_negated_dot_product_follows_the_likeliest_phonemes():
+    # rows say phonemes 0, 1, 2 (one-hot); columns hold log-probabilities where 1 is heard
+    # only in column 3: the row saying it must land there
+    rows = np.eye(3, dtype=np.float32)
+    cols = np.log(np.array([[.9, .05, .05], [.9, .05, .05], [.9, .05, .05], [.05, .9, .05], [.05, .05, .9]], np.float32))
+    kinds = np.full(3, SPEECH, np.int8)
+    costs = Costs(5.0, 5.0, 5.0, metric=NEG_DOT)
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:5], LOUD[:5] * 0, costs))
+    assert path == dtw_reference(rows, kinds, cols, LOUD[:5], LOUD[:5] * 0, costs)
+    assert [j for i, j in path if i == 1] == [3]

@@ -2,8 +2,11 @@
 
 Rows are feature frames of the synthesised text, of three kinds:
 
-- SPEECH rows cost the Euclidean distance between their features and the column's, plus
-  ``music`` times ``nonspeech[j]`` (1.0 where the audio map heard music without speech);
+- SPEECH rows cost the distance between their features and the column's, plus
+  ``music`` times ``nonspeech[j]`` (1.0 where the audio map heard music without speech).
+  The distance is Euclidean (``EUCLIDEAN``: cepstra against cepstra), or the negated dot
+  product (``NEG_DOT``: a row holds the share of each phoneme in its frames, a column the
+  log-probability of each phoneme there, so a row costs ``-log p`` of what it says);
 - GAP rows stand for untranscribed audio (music, jingles, replays) between turns: a loud
   column costs ``gap`` times the row's ``gap_scale`` there (higher where the transcript
   announces nothing), half of it on music; a quiet one costs ``pause_lo``;
@@ -31,6 +34,7 @@ import numpy as np
 from numba import njit, prange
 
 SPEECH, GAP, PAUSE = 0, 1, 2
+EUCLIDEAN, NEG_DOT = 0, 1
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,13 @@ class Costs:
     music: float = 0.0
     vertical: float = 0.0
     horizontal: float = 0.0
+    metric: int = EUCLIDEAN
 
 
-def local_cost(a: np.ndarray, b: np.ndarray) -> float:
-    """Euclidean distance between two feature vectors."""
+def local_cost(a: np.ndarray, b: np.ndarray, metric: int = EUCLIDEAN) -> float:
+    """Distance between two feature vectors: Euclidean, or the negated dot product."""
+    if metric == NEG_DOT:
+        return -float(np.dot(np.asarray(a, np.float64), b))
     return float(np.sqrt(np.sum((np.asarray(a, np.float64) - b) ** 2)))
 
 
@@ -59,7 +66,7 @@ def row_cost(
         return quiet * costs.pause_lo + (1.0 - quiet) * costs.gap * gap_scale * (1.0 - 0.5 * nonspeech)
     if kind == PAUSE:
         return pause
-    return local_cost(row, col) + costs.music * nonspeech
+    return local_cost(row, col, costs.metric) + costs.music * nonspeech
 
 
 def step_cost(kind: int, di: int, dj: int, costs: Costs) -> float:
@@ -100,12 +107,16 @@ def dtw_reference(
 
 @njit(cache=True, nogil=True)
 def _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j):
-    """Cost of cell (i, j); ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal)."""
+    """Cost of cell (i, j); ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric)."""
     if kinds[i] == 1:
         return quiet[j] * p[1] + (1.0 - quiet[j]) * p[0] * gap_scale[i] * (1.0 - 0.5 * nonspeech[j])
     if kinds[i] == 2:
         return p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
     s = 0.0
+    if p[6] == 1.0:
+        for k in range(rows.shape[1]):
+            s -= rows[i, k] * cols[j, k]
+        return s + p[3] * nonspeech[j]
     for k in range(rows.shape[1]):
         t = rows[i, k] - cols[j, k]
         s += t * t
@@ -203,7 +214,8 @@ def dtw_banded(
     np.cumsum(hi - lo, out=offsets[1:])
     acc = np.empty(int(offsets[-1]), np.float32)
     kinds = np.ascontiguousarray(kinds, np.int8)
-    p = np.array([costs.gap, costs.pause_lo, costs.pause_hi, costs.music, costs.vertical, costs.horizontal], np.float64)
+    p = np.array([costs.gap, costs.pause_lo, costs.pause_hi, costs.music, costs.vertical, costs.horizontal,
+                  float(costs.metric)], np.float64)
     scale = np.ones(m, np.float32) if gap_scale is None else np.ascontiguousarray(gap_scale, np.float32)
     _costs(np.ascontiguousarray(rows, np.float32), kinds, np.ascontiguousarray(cols, np.float32),
            np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), scale, p, lo, hi, offsets, acc)

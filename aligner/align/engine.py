@@ -1,7 +1,9 @@
 """Place every turn and word of a transcript in the recording.
 
     synthetic speech of each turn (the speak stage) and the recording's frames
-    -> MFCC frames -> coarse-to-fine DTW with gap rows
+    -> MFCC frames -> coarse-to-fine DTW with gap rows (a first path)
+    -> phonemes and speakers learnt from the recording along that path (phones.py)
+    -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), again
     path -> word and turn times -> anchors checked against them
 """
 
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aligner.align.dtw import SPEECH
+from aligner.align.dtw import EUCLIDEAN, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.multilevel import Block, align_blocks
+from aligner.align.phones import PhoneClassifier, one_hot
 from aligner.audiomap import AudioMap
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, mfcc, sliding_normalize
@@ -38,7 +41,12 @@ class AlignConfig:
     music: float = 1.0  # extra cost of speech rows on music
     vertical: float = 1.0  # extra cost of squeezing synthetic frames into one real frame
     horizontal: float = 0.0  # extra cost of stretching one synthetic frame
-    adapt_passes: int = 1  # passes that map the synthetic voice towards the recording's
+    adapt_passes: int = 0  # passes that map the synthetic voice towards the recording's
+    phone_passes: int = 2  # passes matching phonemes learnt from the recording (after the adapted ones)
+    phone_gap_quantile: float = 0.02  # ``gap_quantile`` of the phoneme passes
+    phone_context: int = 4  # frames on either side that the phoneme classifier sees
+    speaker_weight: float = 1.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
+    speaker_window_ms: int = 300  # frames averaged for the speaker classifier
     unannounced_gap: float = 2.0  # gap cost multiplier between turns with no direction between
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
@@ -72,7 +80,14 @@ def align(
     for _ in range(config.adapt_passes):
         feats = _adapt(feats, rows, pi, pj, real)
         rows, pi, pj = run(feats)
-    turns = _timings(blocks, rows, pi, pj, real, audio_map, config)
+    heard, metric = real, EUCLIDEAN
+    names = {s: k for k, s in enumerate(dict.fromkeys(b.turn.speaker for b in blocks))}
+    speakers = np.array([names[b.turn.speaker] for b in blocks], np.int64)
+    voice = _voice_features(logmel, config) if config.speaker_weight > 0 else None
+    for _ in range(config.phone_passes):
+        heard, (rows, pi, pj) = _phone_pass(feats, speakers, rows, pi, pj, real, voice, audio_map, config)
+        metric = NEG_DOT
+    turns = _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
@@ -91,7 +106,39 @@ def _dtw_blocks(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
     ]
 
 
-def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray,
+def _voice_features(logmel: np.ndarray, config: AlignConfig) -> np.ndarray:
+    """Cepstra (without the loudness) averaged over a short window: who is speaking."""
+    from scipy.ndimage import uniform_filter1d
+
+    x = uniform_filter1d(mfcc(logmel)[:, 1:], max(1, config.speaker_window_ms // HOP_MS), axis=0)
+    return ((x - x.mean(axis=0)) / (x.std(axis=0) + 1e-5)).astype(np.float32)
+
+
+def _phone_pass(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray,
+                voice: np.ndarray | None, audio_map: AudioMap, config: AlignConfig):
+    """Label the recording's frames with the phonemes (and speakers) the path put there,
+    learn them, and align the phonemes against what the classifiers hear."""
+    n_classes = int(max(int(f.labels.max(initial=-1)) for f in feats)) + 1
+    speech = (rows.kinds[pi] == SPEECH) & (rows.labels[pi] >= 0)
+    frames = np.minimum(pj[speech] * rows.factor, len(real) - 1)
+    heard = PhoneClassifier(n_classes, config.phone_context).fit(real, frames, rows.labels[pi[speech]]).log_proba(real)
+    said = [one_hot(f.labels, n_classes) for f in feats]
+    n_speakers = int(speakers.max()) + 1
+    if voice is not None and n_speakers > 1:
+        block_of_row = np.searchsorted(rows.end_rows, pi[speech])
+        who = PhoneClassifier(n_speakers, 0).fit(voice, frames, speakers[block_of_row]).log_proba(voice)
+        heard = np.hstack([heard, who])
+        said = [np.hstack([s, np.repeat(config.speaker_weight * one_hot(speakers[k:k + 1], n_speakers), len(s), axis=0)])
+                for k, s in enumerate(said)]
+    said = [Block(s, f.word_frames, f.gap_scale, f.labels) for s, f in zip(said, feats)]
+    return heard, align_blocks(
+        said, heard, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
+        gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
+        vertical=config.vertical, horizontal=config.horizontal, metric=NEG_DOT,
+    )
+
+
+def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metric: int,
              audio_map: AudioMap, config: AlignConfig) -> tuple[TurnTiming, ...]:
     """Turn and word times (and confidences) from the finest path."""
     first_col = np.full(len(rows.kinds), -1, np.int64)
@@ -99,7 +146,7 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     np.maximum.at(last_col, pi, pj)
     first_col[pi[::-1]] = pj[::-1]
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
-    row_conf = _row_confidence(rows, pi, pj, real)
+    row_conf = _row_confidence(rows, pi, pj, real, metric)
     edges = _edges(audio_map.quiet)
     return tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
                               snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks))
@@ -151,17 +198,21 @@ def _announced(transcript: Transcript, blocks: list[SpokenTurn]) -> list[bool]:
 _SHIFTS = np.array([-200, -150, -100, -60, 60, 100, 150, 200])  # frames: 0.6 to 2 s
 
 
-def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray) -> np.ndarray:
+def _distance(a: np.ndarray, b: np.ndarray, metric: int) -> np.ndarray:
+    return -np.sum(a * b, axis=1) if metric == NEG_DOT else np.linalg.norm(a - b, axis=1)
+
+
+def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metric: int) -> np.ndarray:
     """Per row, how much better its synthetic frame matches the recording where the path
     put it than 0.6 to 2 s away: the share of those shifted places that match worse
     (about 0.5 for text that is not said there, near 1 for text that is). NaN off speech."""
     out = np.full(len(rows.kinds), np.nan)
     speech = rows.kinds[pi] == SPEECH
     r, c = pi[speech], np.minimum(pj[speech] * rows.factor, len(real) - 1)
-    here = np.linalg.norm(rows.features[r] - real[c], axis=1)
+    here = _distance(rows.features[r], real[c], metric)
     better = np.zeros(len(r))
     for shift in _SHIFTS:
-        there = np.linalg.norm(rows.features[r] - real[np.clip(c + shift, 0, len(real) - 1)], axis=1)
+        there = _distance(rows.features[r], real[np.clip(c + shift, 0, len(real) - 1)], metric)
         better += there > here
     counts = np.bincount(r, minlength=len(rows.kinds))
     sums = np.bincount(r, weights=better / len(_SHIFTS), minlength=len(rows.kinds))

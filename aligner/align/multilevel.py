@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aligner.align.dtw import GAP, PAUSE, SPEECH, Costs, dtw_banded
+from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded
 from aligner.features import HOP_MS
 
 log = logging.getLogger(__name__)
@@ -121,22 +121,23 @@ def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) ->
 
 def costs_for(
     rows: Rows, cols: np.ndarray, *, gap_quantile: float, pause_lo: float, pause_hi: float, music: float,
-    vertical: float, horizontal: float,
+    vertical: float, horizontal: float, metric: int = EUCLIDEAN,
 ) -> Costs:
     """Gap and pause costs scaled to the distances of random row/column pairs at this level."""
     rng = np.random.default_rng(0)
     speech = rows.features[rows.kinds == SPEECH]
     a = speech[rng.integers(0, len(speech), 4000)]
     b = cols[rng.integers(0, len(cols), 4000)]
-    scale = float(np.quantile(np.linalg.norm(a - b, axis=1), gap_quantile))
-    return Costs(scale, pause_lo * scale, pause_hi * scale, music * scale, vertical * scale, horizontal * scale)
+    dist = -np.sum(a * b, axis=1) if metric == NEG_DOT else np.linalg.norm(a - b, axis=1)
+    scale = float(np.quantile(dist, gap_quantile))
+    return Costs(scale, pause_lo * scale, pause_hi * scale, music * scale, vertical * scale, horizontal * scale, metric)
 
 
 def align_blocks(
     blocks: list[Block], real: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, *,
     factors: tuple[int, ...] = (50, 10, 2, 1), radius_ms: tuple[int, ...] = (10_000, 3_000, 1_000, 300),
     gap_quantile: float = 0.3, pause_lo: float = 0.2, pause_hi: float = 1.0, music: float = 1.0,
-    vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000,
+    vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000, metric: int = EUCLIDEAN,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -151,7 +152,7 @@ def align_blocks(
         rows = build_rows(blocks, factor)
         cols, q, ns = pool(real, factor), pool(quiet, factor), pool(nonspeech, factor)
         costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi, music=music,
-                          vertical=vertical, horizontal=horizontal)
+                          vertical=vertical, horizontal=horizontal, metric=metric)
         lo = hi = None
         if previous is not None:
             prows, pi, pj = previous

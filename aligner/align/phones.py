@@ -1,0 +1,66 @@
+"""A classifier trained on the recording itself, from a first alignment.
+
+Synthetic speech is a poor template for a human voice: matched frame by frame, eSpeak's
+cepstra are barely closer to the right sentence than to another one said by the same
+person. Measured on two 5-minute bench episodes, each turn searched over the whole
+recording: its true place was the best match for 2 turns of 28. The first alignment is
+still right most of the time, so it labels the recording's frames with the phonemes eSpeak
+said there (and with the turn's speaker). A linear discriminant classifier (one Gaussian
+per class, shared covariance) on a window of frames learns those phonemes *in the
+recording's voices*; matching each synthetic frame's phoneme against the classifier's
+log-probability of that phoneme, the true place won for 16 turns of 28.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_BLOCK = 50_000  # frames classified at a time: bounds the memory of the stacked windows
+
+
+def stack(features: np.ndarray, context: int, frames: np.ndarray) -> np.ndarray:
+    """``features[frames]``, each frame with its ``context`` neighbours on either side
+    side by side (edges repeated)."""
+    n = len(features)
+    return np.hstack([features[np.clip(frames + d, 0, n - 1)] for d in range(-context, context + 1)])
+
+
+class PhoneClassifier:
+    """Linear discriminant analysis over stacked frames: class means, one covariance."""
+
+    def __init__(self, n_classes: int, context: int = 4, ridge: float = 1e-2):
+        self.n_classes, self.context, self.ridge = n_classes, context, ridge
+        self.weights: np.ndarray | None = None
+        self.bias: np.ndarray | None = None
+
+    def fit(self, features: np.ndarray, frames: np.ndarray, labels: np.ndarray) -> "PhoneClassifier":
+        """Learn from ``features[frames[k]]`` said as ``labels[k]``."""
+        x = stack(features, self.context, frames).astype(np.float64)
+        k, d = self.n_classes, x.shape[1]
+        counts = np.bincount(labels, minlength=k).astype(np.float64)
+        means = np.zeros((k, d))
+        np.add.at(means, labels, x)
+        means /= np.maximum(counts, 1.0)[:, None]
+        centred = x - means[labels]
+        cov = centred.T @ centred / max(len(x), 1) + self.ridge * np.eye(d)
+        self.weights = np.linalg.solve(cov, means.T).T  # (k, d)
+        self.bias = -0.5 * np.sum(self.weights * means, axis=1) + np.log((counts + 1.0) / (counts.sum() + k))
+        return self
+
+    def log_proba(self, features: np.ndarray) -> np.ndarray:
+        """``(frames, n_classes)`` float32 log-probabilities of each phoneme at each frame."""
+        out = np.empty((len(features), self.n_classes), np.float32)
+        w = self.weights.T.astype(np.float32)
+        for start in range(0, len(features), _BLOCK):
+            stop = min(len(features), start + _BLOCK)
+            s = stack(features, self.context, np.arange(start, stop)) @ w + self.bias.astype(np.float32)
+            s -= s.max(axis=1, keepdims=True)
+            out[start:stop] = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        return out
+
+
+def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    out = np.zeros((len(labels), n_classes), np.float32)
+    ok = labels >= 0
+    out[np.flatnonzero(ok), labels[ok]] = 1.0
+    return out

@@ -1,0 +1,46 @@
+"""The phoneme classifier that the aligner trains on the recording itself."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.align.phones import PhoneClassifier, one_hot, stack
+
+
+def _runs(rng, n_runs=300):
+    """Frames in runs of 5 to 15 of one class each; class k centred on 2 * e_k, noisy."""
+    labels = np.repeat(rng.integers(0, 3, n_runs), rng.integers(5, 16, n_runs))
+    means = 2.0 * np.eye(3, 4, dtype=np.float32)
+    return (means[labels] + rng.normal(0, 1.0, (len(labels), 4))).astype(np.float32), labels
+
+
+def test_stack_puts_neighbours_side_by_side_and_repeats_edges():
+    x = np.arange(5, dtype=np.float32)[:, None]
+    assert stack(x, 1, np.array([0, 2, 4])).tolist() == [[0, 0, 1], [1, 2, 3], [3, 4, 4]]
+
+
+def test_learns_classes_from_labelled_frames_and_gives_log_probabilities():
+    rng = np.random.default_rng(0)
+    x, labels = _runs(rng)
+    train = rng.random(len(x)) < 0.5
+    clf = PhoneClassifier(3, context=2).fit(x, np.flatnonzero(train), labels[train])
+    lp = clf.log_proba(x)
+    assert lp.shape == (len(x), 3) and lp.dtype == np.float32
+    np.testing.assert_allclose(np.exp(lp).sum(axis=1), 1.0, rtol=1e-4)
+    # the context window averages the noise out: one frame alone gets 87 %
+    assert np.mean(lp[~train].argmax(axis=1) == labels[~train]) > 0.95
+
+
+def test_survives_wrong_labels_on_a_minority_of_frames():
+    # the first alignment is wrong in places: a fifth of the labels shuffled
+    rng = np.random.default_rng(1)
+    x, labels = _runs(rng)
+    noisy = labels.copy()
+    wrong = rng.random(len(x)) < 0.2
+    noisy[wrong] = rng.integers(0, 3, int(wrong.sum()))
+    clf = PhoneClassifier(3, context=2).fit(x, np.arange(len(x)), noisy)
+    assert np.mean(clf.log_proba(x).argmax(axis=1) == labels) > 0.9
+
+
+def test_one_hot_leaves_unlabelled_frames_empty():
+    assert one_hot(np.array([1, -1, 0]), 2).tolist() == [[0, 1], [0, 0], [1, 0]]
