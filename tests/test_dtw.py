@@ -71,8 +71,9 @@ def test_banded_kernel_agrees_with_reference(seed, metric):
     nonspeech = (rng.random(n) < 0.3).astype(np.float32)
     gap, pause_hi, pause_lo = sorted(rng.uniform(0.1, 3.0, size=3))[::-1]
     costs = Costs(gap, pause_lo, pause_hi, music=float(rng.uniform(0, 2)),
-                  vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)), metric=metric)
-    gap_scale = rng.uniform(0.5, 3.0, size=m).astype(np.float32)
+                  vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)), metric=metric,
+                  gap_quiet=float(rng.uniform(0, 1)) if seed % 2 else None)
+    gap_scale = rng.uniform(0.5, 3.0, size=(m, 2)).astype(np.float32)
     ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, gap_scale=gap_scale)
     ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, gap_scale)
     # ties may be broken differently; the costs must be equal
@@ -146,3 +147,32 @@ def test_negated_dot_product_follows_the_likeliest_phonemes():
     path = _path(*dtw_banded(rows, kinds, cols, LOUD[:5], LOUD[:5] * 0, costs))
     assert path == dtw_reference(rows, kinds, cols, LOUD[:5], LOUD[:5] * 0, costs)
     assert [j for i, j in path if i == 1] == [3]
+
+
+def test_a_gap_announced_as_music_takes_music_and_leaves_speech_to_the_text():
+    # "a | gap | b" against a x x b with one middle column music and one speech: a gap that
+    # is cheap on music only must take the music column, the other goes to a word
+    rows = _seq([0, 0, 1])
+    kinds = np.array([SPEECH, GAP, SPEECH], np.int8)
+    cols = _seq([0, 0.4, 0.6, 1])
+    for music_col, word_col in ((1, 2), (2, 1)):
+        nonspeech = np.zeros(4, np.float32)
+        nonspeech[music_col] = 1.0
+        scales = np.array([[1, 0.5], [10.0, 0.1], [1, 0.5]], np.float32)
+        costs = Costs(1.0, 0.1, 1.0)
+        path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], nonspeech, costs, gap_scale=scales))
+        assert path == dtw_reference(rows, kinds, cols, LOUD[:4], nonspeech, costs, scales)
+        assert (1, music_col) in path and (1, word_col) not in path
+
+
+def test_quiet_columns_can_be_free_between_turns_only():
+    # a silence between word "a" and word "b" goes to the GAP row (free) and not to the
+    # PAUSE row before "b", which every path crosses once
+    rows = _seq([1, 0, 0, 1])
+    kinds = np.array([SPEECH, GAP, PAUSE, SPEECH], np.int8)
+    cols = _seq([1, 0, 0, 0, 1])
+    quiet = np.array([0, 1, 1, 1, 0], np.float32)
+    costs = Costs(5.0, 0.5, 5.0, gap_quiet=0.0)
+    path = _path(*dtw_banded(rows, kinds, cols, quiet, LOUD[:5], costs))
+    assert path == dtw_reference(rows, kinds, cols, quiet, LOUD[:5], costs)
+    assert [j for i, j in path if i == 1] == [1, 2] and [j for i, j in path if i == 2] == [3]

@@ -8,8 +8,10 @@ Rows are feature frames of the synthesised text, of three kinds:
   product (``NEG_DOT``: a row holds the share of each phoneme in its frames, a column the
   log-probability of each phoneme there, so a row costs ``-log p`` of what it says);
 - GAP rows stand for untranscribed audio (music, jingles, replays) between turns: a loud
-  column costs ``gap`` times the row's ``gap_scale`` there (higher where the transcript
-  announces nothing), half of it on music; a quiet one costs ``pause_lo``;
+  column costs ``gap`` times the row's ``gap_scale``, one factor for speech and one for
+  music (blended by ``nonspeech[j]``), so that a gap where the transcript announces music
+  is cheap on music and dear on speech, and one it announces nothing for is dear on both;
+  a quiet column costs ``pause_lo``;
 - PAUSE rows, one before every word, let the path wait through a pause of the speaker:
   a column costs ``pause_lo`` when it is quiet (``quiet[j]`` = 1) up to ``pause_hi`` when
   it is not (``quiet[j]`` = 0). Every path crosses each of them, so they only pull word
@@ -48,6 +50,7 @@ class Costs:
     vertical: float = 0.0
     horizontal: float = 0.0
     metric: int = EUCLIDEAN
+    gap_quiet: float | None = None  # a quiet column in a GAP row (``pause_lo`` when None)
 
 
 def local_cost(a: np.ndarray, b: np.ndarray, metric: int = EUCLIDEAN) -> float:
@@ -58,12 +61,16 @@ def local_cost(a: np.ndarray, b: np.ndarray, metric: int = EUCLIDEAN) -> float:
 
 
 def row_cost(
-    kind: int, row: np.ndarray, col: np.ndarray, quiet: float, nonspeech: float, costs: Costs, gap_scale: float = 1.0,
+    kind: int, row: np.ndarray, col: np.ndarray, quiet: float, nonspeech: float, costs: Costs,
+    gap_scale: tuple[float, float] = (1.0, 0.5),
 ) -> float:
-    """The cost of cell (row, column), as the kernel computes it."""
+    """The cost of cell (row, column), as the kernel computes it; ``gap_scale`` is the GAP
+    row's factor on speech and on music."""
     pause = costs.pause_lo + (costs.pause_hi - costs.pause_lo) * (1.0 - quiet)
     if kind == GAP:
-        return quiet * costs.pause_lo + (1.0 - quiet) * costs.gap * gap_scale * (1.0 - 0.5 * nonspeech)
+        blend = gap_scale[0] * (1.0 - nonspeech) + gap_scale[1] * nonspeech
+        quiet_cost = costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet
+        return quiet * quiet_cost + (1.0 - quiet) * costs.gap * blend
     if kind == PAUSE:
         return pause
     return local_cost(row, col, costs.metric) + costs.music * nonspeech
@@ -83,7 +90,7 @@ def dtw_reference(
     """The cheapest path as a list of (row, col) cells, by the textbook full-matrix DP."""
     m, n = len(rows), len(cols)
     inf = float("inf")
-    scale = np.ones(m) if gap_scale is None else gap_scale
+    scale = _gap_scales(gap_scale, m)
     d = [[row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale[i]) for j in range(n)] for i in range(m)]
     acc = [[inf] * n for _ in range(m)]
 
@@ -107,9 +114,11 @@ def dtw_reference(
 
 @njit(cache=True, nogil=True)
 def _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j):
-    """Cost of cell (i, j); ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric)."""
+    """Cost of cell (i, j); ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric,
+    gap_quiet)."""
     if kinds[i] == 1:
-        return quiet[j] * p[1] + (1.0 - quiet[j]) * p[0] * gap_scale[i] * (1.0 - 0.5 * nonspeech[j])
+        blend = gap_scale[i, 0] * (1.0 - nonspeech[j]) + gap_scale[i, 1] * nonspeech[j]
+        return quiet[j] * p[7] + (1.0 - quiet[j]) * p[0] * blend
     if kinds[i] == 2:
         return p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
     s = 0.0
@@ -215,12 +224,23 @@ def dtw_banded(
     acc = np.empty(int(offsets[-1]), np.float32)
     kinds = np.ascontiguousarray(kinds, np.int8)
     p = np.array([costs.gap, costs.pause_lo, costs.pause_hi, costs.music, costs.vertical, costs.horizontal,
-                  float(costs.metric)], np.float64)
-    scale = np.ones(m, np.float32) if gap_scale is None else np.ascontiguousarray(gap_scale, np.float32)
+                  float(costs.metric), costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet], np.float64)
+    scale = _gap_scales(gap_scale, m)
     _costs(np.ascontiguousarray(rows, np.float32), kinds, np.ascontiguousarray(cols, np.float32),
            np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), scale, p, lo, hi, offsets, acc)
     _accumulate(kinds, p, lo, hi, offsets, acc)
     return _backtrack(kinds, p, lo, hi, offsets, acc, n)
+
+
+def _gap_scales(gap_scale: np.ndarray | None, m: int) -> np.ndarray:
+    """``(m, 2)`` GAP row factors on speech and on music; a 1-D ``gap_scale`` gives the
+    factor on speech, half of it on music."""
+    if gap_scale is None:
+        gap_scale = np.ones(m, np.float32)
+    g = np.asarray(gap_scale, np.float32)
+    if g.ndim == 1:
+        g = np.stack([g, 0.5 * g], axis=1)
+    return np.ascontiguousarray(g, np.float32)
 
 
 def _feasible_band(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from aligner.audiomap import AudioMap
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, mfcc, sliding_normalize
 from aligner.speak import SpokenTurn
-from aligner.transcript.model import Transcript, Turn
+from aligner.transcript.model import Direction, DirectionKind, Transcript, Turn
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class AlignConfig:
     gap_quantile: float = 0.02  # cost of a frame of untranscribed audio (bench: lower was better)
     pause_lo: float = 0.2  # cost of a quiet frame in a pause row
     pause_hi: float = 1.0  # cost of a loud frame in a pause row
+    gap_quiet: float | None = 0.0  # cost of a quiet frame between turns (pause_lo when None)
     music: float = 1.0  # extra cost of speech rows on music
     vertical: float = 1.0  # extra cost of squeezing synthetic frames into one real frame
     horizontal: float = 0.0  # extra cost of stretching one synthetic frame
@@ -47,7 +48,8 @@ class AlignConfig:
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 1.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 300  # frames averaged for the speaker classifier
-    unannounced_gap: float = 2.0  # gap cost multiplier between turns with no direction between
+    unannounced_gap: float = 2.0  # gap cost factor between turns with no direction between
+    music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
 
@@ -74,7 +76,7 @@ def align(
     run = lambda fs: align_blocks(
         fs, real, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
         gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
-        vertical=config.vertical, horizontal=config.horizontal,
+        vertical=config.vertical, horizontal=config.horizontal, gap_quiet=config.gap_quiet,
     )
     rows, pi, pj = run(feats)
     for _ in range(config.adapt_passes):
@@ -100,9 +102,8 @@ def _dtw_blocks(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
     split = np.cumsum([len(b.features) for b in blocks])[:-1]
     ids: dict[str, int] = {}
     return [
-        Block(f, b.word_frames, 1.0 if announced else config.unannounced_gap,
-              np.array([ids.setdefault(p, len(ids)) for p in b.phonemes], np.int32))
-        for f, b, announced in zip(np.split(stacked, split), blocks, _announced(transcript, blocks))
+        Block(f, b.word_frames, scales, np.array([ids.setdefault(p, len(ids)) for p in b.phonemes], np.int32))
+        for f, b, scales in zip(np.split(stacked, split), blocks, _gap_scales(transcript, blocks, config))
     ]
 
 
@@ -134,7 +135,7 @@ def _phone_pass(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, 
     return heard, align_blocks(
         said, heard, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
         gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
-        vertical=config.vertical, horizontal=config.horizontal, metric=NEG_DOT,
+        vertical=config.vertical, horizontal=config.horizontal, metric=NEG_DOT, gap_quiet=config.gap_quiet,
     )
 
 
@@ -184,13 +185,22 @@ def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.nd
     return out
 
 
-def _announced(transcript: Transcript, blocks: list[SpokenTurn]) -> list[bool]:
-    """For each block, whether untranscribed audio may come before it: at the start, or
-    where the transcript has a stage direction or a section title in between."""
+_MUSIC = {DirectionKind.JINGLE, DirectionKind.SOUND_BREAK, DirectionKind.MUSIC_STING, DirectionKind.MUSIC_BREAK}
+
+
+def _gap_scales(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[tuple[float, float]]:
+    """For each block, the cost factors (on speech, on music) of untranscribed audio just
+    before it, from what the transcript says is there: music (a jingle, a music break) is
+    cheap on music only; a replay, another direction, a section title or the start of the
+    transcript allow anything; consecutive turns make any gap dear."""
     out, prev = [], -1
     for b in blocks:
-        between = transcript.items[prev + 1:b.item]
-        out.append(prev < 0 or any(not isinstance(i, Turn) for i in between))
+        between = [i for i in transcript.items[prev + 1:b.item] if not isinstance(i, Turn)]
+        options = [(config.music_gap_on_speech, 0.5) if isinstance(i, Direction) and i.kind in _MUSIC else (1.0, 0.5)
+                   for i in between]
+        if prev < 0:
+            options.append((1.0, 0.5))
+        out.append(min(options) if options else (config.unannounced_gap, 0.5 * config.unannounced_gap))
         prev = b.item
     return out
 
@@ -221,12 +231,13 @@ def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metr
     return out
 
 
-def _edges(quiet: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Frames where speech starts after a pause (onsets) and stops before one (offsets)."""
+def _edges(quiet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Frames where speech starts after a pause (onsets) and stops before one (offsets),
+    and which frames are quiet."""
     q = quiet > 0.5
     onsets = np.flatnonzero(q[:-1] & ~q[1:]) + 1
     offsets = np.flatnonzero(~q[:-1] & q[1:]) + 1
-    return onsets, offsets
+    return onsets, offsets, q
 
 
 def _snap(frame: int, edges: np.ndarray, window: int) -> int:
@@ -238,15 +249,35 @@ def _snap(frame: int, edges: np.ndarray, window: int) -> int:
     return int(min(near, key=lambda e: abs(int(e) - frame))) if near else frame
 
 
+def _out_of_pauses(frames: list[int], end: int, onsets: np.ndarray, quiet: np.ndarray) -> list[int]:
+    """A word that the path starts in a pause starts where speech resumes, if that is
+    before the next word (the path may put a word's first, quiet frames anywhere in the
+    pause before it)."""
+    out = list(frames)
+    for i, f in enumerate(out):
+        if f < len(quiet) and quiet[f]:
+            limit = out[i + 1] if i + 1 < len(out) else end
+            k = int(np.searchsorted(onsets, f))
+            if k < len(onsets) and onsets[k] < limit:
+                out[i] = int(onsets[k])
+    return out
+
+
 def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col,
-                 row_conf: np.ndarray, edges: tuple[np.ndarray, np.ndarray], *, snap: int = 30) -> TurnTiming:
+                 row_conf: np.ndarray, edges: tuple[np.ndarray, np.ndarray, np.ndarray], *, snap: int = 30) -> TurnTiming:
     """Word and turn times from the path; the turn's start and end snap to the nearest
     onset and offset of speech around a pause (within ``snap`` frames)."""
-    onsets, offsets = edges
+    onsets, offsets, quiet = edges
     frames = [int(first_col[r]) for r in word_rows]
+    last = int(last_col[end_row]) + 1
+    frames = _out_of_pauses(frames, last, onsets, quiet)
     frames[0] = _snap(frames[0], onsets, snap)
     frames = [int(f) for f in np.maximum.accumulate(frames)]
-    end_frame = max(frames[-1] + 1, _snap(int(last_col[end_row]) + 1, offsets, snap))
+    if quiet[min(last, len(quiet)) - 1]:  # the turn ends in a pause: back to where speech stopped
+        k = int(np.searchsorted(offsets, last)) - 1
+        if k >= 0 and offsets[k] > frames[-1]:
+            last = int(offsets[k])
+    end_frame = max(frames[-1] + 1, _snap(last, offsets, snap))
     bounds = list(word_rows) + [end_row + 1]
     words = []
     for i, w in enumerate(block.words):

@@ -26,7 +26,7 @@ class Block:
 
     features: np.ndarray  # (T, D)
     word_frames: np.ndarray  # (W,) non-decreasing, first is 0
-    gap_scale: float = 1.0  # cost multiplier of the gap row before the block
+    gap_scale: tuple[float, float] = (1.0, 0.5)  # cost factors of the gap row before the block, speech and music
     labels: np.ndarray | None = None  # (T,) phoneme id of each frame
 
 
@@ -36,7 +36,7 @@ class Rows:
 
     features: np.ndarray  # (M, D)
     kinds: np.ndarray  # (M,) SPEECH, GAP or PAUSE
-    gap_scale: np.ndarray  # (M,) cost multiplier of GAP rows (1.0 elsewhere)
+    gap_scale: np.ndarray  # (M, 2) cost factors of GAP rows on speech and on music
     labels: np.ndarray  # (M,) phoneme id of SPEECH rows, -1 elsewhere
     position: np.ndarray  # (M,) float, increasing: where the row sits in synthetic time
     word_rows: tuple[np.ndarray, ...]  # per block, the first speech row of each word
@@ -74,7 +74,7 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     kinds = np.full(total, PAUSE, np.int8)
     kinds[0] = GAP
     kinds[speech_row] = SPEECH
-    scales = np.ones(total, np.float32)
+    scales = np.ones((total, 2), np.float32)
     scales[0] = block.gap_scale
     labels = np.full(total, -1, np.int32)
     if block.labels is not None:
@@ -98,7 +98,7 @@ def build_rows(blocks: list[Block], factor: int) -> Rows:
         row += len(kinds)
         offset += len(block.features) + 1
     dim = blocks[0].features.shape[1]
-    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.ones(1, np.float32),
+    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.array([[1.0, 0.5]], np.float32),
                   np.array([-1], np.int32), np.array([offset - 0.75])))
     columns = [np.concatenate(c) for c in zip(*parts)]
     return Rows(columns[0], columns[1], columns[2], columns[3], columns[4], tuple(word_rows), np.array(end_rows), factor)
@@ -121,7 +121,7 @@ def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) ->
 
 def costs_for(
     rows: Rows, cols: np.ndarray, *, gap_quantile: float, pause_lo: float, pause_hi: float, music: float,
-    vertical: float, horizontal: float, metric: int = EUCLIDEAN,
+    vertical: float, horizontal: float, metric: int = EUCLIDEAN, gap_quiet: float | None = None,
 ) -> Costs:
     """Gap and pause costs scaled to the distances of random row/column pairs at this level."""
     rng = np.random.default_rng(0)
@@ -130,7 +130,8 @@ def costs_for(
     b = cols[rng.integers(0, len(cols), 4000)]
     dist = -np.sum(a * b, axis=1) if metric == NEG_DOT else np.linalg.norm(a - b, axis=1)
     scale = float(np.quantile(dist, gap_quantile))
-    return Costs(scale, pause_lo * scale, pause_hi * scale, music * scale, vertical * scale, horizontal * scale, metric)
+    return Costs(scale, pause_lo * scale, pause_hi * scale, music * scale, vertical * scale, horizontal * scale, metric,
+                 None if gap_quiet is None else gap_quiet * scale)
 
 
 def align_blocks(
@@ -138,6 +139,7 @@ def align_blocks(
     factors: tuple[int, ...] = (50, 10, 2, 1), radius_ms: tuple[int, ...] = (10_000, 3_000, 1_000, 300),
     gap_quantile: float = 0.3, pause_lo: float = 0.2, pause_hi: float = 1.0, music: float = 1.0,
     vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000, metric: int = EUCLIDEAN,
+    gap_quiet: float | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -152,7 +154,7 @@ def align_blocks(
         rows = build_rows(blocks, factor)
         cols, q, ns = pool(real, factor), pool(quiet, factor), pool(nonspeech, factor)
         costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi, music=music,
-                          vertical=vertical, horizontal=horizontal, metric=metric)
+                          vertical=vertical, horizontal=horizontal, metric=metric, gap_quiet=gap_quiet)
         lo = hi = None
         if previous is not None:
             prows, pi, pj = previous
