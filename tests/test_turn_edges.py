@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.align.engine import _edges, _out_of_pauses
+from aligner.align.engine import _edges, _out_of_pauses, _spurt_onsets, _to_spurt_onsets
 
 
 def test_a_word_started_in_a_pause_starts_where_speech_resumes():
@@ -20,3 +20,35 @@ def test_it_stays_when_speech_resumes_only_after_the_next_word():
     quiet = np.array([0, 1, 1, 1, 1, 1, 1, 1, 0, 0], np.float32)
     onsets, _, q = _edges(quiet)
     assert _out_of_pauses([0, 2, 5], 10, onsets, q) == [0, 2, 8]
+
+
+def _map(quiet, music):
+    from aligner.audiomap import AudioMap
+
+    n = len(quiet)
+    return AudioMap(n * 10, (), (), np.zeros(n, np.int8), np.asarray(quiet, np.float32), np.asarray(music, np.float32))
+
+
+def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
+    # music 0-19, speech 20-49 with a 5-frame dip at 30, a 20-frame pause, speech from 70
+    quiet = np.zeros(100, np.float32)
+    music = np.zeros(100, np.float32)
+    music[:20] = 1.0
+    quiet[30:35] = 1.0
+    quiet[50:70] = 1.0
+    assert _spurt_onsets(_map(quiet, music)).tolist() == [20, 70]
+
+
+def test_a_turn_started_inside_speech_moves_back_to_where_it_began():
+    from aligner.align.model import TurnTiming, WordTiming
+
+    def turn(start, end):
+        return TurnTiming(0, "A", "x y", start, end, 1.0, (WordTiming("x", start, start + 100, 1.0, 0, 1),
+                                                          WordTiming("y", start + 100, end, 1.0, 2, 3)))
+
+    onsets = np.array([20, 70, 260])
+    # 300 ms into a spurt: back to its onset; 500 ms in (more than 400 ms back): stays; a
+    # spurt that began before the previous turn ended: stays
+    moved = _to_spurt_onsets([turn(500, 600), turn(1200, 2650), turn(2700, 3000)], onsets, 40)
+    assert [t.start_ms for t in moved] == [200, 1200, 2700]
+    assert [w.start_ms for w in moved[0].words] == [200, 600]

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class AlignConfig:
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
+    spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
 
 
 def align(
@@ -149,8 +151,38 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     row_conf = _row_confidence(rows, pi, pj, real, metric)
     edges = _edges(audio_map.quiet)
-    return tuple(_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
-                              snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks))
+    turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
+                          snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks)]
+    if config.spurt_back_ms > 0:
+        turns = _to_spurt_onsets(turns, _spurt_onsets(audio_map), config.spurt_back_ms // HOP_MS)
+    return tuple(turns)
+
+
+def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 15) -> np.ndarray:
+    """Frames where speech resumes after at least ``min_break`` frames of pause or music."""
+    speech = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
+    starts = np.flatnonzero(~speech[:-1] & speech[1:]) + 1
+    stops = np.flatnonzero(speech[:-1] & ~speech[1:]) + 1  # where each break begins
+    k = np.searchsorted(stops, starts) - 1
+    long_break = (k < 0) | (starts - stops[np.maximum(k, 0)] >= min_break)
+    return starts[long_break]
+
+
+def _to_spurt_onsets(turns: list[TurnTiming], onsets: np.ndarray, back: int) -> list[TurnTiming]:
+    """A turn whose start falls inside a stretch of speech starts where that stretch does,
+    up to ``back`` frames earlier and not before the previous turn's end: the path may give
+    the first words of a loosely transcribed turn to the untranscribed audio before it."""
+    out, prev_end = [], 0
+    for t in turns:
+        start = t.start_ms // HOP_MS
+        k = int(np.searchsorted(onsets, start, side="right")) - 1
+        if k >= 0 and start - back <= onsets[k] < start and onsets[k] * HOP_MS >= prev_end and t.words:
+            new = int(onsets[k]) * HOP_MS
+            words = (dataclasses.replace(t.words[0], start_ms=new),) + t.words[1:]
+            t = dataclasses.replace(t, start_ms=new, words=words)
+        out.append(t)
+        prev_end = max(prev_end, t.end_ms)
+    return out
 
 
 def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, *, keep: float = 0.6,
