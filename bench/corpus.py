@@ -88,15 +88,20 @@ def load_audio(path: Path, *, raw_gsm: bool = False) -> np.ndarray:
 _HIGHPASS = butter(4, 70, btype="highpass", fs=RATE, output="sos")
 
 
-def speech_bounds(x: np.ndarray, *, threshold_db: float = -35.0) -> tuple[int, int]:
-    """First and last sample of speech: 10 ms frames within ``threshold_db`` of the peak."""
+def speech_bounds(x: np.ndarray, *, threshold_db: float = -35.0, min_frames: int = 3) -> tuple[int, int]:
+    """First and last sample of speech: the first and last runs of ``min_frames`` 10 ms
+    frames within ``threshold_db`` of the peak. A lone loud frame is not speech: most of
+    Armelle's prompts open with a click, 0.1 to 0.4 s before her voice."""
     hop = RATE // 100
     n = len(x) // hop
     if n == 0:
         return 0, len(x)
     energy = 10 * np.log10((x[: n * hop].reshape(n, hop) ** 2).mean(axis=1) + 1e-12)
-    loud = np.flatnonzero(energy > energy.max() + threshold_db)
-    return int(loud[0]) * hop, int(loud[-1] + 1) * hop
+    loud = energy > energy.max() + threshold_db
+    runs = np.flatnonzero(np.convolve(loud, np.ones(min_frames), "valid") >= min_frames)
+    if len(runs) == 0:  # nothing sustained: the loud frames themselves
+        runs, min_frames = np.flatnonzero(loud), 1
+    return int(runs[0]) * hop, int(runs[-1] + min_frames) * hop
 
 
 def _texts(root: Path) -> dict[str, str]:
@@ -133,10 +138,10 @@ def _loud_only(name: str, x: np.ndarray) -> Clip:
 
 
 def load(cache: Path = CACHE) -> Corpus:
-    """The corpus, decoded once and kept in ``cache/corpus.pkl``."""
+    """The corpus, decoded once and kept in ``cache/corpus-v2.pkl``."""
     import pickle
 
-    pickled = cache / "corpus.pkl"
+    pickled = cache / "corpus-v2.pkl"  # v2: speech bounds ignore lone clicks
     if pickled.exists():
         with open(pickled, "rb") as f:
             return pickle.load(f)

@@ -14,6 +14,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 import score  # noqa: E402
+from corpus import RATE, speech_bounds  # noqa: E402
 
 TRUTH = {
     "duration_ms": 60_000,
@@ -25,6 +26,16 @@ TRUTH = {
 
 def _perfect():
     return [{"start": t["start_ms"] / 1000, "end": t["end_ms"] / 1000} for t in TRUTH["turns"]]
+
+
+def test_speech_starts_after_a_lone_click_not_at_it():
+    import numpy as np
+
+    x = np.zeros(RATE, np.float32)
+    x[:80] = 0.5  # a 5 ms click
+    rng = np.random.default_rng(0)
+    x[RATE // 4:RATE // 2] = rng.normal(0, 0.3, RATE // 4)  # "speech" from 250 to 500 ms
+    assert speech_bounds(x) == (RATE // 4, RATE // 2)
 
 
 def test_perfect_alignment_scores_full_marks():
