@@ -19,7 +19,7 @@ from aligner.align.dtw import EUCLIDEAN, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.multilevel import Block, align_blocks
 from aligner.align.phones import PhoneClassifier, one_hot
-from aligner.audiomap import AudioMap
+from aligner.audiomap import MUSIC, AudioMap
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, mfcc, sliding_normalize
 from aligner.speak import SpokenTurn
@@ -46,11 +46,13 @@ class AlignConfig:
     adapt_passes: int = 0  # passes that map the synthetic voice towards the recording's
     phone_passes: int = 2  # passes matching phonemes learnt from the recording (after the adapted ones)
     phone_gap_quantile: float = 0.02  # ``gap_quantile`` of the phoneme passes
+    phone_pause_hi: float = 1.0  # ``pause_hi`` of the phoneme passes
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 1.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 300  # frames averaged for the speaker classifier
     unannounced_gap: float = 2.0  # gap cost factor between turns with no direction between
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
+    replay_gap_on_speech: float = 0.5  # gap cost factor on speech where it announces a replayed segment
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
@@ -76,7 +78,7 @@ def align(
                              window=config.cmn_window_ms // HOP_MS)
     feats = _dtw_blocks(transcript, blocks, config)
     run = lambda fs: align_blocks(
-        fs, real, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
+        fs, real, audio_map.quiet, _nonspeech(audio_map), factors=config.factors, radius_ms=config.radius_ms,
         gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
         vertical=config.vertical, horizontal=config.horizontal, gap_quiet=config.gap_quiet,
     )
@@ -109,6 +111,12 @@ def _dtw_blocks(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
     ]
 
 
+def _nonspeech(audio_map: AudioMap) -> np.ndarray:
+    """How much each frame is music without speech: the map's soft score, raised to 1 on
+    frames it labels music (the soft score wavers inside staccato jingles)."""
+    return np.maximum(audio_map.music, (audio_map.labels == MUSIC).astype(np.float32))
+
+
 def _voice_features(logmel: np.ndarray, config: AlignConfig) -> np.ndarray:
     """Cepstra (without the loudness) averaged over a short window: who is speaking."""
     from scipy.ndimage import uniform_filter1d
@@ -135,8 +143,8 @@ def _phone_pass(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, 
                 for k, s in enumerate(said)]
     said = [Block(s, f.word_frames, f.gap_scale, f.labels) for s, f in zip(said, feats)]
     return heard, align_blocks(
-        said, heard, audio_map.quiet, audio_map.music, factors=config.factors, radius_ms=config.radius_ms,
-        gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
+        said, heard, audio_map.quiet, _nonspeech(audio_map), factors=config.factors, radius_ms=config.radius_ms,
+        gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.phone_pause_hi, music=config.music,
         vertical=config.vertical, horizontal=config.horizontal, metric=NEG_DOT, gap_quiet=config.gap_quiet,
     )
 
@@ -220,6 +228,15 @@ def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.nd
 _MUSIC = {DirectionKind.JINGLE, DirectionKind.SOUND_BREAK, DirectionKind.MUSIC_STING, DirectionKind.MUSIC_BREAK}
 
 
+def _direction_gap(item, config: AlignConfig) -> tuple[float, float]:
+    """The gap cost factors (on speech, on music) where the transcript has ``item``."""
+    if isinstance(item, Direction) and item.kind in _MUSIC:
+        return config.music_gap_on_speech, 0.5
+    if isinstance(item, Direction) and item.kind == DirectionKind.REPLAY:
+        return config.replay_gap_on_speech, 0.5
+    return 1.0, 0.5
+
+
 def _gap_scales(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[tuple[float, float]]:
     """For each block, the cost factors (on speech, on music) of untranscribed audio just
     before it, from what the transcript says is there: music (a jingle, a music break) is
@@ -228,8 +245,7 @@ def _gap_scales(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
     out, prev = [], -1
     for b in blocks:
         between = [i for i in transcript.items[prev + 1:b.item] if not isinstance(i, Turn)]
-        options = [(config.music_gap_on_speech, 0.5) if isinstance(i, Direction) and i.kind in _MUSIC else (1.0, 0.5)
-                   for i in between]
+        options = [_direction_gap(i, config) for i in between]
         if prev < 0:
             options.append((1.0, 0.5))
         out.append(min(options) if options else (config.unannounced_gap, 0.5 * config.unannounced_gap))

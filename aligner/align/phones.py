@@ -33,8 +33,13 @@ class PhoneClassifier:
         self.weights: np.ndarray | None = None
         self.bias: np.ndarray | None = None
 
-    def fit(self, features: np.ndarray, frames: np.ndarray, labels: np.ndarray) -> "PhoneClassifier":
-        """Learn from ``features[frames[k]]`` said as ``labels[k]``."""
+    def fit(self, features: np.ndarray, frames: np.ndarray, labels: np.ndarray, *,
+            max_frames: int = 100_000) -> "PhoneClassifier":
+        """Learn from ``features[frames[k]]`` said as ``labels[k]`` (at most ``max_frames``
+        of them, evenly spread: memory and time stay bounded on long recordings)."""
+        if len(frames) > max_frames:
+            keep = np.linspace(0, len(frames) - 1, max_frames).astype(np.int64)
+            frames, labels = frames[keep], labels[keep]
         x = stack(features, self.context, frames).astype(np.float64)
         k, d = self.n_classes, x.shape[1]
         counts = np.bincount(labels, minlength=k).astype(np.float64)

@@ -1,0 +1,39 @@
+"""What the transcript announces between two turns sets the cost of untranscribed audio there."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from aligner.align.engine import AlignConfig, _gap_scales
+from aligner.transcript import parse_transcript
+
+TEXT = """Anne Martin : Bonjour.
+
+[Jingle]
+
+Paul Durand : Merci.
+
+Anne Martin : Une suite.
+
+https://radio.example.org/chronique#rediffusion
+
+Paul Durand : Après la rediffusion.
+
+Pause musicale : Un titre par Un groupe.
+
+Anne Martin : Après la musique.
+"""
+
+
+def test_gap_costs_follow_the_stage_directions():
+    transcript = parse_transcript(TEXT)
+    turns = [i for i, item in enumerate(transcript.items) if hasattr(item, "speaker")]
+    config = AlignConfig(music_gap_on_speech=2.0, replay_gap_on_speech=0.5, unannounced_gap=3.0)
+    scales = _gap_scales(transcript, [SimpleNamespace(item=i) for i in turns], config)
+    assert scales == [
+        (1.0, 0.5),  # the start: anything may come first
+        (2.0, 0.5),  # after a jingle: cheap on music, dear on speech
+        (3.0, 1.5),  # nothing announced: dear on both
+        (0.5, 0.5),  # after a replay: cheap on speech
+        (2.0, 0.5),  # after a music break
+    ]
