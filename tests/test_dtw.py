@@ -176,3 +176,26 @@ def test_quiet_columns_can_be_free_between_turns_only():
     path = _path(*dtw_banded(rows, kinds, cols, quiet, LOUD[:5], costs))
     assert path == dtw_reference(rows, kinds, cols, quiet, LOUD[:5], costs)
     assert [j for i, j in path if i == 1] == [1, 2] and [j for i, j in path if i == 2] == [3]
+
+
+def test_a_refining_pass_searches_around_the_earlier_path_at_any_level():
+    from aligner.align.multilevel import Block, align_blocks, band_around, build_rows
+
+    rng = np.random.default_rng(3)
+    feats = rng.normal(size=(40, 2)).astype(np.float32)
+    blocks = [Block(feats[:20], np.array([0, 10])), Block(feats[20:], np.array([0]))]
+    filler = np.full((30, 2), 6.0, np.float32)  # untranscribed: far from every synthetic frame
+    real = np.concatenate([filler, feats[:20], filler[:15], feats[20:]])
+    quiet, ns = np.zeros(len(real), np.float32), np.zeros(len(real), np.float32)
+    first = align_blocks(blocks, real, quiet, ns, factors=(1,), radius_ms=(300,), gap_quantile=0.3)
+    # the band of a coarser level holds every column the earlier path used, and a radius
+    coarse = build_rows(blocks, 5)
+    lo, hi = band_around(first, coarse, -(-len(real) // 5), 2)
+    rows, pi, pj = first
+    for r, c in zip(pi, pj):
+        k = np.searchsorted(coarse.position, rows.position[r], side="right") - 1
+        assert lo[k] <= c // 5 < hi[k]
+    # a refining pass around it finds the same path as the full search
+    again = align_blocks(blocks, real, quiet, ns, factors=(5, 1), radius_ms=(1000, 300), gap_quantile=0.3, around=first)
+    assert again[1].tolist() == pi.tolist() and again[2].tolist() == pj.tolist()
+    assert pj[rows.word_rows[0][0] == pi][0] == 30 and pj[rows.word_rows[1][0] == pi][0] == 65

@@ -37,3 +37,10 @@ def test_gap_costs_follow_the_stage_directions():
         (0.5, 0.5),  # after a replay: cheap on speech
         (2.0, 0.5),  # after a music break
     ]
+
+
+def test_phoneme_variants_and_pauses_are_merged():
+    from aligner.align.engine import _phoneme_class
+
+    assert [_phoneme_class(p) for p in ("z2", "@-", "t2", "A~", "_!", ";", "(en)", "", "e")] == \
+        ["z", "@", "t", "A~", "_", "_", "_", "_", "e"]

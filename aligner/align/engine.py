@@ -47,6 +47,8 @@ class AlignConfig:
     phone_passes: int = 2  # passes matching phonemes learnt from the recording (after the adapted ones)
     phone_gap_quantile: float = 0.02  # ``gap_quantile`` of the phoneme passes
     phone_pause_hi: float = 1.0  # ``pause_hi`` of the phoneme passes
+    phone_factors: tuple[int, ...] = (10, 2, 1)  # levels of the phoneme passes, the first around the last path
+    phone_radius_ms: tuple[int, ...] = (30_000, 1_000, 300)  # how far each level looks
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 1.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 300  # frames averaged for the speaker classifier
@@ -91,6 +93,7 @@ def align(
     speakers = np.array([names[b.turn.speaker] for b in blocks], np.int64)
     voice = _voice_features(logmel, config) if config.speaker_weight > 0 else None
     for _ in range(config.phone_passes):
+        heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
         heard, (rows, pi, pj) = _phone_pass(feats, speakers, rows, pi, pj, real, voice, audio_map, config)
         metric = NEG_DOT
     turns = _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
@@ -106,9 +109,17 @@ def _dtw_blocks(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
     split = np.cumsum([len(b.features) for b in blocks])[:-1]
     ids: dict[str, int] = {}
     return [
-        Block(f, b.word_frames, scales, np.array([ids.setdefault(p, len(ids)) for p in b.phonemes], np.int32))
+        Block(f, b.word_frames, scales, np.array([ids.setdefault(_phoneme_class(p), len(ids)) for p in b.phonemes], np.int32))
         for f, b, scales in zip(np.split(stacked, split), blocks, _gap_scales(transcript, blocks, config))
     ]
+
+
+def _phoneme_class(name: str) -> str:
+    """eSpeak's phoneme name without its variant marks ("z2" liaison, "@-" reduced: the
+    same sound); pauses and language switches ("_!", ";", "(en)") are one class."""
+    if not name or name[0] in "_;(":
+        return "_"
+    return name.rstrip("-0123456789") or "_"
 
 
 def _nonspeech(audio_map: AudioMap) -> np.ndarray:
@@ -132,18 +143,23 @@ def _phone_pass(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, 
     n_classes = int(max(int(f.labels.max(initial=-1)) for f in feats)) + 1
     speech = (rows.kinds[pi] == SPEECH) & (rows.labels[pi] >= 0)
     frames = np.minimum(pj[speech] * rows.factor, len(real) - 1)
-    heard = PhoneClassifier(n_classes, config.phone_context).fit(real, frames, rows.labels[pi[speech]]).log_proba(real)
-    said = [one_hot(f.labels, n_classes) for f in feats]
-    n_speakers = int(speakers.max()) + 1
-    if voice is not None and n_speakers > 1:
+    n_speakers = int(speakers.max()) + 1 if voice is not None and int(speakers.max()) > 0 else 0
+    # columns: log p(phoneme), then log p(speaker); rows: the phoneme said, then w on the speaker
+    heard = np.empty((len(real), n_classes + n_speakers), np.float32)
+    PhoneClassifier(n_classes, config.phone_context).fit(real, frames, rows.labels[pi[speech]]).log_proba(
+        real, out=heard[:, :n_classes])
+    if n_speakers:
         block_of_row = np.searchsorted(rows.end_rows, pi[speech])
-        who = PhoneClassifier(n_speakers, 0).fit(voice, frames, speakers[block_of_row]).log_proba(voice)
-        heard = np.hstack([heard, who])
-        said = [np.hstack([s, np.repeat(config.speaker_weight * one_hot(speakers[k:k + 1], n_speakers), len(s), axis=0)])
-                for k, s in enumerate(said)]
-    said = [Block(s, f.word_frames, f.gap_scale, f.labels) for s, f in zip(said, feats)]
+        PhoneClassifier(n_speakers, 0).fit(voice, frames, speakers[block_of_row]).log_proba(voice, out=heard[:, n_classes:])
+    said = []
+    for k, f in enumerate(feats):
+        s = one_hot(f.labels, n_classes + n_speakers)
+        if n_speakers:
+            s[:, n_classes + speakers[k]] = config.speaker_weight
+        said.append(Block(s, f.word_frames, f.gap_scale, f.labels))
     return heard, align_blocks(
-        said, heard, audio_map.quiet, _nonspeech(audio_map), factors=config.factors, radius_ms=config.radius_ms,
+        said, heard, audio_map.quiet, _nonspeech(audio_map), factors=config.phone_factors,
+        radius_ms=config.phone_radius_ms, around=(rows, pi, pj),
         gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.phone_pause_hi, music=config.music,
         vertical=config.vertical, horizontal=config.horizontal, metric=NEG_DOT, gap_quiet=config.gap_quiet,
     )
@@ -267,11 +283,13 @@ def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metr
     out = np.full(len(rows.kinds), np.nan)
     speech = rows.kinds[pi] == SPEECH
     r, c = pi[speech], np.minimum(pj[speech] * rows.factor, len(real) - 1)
-    here = _distance(rows.features[r], real[c], metric)
     better = np.zeros(len(r))
-    for shift in _SHIFTS:
-        there = _distance(rows.features[r], real[np.clip(c + shift, 0, len(real) - 1)], metric)
-        better += there > here
+    for a in range(0, len(r), 100_000):  # in chunks: rows can be 45 wide on 500k path cells
+        b = a + 100_000
+        said = rows.features[r[a:b]]
+        here = _distance(said, real[c[a:b]], metric)
+        for shift in _SHIFTS:
+            better[a:b] += _distance(said, real[np.clip(c[a:b] + shift, 0, len(real) - 1)], metric) > here
     counts = np.bincount(r, minlength=len(rows.kinds))
     sums = np.bincount(r, weights=better / len(_SHIFTS), minlength=len(rows.kinds))
     has = counts > 0

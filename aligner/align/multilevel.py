@@ -119,6 +119,24 @@ def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) ->
     return np.clip(lo, 0, n_fine), np.clip(hi, 0, n_fine)
 
 
+def band_around(path: tuple[Rows, np.ndarray, np.ndarray], rows: Rows, n_cols: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns within ``radius`` of where ``path`` (of any level, over the same blocks) put
+    each of ``rows``: the first level of a pass that refines an earlier pass."""
+    prev, pi, pj = path
+    m_prev = len(prev.kinds)
+    first = np.full(m_prev, np.iinfo(np.int64).max, np.int64)
+    last = np.full(m_prev, -1, np.int64)
+    np.minimum.at(first, pi, pj * prev.factor)
+    np.maximum.at(last, pi, (pj + 1) * prev.factor)
+    # each row spans the earlier rows from the one at its position to the next row's
+    # (reduceat over non-decreasing starts: a repeated start gives that one earlier row)
+    a = np.clip(np.searchsorted(prev.position, rows.position, side="right") - 1, 0, m_prev - 1)
+    lo = np.minimum.reduceat(first, a) // rows.factor - radius
+    hi = np.maximum.reduceat(last, a)
+    hi = -(-hi // rows.factor) + radius
+    return np.clip(lo, 0, n_cols), np.clip(hi, 0, n_cols)
+
+
 def costs_for(
     rows: Rows, cols: np.ndarray, *, gap_quantile: float, pause_lo: float, pause_hi: float, music: float,
     vertical: float, horizontal: float, metric: int = EUCLIDEAN, gap_quiet: float | None = None,
@@ -139,15 +157,17 @@ def align_blocks(
     factors: tuple[int, ...] = (50, 10, 2, 1), radius_ms: tuple[int, ...] = (10_000, 3_000, 1_000, 300),
     gap_quantile: float = 0.3, pause_lo: float = 0.2, pause_hi: float = 1.0, music: float = 1.0,
     vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000, metric: int = EUCLIDEAN,
-    gap_quiet: float | None = None,
+    gap_quiet: float | None = None, around: tuple[Rows, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
 
-    The first level searches the whole matrix; level ``k`` searches ``radius_ms[k]`` around
-    the path of level ``k - 1``. Coarser levels are put in front when the first would not
-    fit in ``max_coarse_cells``."""
-    factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
+    The first level searches the whole matrix, or ``radius_ms[0]`` around the path of an
+    earlier pass when ``around`` gives one; level ``k`` searches ``radius_ms[k]`` around
+    the path of level ``k - 1``. Without ``around``, coarser levels are put in front when the
+    first would not fit in ``max_coarse_cells``."""
+    if around is None:
+        factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
     radii = (radius_ms[0],) * max(0, len(factors) - len(radius_ms)) + tuple(radius_ms)[-len(factors):]
     previous = None
     for level, factor in enumerate(factors):
@@ -156,9 +176,12 @@ def align_blocks(
         costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi, music=music,
                           vertical=vertical, horizontal=horizontal, metric=metric, gap_quiet=gap_quiet)
         lo = hi = None
+        radius = max(2, radii[level] // (factor * HOP_MS))
         if previous is not None:
             prows, pi, pj = previous
-            lo, hi = _band(pi, pj, rows, prows, len(cols), max(2, radii[level] // (factor * HOP_MS)))
+            lo, hi = _band(pi, pj, rows, prows, len(cols), radius)
+        elif around is not None:
+            lo, hi = band_around(around, rows, len(cols), radius)
         pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale)
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)

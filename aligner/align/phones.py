@@ -52,9 +52,11 @@ class PhoneClassifier:
         self.bias = -0.5 * np.sum(self.weights * means, axis=1) + np.log((counts + 1.0) / (counts.sum() + k))
         return self
 
-    def log_proba(self, features: np.ndarray) -> np.ndarray:
-        """``(frames, n_classes)`` float32 log-probabilities of each phoneme at each frame."""
-        out = np.empty((len(features), self.n_classes), np.float32)
+    def log_proba(self, features: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """``(frames, n_classes)`` float32 log-probabilities of each class at each frame
+        (written into ``out`` when given, e.g. some columns of a wider array)."""
+        if out is None:
+            out = np.empty((len(features), self.n_classes), np.float32)
         w = self.weights.T.astype(np.float32)
         for start in range(0, len(features), _BLOCK):
             stop = min(len(features), start + _BLOCK)
