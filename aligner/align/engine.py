@@ -47,6 +47,7 @@ class AlignConfig:
     phone_passes: int = 2  # passes matching phonemes learnt from the recording (after the adapted ones)
     phone_gap_quantile: float = 0.02  # ``gap_quantile`` of the phoneme passes
     phone_pause_hi: float = 1.0  # ``pause_hi`` of the phoneme passes
+    phone_horizontal: float = 0.5  # ``horizontal`` of the phoneme passes
     phone_factors: tuple[int, ...] = (10, 2, 1)  # levels of the phoneme passes, the first around the last path
     phone_radius_ms: tuple[int, ...] = (30_000, 1_000, 300)  # how far each level looks
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
@@ -161,7 +162,7 @@ def _phone_pass(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, 
         said, heard, audio_map.quiet, _nonspeech(audio_map), factors=config.phone_factors,
         radius_ms=config.phone_radius_ms, around=(rows, pi, pj),
         gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.phone_pause_hi, music=config.music,
-        vertical=config.vertical, horizontal=config.horizontal, metric=NEG_DOT, gap_quiet=config.gap_quiet,
+        vertical=config.vertical, horizontal=config.phone_horizontal, metric=NEG_DOT, gap_quiet=config.gap_quiet,
     )
 
 
