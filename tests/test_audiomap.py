@@ -37,3 +37,13 @@ def test_sample_speech_is_speech():
     # the opening jingle (0.2 s to 8 s) is music
     assert np.mean(amap.labels[100:700] == MUSIC) > 0.8
     assert not np.any(amap.labels[900:1200] == SILENCE)
+
+
+def test_short_speech_between_two_stretches_of_music_is_music():
+    from aligner.audiomap import _fill_music_islands
+
+    labels = np.array([MUSIC] * 10 + [SPEECH] * 3 + [MUSIC] * 10 + [SPEECH] * 8 + [MUSIC] * 5 + [SPEECH] * 2, np.int8)
+    out = _fill_music_islands(labels, 5)
+    assert out[10:13].tolist() == [MUSIC] * 3  # 3 frames between music: music
+    assert out[23:31].tolist() == [SPEECH] * 8  # long enough to be speech
+    assert out[-2:].tolist() == [SPEECH] * 2  # music on one side only

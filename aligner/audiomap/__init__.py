@@ -75,6 +75,7 @@ class MapConfig:
     min_pause_ms: int = 150
     min_silence_ms: int = 1000
     min_region_ms: int = 300
+    music_island_ms: int = 2000  # shorter speech between two stretches of music is music
     silence_level: float = 0.25  # quiet threshold of silence regions (pauses use 0.5)
 
 
@@ -158,6 +159,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
             long_quiet[start:stop] = True
     labels[long_quiet] = SILENCE
     labels = _smooth(labels, config.min_region_ms // HOP_MS)
+    labels = _fill_music_islands(labels, config.music_island_ms // HOP_MS)
     middle = (config.speech_below + config.music_above) / 2
     confidence = np.clip(np.abs(stationary - middle) / (config.music_above - middle), 0.0, 1.0)
     regions = tuple(
@@ -183,6 +185,19 @@ def _label_runs(labels: np.ndarray) -> list[tuple[int, int]]:
     cuts = np.flatnonzero(np.diff(labels)) + 1
     bounds = np.concatenate([[0], cuts, [len(labels)]])
     return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def _fill_music_islands(labels: np.ndarray, max_frames: int) -> np.ndarray:
+    """Runs of speech (or silence) shorter than ``max_frames`` with music on both sides become
+    music: staccato passages and breaks inside a piece, not a word between two jingles."""
+    out = labels.copy()
+    spans = _label_runs(out)
+    for k in range(1, len(spans) - 1):
+        s, e = spans[k]
+        if (e - s < max_frames and out[s] != MUSIC and labels[spans[k - 1][0]] == MUSIC
+                and labels[spans[k + 1][0]] == MUSIC):
+            out[s:e] = MUSIC
+    return out
 
 
 def _smooth(labels: np.ndarray, min_frames: int) -> np.ndarray:
