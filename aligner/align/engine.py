@@ -51,8 +51,8 @@ class AlignConfig:
     phone_factors: tuple[int, ...] = (10, 2, 1)  # levels of the phoneme passes, the first around the last path
     phone_radius_ms: tuple[int, ...] = (30_000, 1_000, 300)  # how far each level looks
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
-    speaker_weight: float = 1.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
-    speaker_window_ms: int = 300  # frames averaged for the speaker classifier
+    speaker_weight: float = 2.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
+    speaker_window_ms: int = 1000  # frames averaged for the speaker classifier
     unannounced_gap: float = 2.0  # gap cost factor between turns with no direction between
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
     replay_gap_on_speech: float = 0.5  # gap cost factor on speech where it announces a replayed segment
