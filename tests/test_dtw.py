@@ -199,3 +199,22 @@ def test_a_refining_pass_searches_around_the_earlier_path_at_any_level():
     again = align_blocks(blocks, real, quiet, ns, factors=(5, 1), radius_ms=(1000, 300), gap_quantile=0.3, around=first)
     assert again[1].tolist() == pi.tolist() and again[2].tolist() == pj.tolist()
     assert pj[rows.word_rows[0][0] == pi][0] == 30 and pj[rows.word_rows[1][0] == pi][0] == 65
+
+
+def test_an_anchor_pin_holds_its_word_near_the_time_and_the_path_around_it():
+    from aligner.align.multilevel import Block, align_blocks
+
+    # the same word said twice in the recording (columns 5 and 45): unpinned, the cheaper
+    # first place wins; pinned near column 45, the word goes there
+    word = np.array([[3.0, 0.0], [0.0, 3.0]], np.float32)
+    real = np.zeros((60, 2), np.float32)
+    real[5:7] = word
+    real[45:47] = word * 0.9
+    quiet = np.ones(60, np.float32)
+    quiet[5:7] = quiet[45:47] = 0.0
+    ns = np.zeros(60, np.float32)
+    blocks = [Block(word, np.array([0]))]
+    free = align_blocks(blocks, real, quiet, ns, factors=(1,), radius_ms=(300,), gap_quantile=0.3)
+    pinned = align_blocks(blocks, real, quiet, ns, factors=(1,), radius_ms=(300,), gap_quantile=0.3, pins=[(0, 0, 44, 5)])
+    for (rows, pi, pj), expected in ((free, 5), (pinned, 45)):
+        assert pj[pi == rows.word_rows[0][0]][0] == expected

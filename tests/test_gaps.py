@@ -44,3 +44,24 @@ def test_phoneme_variants_and_pauses_are_merged():
 
     assert [_phoneme_class(p) for p in ("z2", "@-", "t2", "A~", "_!", ";", "(en)", "", "e")] == \
         ["z", "@", "t", "A~", "_", "_", "_", "_", "e"]
+
+
+def test_anchors_pin_the_word_they_are_written_before():
+    from aligner.align.engine import _pins
+
+    text = """Anne Martin : Bonjour. [2 min 10] Deuxième phrase.
+
+Partie 2 5' 00
+
+Paul Durand : Merci.
+"""
+    transcript = parse_transcript(text)
+    turns = [i for i, item in enumerate(transcript.items) if hasattr(item, "speaker")]
+    words = {turns[0]: ["Bonjour", "Deuxième", "phrase"], turns[1]: ["Merci"]}
+
+    def block(i):
+        text = transcript.items[i].text
+        return SimpleNamespace(item=i, words=[SimpleNamespace(start=text.index(w)) for w in words[i]])
+
+    pins = _pins(transcript, [block(i) for i in turns], AlignConfig(anchor_window_ms=60_000))
+    assert pins == [(0, 1, 13_000, 6_000), (1, 0, 30_000, 6_000)]

@@ -56,7 +56,10 @@ class AlignConfig:
     unannounced_gap: float = 2.0  # gap cost factor between turns with no direction between
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
     replay_gap_on_speech: float = 0.5  # gap cost factor on speech where it announces a replayed segment
+    tail_gap: float = 1.0  # gap cost factor after the last turn (on speech and music)
+    head_gap_on_speech: float = 1.0  # gap cost factor on speech before the first turn
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
+    anchor_window_ms: int = 120_000  # the first pass keeps an anchored word this close to its time
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
 
@@ -84,6 +87,7 @@ def align(
         fs, real, audio_map.quiet, _nonspeech(audio_map), factors=config.factors, radius_ms=config.radius_ms,
         gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
         vertical=config.vertical, horizontal=config.horizontal, gap_quiet=config.gap_quiet,
+        tail_gap=(config.tail_gap, 0.5 * config.tail_gap), pins=_pins(transcript, blocks, config),
     )
     rows, pi, pj = run(feats)
     for _ in range(config.adapt_passes):
@@ -100,6 +104,28 @@ def align(
     turns = _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+
+
+def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[tuple[int, int, int, int]]:
+    """(block, word, frame, window) for each anchor: the word it is written before (or the
+    first word of the section it titles) stays within ``anchor_window_ms`` of its time in
+    the first pass. The window is wide: an anchor that the audio contradicts by less is
+    still measured and reported, and the later passes search freely around that path."""
+    window = config.anchor_window_ms // HOP_MS
+    out = []
+    for a in transcript.anchors:
+        for k, b in enumerate(blocks):
+            if b.item < a.item:
+                continue
+            if b.item == a.item:
+                words = [i for i, w in enumerate(b.words) if w.start >= a.offset]
+                if not words:
+                    continue
+                out.append((k, words[0], a.time_ms // HOP_MS, window))
+            else:
+                out.append((k, 0, a.time_ms // HOP_MS, window))
+            break
+    return out
 
 
 def _dtw_blocks(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[Block]:
@@ -163,6 +189,7 @@ def _phone_pass(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, 
         radius_ms=config.phone_radius_ms, around=(rows, pi, pj),
         gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.phone_pause_hi, music=config.music,
         vertical=config.vertical, horizontal=config.phone_horizontal, metric=NEG_DOT, gap_quiet=config.gap_quiet,
+        tail_gap=(config.tail_gap, 0.5 * config.tail_gap),
     )
 
 
@@ -264,7 +291,7 @@ def _gap_scales(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
         between = [i for i in transcript.items[prev + 1:b.item] if not isinstance(i, Turn)]
         options = [_direction_gap(i, config) for i in between]
         if prev < 0:
-            options.append((1.0, 0.5))
+            options.append((config.head_gap_on_speech, 0.5))
         out.append(min(options) if options else (config.unannounced_gap, 0.5 * config.unannounced_gap))
         prev = b.item
     return out

@@ -87,7 +87,9 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     return feats, kinds, scales, labels, pos, speech_row[first], speech_row[-1]
 
 
-def build_rows(blocks: list[Block], factor: int) -> Rows:
+def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5)) -> Rows:
+    """The rows of all blocks at one level; ``tail_gap`` is the cost factors (speech, music)
+    of the last GAP row, after the last block."""
     parts, word_rows, end_rows = [], [], []
     offset, row = 0.0, 0
     for block in blocks:
@@ -98,7 +100,7 @@ def build_rows(blocks: list[Block], factor: int) -> Rows:
         row += len(kinds)
         offset += len(block.features) + 1
     dim = blocks[0].features.shape[1]
-    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.array([[1.0, 0.5]], np.float32),
+    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.array([tail_gap], np.float32),
                   np.array([-1], np.int32), np.array([offset - 0.75])))
     columns = [np.concatenate(c) for c in zip(*parts)]
     return Rows(columns[0], columns[1], columns[2], columns[3], columns[4], tuple(word_rows), np.array(end_rows), factor)
@@ -158,6 +160,7 @@ def align_blocks(
     gap_quantile: float = 0.3, pause_lo: float = 0.2, pause_hi: float = 1.0, music: float = 1.0,
     vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000, metric: int = EUCLIDEAN,
     gap_quiet: float | None = None, around: tuple[Rows, np.ndarray, np.ndarray] | None = None,
+    tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -165,13 +168,15 @@ def align_blocks(
     The first level searches the whole matrix, or ``radius_ms[0]`` around the path of an
     earlier pass when ``around`` gives one; level ``k`` searches ``radius_ms[k]`` around
     the path of level ``k - 1``. Without ``around``, coarser levels are put in front when the
-    first would not fit in ``max_coarse_cells``."""
+    first would not fit in ``max_coarse_cells``. ``pins`` (block, word, frame, window) keep
+    a word's first row within ``window`` frames of ``frame`` at every level: the timecode
+    anchors of the transcript."""
     if around is None:
         factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
     radii = (radius_ms[0],) * max(0, len(factors) - len(radius_ms)) + tuple(radius_ms)[-len(factors):]
     previous = None
     for level, factor in enumerate(factors):
-        rows = build_rows(blocks, factor)
+        rows = build_rows(blocks, factor, tail_gap)
         cols, q, ns = pool(real, factor), pool(quiet, factor), pool(nonspeech, factor)
         costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi, music=music,
                           vertical=vertical, horizontal=horizontal, metric=metric, gap_quiet=gap_quiet)
@@ -182,10 +187,28 @@ def align_blocks(
             lo, hi = _band(pi, pj, rows, prows, len(cols), radius)
         elif around is not None:
             lo, hi = band_around(around, rows, len(cols), radius)
+        if pins:
+            lo, hi = _pinned(rows, len(cols), pins, lo, hi)
         pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale)
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
     return previous
+
+
+def _pinned(rows: Rows, n_cols: int, pins, lo: np.ndarray | None, hi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The band with each pinned word's row held near its frame; a monotone path then keeps
+    the rows after it at or past the pin's earliest column, those before it at or before its
+    latest."""
+    m = len(rows.kinds)
+    lo = np.zeros(m, np.int64) if lo is None else lo.copy()
+    hi = np.full(m, n_cols, np.int64) if hi is None else hi.copy()
+    for block, word, frame, window in pins:
+        r = int(rows.word_rows[block][word])
+        lo[r] = max(lo[r], (frame - window) // rows.factor)
+        hi[r] = min(hi[r], (frame + window) // rows.factor + 1)
+    lo = np.minimum(np.maximum.accumulate(lo), n_cols - 1)
+    hi = np.maximum(np.minimum.accumulate(hi[::-1])[::-1], 1)
+    return lo, np.maximum(hi, lo + 1)
 
 
 def _coarse_enough(factors: tuple[int, ...], m: int, n: int, max_cells: int) -> tuple[int, ...]:
