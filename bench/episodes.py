@@ -240,6 +240,18 @@ def _mix(track: _Track, corpus: Corpus, rng: random.Random) -> np.ndarray:
     return np.clip(audio, -1.0, 1.0)
 
 
+def cut(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
+    """The transcript of only the first ``share`` of the turns (the audio stays whole), and
+    its truth: a transcript that stops before the recording does, like the reference show's."""
+    lines = transcript.splitlines()
+    turn_lines = [i for i, line in enumerate(lines) if "\u00a0: " in line]
+    keep = max(1, int(len(turn_lines) * share))
+    stop = turn_lines[keep - 1] + 1  # right after the last kept turn
+    out = dict(truth, turns=truth["turns"][:keep], anchors=[a for a in truth["anchors"] if a["line"] <= stop],
+               covered_turns=keep)
+    return "\n".join(lines[:stop]) + "\n", out
+
+
 def write(audio: np.ndarray, transcript: str, truth: dict, folder: Path, name: str) -> Path:
     """``name.mp3`` (44.1 kHz stereo), ``name.txt`` and ``name.truth.json`` in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

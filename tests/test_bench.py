@@ -92,3 +92,14 @@ def test_smoke_episode_builds_aligns_and_scores(tmp_path):
     doc = json.loads((out / "smoke.json").read_text(encoding="utf-8"))
     result = score.score_turns(doc["turns"], truth)
     assert result["start"]["n"] == len(truth["turns"])
+
+
+def test_a_cut_transcript_keeps_the_first_turns_and_their_truth():
+    import episodes
+
+    text = "Titre\n\n[Jingle]\n\nA\u00a0: un [0:05] deux\n\nPause musicale : X par Y.\n\nPartie 2 [1:00]\n\nB\u00a0: trois\n\nA\u00a0: quatre\n"
+    truth = {"turns": [{"start_ms": 1}, {"start_ms": 2}, {"start_ms": 3}],
+             "anchors": [{"line": 5, "written": "[0:05]"}, {"line": 9, "written": "[1:00]"}], "regions": []}
+    cut_text, cut_truth = episodes.cut(text, truth, 0.5)
+    assert cut_text == "Titre\n\n[Jingle]\n\nA\u00a0: un [0:05] deux\n"
+    assert cut_truth["turns"] == [{"start_ms": 1}] and [a["line"] for a in cut_truth["anchors"]] == [5]
