@@ -141,7 +141,7 @@ def run_aeneas(mp3: Path, python: Path) -> dict:
 
 def table(rows: list[dict], markdown: bool) -> str:
     head = ["episode", "tool", "turns", "start median ms", "p90 ms", "max ms", "≤0.1 s", "≤0.5 s", "≤1 s", "end median ms",
-            "captions on music/untranscribed", "anchors shifted flagged", "correct flagged", "map frame acc.",
+            "captions on music/untranscribed", "anchors shifted flagged", "correct flagged", "map frame acc.", "map acc. ±0.25 s",
             "wall s", "ffmpeg decode s", "peak MiB"]
     lines = []
     for r in rows:
@@ -155,6 +155,7 @@ def table(rows: list[dict], markdown: bool) -> str:
                       f"{a['shifted_flagged']}/{a['shifted']}" if a else "-",
                       f"{a['correct_flagged']}/{a['anchors'] - a['shifted']}" if a else "-",
                       f"{r['map']['frame_accuracy']:.1%}" if "map" in r else "-",
+                      f"{r['map']['frame_accuracy_collar']:.1%}" if "map" in r else "-",
                       r["wall_s"], r.get("ffmpeg_decode_s", "-"), r["peak_mib"]])
     if markdown:
         out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

@@ -74,9 +74,11 @@ def truth_labels(truth: dict, frames: int, hop_ms: int = 10) -> np.ndarray:
     return labels
 
 
-def map_accuracy(predicted_regions: list[dict], truth: dict, hop_ms: int = 10) -> dict:
-    """Frame accuracy of speech / music / silence (speech over music counts as speech), and
-    the error of each music region's edges."""
+def map_accuracy(predicted_regions: list[dict], truth: dict, hop_ms: int = 10, collar_ms: int = 250) -> dict:
+    """Frame accuracy of speech / music / silence (speech over music counts as speech), on
+    every frame and without the frames within ``collar_ms`` of a change of label in the
+    truth (the usual collar of speech activity scoring: a pause between a jingle and a turn
+    has no right label), and the error of each music region's edges."""
     frames = truth["duration_ms"] // hop_ms
     gold = truth_labels(truth, frames, hop_ms)
     code = {"silence": 0, "speech": 1, "speech_over_music": 1, "music": 2}
@@ -93,4 +95,9 @@ def map_accuracy(predicted_regions: list[dict], truth: dict, hop_ms: int = 10) -
             edges += [abs(min(p["start_ms"] for p in music) - r["start_ms"]), abs(max(p["end_ms"] for p in music) - r["end_ms"])]
         else:
             edges += [float("inf"), float("inf")]
-    return {"frame_accuracy": float(np.mean(pred == gold)), "music_edges": error_stats(edges) if edges else {"n": 0}}
+    scored = np.ones(frames, bool)
+    for change in np.flatnonzero(np.diff(gold)) + 1:
+        scored[max(0, change - collar_ms // hop_ms):change + collar_ms // hop_ms] = False
+    return {"frame_accuracy": float(np.mean(pred == gold)),
+            "frame_accuracy_collar": float(np.mean(pred[scored] == gold[scored])) if scored.any() else 1.0,
+            "music_edges": error_stats(edges) if edges else {"n": 0}}

@@ -72,6 +72,8 @@ def test_map_accuracy_of_the_truth_itself():
     late[2]["end_ms"] += 500
     result = score.map_accuracy(late, TRUTH)
     assert result["frame_accuracy"] == pytest.approx(1 - 50 / 6000)
+    # 0.5 s late: the first 0.25 s fall inside the collar, the rest still count
+    assert result["frame_accuracy_collar"] < 1.0 and result["frame_accuracy_collar"] > result["frame_accuracy"]
     assert result["music_edges"]["max_ms"] == 500
 
 
