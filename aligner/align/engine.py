@@ -56,7 +56,7 @@ class AlignConfig:
     unannounced_gap: float = 2.0  # gap cost factor between turns with no direction between
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
     replay_gap_on_speech: float = 0.5  # gap cost factor on speech where it announces a replayed segment
-    tail_gap: float = 1.0  # gap cost factor after the last turn (on speech and music)
+    tail_gap: float = 1.0  # gap cost factor on speech after the last turn (half of it on music)
     head_gap_on_speech: float = 1.0  # gap cost factor on speech before the first turn
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     anchor_window_ms: int = 120_000  # the first pass keeps an anchored word this close to its time
