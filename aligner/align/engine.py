@@ -3,7 +3,7 @@
     synthetic speech of each turn (the speak stage) and the recording's frames
     -> MFCC frames -> coarse-to-fine DTW with gap rows (a first path)
     -> phonemes and speakers learnt from the recording along that path (phones.py)
-    -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), again
+    -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), twice, near the last path
     path -> word and turn times -> anchors checked against them
 """
 
