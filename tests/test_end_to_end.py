@@ -30,27 +30,27 @@ def test_align_sample(tmp_path, capsys):
     assert captions and all(c.voice in {"Claire Dubois", "Sophie Laurent"} for c in captions)
 
 
+def _refused(tmp_path, capsys, text: str, status: int, message: str) -> None:
+    """Aligning the sample with ``text`` exits with ``status`` and one line saying
+    ``message``, and writes nothing."""
+    transcript = tmp_path / "transcript.txt"
+    transcript.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["align", str(SAMPLE_AUDIO), str(transcript), "-o", str(out)]) == status
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not out.exists()
+
+
 def test_anchor_past_the_end_is_refused(tmp_path, capsys):
     text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[59:00]")
-    bad = tmp_path / "late.txt"
-    bad.write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["align", str(SAMPLE_AUDIO), str(bad), "-o", str(out)]) == 3
-    err = capsys.readouterr().err
-    assert "past the end of the audio" in err and err.count("\n") == 1
-    assert not out.exists()
+    _refused(tmp_path, capsys, text, 3, "past the end of the audio")
 
 
 def test_transcript_far_longer_than_audio(tmp_path, capsys, reference_path):
     # the 90-minute show's transcript, without its anchors, against the 3-minute sample
     text = reference_path.read_text(encoding="utf-8").replace("[32\u00a0min 50]", "").replace("47‘ 57", "")
-    long = tmp_path / "long.txt"
-    long.write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    assert main(["align", str(SAMPLE_AUDIO), str(long), "-o", str(out)]) == 5
-    err = capsys.readouterr().err
-    assert "belongs to this recording" in err and err.count("\n") == 1
-    assert not out.exists()
+    _refused(tmp_path, capsys, text, 5, "belongs to this recording")
 
 
 def test_unreadable_audio(tmp_path, capsys):

@@ -233,14 +233,10 @@ def dtw_banded(
 
 
 def _gap_scales(gap_scale: np.ndarray | None, m: int) -> np.ndarray:
-    """``(m, 2)`` GAP row factors on speech and on music; a 1-D ``gap_scale`` gives the
-    factor on speech, half of it on music."""
+    """``(m, 2)`` GAP row factors on speech and on music (1 and 0.5 when not given)."""
     if gap_scale is None:
-        gap_scale = np.ones(m, np.float32)
-    g = np.asarray(gap_scale, np.float32)
-    if g.ndim == 1:
-        g = np.stack([g, 0.5 * g], axis=1)
-    return np.ascontiguousarray(g, np.float32)
+        return np.tile(np.array([1.0, 0.5], np.float32), (m, 1))
+    return np.ascontiguousarray(gap_scale, np.float32)
 
 
 def _feasible_band(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

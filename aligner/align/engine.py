@@ -43,10 +43,8 @@ class AlignConfig:
     music: float = 1.0  # extra cost of speech rows on music
     vertical: float = 1.0  # extra cost of squeezing synthetic frames into one real frame
     horizontal: float = 0.0  # extra cost of stretching one synthetic frame
-    adapt_passes: int = 0  # passes that map the synthetic voice towards the recording's
-    phone_passes: int = 2  # passes matching phonemes learnt from the recording (after the adapted ones)
+    phone_passes: int = 2  # passes matching phonemes learnt from the recording
     phone_gap_quantile: float = 0.02  # ``gap_quantile`` of the phoneme passes
-    phone_pause_hi: float = 1.0  # ``pause_hi`` of the phoneme passes
     phone_horizontal: float = 0.5  # ``horizontal`` of the phoneme passes
     phone_factors: tuple[int, ...] = (10, 2, 1)  # levels of the phoneme passes, the first around the last path
     phone_radius_ms: tuple[int, ...] = (30_000, 1_000, 300)  # how far each level looks
@@ -82,24 +80,22 @@ def align(
         )
     real = sliding_normalize(mfcc(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
                              window=config.cmn_window_ms // HOP_MS)
+    nonspeech = _nonspeech(audio_map)
     feats = _dtw_blocks(transcript, blocks, config)
-    run = lambda fs: align_blocks(
-        fs, real, audio_map.quiet, _nonspeech(audio_map), factors=config.factors, radius_ms=config.radius_ms,
-        gap_quantile=config.gap_quantile, pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music,
-        vertical=config.vertical, horizontal=config.horizontal, gap_quiet=config.gap_quiet,
-        tail_gap=(config.tail_gap, 0.5 * config.tail_gap), pins=_pins(transcript, blocks, config),
-    )
-    rows, pi, pj = run(feats)
-    for _ in range(config.adapt_passes):
-        feats = _adapt(feats, rows, pi, pj, real)
-        rows, pi, pj = run(feats)
+    rows, pi, pj = _search(feats, real, audio_map.quiet, nonspeech, config, gap_quantile=config.gap_quantile,
+                           horizontal=config.horizontal, pins=_pins(transcript, blocks, config))
     heard, metric = real, EUCLIDEAN
-    names = {s: k for k, s in enumerate(dict.fromkeys(b.turn.speaker for b in blocks))}
-    speakers = np.array([names[b.turn.speaker] for b in blocks], np.int64)
-    voice = _voice_features(logmel, config) if config.speaker_weight > 0 else None
-    for _ in range(config.phone_passes):
-        heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
-        heard, (rows, pi, pj) = _phone_pass(feats, speakers, rows, pi, pj, real, voice, audio_map, config)
+    if config.phone_passes:
+        names = {s: k for k, s in enumerate(dict.fromkeys(b.turn.speaker for b in blocks))}
+        speakers = np.array([names[b.turn.speaker] for b in blocks], np.int64)
+        voice = _voice_features(logmel, config) if config.speaker_weight > 0 and len(names) > 1 else None
+        said = _said(feats, speakers if voice is not None else None, config)
+        for _ in range(config.phone_passes):
+            heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
+            heard = _heard(feats, speakers, rows, pi, pj, real, voice, config)
+            rows, pi, pj = _search(said, heard, audio_map.quiet, nonspeech, config, gap_quantile=config.phone_gap_quantile,
+                                   horizontal=config.phone_horizontal, metric=NEG_DOT, factors=config.phone_factors,
+                                   radius_ms=config.phone_radius_ms, around=(rows, pi, pj))
         metric = NEG_DOT
     turns = _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
@@ -163,34 +159,50 @@ def _voice_features(logmel: np.ndarray, config: AlignConfig) -> np.ndarray:
     return ((x - x.mean(axis=0)) / (x.std(axis=0) + 1e-5)).astype(np.float32)
 
 
-def _phone_pass(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray,
-                voice: np.ndarray | None, audio_map: AudioMap, config: AlignConfig):
+def _search(blocks: list[Block], cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, config: AlignConfig,
+            **pass_settings):
+    """One coarse-to-fine DTW with the costs every pass shares; ``pass_settings`` are the
+    pass's own (its gap quantile, stretch cost, metric, levels)."""
+    settings = dict(factors=config.factors, radius_ms=config.radius_ms, pause_lo=config.pause_lo,
+                    pause_hi=config.pause_hi, music=config.music, vertical=config.vertical, gap_quiet=config.gap_quiet,
+                    tail_gap=(config.tail_gap, 0.5 * config.tail_gap))
+    return align_blocks(blocks, cols, quiet, nonspeech, **{**settings, **pass_settings})
+
+
+def _said(feats: list[Block], speakers: np.ndarray | None, config: AlignConfig) -> list[Block]:
+    """The rows of the phoneme passes: the phoneme each synthetic frame says (one-hot), then
+    ``speaker_weight`` on the turn's speaker (when there are several speakers to tell apart)."""
+    n_classes = _n_classes(feats)
+    n_speakers = 0 if speakers is None else int(speakers.max()) + 1
+    out = []
+    for k, f in enumerate(feats):
+        s = one_hot(f.labels, n_classes + n_speakers)
+        if n_speakers:
+            s[:, n_classes + speakers[k]] = config.speaker_weight
+        out.append(Block(s, f.word_frames, f.gap_scale, f.labels))
+    return out
+
+
+def _heard(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray,
+           voice: np.ndarray | None, config: AlignConfig) -> np.ndarray:
     """Label the recording's frames with the phonemes (and speakers) the path put there,
-    learn them, and align the phonemes against what the classifiers hear."""
-    n_classes = int(max(int(f.labels.max(initial=-1)) for f in feats)) + 1
+    learn them, and give each frame's log-probability of every phoneme (then speaker): the
+    columns that ``_said``'s rows are matched against."""
+    n_classes = _n_classes(feats)
     speech = (rows.kinds[pi] == SPEECH) & (rows.labels[pi] >= 0)
     frames = np.minimum(pj[speech] * rows.factor, len(real) - 1)
-    n_speakers = int(speakers.max()) + 1 if voice is not None and int(speakers.max()) > 0 else 0
-    # columns: log p(phoneme), then log p(speaker); rows: the phoneme said, then w on the speaker
+    n_speakers = 0 if voice is None else int(speakers.max()) + 1
     heard = np.empty((len(real), n_classes + n_speakers), np.float32)
     PhoneClassifier(n_classes, config.phone_context).fit(real, frames, rows.labels[pi[speech]]).log_proba(
         real, out=heard[:, :n_classes])
     if n_speakers:
         block_of_row = np.searchsorted(rows.end_rows, pi[speech])
         PhoneClassifier(n_speakers, 0).fit(voice, frames, speakers[block_of_row]).log_proba(voice, out=heard[:, n_classes:])
-    said = []
-    for k, f in enumerate(feats):
-        s = one_hot(f.labels, n_classes + n_speakers)
-        if n_speakers:
-            s[:, n_classes + speakers[k]] = config.speaker_weight
-        said.append(Block(s, f.word_frames, f.gap_scale, f.labels))
-    return heard, align_blocks(
-        said, heard, audio_map.quiet, _nonspeech(audio_map), factors=config.phone_factors,
-        radius_ms=config.phone_radius_ms, around=(rows, pi, pj),
-        gap_quantile=config.phone_gap_quantile, pause_lo=config.pause_lo, pause_hi=config.phone_pause_hi, music=config.music,
-        vertical=config.vertical, horizontal=config.phone_horizontal, metric=NEG_DOT, gap_quiet=config.gap_quiet,
-        tail_gap=(config.tail_gap, 0.5 * config.tail_gap),
-    )
+    return heard
+
+
+def _n_classes(feats: list[Block]) -> int:
+    return int(max(int(f.labels.max(initial=-1)) for f in feats)) + 1
 
 
 def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metric: int,
@@ -234,38 +246,6 @@ def _to_spurt_onsets(turns: list[TurnTiming], onsets: np.ndarray, back: int) -> 
             t = dataclasses.replace(t, start_ms=new, words=words)
         out.append(t)
         prev_end = max(prev_end, t.end_ms)
-    return out
-
-
-def _adapt(feats: list[Block], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, *, keep: float = 0.6,
-           ridge: float = 1.0, prior: float = 50.0) -> list[Block]:
-    """Make the synthetic frames sound like the recording, from the path of a first pass:
-    each phoneme's frames move towards the mean of the real frames they were matched to
-    (a speaker-adapted template per phoneme), the rest through an affine map fitted on
-    the best-matching ``keep`` share of the matched frames."""
-    speech = rows.kinds[pi] == SPEECH
-    a = rows.features[pi[speech]]
-    b = real[np.minimum(pj[speech] * rows.factor, len(real) - 1)]
-    labels = rows.labels[pi[speech]]
-    dist = np.linalg.norm(a - b, axis=1)
-    best = dist <= np.quantile(dist, keep)
-    x = np.hstack([a[best], np.ones((int(best.sum()), 1), np.float32)])
-    w = np.linalg.solve(x.T @ x + ridge * np.eye(x.shape[1]), x.T @ b[best])
-    n_labels = int(max(labels.max(initial=-1), max((int(f.labels.max(initial=-1)) for f in feats if f.labels is not None), default=-1))) + 1
-    sums = np.zeros((n_labels, real.shape[1]), np.float64)
-    counts = np.zeros(n_labels, np.float64)
-    ok = labels >= 0
-    np.add.at(sums, labels[ok], b[ok])
-    np.add.at(counts, labels[ok], 1.0)
-    means = sums / np.maximum(counts, 1.0)[:, None]
-    share = (counts / (counts + prior))[:, None]
-    out = []
-    for f in feats:
-        mapped = np.hstack([f.features, np.ones((len(f.features), 1), np.float32)]) @ w
-        if f.labels is not None and n_labels:
-            lab = f.labels
-            mapped = share[lab] * means[lab] + (1.0 - share[lab]) * mapped
-        out.append(Block(mapped.astype(np.float32), f.word_frames, f.gap_scale, f.labels))
     return out
 
 
