@@ -113,26 +113,6 @@ def dtw_reference(
 
 
 @njit(cache=True, nogil=True)
-def _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j):
-    """Cost of cell (i, j); ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric,
-    gap_quiet)."""
-    if kinds[i] == 1:
-        blend = gap_scale[i, 0] * (1.0 - nonspeech[j]) + gap_scale[i, 1] * nonspeech[j]
-        return quiet[j] * p[7] + (1.0 - quiet[j]) * p[0] * blend
-    if kinds[i] == 2:
-        return p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
-    s = 0.0
-    if p[6] == 1.0:
-        for k in range(rows.shape[1]):
-            s -= rows[i, k] * cols[j, k]
-        return s + p[3] * nonspeech[j]
-    for k in range(rows.shape[1]):
-        t = rows[i, k] - cols[j, k]
-        s += t * t
-    return np.sqrt(s) + p[3] * nonspeech[j]
-
-
-@njit(cache=True, nogil=True)
 def _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j):
     """(cost, row, col) of the cheapest way into (i, j), diagonal first on ties."""
     best, bi, bj = np.inf, -1, -1
@@ -153,12 +133,39 @@ def _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _costs(rows, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offsets, acc):
-    """Every cell's own cost, rows in parallel (the expensive part: the distances)."""
+def _costs(rows, nz, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offsets, acc):
+    """Every cell's own cost, rows in parallel (the expensive part: the distances).
+    ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric, gap_quiet); for
+    ``NEG_DOT``, ``nz[i]`` lists the columns where row ``i`` is not zero (-1 after the
+    last), so that the dot product skips the rest."""
+    dim = rows.shape[1]
     for i in prange(rows.shape[0]):
         base = offsets[i] - lo[i]
-        for j in range(lo[i], hi[i]):
-            acc[base + j] = _cell(rows, kinds, cols, quiet, nonspeech, gap_scale, p, i, j)
+        if kinds[i] == GAP:
+            s_speech, s_music = gap_scale[i, 0], gap_scale[i, 1]
+            for j in range(lo[i], hi[i]):
+                blend = s_speech * (1.0 - nonspeech[j]) + s_music * nonspeech[j]
+                acc[base + j] = quiet[j] * p[7] + (1.0 - quiet[j]) * p[0] * blend
+        elif kinds[i] == PAUSE:
+            for j in range(lo[i], hi[i]):
+                acc[base + j] = p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
+        elif p[6] == NEG_DOT:
+            k_used = 0
+            while k_used < nz.shape[1] and nz[i, k_used] >= 0:
+                k_used += 1
+            for j in range(lo[i], hi[i]):
+                s = 0.0
+                for k in range(k_used):
+                    c = nz[i, k]
+                    s -= rows[i, c] * cols[j, c]
+                acc[base + j] = s + p[3] * nonspeech[j]
+        else:
+            for j in range(lo[i], hi[i]):
+                s = 0.0
+                for k in range(dim):
+                    t = rows[i, k] - cols[j, k]
+                    s += t * t
+                acc[base + j] = np.sqrt(s) + p[3] * nonspeech[j]
 
 
 @njit(cache=True, nogil=True)
@@ -226,10 +233,23 @@ def dtw_banded(
     p = np.array([costs.gap, costs.pause_lo, costs.pause_hi, costs.music, costs.vertical, costs.horizontal,
                   float(costs.metric), costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet], np.float64)
     scale = _gap_scales(gap_scale, m)
-    _costs(np.ascontiguousarray(rows, np.float32), kinds, np.ascontiguousarray(cols, np.float32),
+    rows = np.ascontiguousarray(rows, np.float32)
+    _costs(rows, _nonzero_columns(rows, costs.metric), kinds, np.ascontiguousarray(cols, np.float32),
            np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), scale, p, lo, hi, offsets, acc)
     _accumulate(kinds, p, lo, hi, offsets, acc)
     return _backtrack(kinds, p, lo, hi, offsets, acc, n)
+
+
+def _nonzero_columns(rows: np.ndarray, metric: int) -> np.ndarray:
+    """``(M, K)``: the columns where each row is not zero, padded with -1 (``K`` the most
+    in any row). Phoneme rows of the ``NEG_DOT`` passes hold 2-6 of 45, so their dot
+    products cost a tenth; Euclidean rows need every column and get an empty list."""
+    if metric != NEG_DOT or rows.size == 0:
+        return np.full((len(rows), 0), -1, np.int64)
+    nonzero = rows != 0
+    k = max(1, int(nonzero.sum(axis=1).max()))
+    order = np.argsort(~nonzero, axis=1, kind="stable")[:, :k]
+    return np.where(np.take_along_axis(nonzero, order, axis=1), order, -1).astype(np.int64)
 
 
 def _gap_scales(gap_scale: np.ndarray | None, m: int) -> np.ndarray:
