@@ -110,8 +110,10 @@ def _probe_seconds(path: Path, ffmpeg: str) -> float | None:
 
 
 def _command(path: Path, ffmpeg: str, rate: int) -> list[str]:
+    # -flush_packets 0: into a pipe, ffmpeg otherwise writes every decoded frame on its own
+    # (207k writes of 836 bytes for a 90-minute MP3: 1.5 s more than decoding to a file)
     return [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn",
-            "-ac", "1", "-ar", str(rate), "-f", "s16le", "-acodec", "pcm_s16le", "-"]
+            "-ac", "1", "-ar", str(rate), "-f", "s16le", "-acodec", "pcm_s16le", "-flush_packets", "0", "-"]
 
 
 def _failed(path: Path, stderr: bytes, code: int) -> AudioError:
