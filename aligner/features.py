@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy.fft import dct, rfft
 from scipy.signal import resample_poly
 
@@ -17,7 +18,7 @@ WIN_MS = 25
 N_MELS = 40
 N_MFCC = 13
 FMAX_HZ = 4000.0  # telephone band: robust to phone-in callers and band-limited sources
-_BLOCK_FRAMES = 6000
+_BLOCK_FRAMES = 2000  # 20 s: the frames of a block stay in cache
 
 
 @lru_cache(maxsize=4)
@@ -55,11 +56,13 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     window = np.hanning(win).astype(np.float32)
     out = np.empty((n_frames, n_mels), dtype=np.float32)
     scale = np.float32(1.0 / 32768.0) if samples.dtype == np.int16 else np.float32(1.0)
+    window *= scale
     for start in range(0, n_frames, _BLOCK_FRAMES):
         stop = min(n_frames, start + _BLOCK_FRAMES)
-        idx = np.arange(start, stop)[:, None] * hop + np.arange(win)[None, :]
-        frames = samples[idx].astype(np.float32) * scale * window
-        power = np.abs(rfft(frames, n=n_fft, axis=1)) ** 2
+        block = samples[start * hop:(stop - 1) * hop + win].astype(np.float32)
+        frames = sliding_window_view(block, win)[::hop] * window
+        spectrum = rfft(frames, n=n_fft, axis=1, workers=-1)  # frames split over the cores
+        power = spectrum.real ** 2 + spectrum.imag ** 2
         out[start:stop] = np.log(power @ fb.T + 1e-8)
     return out
 
