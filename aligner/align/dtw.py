@@ -246,10 +246,11 @@ def _nonzero_columns(rows: np.ndarray, metric: int) -> np.ndarray:
     products cost a tenth; Euclidean rows need every column and get an empty list."""
     if metric != NEG_DOT or rows.size == 0:
         return np.full((len(rows), 0), -1, np.int64)
-    nonzero = rows != 0
-    k = max(1, int(nonzero.sum(axis=1).max()))
-    order = np.argsort(~nonzero, axis=1, kind="stable")[:, :k]
-    return np.where(np.take_along_axis(nonzero, order, axis=1), order, -1).astype(np.int64)
+    r, c = np.nonzero(rows)  # row-major: by row, then column
+    counts = np.bincount(r, minlength=len(rows))
+    out = np.full((len(rows), max(1, int(counts.max(initial=0)))), -1, np.int64)
+    out[r, np.arange(len(r)) - (np.cumsum(counts) - counts)[r]] = c
+    return out
 
 
 def _gap_scales(gap_scale: np.ndarray | None, m: int) -> np.ndarray:
