@@ -17,7 +17,7 @@ import numpy as np
 
 from aligner.align.dtw import EUCLIDEAN, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
-from aligner.align.multilevel import Block, align_blocks
+from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.align.phones import PhoneClassifier, one_hot
 from aligner.audiomap import MUSIC, AudioMap
 from aligner.errors import AlignmentError
@@ -34,8 +34,8 @@ class AlignConfig:
     ``gap_quantile`` of the distances between random synthetic and real frames."""
 
     cmn_window_ms: int = 10_000  # window of the sliding cepstral mean normalisation
-    factors: tuple[int, ...] = (10, 2, 1)  # frames averaged at each level, coarse to fine
-    radius_ms: tuple[int, ...] = (3_000, 1_000, 300)  # band half-width at each level
+    factors: tuple[int, ...] = (10, 2)  # frames averaged at each level of the first pass, coarse to fine
+    radius_ms: tuple[int, ...] = (3_000, 1_000)  # band half-width at each level
     gap_quantile: float = 0.02  # cost of a frame of untranscribed audio (bench: lower was better)
     pause_lo: float = 0.2  # cost of a quiet frame in a pause row
     pause_hi: float = 1.0  # cost of a loud frame in a pause row
@@ -78,7 +78,8 @@ def align(
             f"the transcript takes about {synth_frames * HOP_MS // 60000} min to say but the audio lasts "
             f"{duration_ms // 60000} min; check that the transcript belongs to this recording"
         )
-    real = sliding_normalize(mfcc(logmel), (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
+    cepstra = mfcc(logmel)
+    real = sliding_normalize(cepstra, (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
                              window=config.cmn_window_ms // HOP_MS)
     nonspeech = _nonspeech(audio_map)
     feats = _dtw_blocks(transcript, blocks, config)
@@ -88,7 +89,7 @@ def align(
     if config.phone_passes:
         names = {s: k for k, s in enumerate(dict.fromkeys(b.turn.speaker for b in blocks))}
         speakers = np.array([names[b.turn.speaker] for b in blocks], np.int64)
-        voice = _voice_features(logmel, config) if config.speaker_weight > 0 and len(names) > 1 else None
+        voice = _voice_features(cepstra, config) if config.speaker_weight > 0 and len(names) > 1 else None
         said = _said(feats, speakers if voice is not None else None, config)
         for _ in range(config.phone_passes):
             heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
@@ -151,11 +152,11 @@ def _nonspeech(audio_map: AudioMap) -> np.ndarray:
     return np.maximum(audio_map.music, (audio_map.labels == MUSIC).astype(np.float32))
 
 
-def _voice_features(logmel: np.ndarray, config: AlignConfig) -> np.ndarray:
+def _voice_features(cepstra: np.ndarray, config: AlignConfig) -> np.ndarray:
     """Cepstra (without the loudness) averaged over a short window: who is speaking."""
     from scipy.ndimage import uniform_filter1d
 
-    x = uniform_filter1d(mfcc(logmel)[:, 1:], max(1, config.speaker_window_ms // HOP_MS), axis=0)
+    x = uniform_filter1d(cepstra[:, 1:], max(1, config.speaker_window_ms // HOP_MS), axis=0)
     return ((x - x.mean(axis=0)) / (x.std(axis=0) + 1e-5)).astype(np.float32)
 
 
@@ -208,10 +209,7 @@ def _n_classes(feats: list[Block]) -> int:
 def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metric: int,
              audio_map: AudioMap, config: AlignConfig) -> tuple[TurnTiming, ...]:
     """Turn and word times (and confidences) from the finest path."""
-    first_col = np.full(len(rows.kinds), -1, np.int64)
-    last_col = np.full(len(rows.kinds), -1, np.int64)
-    np.maximum.at(last_col, pi, pj)
-    first_col[pi[::-1]] = pj[::-1]
+    first_col, last_col = row_spans(pi, pj, len(rows.kinds))
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     row_conf = _row_confidence(rows, pi, pj, real, metric)
     edges = _edges(audio_map.quiet)

@@ -106,13 +106,21 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
     return Rows(columns[0], columns[1], columns[2], columns[3], columns[4], tuple(word_rows), np.array(end_rows), factor)
 
 
+def row_spans(path_i: np.ndarray, path_j: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last column of each of the ``m`` rows on a path (rows and columns
+    non-decreasing, as a DTW path runs; -1 for a row the path misses)."""
+    first, last = np.full(m, -1, np.int64), np.full(m, -1, np.int64)
+    if len(path_i):
+        starts = np.flatnonzero(np.r_[True, path_i[1:] != path_i[:-1]])
+        ends = np.r_[starts[1:] - 1, len(path_i) - 1]
+        first[path_i[starts]], last[path_i[starts]] = path_j[starts], path_j[ends]
+    return first, last
+
+
 def _band(path_i, path_j, fine: Rows, coarse: Rows, n_fine: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
     ratio = coarse.factor // fine.factor
     m_coarse = len(coarse.kinds)
-    cmin = np.full(m_coarse, np.iinfo(np.int64).max, np.int64)
-    cmax = np.full(m_coarse, -1, np.int64)
-    np.minimum.at(cmin, path_i, path_j)
-    np.maximum.at(cmax, path_i, path_j)
+    cmin, cmax = row_spans(path_i, path_j, m_coarse)
     lo_c = np.minimum(cmin, np.concatenate([[cmin[0]], cmin[:-1]]))
     hi_c = np.maximum(cmax, np.concatenate([cmax[1:], [cmax[-1]]]))
     rmap = np.clip(np.searchsorted(coarse.position, fine.position, side="right") - 1, 0, m_coarse - 1)
@@ -126,10 +134,8 @@ def band_around(path: tuple[Rows, np.ndarray, np.ndarray], rows: Rows, n_cols: i
     each of ``rows``: the first level of a pass that refines an earlier pass."""
     prev, pi, pj = path
     m_prev = len(prev.kinds)
-    first = np.full(m_prev, np.iinfo(np.int64).max, np.int64)
-    last = np.full(m_prev, -1, np.int64)
-    np.minimum.at(first, pi, pj * prev.factor)
-    np.maximum.at(last, pi, (pj + 1) * prev.factor)
+    first, last = row_spans(pi, pj, m_prev)
+    first, last = first * prev.factor, (last + 1) * prev.factor
     # each row spans the earlier rows from the one at its position to the next row's
     # (reduceat over non-decreasing starts: a repeated start gives that one earlier row)
     a = np.clip(np.searchsorted(prev.position, rows.position, side="right") - 1, 0, m_prev - 1)
