@@ -11,7 +11,6 @@ from functools import lru_cache
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.fft import dct, rfft
-from scipy.signal import resample_poly
 
 HOP_MS = 10
 WIN_MS = 25
@@ -38,32 +37,33 @@ def _mel_filters(rate: int, n_fft: int, n_mels: int) -> np.ndarray:
     return fb
 
 
-def resample(samples: np.ndarray, src: int, dst: int) -> np.ndarray:
-    """int16 or float samples from ``src`` Hz to ``dst`` Hz, as float32."""
-    x = samples.astype(np.float32)
-    if src == dst:
-        return x
-    g = np.gcd(src, dst)
-    return resample_poly(x, dst // g, src // g).astype(np.float32)
+def _fft_size(win: int) -> int:
+    """The smallest of 2^k or 5 * 2^k that holds ``win`` samples (fast sizes for the FFT)."""
+    return min(1 << (win - 1).bit_length(), 5 << max(0, (-(-win // 5) - 1).bit_length()))
 
 
 def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarray:
-    """``(frames, n_mels)`` float32 log-mel energies of int16 (or float) ``samples``."""
-    hop, win = rate * HOP_MS // 1000, rate * WIN_MS // 1000
-    n_fft = 1 << (win - 1).bit_length()
-    n_frames = max(0, 1 + (len(samples) - win) // hop) if len(samples) >= win else 0
+    """``(frames, n_mels)`` float32 log-mel energies of int16 (or float) ``samples``.
+
+    Frame ``i`` starts at sample ``i * rate * HOP_MS // 1000`` at any rate (every 220 or
+    221 samples at eSpeak's 22 050 Hz), so that speech needs no resampling first."""
+    win = round(rate * WIN_MS / 1000)
+    n_fft = _fft_size(win)
+    starts_of = lambda frames: frames * (rate * HOP_MS) // 1000
+    n_frames = 0
+    if len(samples) >= win:
+        n_frames = (len(samples) - win) * 1000 // (rate * HOP_MS) + 1
     fb = _mel_filters(rate, n_fft, n_mels)
     window = np.hanning(win).astype(np.float32)
     out = np.empty((n_frames, n_mels), dtype=np.float32)
-    scale = np.float32(1.0 / 32768.0) if samples.dtype == np.int16 else np.float32(1.0)
-    window *= scale
+    window *= np.float32(1.0 / 32768.0) if samples.dtype == np.int16 else np.float32(1.0)
     for start in range(0, n_frames, _BLOCK_FRAMES):
-        stop = min(n_frames, start + _BLOCK_FRAMES)
-        block = samples[start * hop:(stop - 1) * hop + win].astype(np.float32)
-        frames = sliding_window_view(block, win)[::hop] * window
+        starts = starts_of(np.arange(start, min(n_frames, start + _BLOCK_FRAMES)))
+        block = samples[starts[0]:starts[-1] + win].astype(np.float32)
+        frames = sliding_window_view(block, win)[starts - starts[0]] * window
         spectrum = rfft(frames, n=n_fft, axis=1, workers=-1)  # frames split over the cores
         power = spectrum.real ** 2 + spectrum.imag ** 2
-        out[start:stop] = np.log(power @ fb.T + 1e-8)
+        out[start:start + len(starts)] = np.log(power @ fb.T + 1e-8)
     return out
 
 

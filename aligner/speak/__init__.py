@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aligner.errors import AlignerError
-from aligner.features import HOP_MS, log_mel, mfcc, resample
+from aligner.features import HOP_MS, log_mel, mfcc
 from aligner.speak.tts import synthesize
 from aligner.transcript.model import Transcript, Turn
 from aligner.transcript.normalize import Word, normalize as normalize_text
@@ -84,8 +84,7 @@ def speak_items(transcript: Transcript, indices: list[int], *, rate_wpm: int) ->
         if not words:
             continue
         speech = synthesize([" ".join(w.spoken) for w in words], rate_wpm=rate_wpm)
-        x = resample(speech.samples, speech.rate, 16_000)
-        logmel = log_mel(x, 16_000)
+        logmel = log_mel(speech.samples, speech.rate)
         if len(logmel) < 2:
             continue
         voiced = logmel.max(axis=1) > logmel.max() - 9.0  # ~40 dB below the peak
