@@ -51,3 +51,48 @@ def test_garbage_is_an_audio_error(tmp_path, decoder):
 def test_missing_file():
     with pytest.raises(AudioError, match="no such audio file"):
         decode("/nonexistent.mp3")
+
+
+def _long_recording(tmp_path, suffix: str, seconds: float = 130.0):
+    """A chirp with noise bursts (no two seconds alike), encoded by ffmpeg."""
+    import subprocess
+
+    rate = 44100
+    t = np.arange(int(rate * seconds)) / rate
+    x = 0.3 * np.sin(2 * np.pi * (200 + 10 * t) * t) + 0.05 * np.random.default_rng(0).normal(size=len(t)) * (np.sin(t) > 0)
+    wav = tmp_path / "long.wav"
+    sf.write(wav, np.stack([x, x], axis=1).astype(np.float32), rate)
+    out = tmp_path / f"long{suffix}"
+    subprocess.run([find_ffmpeg(), "-v", "error", "-i", str(wav), str(out)], check=True)
+    return out
+
+
+def _in_one_go(path):
+    from aligner import decode as module
+
+    ffmpeg = find_ffmpeg()
+    seconds = module._probe_seconds(path, ffmpeg)
+    return module._ffmpeg_into(path, ffmpeg, 16000, np.empty(int(seconds * 16000) + 16000, np.int16))
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".ogg", ".flac"])
+def test_long_files_decode_in_halves_as_in_one_go(tmp_path, suffix, monkeypatch):
+    from aligner import decode as module
+
+    path = _long_recording(tmp_path, suffix)
+    commands = []
+    real_into = module._ffmpeg_into
+    monkeypatch.setattr(module, "_ffmpeg_into", lambda *a, **k: commands.append(k.get("command")) or real_into(*a, **k))
+    halves = decode(path).samples
+    assert len(commands) == 2 and all("-ss" in (c or []) or "-t" in (c or []) for c in commands)
+    assert np.array_equal(halves, _in_one_go(path))
+
+
+def test_halves_that_do_not_meet_fall_back_to_one_go(tmp_path, monkeypatch):
+    from aligner import decode as module
+
+    path = _long_recording(tmp_path, ".mp3")
+    # the second ffmpeg seeks 3 s too late: its pre-roll is not the end of the first half
+    real_command = module._command
+    monkeypatch.setattr(module, "_command", lambda *a, start=None, **k: real_command(*a, start=start and start + 3, **k))
+    assert np.array_equal(decode(path).samples, _in_one_go(path))
