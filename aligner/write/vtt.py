@@ -56,9 +56,15 @@ def _voice(name: str) -> str:
 def _written_words(turn: TurnTiming) -> list[tuple[str, int, int]]:
     """The turn's text split at white space, each piece timed by the aligned words inside
     it; a piece without one (``???``, a dash) takes the time where the previous one ends."""
-    out = []
+    out, words, k = [], turn.words, 0  # words in text order: one walk through them
     for m in re.finditer(r"\S+", turn.text):
-        inside = [w for w in turn.words if w.start_char < m.end() and m.start() < w.end_char]
+        while k < len(words) and words[k].end_char <= m.start():
+            k += 1
+        inside, j = [], k
+        while j < len(words) and words[j].start_char < m.end():
+            if m.start() < words[j].end_char:
+                inside.append(words[j])
+            j += 1
         if inside:
             out.append((m.group(0), inside[0].start_ms, max(w.end_ms for w in inside)))
         else:
