@@ -46,8 +46,8 @@ class AlignConfig:
     phone_passes: int = 2  # passes matching phonemes learnt from the recording
     phone_gap_quantile: float = 0.02  # ``gap_quantile`` of the phoneme passes
     phone_horizontal: float = 0.5  # ``horizontal`` of the phoneme passes
-    phone_factors: tuple[int, ...] = (10, 2, 1)  # levels of the phoneme passes, the first around the last path
-    phone_radius_ms: tuple[int, ...] = (30_000, 1_000, 300)  # how far each level looks
+    phone_factors: tuple[int, ...] = (10, 2)  # levels of the phoneme passes, the first around the last path
+    phone_radius_ms: tuple[int, ...] = (30_000, 1_000)  # how far each level looks
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 2.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 1000  # frames averaged for the speaker classifier
