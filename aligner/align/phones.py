@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-_BLOCK = 50_000  # frames classified at a time: bounds the memory of the stacked windows
+_BLOCK = 10_000  # frames classified at a time (they stay in cache)
 
 
 def stack(features: np.ndarray, context: int, frames: np.ndarray) -> np.ndarray:
@@ -60,12 +60,15 @@ class PhoneClassifier:
         # small products instead of one product of the stacked frames (9 copies of them)
         c, dim = self.context, features.shape[1]
         w = self.weights.T.astype(np.float32).reshape(2 * c + 1, dim, self.n_classes)
+        bias = self.bias.astype(np.float32)
         n = len(features)
+        padded = np.concatenate([np.repeat(features[:1], c, axis=0), features, np.repeat(features[-1:], c, axis=0)])
         for start in range(0, n, _BLOCK):
             stop = min(n, start + _BLOCK)
-            s = np.broadcast_to(self.bias.astype(np.float32), (stop - start, self.n_classes)).copy()
-            for k, d in enumerate(range(-c, c + 1)):
-                s += features[np.clip(np.arange(start + d, stop + d), 0, n - 1)] @ w[k]
+            s = padded[start:stop] @ w[0]
+            for k in range(1, 2 * c + 1):
+                s += padded[start + k:stop + k] @ w[k]
+            s += bias
             s -= s.max(axis=1, keepdims=True)
             out[start:stop] = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
         return out
