@@ -26,6 +26,8 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.fft import irfft, rfft
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
 from aligner.features import HOP_MS
@@ -123,12 +125,12 @@ def rhythm_strength(logmel: np.ndarray, *, window: int, step: int = 10, min_lag:
     starts = np.arange(0, n - window, step)
     size = 1 << (2 * window - 1).bit_length()
     values = np.empty(len(starts), np.float32)
+    windows = sliding_window_view(flux, window)
     for b in range(0, len(starts), 2048):
-        idx = starts[b:b + 2048, None] + np.arange(window)[None, :]
-        w = flux[idx]
+        w = windows[starts[b:b + 2048]]
         w = w - w.mean(axis=1, keepdims=True)
-        spec = np.fft.rfft(w, n=size, axis=1)
-        ac = np.fft.irfft(spec * np.conj(spec), n=size, axis=1)[:, : max_lag + 1]
+        spec = rfft(w, n=size, axis=1, workers=-1)
+        ac = irfft(spec.real ** 2 + spec.imag ** 2, n=size, axis=1, workers=-1)[:, : max_lag + 1]
         values[b:b + 2048] = (ac[:, min_lag:] / (ac[:, :1] + 1e-9)).max(axis=1)
     centres = starts + window // 2
     return np.interp(np.arange(n), centres, values).astype(np.float32)
