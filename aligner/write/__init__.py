@@ -47,8 +47,9 @@ def write_all(
     All texts are composed before the first file is written."""
     folder = Path(folder)
     profile = vtt.PROFILES[captions]
+    captions_vtt = vtt.compose(alignment, profile)
     outputs = {
-        folder / f"{stem}.vtt": vtt.compose(alignment, profile),
+        folder / f"{stem}.vtt": captions_vtt,
         folder / f"{stem}.srt": srt.compose(alignment, profile),
         folder / f"{stem}.transcript.json": podcast_json.compose(alignment),
         folder / f"{stem}.json": alignment_json.compose(alignment),
@@ -61,7 +62,7 @@ def write_all(
         folder / f"{stem}.report.md": report.compose_markdown(alignment, tolerance_ms=tolerance_ms),
         folder / f"{stem}.TextGrid": textgrid.compose(alignment),
         folder / f"{stem}.rss.xml": rss.compose(stem),
-        folder / f"{stem}.html": page.compose(alignment, vtt.compose(alignment, profile), audio_href or alignment.audio_source),
+        folder / f"{stem}.html": page.compose(alignment, captions_vtt, audio_href or alignment.audio_source),
     }
     try:
         for path, text in outputs.items():
