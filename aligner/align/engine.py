@@ -5,6 +5,8 @@
     -> phonemes and speakers learnt from the recording along that path (phones.py)
     -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), twice, near the last path
     path -> word and turn times -> anchors checked against them
+    (all of it again with a cheaper end when the last turns match badly: the transcript may
+    stop early; the better-matching alignment is kept)
 """
 
 from __future__ import annotations
@@ -55,9 +57,12 @@ class AlignConfig:
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
     replay_gap_on_speech: float = 0.5  # gap cost factor on speech where it announces a replayed segment
     tail_gap: float = 1.0  # gap cost factor on speech after the last turn (half of it on music)
+    early_end_tail_gap: float = 0.25  # ``tail_gap`` of the hypothesis that the transcript stops early (0: never tried)
+    early_end_doubt: float = 0.01  # confidence drop over the last turns that makes it worth trying
     head_gap_on_speech: float = 1.0  # gap cost factor on speech before the first turn
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     anchor_window_ms: int = 120_000  # the first pass keeps an anchored word this close to its time
+    tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
 
@@ -83,24 +88,63 @@ def align(
                              window=config.cmn_window_ms // HOP_MS)
     nonspeech = _nonspeech(audio_map)
     feats = _dtw_blocks(transcript, blocks, config)
-    rows, pi, pj = _search(feats, real, audio_map.quiet, nonspeech, config, gap_quantile=config.gap_quantile,
-                           horizontal=config.horizontal, pins=_pins(transcript, blocks, config))
-    heard, metric = real, EUCLIDEAN
+    pins = _pins(transcript, blocks, config)
+    speakers = voice = said = None
     if config.phone_passes:
         names = {s: k for k, s in enumerate(dict.fromkeys(b.turn.speaker for b in blocks))}
         speakers = np.array([names[b.turn.speaker] for b in blocks], np.int64)
         voice = _voice_features(cepstra, config) if config.speaker_weight > 0 and len(names) > 1 else None
         said = _said(feats, speakers if voice is not None else None, config)
+
+    def place(tail_gap: float) -> tuple[TurnTiming, ...]:
+        """Every pass, with ``tail_gap`` the cost factor of the audio after the last turn."""
+        settings = dataclasses.replace(config, tail_gap=tail_gap)
+        rows, pi, pj = _search(feats, real, audio_map.quiet, nonspeech, settings, gap_quantile=config.gap_quantile,
+                               horizontal=config.horizontal, pins=pins)
+        heard, metric = real, EUCLIDEAN
         for _ in range(config.phone_passes):
             heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
             heard = _heard(feats, speakers, rows, pi, pj, real, voice, config)
-            rows, pi, pj = _search(said, heard, audio_map.quiet, nonspeech, config, gap_quantile=config.phone_gap_quantile,
+            rows, pi, pj = _search(said, heard, audio_map.quiet, nonspeech, settings, gap_quantile=config.phone_gap_quantile,
                                    horizontal=config.phone_horizontal, metric=NEG_DOT, factors=config.phone_factors,
-                                   radius_ms=config.phone_radius_ms, around=(rows, pi, pj))
-        metric = NEG_DOT
-    turns = _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
+                                   radius_ms=config.phone_radius_ms, around=(rows, pi, pj),
+                                   reach_back=_reach_back(pins, config))
+            metric = NEG_DOT
+        return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
+
+    turns = place(config.tail_gap)
+    if config.early_end_tail_gap and _end_in_doubt(turns, config):
+        # two hypotheses, the transcript runs to the end of the recording or stops before:
+        # keep the one whose text matches the audio better
+        other = place(config.early_end_tail_gap)
+        if _mean_confidence(other) > _mean_confidence(turns):
+            log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
+            turns = other
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+
+
+def _end_in_doubt(turns: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
+    """The last quarter of the turns (three at least) matches worse than the others, by
+    ``early_end_doubt`` of mean confidence: their text may have been spread over audio it
+    does not cover (the transcript stops before the recording does)."""
+    k = max(3, len(turns) // 4)
+    if len(turns) <= k:
+        return False
+    return _mean_confidence(turns[:-k]) - _mean_confidence(turns[-k:]) > config.early_end_doubt
+
+
+def _mean_confidence(turns: tuple[TurnTiming, ...]) -> float:
+    return float(np.mean([t.confidence for t in turns]))
+
+
+def _reach_back(pins, config: AlignConfig):
+    """(block, frame, reach): the turns after the last anchor may move back towards it, by
+    ``tail_reach_ms`` at most, in the phoneme passes."""
+    if not config.tail_reach_ms or not pins:
+        return None
+    block, _, frame, _ = max(pins)
+    return (block + 1, frame, config.tail_reach_ms // HOP_MS)
 
 
 def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[tuple[int, int, int, int]]:

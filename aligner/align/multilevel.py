@@ -167,6 +167,7 @@ def align_blocks(
     vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000, metric: int = EUCLIDEAN,
     gap_quiet: float | None = None, around: tuple[Rows, np.ndarray, np.ndarray] | None = None,
     tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
+    reach_back: tuple[int, int, int] | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -193,6 +194,10 @@ def align_blocks(
             lo, hi = _band(pi, pj, rows, prows, len(cols), radius)
         elif around is not None:
             lo, hi = band_around(around, rows, len(cols), radius)
+            if reach_back is not None:
+                block, frame, reach = reach_back
+                first = int(rows.word_rows[block][0]) if block < len(rows.word_rows) else len(lo)
+                lo[first:] = np.maximum(np.minimum(lo[first:], frame // factor), lo[first:] - reach // factor)
         if pins:
             lo, hi = _pinned(rows, len(cols), pins, lo, hi)
         pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale)

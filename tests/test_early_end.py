@@ -1,0 +1,56 @@
+"""A transcript that stops before the recording does: the engine tries that hypothesis
+(a cheaper gap after the last turn) when its last turns match worse than the others, and
+keeps whichever alignment matches the audio better."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from aligner.align.engine import AlignConfig, _end_in_doubt
+from aligner.align.model import TurnTiming
+from aligner.pipeline import run
+
+from conftest import DATA, ROOT
+
+SAMPLE_AUDIO = ROOT / "audio" / "sample.mp3"
+SAMPLE_TEXT = ROOT / "transcripts" / "sample.txt"
+
+
+def _turns(confidences):
+    return tuple(TurnTiming(i, "A", "x", i * 1000, i * 1000 + 900, c, ()) for i, c in enumerate(confidences))
+
+
+def test_doubt_comes_from_the_last_quarter_matching_worse():
+    assert _end_in_doubt(_turns([0.9] * 9 + [0.7] * 3), AlignConfig())
+    assert not _end_in_doubt(_turns([0.9] * 12), AlignConfig())
+    assert not _end_in_doubt(_turns([0.7] * 9 + [0.9] * 3), AlignConfig())
+    assert not _end_in_doubt(_turns([0.9, 0.5, 0.5]), AlignConfig())  # too few turns to compare
+
+
+def _starts(alignment):
+    return np.array([t.start_ms for t in alignment.turns])
+
+
+def test_an_end_hypothesis_that_matches_worse_is_not_kept():
+    # tried on the whole sample (whose text runs to its end), the cheap tail squeezes the
+    # last turns; their confidence drops, so the first alignment stays
+    usual = run(SAMPLE_AUDIO, SAMPLE_TEXT)
+    tried = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(early_end_doubt=-1.0))
+    squeezed = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(tail_gap=0.25, early_end_tail_gap=0.0))
+    assert np.abs(_starts(squeezed) - _starts(usual)).max() > 5000
+    assert np.array_equal(_starts(tried), _starts(usual))
+
+
+def test_a_transcript_of_the_first_minute_stays_there(tmp_path):
+    text = SAMPLE_TEXT.read_text(encoding="utf-8")
+    partial = tmp_path / "partial.txt"
+    partial.write_text(text[: text.index("Pause musicale")], encoding="utf-8")
+    truth = json.loads((DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))["turns"]
+    alignment = run(SAMPLE_AUDIO, partial)
+    assert len(alignment.turns) == 5
+    errors = np.abs(_starts(alignment) - [g["start_ms"] for g in truth[:5]])
+    assert errors.max() <= 500
+    last = alignment.uncovered[-1]
+    assert last.kind == "not_transcribed" and last.start_ms <= truth[4]["end_ms"] + 1000 and last.end_ms >= 189_000
