@@ -54,3 +54,18 @@ def test_a_transcript_of_the_first_minute_stays_there(tmp_path):
     assert errors.max() <= 500
     last = alignment.uncovered[-1]
     assert last.kind == "not_transcribed" and last.start_ms <= truth[4]["end_ms"] + 1000 and last.end_ms >= 189_000
+
+
+def test_a_last_turn_after_a_music_break_and_a_new_part_stays_at_the_break(tmp_path):
+    # cut after the turn that follows "Pause musicale" and "Partie 2 [1:31]": the same
+    # speaker talks again after 2:25, untranscribed. The title beside the music break does
+    # not announce talk, so the talk after the last turn goes to the end, not before it.
+    text = SAMPLE_TEXT.read_text(encoding="utf-8")
+    partial = tmp_path / "partial.txt"
+    partial.write_text(text[: text.index("https://")], encoding="utf-8")
+    truth = json.loads((DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))["turns"]
+    alignment = run(SAMPLE_AUDIO, partial)
+    errors = np.abs(_starts(alignment) - [g["start_ms"] for g in truth[:6]])
+    assert errors.max() <= 500
+    (anchor,) = alignment.anchors
+    assert anchor.ok

@@ -306,12 +306,15 @@ def _direction_gap(item, config: AlignConfig) -> tuple[float, float]:
 def _gap_scales(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[tuple[float, float]]:
     """For each block, the cost factors (on speech, on music) of untranscribed audio just
     before it, from what the transcript says is there: music (a jingle, a music break) is
-    cheap on music only; a replay, another direction, a section title or the start of the
-    transcript allow anything; consecutive turns make any gap dear."""
+    cheap on music only; a replay, another direction, a section title alone or the start of
+    the transcript allow anything; consecutive turns make any gap dear."""
     out, prev = [], -1
     for b in blocks:
         between = [i for i in transcript.items[prev + 1:b.item] if not isinstance(i, Turn)]
-        options = [_direction_gap(i, config) for i in between]
+        # a section title beside a direction is just a title: what fills the gap is what
+        # the direction says (a music break then a new part is music, not talk)
+        directions = [i for i in between if isinstance(i, Direction)]
+        options = [_direction_gap(i, config) for i in (directions or between)]
         if prev < 0:
             options.append((config.head_gap_on_speech, 0.5))
         out.append(min(options) if options else (config.unannounced_gap, 0.5 * config.unannounced_gap))
