@@ -176,8 +176,13 @@ def _dtw_blocks(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
     stacked = sliding_normalize(stacked, np.concatenate([b.voiced for b in blocks]), window=config.cmn_window_ms // HOP_MS)
     split = np.cumsum([len(b.features) for b in blocks])[:-1]
     ids: dict[str, int] = {}
+    names: dict[str, int] = {}  # eSpeak name -> class id, each name worked out once
+    for b in blocks:
+        for p in dict.fromkeys(b.phonemes):
+            if p not in names:
+                names[p] = ids.setdefault(_phoneme_class(p), len(ids))
     return [
-        Block(f, b.word_frames, scales, np.array([ids.setdefault(_phoneme_class(p), len(ids)) for p in b.phonemes], np.int32))
+        Block(f, b.word_frames, scales, np.fromiter((names[p] for p in b.phonemes), np.int32, len(b.phonemes)))
         for f, b, scales in zip(np.split(stacked, split), blocks, _gap_scales(transcript, blocks, config))
     ]
 

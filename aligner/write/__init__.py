@@ -47,11 +47,13 @@ def write_all(
     All texts are composed before the first file is written."""
     folder = Path(folder)
     profile = vtt.PROFILES[captions]
-    captions_vtt = vtt.compose(alignment, profile)
+    per_turn = vtt.turn_cues(alignment, profile)
+    standard = per_turn if profile is vtt.PROFILES["standard"] else None  # the podcast JSON's cues
+    captions_vtt = vtt.compose(alignment, profile, per_turn=per_turn)
     outputs = {
         folder / f"{stem}.vtt": captions_vtt,
-        folder / f"{stem}.srt": srt.compose(alignment, profile),
-        folder / f"{stem}.transcript.json": podcast_json.compose(alignment),
+        folder / f"{stem}.srt": srt.compose(alignment, profile, per_turn=per_turn),
+        folder / f"{stem}.transcript.json": podcast_json.compose(alignment, per_turn=standard),
         folder / f"{stem}.json": alignment_json.compose(alignment),
         folder / f"{stem}.labels.txt": labels.compose(alignment),
         folder / f"{stem}.chapters.vtt": chapters.compose_vtt(alignment),

@@ -129,17 +129,21 @@ def wrap(text: str, profile: Profile = PROFILES["standard"]) -> str:
     return best
 
 
-def cues(alignment: Alignment, profile: Profile = PROFILES["standard"]) -> list[Cue]:
-    out = []
-    for turn in alignment.turns:
-        out += split_turn(turn, profile)
-    return out
+def turn_cues(alignment: Alignment, profile: Profile = PROFILES["standard"]) -> list[list[Cue]]:
+    """Each turn's cues (the caption formats share them: work them out once)."""
+    return [split_turn(turn, profile) for turn in alignment.turns]
 
 
-def compose(alignment: Alignment, profile: Profile = PROFILES["standard"]) -> str:
+def cues(alignment: Alignment, profile: Profile = PROFILES["standard"], *,
+         per_turn: list[list[Cue]] | None = None) -> list[Cue]:
+    return [c for turn in (per_turn if per_turn is not None else turn_cues(alignment, profile)) for c in turn]
+
+
+def compose(alignment: Alignment, profile: Profile = PROFILES["standard"], *,
+            per_turn: list[list[Cue]] | None = None) -> str:
     """The WebVTT file."""
     lines = ["WEBVTT", "", f"NOTE made by aligner {__version__}; audio sha256 {alignment.audio_sha256 or 'unknown'}", ""]
-    for cue in cues(alignment, profile):
+    for cue in cues(alignment, profile, per_turn=per_turn):
         voice = f"<v {_voice(cue.speaker)}>" if cue.speaker.strip() else ""
         text = escape(wrap(cue.text, profile)).replace("-->", "--&gt;") or "…"
         lines += [f"{clock(cue.start_ms)} --> {clock(cue.end_ms)}", voice + text, ""]
