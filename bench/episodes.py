@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,6 +251,16 @@ def cut(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
     out = dict(truth, turns=truth["turns"][:keep], anchors=[a for a in truth["anchors"] if a["line"] <= stop],
                covered_turns=keep)
     return "\n".join(lines[:stop]) + "\n", out
+
+
+def unanchored(transcript: str, truth: dict) -> tuple[str, dict]:
+    """The transcript with every timecode anchor taken out of its line, and its truth (no
+    anchors): alignment with nothing but the audio and the text."""
+    lines = transcript.splitlines()
+    for a in truth["anchors"]:
+        line = lines[a["line"] - 1]
+        lines[a["line"] - 1] = re.sub(" {2,}", " ", line.replace(a["written"], "", 1)).rstrip()
+    return "\n".join(lines) + "\n", dict(truth, anchors=[])
 
 
 def write(audio: np.ndarray, transcript: str, truth: dict, folder: Path, name: str) -> Path:

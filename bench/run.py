@@ -5,6 +5,7 @@ against the ground truth, and print one table.
     python bench/run.py --sizes 5 --markdown # a Markdown table for RESULTS.md
     python bench/run.py --aeneas             # and aeneas (aeneas-ng) side by side
     python bench/run.py --partial 0.5        # and each episode with half its transcript
+    python bench/run.py --unanchored         # and each transcript without its timecodes
 
 With ``--aeneas``, the runner installs aeneas-ng in its own virtual environment
 (bench/cache/aeneas-venv); it builds against Debian's libespeak-ng-dev, festival-dev and
@@ -57,14 +58,25 @@ def episode(c, minutes: float, seed: int) -> Path:
 
 
 def partial(mp3: Path, share: float) -> Path:
-    """``<name>_part.mp3`` (a link to the whole recording) with the transcript of its first
-    ``share`` of turns."""
-    name = f"{mp3.stem}_part{round(share * 100)}"
+    """``<name>_part<share>.mp3`` (a link to the whole recording) with the transcript of its
+    first ``share`` of turns."""
+    return _variant(mp3, f"_part{round(share * 100)}", lambda text, truth: episodes.cut(text, truth, share))
+
+
+def unanchored(mp3: Path) -> Path:
+    """``<name>_noanchor.mp3`` (a link to the same recording) with no timecode in its
+    transcript."""
+    return _variant(mp3, "_noanchor", episodes.unanchored)
+
+
+def _variant(mp3: Path, suffix: str, change) -> Path:
+    """An episode that is ``mp3`` (linked) with its transcript and truth changed."""
+    name = f"{mp3.stem}{suffix}"
     link = EPISODES / f"{name}.mp3"
     if not link.exists():
-        link.symlink_to(mp3.name)
-    text, truth = episodes.cut((EPISODES / f"{mp3.stem}.txt").read_text(encoding="utf-8"),
-                               json.loads((EPISODES / f"{mp3.stem}.truth.json").read_text()), share)
+        link.symlink_to(mp3.resolve().name)
+    text, truth = change((EPISODES / f"{mp3.stem}.txt").read_text(encoding="utf-8"),
+                         json.loads((EPISODES / f"{mp3.stem}.truth.json").read_text()))
     (EPISODES / f"{name}.txt").write_text(text, encoding="utf-8")
     (EPISODES / f"{name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return link
@@ -174,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aeneas", action="store_true", help="also run aeneas (aeneas-ng) on each episode")
     parser.add_argument("--partial", type=float, default=0.0,
                         help="also align each episode with only this share of its transcript (e.g. 0.5)")
+    parser.add_argument("--unanchored", action="store_true",
+                        help="also align each episode (and its partial transcript) with every timecode removed")
     args = parser.parse_args(argv)
     c = corpus_mod.load()
     peer = aeneas_python() if args.aeneas else None
@@ -184,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(run_one(mp3))
             if peer is not None:
                 rows.append(run_aeneas(mp3, peer))
-            if args.partial:
-                rows.append(run_one(partial(mp3, args.partial)))
+            variants = [partial(mp3, args.partial)] if args.partial else []
+            if args.unanchored:
+                variants += [unanchored(v) for v in [mp3] + variants]
+            rows += [run_one(v) for v in variants]
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
     print(table(rows, args.markdown))
     (RUNS / "last.json").parent.mkdir(parents=True, exist_ok=True)

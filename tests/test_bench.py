@@ -105,3 +105,18 @@ def test_a_cut_transcript_keeps_the_first_turns_and_their_truth():
     cut_text, cut_truth = episodes.cut(text, truth, 0.5)
     assert cut_text == "Titre\n\n[Jingle]\n\nA\u00a0: un [0:05] deux\n"
     assert cut_truth["turns"] == [{"start_ms": 1}] and [a["line"] for a in cut_truth["anchors"]] == [5]
+
+
+def test_an_unanchored_transcript_has_the_same_turns_and_no_timecode():
+    import episodes
+
+    from aligner.transcript import parse_transcript
+
+    text = "Titre\n\nA\u00a0: un [0:05] deux\n\nPartie 2 [1:00]\n\nB\u00a0: trois\n"
+    truth = {"turns": [{"start_ms": 1}, {"start_ms": 2}],
+             "anchors": [{"line": 3, "written": "[0:05]"}, {"line": 5, "written": "[1:00]"}]}
+    bare, bare_truth = episodes.unanchored(text, truth)
+    assert bare == "Titre\n\nA\u00a0: un deux\n\nPartie 2\n\nB\u00a0: trois\n"
+    assert bare_truth["anchors"] == [] and bare_truth["turns"] == truth["turns"]
+    parsed = parse_transcript(bare, format="wiki")
+    assert not parsed.anchors and [t.text for t in parsed.turns] == ["un deux", "trois"]
