@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 
-from aligner.align.engine import AlignConfig, _end_in_doubt
+from aligner.align.engine import AlignConfig, _end_in_doubt, _end_unanchored
 from aligner.align.model import TurnTiming
 from aligner.pipeline import run
 
@@ -27,6 +27,18 @@ def test_doubt_comes_from_the_last_quarter_matching_worse():
     assert not _end_in_doubt(_turns([0.9] * 12), AlignConfig())
     assert not _end_in_doubt(_turns([0.7] * 9 + [0.9] * 3), AlignConfig())
     assert not _end_in_doubt(_turns([0.9, 0.5, 0.5]), AlignConfig())  # too few turns to compare
+
+
+class _Said:
+    def __init__(self, frames):
+        self.features = np.zeros((frames, 1))
+
+
+def test_an_end_without_an_anchor_near_it_is_open_to_doubt():
+    blocks = [_Said(100)] * 10  # 1000 frames
+    assert _end_unanchored(blocks, [], AlignConfig())
+    assert _end_unanchored(blocks, [(3, 0, 400, 100)], AlignConfig())  # the last anchor at 40 %
+    assert not _end_unanchored(blocks, [(3, 0, 400, 100), (9, 2, 950, 100)], AlignConfig())  # in the last turn
 
 
 def _starts(alignment):

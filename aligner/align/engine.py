@@ -5,8 +5,8 @@
     -> phonemes and speakers learnt from the recording along that path (phones.py)
     -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), twice, near the last path
     path -> word and turn times -> anchors checked against them
-    (all of it again with a cheaper end when the last turns match badly: the transcript may
-    stop early; the better-matching alignment is kept)
+    (all of it again with a cheaper end when no anchor holds the end of the text or the
+    last turns match badly: the transcript may stop early; the better match is kept)
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class AlignConfig:
     tail_gap: float = 1.0  # gap cost factor on speech after the last turn (half of it on music)
     early_end_tail_gap: float = 0.25  # ``tail_gap`` of the hypothesis that the transcript stops early (0: never tried)
     early_end_doubt: float = 0.01  # confidence drop over the last turns that makes it worth trying
+    early_end_anchor_share: float = 0.1  # ... as does no anchor in this last share of the text
     head_gap_on_speech: float = 1.0  # gap cost factor on speech before the first turn
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     anchor_window_ms: int = 120_000  # the first pass keeps an anchored word this close to its time
@@ -113,7 +114,7 @@ def align(
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
 
     turns = place(config.tail_gap)
-    if config.early_end_tail_gap and _end_in_doubt(turns, config):
+    if config.early_end_tail_gap and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
         # two hypotheses, the transcript runs to the end of the recording or stops before:
         # keep the one whose text matches the audio better
         other = place(config.early_end_tail_gap)
@@ -122,6 +123,14 @@ def align(
             turns = other
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+
+
+def _end_unanchored(blocks: list[SpokenTurn], pins, config: AlignConfig) -> bool:
+    """No timecode anchor within the last ``early_end_anchor_share`` of the text (by
+    synthetic frames): nothing says where the transcript ends."""
+    sizes = np.cumsum([len(b.features) for b in blocks])
+    last = max((block for block, *_ in pins), default=-1)
+    return last < 0 or sizes[last] < (1.0 - config.early_end_anchor_share) * sizes[-1]
 
 
 def _end_in_doubt(turns: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
