@@ -55,14 +55,20 @@ def test_an_end_hypothesis_that_matches_worse_is_not_kept():
     assert np.array_equal(_starts(tried), _starts(usual))
 
 
-def test_a_transcript_of_the_first_minute_stays_there(tmp_path):
+def _cut_before(tmp_path, marker: str):
+    """The sample aligned with its transcript cut before ``marker``; the true turns."""
     text = SAMPLE_TEXT.read_text(encoding="utf-8")
     partial = tmp_path / "partial.txt"
-    partial.write_text(text[: text.index("Pause musicale")], encoding="utf-8")
+    partial.write_text(text[: text.index(marker)], encoding="utf-8")
     truth = json.loads((DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))["turns"]
     alignment = run(SAMPLE_AUDIO, partial)
+    errors = np.abs(_starts(alignment) - [g["start_ms"] for g in truth[:len(alignment.turns)]])
+    return alignment, truth, errors
+
+
+def test_a_transcript_of_the_first_minute_stays_there(tmp_path):
+    alignment, truth, errors = _cut_before(tmp_path, "Pause musicale")
     assert len(alignment.turns) == 5
-    errors = np.abs(_starts(alignment) - [g["start_ms"] for g in truth[:5]])
     assert errors.max() <= 500
     last = alignment.uncovered[-1]
     assert last.kind == "not_transcribed" and last.start_ms <= truth[4]["end_ms"] + 1000 and last.end_ms >= 189_000
@@ -72,12 +78,8 @@ def test_a_last_turn_after_a_music_break_and_a_new_part_stays_at_the_break(tmp_p
     # cut after the turn that follows "Pause musicale" and "Partie 2 [1:31]": the same
     # speaker talks again after 2:25, untranscribed. The title beside the music break does
     # not announce talk, so the talk after the last turn goes to the end, not before it.
-    text = SAMPLE_TEXT.read_text(encoding="utf-8")
-    partial = tmp_path / "partial.txt"
-    partial.write_text(text[: text.index("https://")], encoding="utf-8")
-    truth = json.loads((DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))["turns"]
-    alignment = run(SAMPLE_AUDIO, partial)
-    errors = np.abs(_starts(alignment) - [g["start_ms"] for g in truth[:6]])
+    alignment, _, errors = _cut_before(tmp_path, "https://")
+    assert len(alignment.turns) == 6
     assert errors.max() <= 500
     (anchor,) = alignment.anchors
     assert anchor.ok
