@@ -50,7 +50,7 @@ def test_an_end_hypothesis_that_matches_worse_is_not_kept():
     # last turns; their confidence drops, so the first alignment stays
     usual = run(SAMPLE_AUDIO, SAMPLE_TEXT)
     tried = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(early_end_doubt=-1.0))
-    squeezed = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(tail_gap=0.25, early_end_tail_gap=0.0))
+    squeezed = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(tail_gap=0.25, early_end_tail_gaps=()))
     assert np.abs(_starts(squeezed) - _starts(usual)).max() > 5000
     assert np.array_equal(_starts(tried), _starts(usual))
 

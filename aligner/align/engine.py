@@ -57,7 +57,7 @@ class AlignConfig:
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
     replay_gap_on_speech: float = 0.5  # gap cost factor on speech where it announces a replayed segment
     tail_gap: float = 1.0  # gap cost factor on speech after the last turn (half of it on music)
-    early_end_tail_gap: float = 0.25  # ``tail_gap`` of the hypothesis that the transcript stops early (0: never tried)
+    early_end_tail_gaps: tuple[float, ...] = (0.25, 0.5)  # ``tail_gap`` of the hypotheses that the transcript stops early
     early_end_doubt: float = 0.01  # confidence drop over the last turns that makes it worth trying
     early_end_anchor_share: float = 0.1  # ... as does no anchor in this last share of the text
     head_gap_on_speech: float = 1.0  # gap cost factor on speech before the first turn
@@ -114,13 +114,14 @@ def align(
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
 
     turns = place(config.tail_gap)
-    if config.early_end_tail_gap and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
-        # two hypotheses, the transcript runs to the end of the recording or stops before:
-        # keep the one whose text matches the audio better
-        other = place(config.early_end_tail_gap)
-        if _mean_confidence(other) > _mean_confidence(turns):
-            log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
-            turns = other
+    if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
+        # hypotheses: the transcript runs to the end of the recording, or stops before it
+        # (the audio after its last turn cheaper and cheaper): keep the best-matching one
+        for tail_gap in config.early_end_tail_gaps:
+            other = place(tail_gap)
+            if _mean_confidence(other) > _mean_confidence(turns):
+                log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
+                turns = other
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
