@@ -124,12 +124,13 @@ def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duratio
         except AudioError:  # the one-go decoding says what is wrong, if anything is
             return None
     check = pre // 2
-    if len(head_part) < split or len(tail_part) < pre or not _same_sound(preroll[check:], dest[split - check:split]):
+    # samples reach ``dest[split:]`` only once the pre-roll is full
+    if len(head_part) < split or not len(tail_part) or not _same_sound(preroll[check:], dest[split - check:split]):
         log.debug("%s: the two halves do not meet; decoding in one go", path)
         return None
     if np.shares_memory(tail_part, dest):  # all of it fitted in ``dest``
-        return dest[: split + len(tail_part) - pre]
-    return np.concatenate([dest[:split], tail_part[pre:]])
+        return dest[: split + len(tail_part)]
+    return np.concatenate([dest[:split], tail_part])
 
 
 def _same_sound(a: np.ndarray, b: np.ndarray) -> bool:
@@ -172,13 +173,15 @@ def _failed(path: Path, stderr: bytes, code: int) -> AudioError:
 def _ffmpeg_into(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, *, command: list[str] | None = None,
                  head: np.ndarray | None = None, keep_rest: bool = True) -> np.ndarray:
     """Decode into ``head`` (when given) then ``dest``; what does not fit (a duration
-    under-reported) is appended, or dropped when not ``keep_rest``. Returns the samples,
-    ``head``'s included (a view of ``dest`` when they all fitted there)."""
+    under-reported) is appended, or dropped when not ``keep_rest``. Returns the samples
+    after ``head``: a view of ``dest`` when they all fitted there."""
     proc = subprocess.Popen(command or _command(path, ffmpeg, rate), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     errors = []
     reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()))
     reader.start()
-    filled = [_read_into(proc.stdout, buf) for buf in ([] if head is None else [head]) + [dest]]
+    if head is not None:
+        _read_into(proc.stdout, head)
+    filled = _read_into(proc.stdout, dest)
     rest = proc.stdout.read() if keep_rest else b""
     if not keep_rest:
         proc.stdout.close()  # ffmpeg stops on the broken pipe: its exit code then says nothing
@@ -186,10 +189,10 @@ def _ffmpeg_into(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, *, comman
     reader.join()
     if code != 0 and keep_rest:
         raise _failed(path, errors[0] if errors else b"", code)
-    parts = ([] if head is None else [head[: filled[0]]]) + [dest[: filled[-1]]]
+    samples = dest[:filled]
     if rest:
-        parts.append(np.frombuffer(rest, dtype="<i2"))
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        samples = np.concatenate([samples, np.frombuffer(rest, dtype="<i2")])
+    return samples
 
 
 def _read_into(stream, buf: np.ndarray) -> int:
