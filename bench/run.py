@@ -82,6 +82,13 @@ def _variant(mp3: Path, suffix: str, change) -> Path:
     return link
 
 
+def _map_regions(mp3: Path, out: Path) -> list[dict]:
+    """The regions ``aligner map`` finds in ``mp3``."""
+    map_json = out / "map.json"
+    timed([sys.executable, "-m", "aligner", "map", str(mp3), "--json", str(map_json)])
+    return json.loads(map_json.read_text())["regions"]
+
+
 def run_one(mp3: Path) -> dict:
     name = mp3.stem
     truth = json.loads((EPISODES / f"{name}.truth.json").read_text())
@@ -92,12 +99,9 @@ def run_one(mp3: Path) -> dict:
     ffmpeg = corpus_mod._ffmpeg()
     _, decode_wall, _, _ = timed([ffmpeg, "-v", "error", "-i", str(mp3), "-ac", "1", "-ar", "16000", "-f", "s16le", "-"])
     doc = json.loads((out / f"{name}.json").read_text())
-    map_json = out / "map.json"
-    timed([sys.executable, "-m", "aligner", "map", str(mp3), "--json", str(map_json)])
-    regions = json.loads(map_json.read_text())["regions"]
     turns = score.score_turns(doc["turns"], truth)
     # a cut transcript's truth no longer says where all the speech is: no map score
-    scored_map = {} if "covered_turns" in truth else {"map": score.map_accuracy(regions, truth)}
+    scored_map = {} if "covered_turns" in truth else {"map": score.map_accuracy(_map_regions(mp3, out), truth)}
     return {
         "episode": name, "tool": "aligner", "minutes": truth["minutes"], "turns": len(truth["turns"]),
         "start": turns["start"], "end": turns["end"],

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from aligner.align.model import Alignment
 from aligner.write.timefmt import clock
-from aligner.write.vtt import PROFILES, Cue, Profile, split_turn, wrap
+from aligner.write.vtt import PROFILES, Cue, Profile, turn_cues, wrap
 
 
 def compose(alignment: Alignment, profile: Profile = PROFILES["standard"], *,
             per_turn: list[list[Cue]] | None = None) -> str:
     blocks, n = [], 0
-    for turn, turn_cues in zip(alignment.turns, per_turn if per_turn is not None else (split_turn(t, profile) for t in alignment.turns)):
-        for k, cue in enumerate(turn_cues):
+    for turn, cues in zip(alignment.turns, turn_cues(alignment, profile) if per_turn is None else per_turn):
+        for k, cue in enumerate(cues):
             n += 1
             text = wrap(cue.text, profile)
             if k == 0 and turn.speaker.strip():
