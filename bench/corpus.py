@@ -13,6 +13,7 @@ unpacked with `dpkg-deb -x`, cached under bench/cache/; no root install needed).
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
 RATE = 16_000
+# 2: speech bounds ignore lone clicks; 3: a prompt glued to another one in the text list
+# loses the other one's text
+VERSION = 3
 PACKAGES = (
     "asterisk-core-sounds-fr-wav",
     "asterisk-core-sounds-fr",
@@ -104,13 +108,19 @@ def speech_bounds(x: np.ndarray, *, threshold_db: float = -35.0, min_frames: int
     return int(runs[0]) * hop, int(runs[-1] + min_frames) * hop
 
 
+_GLUED = re.compile(r"(?<=[.!?])[a-z][a-z0-9/-]*-[a-z0-9/-]*: ")
+
+
 def _texts(root: Path) -> dict[str, str]:
     path = root / "usr/share/doc/asterisk-core-sounds-fr/core-sounds-fr.txt.gz"
     out = {}
     for line in gzip.open(path, "rt", encoding="utf-8"):
         if line.startswith(";") or ": " not in line:
             continue
-        name, text = line.rstrip("\n").split(": ", 1)
+        # a line may hold two prompts glued together ("...sur dièse.vm-review-nonurgent: Pour
+        # enlever..."): the second one is not in the first one's recording
+        line = _GLUED.split(line.rstrip("\n"), 1)[0]
+        name, text = line.split(": ", 1)
         text = text.strip().strip("“”\"").strip()
         # sentences only: single words and spelled letters are often said otherwise than
         # written in this list (folder names, phonetic alphabet)
@@ -138,10 +148,10 @@ def _loud_only(name: str, x: np.ndarray) -> Clip:
 
 
 def load(cache: Path = CACHE) -> Corpus:
-    """The corpus, decoded once and kept in ``cache/corpus-v2.pkl``."""
+    """The corpus, decoded once and kept in ``cache/corpus-v<VERSION>.pkl``."""
     import pickle
 
-    pickled = cache / "corpus-v2.pkl"  # v2: speech bounds ignore lone clicks
+    pickled = cache / f"corpus-v{VERSION}.pkl"
     if pickled.exists():
         with open(pickled, "rb") as f:
             return pickle.load(f)

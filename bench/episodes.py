@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus import RATE, Clip, Corpus, _ffmpeg
+from corpus import RATE, VERSION, Clip, Corpus, _ffmpeg
 
 SPEAKERS = {"june": ("Claire Dubois", "Sophie Laurent"), "armelle": ("Armelle Martin",)}
 ANCHOR_STYLES = ("{m}' {s:02d}", "{m}‘ {s:02d}", "{m}’{s:02d}", "[{m} min {s:02d}]", "[{m}:{s:02d}]")
@@ -194,7 +194,7 @@ def build(
         a["line"] += offset
     beds = [{"kind": "bed", "start_ms": _ms(a), "end_ms": _ms(b)} for a, b in track.bed]
     truth = {"duration_ms": _ms(len(audio)), "turns": track.turns, "regions": track.regions + beds, "anchors": track.anchors,
-             "seed": seed, "minutes": minutes}
+             "seed": seed, "minutes": minutes, "corpus": VERSION}
     return audio, "\n".join(header + track.lines) + "\n", truth
 
 

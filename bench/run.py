@@ -51,7 +51,8 @@ def timed(cmd: list[str], **kwargs) -> tuple[int, float, int, bytes]:
 def episode(c, minutes: float, seed: int) -> Path:
     name = f"ep{minutes:g}m_s{seed}"
     mp3 = EPISODES / f"{name}.mp3"
-    if not mp3.exists():
+    truth = EPISODES / f"{name}.truth.json"
+    if not mp3.exists() or json.loads(truth.read_text()).get("corpus") != corpus_mod.VERSION:  # built from an older corpus
         audio, text, truth = episodes.build(c, minutes=minutes, seed=seed, corrupt_anchor=True)
         episodes.write(audio, text, truth, EPISODES, name)
     return mp3
