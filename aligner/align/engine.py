@@ -2,7 +2,7 @@
 
     synthetic speech of each turn (the speak stage) and the recording's frames
     -> MFCC frames -> coarse-to-fine DTW with gap rows (a first path)
-    -> phonemes and speakers learnt from the recording along that path (phones.py)
+    -> phonemes and speakers learnt from the recording along that path (discriminant.py)
     -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), twice, near the last path
     path -> word and turn times -> anchors checked against them
     (all of it again with a cheaper end when no anchor holds the end of the text or the
@@ -20,7 +20,7 @@ import numpy as np
 from aligner.align.dtw import EUCLIDEAN, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.multilevel import Block, align_blocks, row_spans
-from aligner.align.phones import PhoneClassifier, one_hot
+from aligner.discriminant import LinearDiscriminant, one_hot
 from aligner.audiomap import MUSIC, AudioMap
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, mfcc, sliding_normalize
@@ -253,11 +253,11 @@ def _heard(feats: list[Block], speakers: np.ndarray, rows, pi: np.ndarray, pj: n
     frames = np.minimum(pj[speech] * rows.factor, len(real) - 1)
     n_speakers = 0 if voice is None else int(speakers.max()) + 1
     heard = np.empty((len(real), n_classes + n_speakers), np.float32)
-    PhoneClassifier(n_classes, config.phone_context).fit(real, frames, rows.labels[pi[speech]]).log_proba(
+    LinearDiscriminant(n_classes, config.phone_context).fit(real, frames, rows.labels[pi[speech]]).log_proba(
         real, out=heard[:, :n_classes])
     if n_speakers:
         block_of_row = np.searchsorted(rows.end_rows, pi[speech])
-        PhoneClassifier(n_speakers, 0).fit(voice, frames, speakers[block_of_row]).log_proba(voice, out=heard[:, n_classes:])
+        LinearDiscriminant(n_speakers, 0).fit(voice, frames, speakers[block_of_row]).log_proba(voice, out=heard[:, n_classes:])
     return heard
 
 

@@ -1,14 +1,19 @@
-"""A classifier trained on the recording itself, from a first alignment.
+"""Classifiers trained on the recording itself: linear discriminant analysis (one Gaussian
+per class, one shared covariance) over a window of frames.
 
-Synthetic speech is a poor template for a human voice: matched frame by frame, eSpeak's
-cepstra are barely closer to the right sentence than to another one said by the same
-person. Measured on two 5-minute bench episodes, each turn searched over the whole
-recording: its true place was the best match for 2 turns of 28. The first alignment is
-still right most of the time, so it labels the recording's frames with the phonemes eSpeak
-said there (and with the turn's speaker). A linear discriminant classifier (one Gaussian
-per class, shared covariance) on a window of frames learns those phonemes *in the
-recording's voices*; matching each synthetic frame's phoneme against the classifier's
-log-probability of that phoneme, the true place won for 16 turns of 28.
+Both stages that need a model learn it from the recording in hand, labelled by a cheaper
+first answer, so that no model ships or downloads:
+
+- the audio map relabels the frames near each music edge with a speech/music classifier
+  learnt from the frames its one-second measures label surely (audiomap);
+- the aligner learns the recording's phonemes and speakers along its first DTW path.
+  Synthetic speech is a poor template for a human voice: matched frame by frame, eSpeak's
+  cepstra are barely closer to the right sentence than to another one said by the same
+  person. Measured on two 5-minute bench episodes, each turn searched over the whole
+  recording: its true place was the best match for 2 turns of 28. The first alignment is
+  still right most of the time, so it labels the recording's frames with the phonemes eSpeak
+  said there (and with the turn's speaker); matching each synthetic frame's phoneme against
+  the classifier's log-probability of that phoneme, the true place won for 16 turns of 28.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ def stack(features: np.ndarray, context: int, frames: np.ndarray) -> np.ndarray:
     return np.hstack([features[np.clip(frames + d, 0, n - 1)] for d in range(-context, context + 1)])
 
 
-class PhoneClassifier:
+class LinearDiscriminant:
     """Linear discriminant analysis over stacked frames: class means, one covariance."""
 
     def __init__(self, n_classes: int, context: int = 4, ridge: float = 1e-2):
@@ -34,7 +39,7 @@ class PhoneClassifier:
         self.bias: np.ndarray | None = None
 
     def fit(self, features: np.ndarray, frames: np.ndarray, labels: np.ndarray, *,
-            max_frames: int = 100_000) -> "PhoneClassifier":
+            max_frames: int = 100_000) -> "LinearDiscriminant":
         """Learn from ``features[frames[k]]`` said as ``labels[k]`` (at most ``max_frames``
         of them, evenly spread: memory and time stay bounded on long recordings)."""
         if len(frames) > max_frames:

@@ -1,10 +1,10 @@
-"""The phoneme classifier that the aligner trains on the recording itself."""
+"""The linear discriminant that the map and the aligner train on the recording itself."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from aligner.align.phones import PhoneClassifier, one_hot, stack
+from aligner.discriminant import LinearDiscriminant, one_hot, stack
 
 
 def _runs(rng, n_runs=300):
@@ -23,7 +23,7 @@ def test_learns_classes_from_labelled_frames_and_gives_log_probabilities():
     rng = np.random.default_rng(0)
     x, labels = _runs(rng)
     train = rng.random(len(x)) < 0.5
-    clf = PhoneClassifier(3, context=2).fit(x, np.flatnonzero(train), labels[train])
+    clf = LinearDiscriminant(3, context=2).fit(x, np.flatnonzero(train), labels[train])
     lp = clf.log_proba(x)
     assert lp.shape == (len(x), 3) and lp.dtype == np.float32
     np.testing.assert_allclose(np.exp(lp).sum(axis=1), 1.0, rtol=1e-4)
@@ -38,7 +38,7 @@ def test_survives_wrong_labels_on_a_minority_of_frames():
     noisy = labels.copy()
     wrong = rng.random(len(x)) < 0.2
     noisy[wrong] = rng.integers(0, 3, int(wrong.sum()))
-    clf = PhoneClassifier(3, context=2).fit(x, np.arange(len(x)), noisy)
+    clf = LinearDiscriminant(3, context=2).fit(x, np.arange(len(x)), noisy)
     assert np.mean(clf.log_proba(x).argmax(axis=1) == labels) > 0.9
 
 
