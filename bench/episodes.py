@@ -23,6 +23,11 @@ SPEAKERS = {"june": ("Claire Dubois", "Sophie Laurent"), "armelle": ("Armelle Ma
 ANCHOR_STYLES = ("{m}' {s:02d}", "{m}‘ {s:02d}", "{m}’{s:02d}", "[{m} min {s:02d}]", "[{m}:{s:02d}]")
 
 
+# the corpus version, and this builder's: episodes built otherwise are built again
+# (builder 2: each utterance's end is in the truth)
+BUILD = (VERSION, 2)
+
+
 @dataclass
 class _Track:
     """The episode while it is being built: audio, transcript lines and truth."""
@@ -85,13 +90,14 @@ def _music(track: _Track, corpus: Corpus, seconds: float, dbfs: float) -> np.nda
 def _turn(track: _Track, pools: dict, voice: str, speaker: str, *, anchor: bool, bed: bool, approx: bool) -> None:
     rng = track.rng
     clips = [pools[voice].draw() for _ in range(rng.randint(1, 6))]
-    texts, onsets, start_pos = [], [], track.pos
+    texts, onsets, ends, start_pos = [], [], [], track.pos
     for i, clip in enumerate(clips):
         if i:
             track.silence(150, 700)
         at = track.add(_level(clip.samples, -20.0))
         onsets.append(at + clip.onset)
         end = at + clip.offset
+        ends.append(end)
         texts.append(clip.text)
     if anchor and len(clips) > 1:
         j = rng.randint(1, len(clips) - 1)
@@ -102,7 +108,8 @@ def _turn(track: _Track, pools: dict, voice: str, speaker: str, *, anchor: bool,
         track.bed.append((start_pos, track.pos))
     track.lines += [f"{speaker}\u00a0: " + " ".join(texts), ""]
     track.turns.append({"speaker": speaker, "voice": voice, "start_ms": _ms(onsets[0]), "end_ms": _ms(end),
-                        "approximate_text": approx, "utterance_starts_ms": [_ms(o) for o in onsets]})
+                        "approximate_text": approx, "utterance_starts_ms": [_ms(o) for o in onsets],
+                        "utterance_ends_ms": [_ms(e) for e in ends]})
 
 
 def _write_anchor(rng: random.Random, ms: int) -> str:
@@ -194,7 +201,7 @@ def build(
         a["line"] += offset
     beds = [{"kind": "bed", "start_ms": _ms(a), "end_ms": _ms(b)} for a, b in track.bed]
     truth = {"duration_ms": _ms(len(audio)), "turns": track.turns, "regions": track.regions + beds, "anchors": track.anchors,
-             "seed": seed, "minutes": minutes, "corpus": VERSION}
+             "seed": seed, "minutes": minutes, "build": list(BUILD)}
     return audio, "\n".join(header + track.lines) + "\n", truth
 
 

@@ -52,7 +52,7 @@ def episode(c, minutes: float, seed: int) -> Path:
     name = f"ep{minutes:g}m_s{seed}"
     mp3 = EPISODES / f"{name}.mp3"
     truth = EPISODES / f"{name}.truth.json"
-    if not mp3.exists() or json.loads(truth.read_text()).get("corpus") != corpus_mod.VERSION:  # built from an older corpus
+    if not mp3.exists() or json.loads(truth.read_text()).get("build") != list(episodes.BUILD):
         audio, text, truth = episodes.build(c, minutes=minutes, seed=seed, corrupt_anchor=True)
         episodes.write(audio, text, truth, EPISODES, name)
     return mp3

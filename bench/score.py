@@ -57,10 +57,12 @@ def score_anchors(predicted: list[dict], truth: dict) -> dict:
 
 
 def truth_labels(truth: dict, frames: int, hop_ms: int = 10) -> np.ndarray:
-    """0 silence, 1 speech, 2 music per frame; pauses under 1 s take their neighbours' label."""
+    """0 silence, 1 speech, 2 music per frame; pauses under 1 s take their neighbours' label
+    (a turn's utterances are speech, the pauses between them too when shorter than 1 s)."""
     labels = np.zeros(frames, np.int8)
     for t in truth["turns"]:
-        labels[t["start_ms"] // hop_ms:t["end_ms"] // hop_ms] = 1
+        for start, end in zip(t.get("utterance_starts_ms", [t["start_ms"]]), t.get("utterance_ends_ms", [t["end_ms"]])):
+            labels[start // hop_ms:end // hop_ms] = 1
     for r in truth["regions"]:
         if r["kind"] in ("music", "jingle"):
             labels[r["start_ms"] // hop_ms:r["end_ms"] // hop_ms] = 2

@@ -77,6 +77,17 @@ def test_map_accuracy_of_the_truth_itself():
     assert result["music_edges"]["max_ms"] == 500
 
 
+def test_a_long_pause_between_the_utterances_of_a_turn_is_silence():
+    truth = {"turns": [{"start_ms": 1_000, "end_ms": 9_000, "utterance_starts_ms": [1_000, 4_500, 7_000],
+                        "utterance_ends_ms": [3_000, 6_500, 9_000]}], "regions": []}
+    labels = score.truth_labels(truth, 1_000)
+    assert labels[:100].tolist() == [0] * 100
+    assert labels[100:300].tolist() == [1] * 200
+    assert labels[300:450].tolist() == [0] * 150  # 1.5 s between two utterances
+    assert labels[450:900].tolist() == [1] * 450  # 0.5 s: a pause inside speech
+    assert labels[900:].tolist() == [0] * 100
+
+
 @pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
 def test_smoke_episode_builds_aligns_and_scores(tmp_path):
     import corpus
