@@ -67,3 +67,18 @@ def test_music_edges_are_placed_by_the_classifier_learnt_from_the_recording():
                 assert errors.max() <= worst, (found, changes)
             else:  # the measures alone: the refinement is what this test checks
                 assert errors.max() > worst, (found, changes)
+
+
+def test_short_runs_of_sound_after_a_silence_stay_sound():
+    """A staccato jingle after a silence: short runs of music and speech. Merged into the
+    longer neighbour one by one, they all became silence (0.8 s of a jingle, on the bench);
+    now they merge with each other and the silence keeps its length."""
+    from aligner.audiomap import SPEECH_OVER_MUSIC, _smooth
+
+    labels = np.array([SILENCE] * 170 + [MUSIC] * 25 + [SPEECH] * 30 + [SPEECH_OVER_MUSIC] * 25 + [MUSIC] * 60, np.int8)
+    out = _smooth(labels, 30)
+    assert out[:170].tolist() == [SILENCE] * 170
+    assert SILENCE not in out[170:].tolist()
+    # a short run of silence still merges into the sound around it
+    gap = np.array([SPEECH] * 50 + [SILENCE] * 10 + [SPEECH] * 50, np.int8)
+    assert _smooth(gap, 30).tolist() == [SPEECH] * 110

@@ -276,7 +276,9 @@ def _fill_music_islands(labels: np.ndarray, max_frames: int) -> np.ndarray:
 
 
 def _smooth(labels: np.ndarray, min_frames: int) -> np.ndarray:
-    """Merge runs shorter than ``min_frames`` into the longer of their neighbours."""
+    """Merge runs shorter than ``min_frames`` into the longer of their neighbours; a run of
+    sound never into silence (a staccato jingle after a silence is a string of short runs of
+    speech and music, which would all have become silence)."""
     out = labels.copy()
     for _ in range(3):
         spans = _label_runs(out)
@@ -284,9 +286,11 @@ def _smooth(labels: np.ndarray, min_frames: int) -> np.ndarray:
         for k, (s, e) in enumerate(spans):
             if e - s >= min_frames or len(spans) == 1:
                 continue
-            left = spans[k - 1] if k else None
-            right = spans[k + 1] if k + 1 < len(spans) else None
-            pick = max((x for x in (left, right) if x), key=lambda x: x[1] - x[0])
+            neighbours = [x for x in (spans[k - 1] if k else None, spans[k + 1] if k + 1 < len(spans) else None)
+                          if x and (out[s] == SILENCE or out[x[0]] != SILENCE)]
+            if not neighbours:
+                continue
+            pick = max(neighbours, key=lambda x: x[1] - x[0])
             out[s:e] = out[pick[0]]
             changed = True
         if not changed:
