@@ -36,7 +36,9 @@ def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
     music[:20] = 1.0
     quiet[30:35] = 1.0
     quiet[50:70] = 1.0
-    assert _spurt_onsets(_map(quiet, music)).tolist() == [20, 70]
+    onsets, pauses = _spurt_onsets(_map(quiet, music), min_silence=15)
+    assert onsets.tolist() == [20, 70]
+    assert pauses.tolist() == [50]  # the 5-frame dip is not a long pause
 
 
 def test_a_turn_started_inside_speech_moves_back_to_where_it_began():
@@ -49,6 +51,29 @@ def test_a_turn_started_inside_speech_moves_back_to_where_it_began():
     onsets = np.array([20, 70, 260])
     # 300 ms into a spurt: back to its onset; 500 ms in (more than 400 ms back): stays; a
     # spurt that began before the previous turn ended: stays
-    moved = _to_spurt_onsets([turn(500, 600), turn(1200, 2650), turn(2700, 3000)], onsets, 40)
+    moved = _to_spurt_onsets([turn(500, 600), turn(1200, 2650), turn(2700, 3000)], (onsets, np.array([], np.int64)), 40)
     assert [t.start_ms for t in moved] == [200, 1200, 2700]
     assert [w.start_ms for w in moved[0].words] == [200, 600]
+
+
+def test_a_turn_start_does_not_move_back_across_a_long_pause():
+    """A 50 ms blip (the end of the previous turn), 1.3 s of silence, then the turn: the
+    path started it right after the silence, where the music score was still high for a few
+    frames (so the stretch's onset is 5 frames later); it must stay, not go back 1.4 s."""
+    from aligner.align.model import TurnTiming, WordTiming
+
+    quiet = np.zeros(400, np.float32)
+    music = np.zeros(400, np.float32)
+    quiet[:100] = 1.0
+    quiet[105:238] = 1.0  # a blip at 100-104, then the silence
+    music[238:243] = 0.7
+    spurts = _spurt_onsets(_map(quiet, music))
+    assert spurts[0].tolist() == [100, 243]
+    turn = TurnTiming(0, "A", "x", 2380, 4000, 1.0, (WordTiming("x", 2380, 4000, 1.0, 0, 1),))
+    assert _to_spurt_onsets([turn], spurts, 150)[0].start_ms == 2380
+    # a short pause inside a stretch (between sentences of one turn, the voice after it
+    # sounding steady enough to raise the music score) does not stop it: back to its onset
+    quiet[105:238] = 0.0
+    quiet[150:170] = 1.0
+    music[170:245] = 0.7
+    assert _to_spurt_onsets([turn], _spurt_onsets(_map(quiet, music)), 150)[0].start_ms == 1000

@@ -21,7 +21,7 @@ from aligner.align.dtw import EUCLIDEAN, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.discriminant import LinearDiscriminant, one_hot
-from aligner.audiomap import MUSIC, AudioMap
+from aligner.audiomap import MUSIC, AudioMap, runs
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, mfcc, sliding_normalize
 from aligner.speak import SpokenTurn
@@ -66,6 +66,7 @@ class AlignConfig:
     tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
+    spurt_silence_ms: int = 500  # but not back across a pause this long
 
 
 def align(
@@ -275,29 +276,40 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
                           snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks)]
     if config.spurt_back_ms > 0:
-        turns = _to_spurt_onsets(turns, _spurt_onsets(audio_map), config.spurt_back_ms // HOP_MS)
+        spurts = _spurt_onsets(audio_map, min_silence=config.spurt_silence_ms // HOP_MS)
+        turns = _to_spurt_onsets(turns, spurts, config.spurt_back_ms // HOP_MS)
     return tuple(turns)
 
 
-def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 15) -> np.ndarray:
-    """Frames where speech resumes after at least ``min_break`` frames of pause or music."""
+def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 15, min_silence: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Frames where speech resumes after at least ``min_break`` frames of pause or music,
+    and frames where a pause of at least ``min_silence`` frames begins: a turn start does
+    not move back across one (the soft music score also rises on some steady voices, and
+    shorter pauses part the sentences of one turn)."""
     speech = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
     starts = np.flatnonzero(~speech[:-1] & speech[1:]) + 1
     stops = np.flatnonzero(speech[:-1] & ~speech[1:]) + 1  # where each break begins
     k = np.searchsorted(stops, starts) - 1
     long_break = (k < 0) | (starts - stops[np.maximum(k, 0)] >= min_break)
-    return starts[long_break]
+    pauses = [a for a, b in runs(audio_map.quiet >= 0.5) if b - a >= min_silence]
+    return starts[long_break], np.array(pauses, np.int64)
 
 
-def _to_spurt_onsets(turns: list[TurnTiming], onsets: np.ndarray, back: int) -> list[TurnTiming]:
+def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarray], back: int) -> list[TurnTiming]:
     """A turn whose start falls inside a stretch of speech starts where that stretch does,
     up to ``back`` frames earlier and not before the previous turn's end: the path may give
-    the first words of a loosely transcribed turn to the untranscribed audio before it."""
+    the first words of a loosely transcribed turn to the untranscribed audio before it.
+    ``spurts`` are the onsets of stretches and where long pauses begin: a stretch ends at a
+    long pause, so a start after one (a blip of the previous turn's end, then a second of
+    silence, then the turn) does not move back to the blip."""
+    onsets, breaks = spurts
     out, prev_end = [], 0
     for t in turns:
         start = t.start_ms // HOP_MS
         k = int(np.searchsorted(onsets, start, side="right")) - 1
-        if k >= 0 and start - back <= onsets[k] < start and onsets[k] * HOP_MS >= prev_end and t.words:
+        j = int(np.searchsorted(breaks, start, side="right")) - 1
+        inside = k >= 0 and (j < 0 or breaks[j] <= onsets[k])
+        if inside and start - back <= onsets[k] < start and onsets[k] * HOP_MS >= prev_end and t.words:
             new = int(onsets[k]) * HOP_MS
             words = (dataclasses.replace(t.words[0], start_ms=new),) + t.words[1:]
             t = dataclasses.replace(t, start_ms=new, words=words)
