@@ -77,3 +77,19 @@ def test_a_turn_start_does_not_move_back_across_a_long_pause():
     quiet[150:170] = 1.0
     music[170:245] = 0.7
     assert _to_spurt_onsets([turn], _spurt_onsets(_map(quiet, music)), 150)[0].start_ms == 1000
+
+
+def test_word_confidences_match_a_plain_mean_per_word():
+    from aligner.align.engine import _word_confidences
+
+    rng = np.random.default_rng(1)
+    for _ in range(500):
+        n = int(rng.integers(1, 30))
+        conf = rng.random(n + 10)
+        conf[rng.random(n + 10) < 0.3] = np.nan
+        first = np.sort(rng.integers(2, 2 + n, int(rng.integers(1, 6))))
+        stop = int(rng.integers(first[-1], 3 + n))
+        bounds = list(first) + [stop]
+        plain = [float(np.nanmean(conf[a:b])) if np.any(~np.isnan(conf[a:b])) else 0.0
+                 for a, b in zip(bounds[:-1], bounds[1:])]
+        assert np.allclose(_word_confidences(conf, first, stop), plain)

@@ -412,6 +412,20 @@ def _out_of_pauses(frames: list[int], end: int, onsets: np.ndarray, quiet: np.nd
     return out
 
 
+def _word_confidences(row_conf: np.ndarray, first_rows: np.ndarray, stop_row: int) -> np.ndarray:
+    """The mean confidence of each word's rows (``first_rows[i]`` to the next word's first
+    row, the last word to ``stop_row``), NaN rows left out; 0 for a word without any."""
+    bounds = np.append(first_rows, stop_row)
+    values = np.append(row_conf[bounds[0]:stop_row], np.nan)  # a last, unknown row: no range runs off the end
+    known = ~np.isnan(values)
+    starts = bounds[:-1] - bounds[0]
+    sums = np.add.reduceat(np.where(known, values, 0.0), starts)
+    counts = np.add.reduceat(known.astype(np.int64), starts)
+    empty = bounds[1:] <= bounds[:-1]  # reduceat gives the start row itself for an empty range
+    sums[empty], counts[empty] = 0.0, 0
+    return np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+
+
 def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col,
                  row_conf: np.ndarray, edges: tuple[np.ndarray, np.ndarray, np.ndarray], *, snap: int = 30) -> TurnTiming:
     """Word and turn times from the path; the turn's start and end snap to the nearest
@@ -427,13 +441,12 @@ def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_c
         if k >= 0 and offsets[k] > frames[-1]:
             last = int(offsets[k])
     end_frame = max(frames[-1] + 1, _snap(last, offsets, snap))
-    bounds = list(word_rows) + [end_row + 1]
+    confidences = _word_confidences(row_conf, np.asarray(word_rows), end_row + 1)
     words = []
     for i, w in enumerate(block.words):
-        conf = row_conf[bounds[i]:bounds[i + 1]]
-        conf = float(np.nanmean(conf)) if np.any(~np.isnan(conf)) else 0.0
         stop = frames[i + 1] if i + 1 < len(frames) else end_frame
-        words.append(WordTiming(w.written, frames[i] * HOP_MS, max(frames[i], stop) * HOP_MS, round(conf, 3), w.start, w.end))
+        words.append(WordTiming(w.written, frames[i] * HOP_MS, max(frames[i], stop) * HOP_MS,
+                                round(float(confidences[i]), 3), w.start, w.end))
     confidence = round(float(np.mean([w.confidence for w in words])), 3) if words else 0.0
     return TurnTiming(block.item, block.turn.speaker, block.turn.text, frames[0] * HOP_MS, end_frame * HOP_MS, confidence, tuple(words))
 

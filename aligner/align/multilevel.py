@@ -49,13 +49,14 @@ def pool(features: np.ndarray, factor: int) -> np.ndarray:
     if factor == 1 or len(features) == 0:
         return features
     n = len(features)
-    groups = -(-n // factor)
-    padded = np.zeros((groups * factor,) + features.shape[1:], np.float32)
-    padded[:n] = features
-    counts = np.full(groups, factor, np.float32)
-    counts[-1] = n - (groups - 1) * factor
-    summed = padded.reshape((groups, factor) + features.shape[1:]).sum(axis=1)
-    return summed / (counts[:, None] if features.ndim == 2 else counts)
+    full = n // factor
+    out = np.empty((-(-n // factor),) + features.shape[1:], np.float32)
+    # the whole groups summed in place of a padded copy (the recording's frames: 100 MB an hour)
+    np.sum(features[:full * factor].reshape((full, factor) + features.shape[1:]), axis=1, out=out[:full])
+    out[:full] *= np.float32(1.0 / factor)
+    if full < len(out):
+        out[full] = features[full * factor:].mean(axis=0)
+    return out
 
 
 def _block_rows(block: Block, factor: int, offset: float) -> tuple:
