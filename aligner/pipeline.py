@@ -15,6 +15,7 @@ from typing import Callable
 
 from threadpoolctl import threadpool_limits
 
+from aligner.align.dtw import warm_up
 from aligner.align.engine import AlignConfig, align
 from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
@@ -66,8 +67,9 @@ def _run(
     hook("read", transcript)
     # ffmpeg decodes in its own process while eSpeak speaks in two others: 90 minutes,
     # 12.3 s -> 9.6 s with Debian's ffmpeg, 13.3 s either way with the imageio-ffmpeg one.
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(2) as pool:
         decoding = pool.submit(decode, audio_path)
+        pool.submit(warm_up)  # the DTW kernels load meanwhile, not after
         spoken = speak(transcript, rate_wpm=rate_wpm)
         hook("speak", spoken)
         audio = decoding.result()

@@ -240,6 +240,16 @@ def dtw_banded(
     return _backtrack(kinds, p, lo, hi, offsets, acc, n)
 
 
+def warm_up() -> None:
+    """Load the compiled kernels from numba's cache (0.2 s), for instance while other work
+    waits on other processes."""
+    rows = np.zeros((3, 2), np.float32)
+    cols = np.zeros((4, 2), np.float32)
+    quiet = np.zeros(4, np.float32)
+    for metric in (EUCLIDEAN, NEG_DOT):
+        dtw_banded(rows, np.zeros(3, np.int8), cols, quiet, quiet, Costs(1.0, 0.1, 1.0, metric=metric))
+
+
 def _nonzero_columns(rows: np.ndarray, metric: int) -> np.ndarray:
     """``(M, K)``: the columns where each row is not zero, padded with -1 (``K`` the most
     in any row). Phoneme rows of the ``NEG_DOT`` passes hold 2-6 of 45, so their dot
