@@ -222,24 +222,22 @@ def test_an_anchor_pin_holds_its_word_near_the_time_and_the_path_around_it():
         assert pj[pi == rows.word_rows[0][0]][0] == expected
 
 
-def test_the_talk_after_the_last_turn_is_a_little_cheaper_than_talk_between_turns():
-    """The last turn's words also fit later talk (in the bench, the 30-minute transcript cut
-    in half: its last turn went 18 s late, into the untranscribed turn after it). Whichever
-    gap covers the talk between the two places, the other covers the same amount, so the
-    tail's cost alone decides: a little cheaper than the gap between turns, the last turn
-    comes right after the turn before it; dearer, it goes to the later place."""
+def test_the_talk_after_the_last_turn_is_cheaper_than_talk_between_turns():
+    """A last turn whose words also fit later talk stays next to the turn before it as long
+    as untranscribed talk after it costs less than between two turns (the engine's own
+    factors); dearer, it goes to the later place."""
     from aligner.align.engine import AlignConfig
     from aligner.align.multilevel import Block, align_blocks
 
+    config = AlignConfig()
+    between = (config.unannounced_gap, 0.5 * config.unannounced_gap)
     rng = np.random.default_rng(5)
     a, b = rng.normal(size=(12, 3)).astype(np.float32), rng.normal(size=(12, 3)).astype(np.float32)
     talk = rng.normal(size=(20, 3)).astype(np.float32) + 4.0  # untranscribed, matches neither
     real = np.concatenate([a, b, talk, b, talk])
     quiet, ns = np.zeros(len(real), np.float32), np.zeros(len(real), np.float32)
-    blocks = [Block(a, np.array([0])), Block(b, np.array([0]))]
-    default = AlignConfig().tail_gap
-    assert default < 1.0  # the gap before the second block costs 1.0 on talk
-    for tail, expected in ((default, 12), (1.2, 44)):
+    blocks = [Block(a, np.array([0])), Block(b, np.array([0]), gap_scale=between)]
+    for tail, expected in ((config.tail_gap, 12), (1.2 * config.unannounced_gap, 44)):
         rows, pi, pj = align_blocks(blocks, real, quiet, ns, factors=(1,), radius_ms=(300,), gap_quantile=0.3,
                                     tail_gap=(tail, 0.5 * tail))
         assert pj[pi == rows.word_rows[1][0]][0] == expected, tail
