@@ -30,15 +30,19 @@ def _map(quiet, music):
 
 
 def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
-    # music 0-19, speech 20-49 with a 5-frame dip at 30, a 20-frame pause, speech from 70
-    quiet = np.zeros(100, np.float32)
-    music = np.zeros(100, np.float32)
+    # music 0-19, speech 20-49 with a 5-frame dip at 30, a 40-frame pause, speech from 90
+    quiet = np.zeros(120, np.float32)
+    music = np.zeros(120, np.float32)
     music[:20] = 1.0
     quiet[30:35] = 1.0
-    quiet[50:70] = 1.0
+    quiet[50:90] = 1.0
     onsets, pauses = _spurt_onsets(_map(quiet, music), min_silence=15)
-    assert onsets.tolist() == [20, 70]
+    assert onsets.tolist() == [20, 90]
     assert pauses.tolist() == [50]  # the 5-frame dip is not a long pause
+    # a pause of 0.2 s parts the sentences of one stretch: no onset after it
+    quiet[50:90] = 0.0
+    quiet[50:70] = 1.0
+    assert _spurt_onsets(_map(quiet, music))[0].tolist() == [20]
 
 
 def test_a_turn_started_inside_speech_moves_back_to_where_it_began():
