@@ -286,13 +286,14 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
 
 
 def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int = 50) -> tuple[np.ndarray, np.ndarray]:
-    """Frames where speech resumes after at least ``min_break`` frames of pause or music
-    (0.3 s: the first words of a loosely transcribed turn are often parted from the rest by
-    a shorter pause; 0.15 s left 7 of 705 starts off on the bench, 0.25-0.35 s leave 5, and
-    12 instead of 14 of 234 on held-out episodes), and frames where a pause of at least
-    ``min_silence`` frames begins: a turn start does
-    not move back across one (the soft music score also rises on some steady voices, and
-    shorter pauses part the sentences of one turn)."""
+    """Frames where speech resumes after at least ``min_break`` frames of pause or music,
+    and frames where a pause of at least ``min_silence`` frames begins.
+
+    A turn start does not move back across such a pause: the soft music score also rises
+    on some steady voices, so it may start a stretch but does not end one. ``min_break`` is
+    0.3 s because the first words of a loosely transcribed turn are often parted from the
+    rest by a shorter pause (0.15 s left 7 of 705 starts off on the bench, 0.25-0.35 s
+    leave 5; held-out episodes 14 -> 12 of 234)."""
     speech = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
     starts = np.flatnonzero(~speech[:-1] & speech[1:]) + 1
     stops = np.flatnonzero(speech[:-1] & ~speech[1:]) + 1  # where each break begins

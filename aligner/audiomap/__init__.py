@@ -96,12 +96,16 @@ class MapConfig:
     silence_level: float = 0.25  # quiet threshold of silence regions (pauses use 0.5)
 
 
+_EDGE_TRAINING_FRAMES = 50_000  # frames the edge classifier learns from, at most
+_EDGE_BLOCK = 20_000  # frames worked on at a time (energies, the classifier's features)
+
+
 def frame_energy_db(logmel: np.ndarray) -> np.ndarray:
     """Loudness of each frame in dB (relative)."""
     peak = float(logmel.max()) if logmel.size else 0.0
     out = np.empty(len(logmel), np.float64)
-    for start in range(0, len(logmel), 20_000):  # blocks that stay in cache, in single precision
-        block = logmel[start:start + 20_000] - np.float32(peak)
+    for start in range(0, len(logmel), _EDGE_BLOCK):  # blocks that stay in cache, in single precision
+        block = logmel[start:start + _EDGE_BLOCK] - np.float32(peak)
         np.exp(block, out=block)
         out[start:start + len(block)] = block.sum(axis=1, dtype=np.float64)
     return (10.0 / np.log(10.0)) * (np.log(out + 1e-12) + peak)
@@ -245,10 +249,6 @@ def _refine_music_edges(logmel: np.ndarray, labels: np.ndarray, quiet: np.ndarra
         out[s:e] = np.where((old == SPEECH) & musical, MUSIC, np.where((old == MUSIC) & ~musical, SPEECH, old))
     out = _smooth(out, config.min_region_ms // HOP_MS)
     return _fill_music_islands(out, config.music_island_ms // HOP_MS)
-
-
-_EDGE_TRAINING_FRAMES = 50_000
-_EDGE_BLOCK = 20_000
 
 
 def _edge_features(logmel: np.ndarray, lo: int, hi: int, width: int) -> np.ndarray:
