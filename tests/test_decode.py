@@ -58,6 +58,7 @@ def _long_recording(tmp_path, suffix: str, seconds: float = 130.0):
     import subprocess
 
     rate = 44100
+    tmp_path.mkdir(exist_ok=True)
     t = np.arange(int(rate * seconds)) / rate
     x = 0.3 * np.sin(2 * np.pi * (200 + 10 * t) * t) + 0.05 * np.random.default_rng(0).normal(size=len(t)) * (np.sin(t) > 0)
     wav = tmp_path / "long.wav"
@@ -96,3 +97,34 @@ def test_halves_that_do_not_meet_fall_back_to_one_go(tmp_path, monkeypatch):
     real_command = module._command
     monkeypatch.setattr(module, "_command", lambda *a, start=None, **k: real_command(*a, start=start and start + 3, **k))
     assert np.array_equal(decode(path).samples, _in_one_go(path))
+
+
+def test_mp3s_stitched_together_decode_in_halves_as_in_one_go(tmp_path, monkeypatch):
+    """Two MP3 files joined end to end (as podcast hosts insert ads): seeking past the join
+    lands a frame away from where one-go decoding has that time; the halves still meet."""
+    from aligner import decode as module
+
+    parts = [_long_recording(tmp_path / name, ".mp3", seconds=70.0) for name in ("a", "b")]
+    path = tmp_path / "stitched.mp3"
+    path.write_bytes(parts[0].read_bytes() + parts[1].read_bytes())
+    commands = []
+    real_into = module._ffmpeg_into
+    monkeypatch.setattr(module, "_ffmpeg_into", lambda *a, **k: commands.append(k.get("command")) or real_into(*a, **k))
+    halves = decode(path).samples
+    assert len(commands) == 2  # no third, one-go decoding
+    assert np.array_equal(halves, _in_one_go(path))
+
+
+@pytest.mark.parametrize("slip", [-0.05, 0.05])
+def test_a_seek_a_little_off_still_meets_the_first_half(tmp_path, monkeypatch, slip):
+    from aligner import decode as module
+
+    path = _long_recording(tmp_path, ".mp3")
+    real_command = module._command
+    monkeypatch.setattr(module, "_command", lambda *a, start=None, **k: real_command(*a, start=start and start + slip, **k))
+    commands = []
+    real_into = module._ffmpeg_into
+    monkeypatch.setattr(module, "_ffmpeg_into", lambda *a, **k: commands.append(k.get("command")) or real_into(*a, **k))
+    halves = decode(path).samples
+    assert len(commands) == 2
+    assert np.array_equal(halves, _in_one_go(path))

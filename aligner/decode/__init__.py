@@ -30,6 +30,7 @@ _BLOCK_SECONDS = 60
 _PAD_SECONDS = 0.05
 _HALVES_MIN_SECONDS = 120.0  # shorter files decode in one go
 _PREROLL_SECONDS = 1.0
+_MAX_SLIP_SECONDS = 0.2  # how far a seek may land from where one-go decoding puts that time
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,8 +108,9 @@ def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duratio
     """Decode the first half into ``dest[:split]`` and, at the same time, the second half
     from ``_PREROLL_SECONDS`` before the split on (the pre-roll primes the decoder and the
     resampler: an MP3 or Opus decoder's first 200 ms after a seek differ). The pre-roll's
-    last half must match the first half's last samples, else (a seek that lands elsewhere,
-    as in a file with wrong timestamps) None: decode in one go."""
+    last half must match the first half's last samples, shifted by at most
+    ``_MAX_SLIP_SECONDS``, else (a seek that lands elsewhere, as in a file with wrong
+    timestamps) None: decode in one go."""
     split_s = round(duration / 2, 2)  # whole 10 ms: whole samples at 16 and 44.1 kHz
     split, pre = int(round(split_s * rate)), int(_PREROLL_SECONDS * rate)
     if split >= len(dest):
@@ -123,14 +125,46 @@ def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duratio
             head_part, tail_part = a.result(), b.result()
         except AudioError:  # the one-go decoding says what is wrong, if anything is
             return None
-    check = pre // 2
-    # samples reach ``dest[split:]`` only once the pre-roll is full
-    if len(head_part) < split or not len(tail_part) or not _same_sound(preroll[check:], dest[split - check:split]):
+    if not len(head_part) or not len(tail_part):
+        return None
+    # the pre-roll's second half is found in the first half's end, where the seek landed;
+    # the first half may also stop short of ``split_s`` by as much (timestamps that skip a
+    # frame at each join of a file stitched from several MP3s, as with inserted ads: one-go
+    # decoding plays the frame, seeking and ``-t`` count without it)
+    head = len(head_part)
+    slip = _seek_slip(preroll, dest[:head], int(_MAX_SLIP_SECONDS * rate))
+    if slip is None or head < split - int(_MAX_SLIP_SECONDS * rate):
         log.debug("%s: the two halves do not meet; decoding in one go", path)
         return None
-    if np.shares_memory(tail_part, dest):  # all of it fitted in ``dest``
+    if slip == 0 and head == split and np.shares_memory(tail_part, dest):  # all of it in ``dest``, in place
         return dest[: split + len(tail_part)]
-    return np.concatenate([dest[:split], tail_part])
+    if slip < 0:  # the seek landed early: the second half starts with samples the first ends with
+        return np.concatenate([dest[:head], tail_part[-slip:]])
+    # the seek landed late: the pre-roll ends with the samples between the halves
+    return np.concatenate([dest[:head], preroll[len(preroll) - slip:], tail_part])
+
+
+def _seek_slip(preroll: np.ndarray, first: np.ndarray, max_slip: int) -> int | None:
+    """How many samples after ``first``'s end the pre-roll ends (negative: before it): the
+    pre-roll's second half is found in the end of ``first``; None when it is not there,
+    within ``max_slip`` samples either way."""
+    check = len(preroll) // 2
+    width = check - max_slip
+    if width <= 0 or len(first) < check:
+        return None
+    target = first[len(first) - check:len(first) - check + width]
+    # exact seeks first (the usual case), then every slip by cross-correlation
+    start = len(preroll) - check
+    if _same_sound(preroll[start:start + width], target):
+        return 0
+    from scipy.signal import correlate
+
+    a = preroll[start - max_slip:start + max_slip + width].astype(np.float32)
+    scores = correlate(a, target.astype(np.float32), mode="valid", method="fft")
+    at = start + int(np.argmax(scores)) - max_slip  # where ``target`` sits in the pre-roll
+    if at != start and _same_sound(preroll[at:at + width], target):
+        return start - at
+    return None
 
 
 def _same_sound(a: np.ndarray, b: np.ndarray) -> bool:
