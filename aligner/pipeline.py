@@ -21,7 +21,7 @@ from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
 from aligner.decode import decode
 from aligner.errors import AnchorError
-from aligner.features import log_mel
+from aligner.features import log_mel, mfcc
 from aligner.speak import DEFAULT_RATE_WPM, speak
 from aligner.transcript import read_transcript
 from aligner.transcript.timecodes import format_clock
@@ -82,7 +82,9 @@ def _run(
     hook("features", logmel)
     amap = map_audio(logmel)
     hook("map", amap)
-    alignment = align(transcript, spoken, logmel, amap, config=config)
+    cepstra = mfcc(logmel)
+    del logmel  # the aligner needs the cepstra alone: 170 MB less for three hours
+    alignment = align(transcript, spoken, cepstra, amap, config=config)
     alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path), map_regions=amap.regions)
     hook("align", alignment)
     return alignment

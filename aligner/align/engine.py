@@ -23,7 +23,7 @@ from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.discriminant import LinearDiscriminant, one_hot
 from aligner.audiomap import MUSIC, AudioMap, runs
 from aligner.errors import AlignmentError
-from aligner.features import HOP_MS, mfcc, sliding_normalize
+from aligner.features import HOP_MS, sliding_normalize
 from aligner.speak import SpokenTurn
 from aligner.transcript.model import Direction, DirectionKind, Transcript, Turn
 
@@ -74,22 +74,21 @@ class AlignConfig:
 
 
 def align(
-    transcript: Transcript, spoken: tuple[SpokenTurn, ...], logmel: np.ndarray, audio_map: AudioMap, *,
+    transcript: Transcript, spoken: tuple[SpokenTurn, ...], cepstra: np.ndarray, audio_map: AudioMap, *,
     config: AlignConfig = AlignConfig(),
 ) -> Alignment:
     """Place the turns of ``transcript`` (``spoken`` by the speak stage) in the recording
-    whose log-mel frames are ``logmel``."""
+    whose MFCC frames (``features.mfcc`` of its log-mel frames) are ``cepstra``."""
     blocks = list(spoken)
     if not blocks:
         raise AlignmentError("the transcript has no words to align; check that it holds speaker turns")
-    duration_ms = len(logmel) * HOP_MS
+    duration_ms = len(cepstra) * HOP_MS
     synth_frames = sum(len(b.features) for b in blocks)
-    if synth_frames > 2 * len(logmel):
+    if synth_frames > 2 * len(cepstra):
         raise AlignmentError(
             f"the transcript takes about {synth_frames * HOP_MS // 60000} min to say but the audio lasts "
             f"{duration_ms // 60000} min; check that the transcript belongs to this recording"
         )
-    cepstra = mfcc(logmel)
     real = sliding_normalize(cepstra, (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
                              window=config.cmn_window_ms // HOP_MS)
     nonspeech = _nonspeech(audio_map)
