@@ -96,8 +96,8 @@ class LinearDiscriminant:
         return out
 
 
-def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
-    out = np.zeros((len(labels), n_classes), np.float32)
+def one_hot(labels: np.ndarray, n_classes: int, dtype=np.float32) -> np.ndarray:
+    out = np.zeros((len(labels), n_classes), dtype)
     ok = labels >= 0
     out[np.flatnonzero(ok), labels[ok]] = 1.0
     return out

@@ -55,7 +55,7 @@ def pool(features: np.ndarray, factor: int) -> np.ndarray:
     np.sum(features[:full * factor].reshape((full, factor) + features.shape[1:]), axis=1, out=out[:full])
     out[:full] *= np.float32(1.0 / factor)
     if full < len(out):
-        out[full] = features[full * factor:].mean(axis=0)
+        out[full] = features[full * factor:].mean(axis=0, dtype=np.float32)
     return out
 
 
