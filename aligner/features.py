@@ -57,11 +57,14 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     window = np.hanning(win).astype(np.float32)
     out = np.empty((n_frames, n_mels), dtype=np.float32)
     window *= np.float32(1.0 / 32768.0) if samples.dtype == np.int16 else np.float32(1.0)
+    # windowed frames go straight into a zero-padded buffer: the FFT then pads no copy of them
+    padded = np.zeros((min(n_frames, _BLOCK_FRAMES), n_fft), np.float32)
     for start in range(0, n_frames, _BLOCK_FRAMES):
         starts = starts_of(np.arange(start, min(n_frames, start + _BLOCK_FRAMES)))
         block = samples[starts[0]:starts[-1] + win].astype(np.float32)
-        frames = sliding_window_view(block, win)[starts - starts[0]] * window
-        spectrum = rfft(frames, n=n_fft, axis=1, workers=-1)  # frames split over the cores
+        frames = padded[:len(starts)]
+        np.multiply(sliding_window_view(block, win)[starts - starts[0]], window, out=frames[:, :win])
+        spectrum = rfft(frames, axis=1, workers=-1)  # frames split over the cores
         power = spectrum.real ** 2 + spectrum.imag ** 2
         out[start:start + len(starts)] = np.log(power @ fb.T + 1e-8)
     return out
