@@ -27,6 +27,7 @@ _EVENT_WORD = 1
 _EVENT_PHONEME = 7
 _INITIALIZE_PHONEME_EVENTS = 0x0001
 _EVENT_LIST_TERMINATED = 0
+_BUFFER_MS = 1000  # audio handed to the callback at a time (the default, 60 ms, costs 25k Python calls an hour)
 
 
 class _EventId(ctypes.Union):
@@ -71,7 +72,7 @@ class _Engine:
         self._lib = ctypes.CDLL(espeakng_loader.get_library_path())
         data = espeakng_loader.get_data_path().encode()
         self._lib.espeak_Initialize.restype = ctypes.c_int
-        self.rate = self._lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data, _INITIALIZE_PHONEME_EVENTS)
+        self.rate = self._lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS, data, _INITIALIZE_PHONEME_EVENTS)
         if self.rate <= 0:
             raise AlignerError("eSpeak NG could not start (its voice data is missing); reinstall espeakng-loader")
         if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
