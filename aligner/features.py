@@ -54,6 +54,8 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     if len(samples) >= win:
         n_frames = (len(samples) - win) * 1000 // (rate * HOP_MS) + 1
     fb = _mel_filters(rate, n_fft, n_mels)
+    bins = int(np.flatnonzero(fb.any(axis=0))[-1]) + 1  # the bins under FMAX_HZ: half of them at 16 kHz
+    fb_t = np.ascontiguousarray(fb[:, :bins].T)
     window = np.hanning(win).astype(np.float32)
     out = np.empty((n_frames, n_mels), dtype=np.float32)
     window *= np.float32(1.0 / 32768.0) if samples.dtype == np.int16 else np.float32(1.0)
@@ -64,9 +66,9 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
         block = samples[starts[0]:starts[-1] + win].astype(np.float32)
         frames = padded[:len(starts)]
         np.multiply(sliding_window_view(block, win)[starts - starts[0]], window, out=frames[:, :win])
-        spectrum = rfft(frames, axis=1, workers=-1)  # frames split over the cores
+        spectrum = rfft(frames, axis=1, workers=-1)[:, :bins]  # frames split over the cores
         power = spectrum.real ** 2 + spectrum.imag ** 2
-        out[start:start + len(starts)] = np.log(power @ fb.T + 1e-8)
+        out[start:start + len(starts)] = np.log(power @ fb_t + 1e-8)
     return out
 
 
