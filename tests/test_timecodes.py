@@ -9,7 +9,7 @@ from aligner.transcript.timecodes import STYLES, find_timecodes, format_timecode
 WRITTEN = [
     ("47' 57", 2877), ("47‘ 57", 2877), ("47’57", 2877), ("[32 min 50]", 1970),
     ("[1 h 05 min 12]", 3912), ("1 h 05' 12", 3912), ("[01:02:03]", 3723), ("[32:50]", 1970),
-    ("[32\u00a0min 50]", 1970),
+    ("[32\u00a0min 50]", 1970), ("[130:07]", 7807), ("130' 07", 7807), ("[130 min 07]", 7807),
 ]
 
 
@@ -24,6 +24,7 @@ def test_forms_people_write(written, seconds):
     "en 2014, 47 ans",
     "[75 min 61]",  # 61 seconds
     "[1 h 75 min 00]",
+    "[1:75:00]",
 ])
 def test_not_timecodes(text):
     assert find_timecodes(text) == []

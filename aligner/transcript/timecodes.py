@@ -5,7 +5,7 @@ Recognised forms (``h`` hours, ``m`` minutes, ``s`` seconds):
     47' 57   47‘ 57   47’57   47′57      m + prime + s (bare or in brackets)
     1 h 05' 12                            h + m + prime + s (bare or in brackets)
     [32 min 50]   [1 h 05 min 12]         with "min": in brackets only
-    [32:50]   [01:02:03]                  colon forms: in brackets only
+    [32:50]   [130:07]   [01:02:03]       colon forms: in brackets only
 
 Bare ``min`` and colon forms are left alone: in running text they are said, not markers.
 """
@@ -21,7 +21,7 @@ _SP = r"[ \u00a0\u202f]*"
 _H = rf"(?P<h>\d{{1,2}}){_SP}h{_SP}"
 _PRIME_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}[{_PRIME}]{_SP}(?P<s>\d{{2}})"
 _MIN_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}min{_SP}(?P<s>\d{{1,2}})"
-_COLON_BODY = r"(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})"
+_COLON_BODY = r"(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,3}):(?P<s>\d{2})"  # [130:07] in a three-hour show
 
 _PATTERNS = (
     re.compile(rf"\[{_SP}(?:{_MIN_BODY}){_SP}\]"),
