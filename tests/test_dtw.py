@@ -241,3 +241,35 @@ def test_the_talk_after_the_last_turn_is_cheaper_than_talk_between_turns():
         rows, pi, pj = align_blocks(blocks, real, quiet, ns, factors=(1,), radius_ms=(300,), gap_quantile=0.3,
                                     tail_gap=(tail, 0.5 * tail))
         assert pj[pi == rows.word_rows[1][0]][0] == expected, tail
+
+
+def test_levels_put_in_front_of_a_long_recording_search_wider(monkeypatch):
+    """The coarser levels added when the first would not fit search ``coarse_radius_ms``
+    around the coarsest path; the levels asked for keep their own radii."""
+    from aligner.align import multilevel
+
+    rng = np.random.default_rng(5)
+    feats = rng.normal(size=(400, 2)).astype(np.float32)
+    blocks = [multilevel.Block(feats[:200], np.array([0, 100])), multilevel.Block(feats[200:], np.array([0]))]
+    real = np.concatenate([feats[:200], np.full((100, 2), 6.0, np.float32), feats[200:]])
+    quiet = ns = np.zeros(len(real), np.float32)
+    real_dtw = multilevel.dtw_banded
+
+    def widths(coarse_radius_ms):
+        seen = []
+
+        def spy(rows, kinds, cols, *rest):
+            lo, hi = rest[-3], rest[-2]
+            seen.append((len(cols), None if lo is None else int(np.median(hi - lo))))
+            return real_dtw(rows, kinds, cols, *rest)
+
+        monkeypatch.setattr(multilevel, "dtw_banded", spy)
+        multilevel.align_blocks(blocks, real, quiet, ns, factors=(4, 1), radius_ms=(200, 50), gap_quantile=0.3,
+                                max_coarse_cells=2000, coarse_radius_ms=coarse_radius_ms)
+        return seen
+
+    wide, narrow = widths(1000), widths(80)
+    assert [n for n, _ in wide] == [-(-len(real) // f) for f in (16, 8, 4, 1)]  # two levels put in front
+    assert wide[0][1] is None  # the coarsest searches everything
+    assert wide[1][1] >= 2 * 1000 // 80 > narrow[1][1]  # +-1 s at 80 ms a column
+    assert wide[2:] == narrow[2:]  # the levels asked for: the same radii, the same paths

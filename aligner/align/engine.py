@@ -38,6 +38,7 @@ class AlignConfig:
     cmn_window_ms: int = 10_000  # window of the sliding cepstral mean normalisation
     factors: tuple[int, ...] = (10, 2)  # frames averaged at each level of the first pass, coarse to fine
     radius_ms: tuple[int, ...] = (3_000, 1_000)  # band half-width at each level
+    coarse_radius_ms: int = 30_000  # ... at the coarser levels put in front for long recordings
     gap_quantile: float = 0.02  # cost of a frame of untranscribed audio (bench: lower was better)
     pause_lo: float = 0.2  # cost of a quiet frame in a pause row
     pause_hi: float = 1.0  # cost of a loud frame in a pause row
@@ -227,9 +228,9 @@ def _search(blocks: list[Block], cols: np.ndarray, quiet: np.ndarray, nonspeech:
             **pass_settings):
     """One coarse-to-fine DTW with the costs every pass shares; ``pass_settings`` are the
     pass's own (its gap quantile, stretch cost, metric, levels)."""
-    settings = dict(factors=config.factors, radius_ms=config.radius_ms, pause_lo=config.pause_lo,
-                    pause_hi=config.pause_hi, music=config.music, vertical=config.vertical, gap_quiet=config.gap_quiet,
-                    tail_gap=(config.tail_gap, 0.5 * config.tail_gap))
+    settings = dict(factors=config.factors, radius_ms=config.radius_ms, coarse_radius_ms=config.coarse_radius_ms,
+                    pause_lo=config.pause_lo, pause_hi=config.pause_hi, music=config.music, vertical=config.vertical,
+                    gap_quiet=config.gap_quiet, tail_gap=(config.tail_gap, 0.5 * config.tail_gap))
     return align_blocks(blocks, cols, quiet, nonspeech, **{**settings, **pass_settings})
 
 

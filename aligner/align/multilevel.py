@@ -168,7 +168,7 @@ def align_blocks(
     vertical: float = 1.0, horizontal: float = 0.0, max_coarse_cells: int = 40_000_000, metric: int = EUCLIDEAN,
     gap_quiet: float | None = None, around: tuple[Rows, np.ndarray, np.ndarray] | None = None,
     tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
-    reach_back: tuple[int, int, int] | None = None,
+    reach_back: tuple[int, int, int] | None = None, coarse_radius_ms: int = 30_000,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -176,12 +176,16 @@ def align_blocks(
     The first level searches the whole matrix, or ``radius_ms[0]`` around the path of an
     earlier pass when ``around`` gives one; level ``k`` searches ``radius_ms[k]`` around
     the path of level ``k - 1``. Without ``around``, coarser levels are put in front when the
-    first would not fit in ``max_coarse_cells``. ``pins`` (block, word, frame, window) keep
+    first would not fit in ``max_coarse_cells``; after the first of them, they search
+    ``coarse_radius_ms`` (a few of their wide columns could not undo the coarsest level's
+    errors: a 3-hour recording's turns stayed 30 to 60 s late). ``pins`` (block, word, frame, window) keep
     a word's first row within ``window`` frames of ``frame`` at every level: the timecode
     anchors of the transcript."""
+    given = len(factors)
     if around is None:
         factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
-    radii = (radius_ms[0],) * max(0, len(factors) - len(radius_ms)) + tuple(radius_ms)[-len(factors):]
+    radii = ((coarse_radius_ms,) * (len(factors) - given) + (radius_ms[0],) * max(0, given - len(radius_ms))
+             + tuple(radius_ms)[-given:])
     previous = None
     for level, factor in enumerate(factors):
         rows = build_rows(blocks, factor, tail_gap)
