@@ -22,11 +22,32 @@ def test_it_stays_when_speech_resumes_only_after_the_next_word():
     assert _out_of_pauses([0, 2, 5], 10, onsets, q) == [0, 2, 8]
 
 
-def _map(quiet, music):
-    from aligner.audiomap import AudioMap
+def _map(quiet, music, labels=None):
+    """A map whose labels say music where the soft score does, unless given."""
+    from aligner.audiomap import MUSIC, SPEECH, AudioMap
 
     n = len(quiet)
-    return AudioMap(n * 10, (), (), np.zeros(n, np.int8), np.asarray(quiet, np.float32), np.asarray(music, np.float32))
+    if labels is None:
+        labels = np.where(np.asarray(music) >= 0.5, MUSIC, SPEECH).astype(np.int8)
+    return AudioMap(n * 10, (), (), labels, np.asarray(quiet, np.float32), np.asarray(music, np.float32))
+
+
+def test_a_steady_first_word_after_a_pause_starts_a_spurt_a_jingle_tail_does_not():
+    from aligner.audiomap import MUSIC, SPEECH
+
+    # a pause 0-39, a steady first word 40-69 that scores as music, a 10-frame dip, talk from 80
+    quiet = np.zeros(150, np.float32)
+    quiet[:40] = quiet[70:80] = 1.0
+    music = np.zeros(150, np.float32)
+    music[40:70] = 0.9
+    speech = np.full(150, SPEECH, np.int8)
+    assert _spurt_onsets(_map(quiet, music, speech))[0].tolist() == [40]
+    # the same sound right after music the map labels: a jingle's tail, not the turn
+    quiet[:40] = 0.0
+    labels = speech.copy()
+    labels[:40] = MUSIC
+    music[:40] = 1.0
+    assert _spurt_onsets(_map(quiet, music, labels))[0].tolist() == [80]
 
 
 def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():

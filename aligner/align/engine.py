@@ -288,21 +288,37 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
 
 
 def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int = 50) -> tuple[np.ndarray, np.ndarray]:
-    """Frames where speech resumes after at least ``min_break`` frames of pause or music,
-    and frames where a pause of at least ``min_silence`` frames begins.
+    """Frames where speech resumes after at least ``min_break`` frames of pause or music
+    (see ``_talk``), and frames where a pause of at least ``min_silence`` frames begins.
 
     A turn start does not move back across such a pause: the soft music score also rises
     on some steady voices, so it may start a stretch but does not end one. ``min_break`` is
     0.3 s because the first words of a loosely transcribed turn are often parted from the
     rest by a shorter pause (0.15 s left 7 of 705 starts off on the bench, 0.25-0.35 s
     leave 5; held-out episodes 14 -> 12 of 234)."""
-    speech = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
+    speech = _talk(audio_map)
     starts = np.flatnonzero(~speech[:-1] & speech[1:]) + 1
     stops = np.flatnonzero(speech[:-1] & ~speech[1:]) + 1  # where each break begins
     k = np.searchsorted(stops, starts) - 1
-    long_break = (k < 0) | (starts - stops[np.maximum(k, 0)] >= min_break)
+    before = stops[np.maximum(k, 0)] if len(stops) else np.zeros(len(starts), np.int64)  # talk that never stops
+    long_break = (k < 0) | (starts - before >= min_break)
     pauses = [a for a, b in runs(audio_map.quiet >= 0.5) if b - a >= min_silence]
     return starts[long_break], np.array(pauses, np.int64)
+
+
+def _talk(audio_map: AudioMap) -> np.ndarray:
+    """Frames with sound that is not music. The soft music score also rises on steady
+    voices (a first word after a long pause, alone in its second of sound: a 3-hour bench
+    episode had four turns start 0.6 s late, their first word taken for music), so sound
+    that scores as music only counts as music where it joins frames the map labels music
+    (a jingle's tail, which the labels may call speech)."""
+    hard = audio_map.labels == MUSIC
+    sound = audio_map.quiet < 0.5
+    talk = sound & (audio_map.music < 0.5)
+    for a, b in runs(hard | (sound & (audio_map.music >= 0.5))):
+        if not hard[a:b].any():
+            talk[a:b] = True
+    return talk
 
 
 def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarray], back: int) -> list[TurnTiming]:
