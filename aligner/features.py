@@ -54,7 +54,8 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     if len(samples) >= win:
         n_frames = (len(samples) - win) * 1000 // (rate * HOP_MS) + 1
     fb = _mel_filters(rate, n_fft, n_mels)
-    bins = int(np.flatnonzero(fb.any(axis=0))[-1]) + 1  # the bins under FMAX_HZ: half of them at 16 kHz
+    used = np.flatnonzero(fb.any(axis=0))
+    bins = int(used[-1]) + 1 if len(used) else fb.shape[1]  # the bins under FMAX_HZ: half of them at 16 kHz
     fb_t = np.ascontiguousarray(fb[:, :bins].T)
     window = np.hanning(win).astype(np.float32)
     out = np.empty((n_frames, n_mels), dtype=np.float32)
