@@ -22,6 +22,8 @@ _BLOCK_FRAMES = 2000  # 20 s: the frames of a block stay in cache
 
 @lru_cache(maxsize=4)
 def _mel_filters(rate: int, n_fft: int, n_mels: int) -> np.ndarray:
+    """``(bins, n_mels)``: the triangular filters over the FFT bins they use, those under
+    ``FMAX_HZ`` (half of them at 16 kHz: the others would be products with zeros)."""
     fmin, fmax = 60.0, min(FMAX_HZ, rate / 2 - 100)
     hz_to_mel = lambda f: 2595.0 * np.log10(1.0 + f / 700.0)
     mel_to_hz = lambda m: 700.0 * (10 ** (m / 2595.0) - 1.0)
@@ -34,7 +36,8 @@ def _mel_filters(rate: int, n_fft: int, n_mels: int) -> np.ndarray:
         up = (bins - lo) / (mid - lo)
         down = (hi - bins) / (hi - mid)
         fb[m] = np.maximum(0.0, np.minimum(up, down))
-    return fb
+    used = np.flatnonzero(fb.any(axis=0))
+    return np.ascontiguousarray(fb[:, :int(used[-1]) + 1 if len(used) else len(bins)].T)
 
 
 def _fft_size(win: int) -> int:
@@ -53,10 +56,8 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     n_frames = 0
     if len(samples) >= win:
         n_frames = (len(samples) - win) * 1000 // (rate * HOP_MS) + 1
-    fb = _mel_filters(rate, n_fft, n_mels)
-    used = np.flatnonzero(fb.any(axis=0))
-    bins = int(used[-1]) + 1 if len(used) else fb.shape[1]  # the bins under FMAX_HZ: half of them at 16 kHz
-    fb_t = np.ascontiguousarray(fb[:, :bins].T)
+    filters = _mel_filters(rate, n_fft, n_mels)
+    bins = len(filters)
     window = np.hanning(win).astype(np.float32)
     out = np.empty((n_frames, n_mels), dtype=np.float32)
     window *= np.float32(1.0 / 32768.0) if samples.dtype == np.int16 else np.float32(1.0)
@@ -69,7 +70,7 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
         np.multiply(sliding_window_view(block, win)[starts - starts[0]], window, out=frames[:, :win])
         spectrum = rfft(frames, axis=1, workers=-1)[:, :bins]  # frames split over the cores
         power = spectrum.real ** 2 + spectrum.imag ** 2
-        out[start:start + len(starts)] = np.log(power @ fb_t + 1e-8)
+        out[start:start + len(starts)] = np.log(power @ filters + 1e-8)
     return out
 
 

@@ -76,40 +76,46 @@ def _in_one_go(path):
     return module._ffmpeg_into(path, ffmpeg, 16000, np.empty(int(seconds * 16000) + 16000, np.int16))
 
 
-@pytest.mark.parametrize("suffix", [".mp3", ".ogg", ".flac"])
-def test_long_files_decode_in_halves_as_in_one_go(tmp_path, suffix, monkeypatch):
+def _decodings(monkeypatch) -> list:
+    """The ffmpeg command of every decoding that ``decode`` runs from now on (None: one go)."""
     from aligner import decode as module
 
-    path = _long_recording(tmp_path, suffix)
     commands = []
     real_into = module._ffmpeg_into
     monkeypatch.setattr(module, "_ffmpeg_into", lambda *a, **k: commands.append(k.get("command")) or real_into(*a, **k))
+    return commands
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".ogg", ".flac"])
+def test_long_files_decode_in_halves_as_in_one_go(tmp_path, suffix, monkeypatch):
+    path = _long_recording(tmp_path, suffix)
+    commands = _decodings(monkeypatch)
     halves = decode(path).samples
     assert len(commands) == 2 and all("-ss" in (c or []) or "-t" in (c or []) for c in commands)
     assert np.array_equal(halves, _in_one_go(path))
 
 
-def test_halves_that_do_not_meet_fall_back_to_one_go(tmp_path, monkeypatch):
+def _seek_off(monkeypatch, seconds: float) -> None:
+    """The second half's ffmpeg seeks ``seconds`` later than asked."""
     from aligner import decode as module
 
-    path = _long_recording(tmp_path, ".mp3")
-    # the second ffmpeg seeks 3 s too late: its pre-roll is not the end of the first half
     real_command = module._command
-    monkeypatch.setattr(module, "_command", lambda *a, start=None, **k: real_command(*a, start=start and start + 3, **k))
+    monkeypatch.setattr(module, "_command", lambda *a, start=None, **k: real_command(*a, start=start and start + seconds, **k))
+
+
+def test_halves_that_do_not_meet_fall_back_to_one_go(tmp_path, monkeypatch):
+    path = _long_recording(tmp_path, ".mp3")
+    _seek_off(monkeypatch, 3)  # its pre-roll is not the end of the first half
     assert np.array_equal(decode(path).samples, _in_one_go(path))
 
 
 def test_mp3s_stitched_together_decode_in_halves_as_in_one_go(tmp_path, monkeypatch):
     """Two MP3 files joined end to end (as podcast hosts insert ads): seeking past the join
     lands a frame away from where one-go decoding has that time; the halves still meet."""
-    from aligner import decode as module
-
     parts = [_long_recording(tmp_path / name, ".mp3", seconds=70.0) for name in ("a", "b")]
     path = tmp_path / "stitched.mp3"
     path.write_bytes(parts[0].read_bytes() + parts[1].read_bytes())
-    commands = []
-    real_into = module._ffmpeg_into
-    monkeypatch.setattr(module, "_ffmpeg_into", lambda *a, **k: commands.append(k.get("command")) or real_into(*a, **k))
+    commands = _decodings(monkeypatch)
     halves = decode(path).samples
     assert len(commands) == 2  # no third, one-go decoding
     assert np.array_equal(halves, _in_one_go(path))
@@ -117,14 +123,9 @@ def test_mp3s_stitched_together_decode_in_halves_as_in_one_go(tmp_path, monkeypa
 
 @pytest.mark.parametrize("slip", [-0.05, 0.05])
 def test_a_seek_a_little_off_still_meets_the_first_half(tmp_path, monkeypatch, slip):
-    from aligner import decode as module
-
     path = _long_recording(tmp_path, ".mp3")
-    real_command = module._command
-    monkeypatch.setattr(module, "_command", lambda *a, start=None, **k: real_command(*a, start=start and start + slip, **k))
-    commands = []
-    real_into = module._ffmpeg_into
-    monkeypatch.setattr(module, "_ffmpeg_into", lambda *a, **k: commands.append(k.get("command")) or real_into(*a, **k))
+    _seek_off(monkeypatch, slip)
+    commands = _decodings(monkeypatch)
     halves = decode(path).samples
     assert len(commands) == 2
     assert np.array_equal(halves, _in_one_go(path))

@@ -131,9 +131,9 @@ def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duratio
     # the first half may also stop short of ``split_s`` by as much (timestamps that skip a
     # frame at each join of a file stitched from several MP3s, as with inserted ads: one-go
     # decoding plays the frame, seeking and ``-t`` count without it)
-    head = len(head_part)
-    slip = _seek_slip(preroll, dest[:head], int(_MAX_SLIP_SECONDS * rate))
-    if slip is None or head < split - int(_MAX_SLIP_SECONDS * rate):
+    head, max_slip = len(head_part), int(_MAX_SLIP_SECONDS * rate)
+    slip = _seek_slip(preroll, dest[:head], max_slip) if head >= split - max_slip else None
+    if slip is None:
         log.debug("%s: the two halves do not meet; decoding in one go", path)
         return None
     if slip == 0 and head == split and np.shares_memory(tail_part, dest):  # all of it in ``dest``, in place
