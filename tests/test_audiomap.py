@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.audiomap import MUSIC, SILENCE, SPEECH, MapConfig, map_audio
+from aligner.audiomap import MUSIC, SILENCE, SPEECH, SPEECH_OVER_MUSIC, MapConfig, map_audio
 from aligner.decode import decode
 from aligner.features import log_mel
 
@@ -73,7 +73,7 @@ def test_short_runs_of_sound_after_a_silence_stay_sound():
     """A staccato jingle after a silence: short runs of music and speech. Merged into the
     longer neighbour one by one, they all became silence (0.8 s of a jingle, on the bench);
     now they merge with each other and the silence keeps its length."""
-    from aligner.audiomap import SPEECH_OVER_MUSIC, _smooth
+    from aligner.audiomap import _smooth
 
     labels = np.array([SILENCE] * 170 + [MUSIC] * 25 + [SPEECH] * 30 + [SPEECH_OVER_MUSIC] * 25 + [MUSIC] * 60, np.int8)
     out = _smooth(labels, 30)
@@ -82,3 +82,33 @@ def test_short_runs_of_sound_after_a_silence_stay_sound():
     # a short run of silence still merges into the sound around it
     gap = np.array([SPEECH] * 50 + [SILENCE] * 10 + [SPEECH] * 50, np.int8)
     assert _smooth(gap, 30).tolist() == [SPEECH] * 110
+
+
+def test_short_speech_between_music_and_silence_is_the_music_s_tail():
+    """The last notes of a fading piece move from note to note as speech does: on the
+    bench, 36 runs of 0.3-1.5 s of "speech" between music and silence were music (a jingle's
+    onset or a break's tail), 2 were speech, told apart by the rules below."""
+    from aligner.audiomap import _absorb_music_tails
+
+    config = MapConfig(tail_ms=1500, tail_gap_ms=300, music_island_ms=2000)  # 150, 30, 200 frames
+    quiet = np.zeros(1000, np.float32)
+
+    def labels(*runs):
+        return np.concatenate([np.full(n, kind, np.int8) for kind, n in runs])
+
+    tail = labels((SPEECH, 300), (MUSIC, 400), (SPEECH, 100), (SILENCE, 200))
+    assert _absorb_music_tails(tail, quiet, config)[700:800].tolist() == [MUSIC] * 100
+    onset = labels((SPEECH, 300), (SILENCE, 200), (SPEECH, 100), (MUSIC, 400))  # and at the file's start:
+    assert _absorb_music_tails(onset, quiet, config)[500:600].tolist() == [MUSIC] * 100
+    assert _absorb_music_tails(onset[500:], quiet[500:], config)[:100].tolist() == [MUSIC] * 100
+    # speech too long for a tail, speech between music and more speech, music too short for a piece
+    for kept in (labels((MUSIC, 400), (SPEECH, 160), (SILENCE, 200)),
+                 labels((MUSIC, 400), (SPEECH, 100), (SPEECH_OVER_MUSIC, 100), (SILENCE, 200)),
+                 labels((SPEECH, 300), (MUSIC, 150), (SPEECH, 100), (SILENCE, 200))):
+        assert (_absorb_music_tails(kept, quiet[:len(kept)], config) == kept).all()
+    # a short turn, a quiet gap that the map counted into the jingle, then the jingle
+    turn = labels((SILENCE, 200), (SPEECH, 100), (MUSIC, 400))
+    gap = np.zeros(700, np.float32)
+    gap[300:370] = 1.0
+    assert (_absorb_music_tails(turn, gap, config) == turn).all()
+    assert _absorb_music_tails(turn, quiet[:700], config)[200:300].tolist() == [MUSIC] * 100

@@ -26,6 +26,11 @@ simple measures that separate radio speech from music without any model:
   stretches instead of frames spread over the whole recording was 0.3 s faster at 90
   minutes, as accurate on the map, but labelled 2 s of a bed as music in one episode,
   which moved four turns of its half transcript.)
+- tails: the last notes of a fading piece, or the first of a jingle, move from note to
+  note as speech does; a run of "speech" of 1.5 s or less between music and silence is
+  music (bench: 36 such runs were music, 2 speech, both kept by the rules of
+  ``_absorb_music_tails``): music edges within 0.5 s 125 -> 130 of 140, frame accuracy
+  96.8 -> 97.0 % on average.
 
 Regions carry integer milliseconds and a confidence in [0, 1].
 """
@@ -93,6 +98,8 @@ class MapConfig:
     edge_spread_ms: int = 150  # the classifier sees each band's spread over this long
     edge_smooth_ms: int = 310  # and its decisions are averaged over this long
     edge_min_training_ms: int = 5000  # of sure speech and of sure music, else edges stay
+    tail_ms: int = 1500  # shorter speech between music and silence is the music's onset or tail
+    tail_gap_ms: int = 300  # unless the music's first or last this long is mostly quiet
     silence_level: float = 0.25  # quiet threshold of silence regions (pauses use 0.5)
 
 
@@ -187,6 +194,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     labels = _smooth(labels, config.min_region_ms // HOP_MS)
     labels = _fill_music_islands(labels, config.music_island_ms // HOP_MS)
     labels = _refine_music_edges(logmel, labels, quiet, config)
+    labels = _absorb_music_tails(labels, quiet, config)
     middle = (config.speech_below + config.music_above) / 2
     confidence = np.clip(np.abs(stationary - middle) / (config.music_above - middle), 0.0, 1.0)
     regions = tuple(
@@ -249,6 +257,30 @@ def _refine_music_edges(logmel: np.ndarray, labels: np.ndarray, quiet: np.ndarra
         out[s:e] = np.where((old == SPEECH) & musical, MUSIC, np.where((old == MUSIC) & ~musical, SPEECH, old))
     out = _smooth(out, config.min_region_ms // HOP_MS)
     return _fill_music_islands(out, config.music_island_ms // HOP_MS)
+
+
+def _absorb_music_tails(labels: np.ndarray, quiet: np.ndarray, config: MapConfig) -> np.ndarray:
+    """A short run of speech between music and silence (or either end of the file) is the
+    onset or the fading tail of the music, which moves from note to note as speech does:
+    music, unless a quiet gap parts it from the music's sound (a short turn, a pause, then a
+    jingle) or that music is too short to be a piece (a note inside a bed)."""
+    out = labels.copy()
+    spans = _label_runs(labels)
+    longest, least_music = config.tail_ms // HOP_MS, config.music_island_ms // HOP_MS
+    gap = config.tail_gap_ms // HOP_MS
+    for k, (s, e) in enumerate(spans):
+        if labels[s] not in (SPEECH, SPEECH_OVER_MUSIC) or e - s > longest:
+            continue
+        before = labels[spans[k - 1][0]] if k else SILENCE
+        after = labels[spans[k + 1][0]] if k + 1 < len(spans) else SILENCE
+        for side, other, music in ((before, after, spans[k - 1] if k else None),
+                                   (after, before, spans[k + 1] if k + 1 < len(spans) else None)):
+            if side != MUSIC or other != SILENCE or music[1] - music[0] < least_music:
+                continue
+            touching = quiet[max(music[0], s - gap):s] if music[1] == s else quiet[e:min(music[1], e + gap)]
+            if touching.mean() < 0.5:
+                out[s:e] = MUSIC
+    return out
 
 
 def _edge_features(logmel: np.ndarray, lo: int, hi: int, width: int) -> np.ndarray:
