@@ -101,9 +101,11 @@ def test_short_speech_between_music_and_silence_is_the_music_s_tail():
     onset = labels((SPEECH, 300), (SILENCE, 200), (SPEECH, 100), (MUSIC, 400))  # and at the file's start:
     assert _absorb_music_tails(onset, quiet, config)[500:600].tolist() == [MUSIC] * 100
     assert _absorb_music_tails(onset[500:], quiet[500:], config)[:100].tolist() == [MUSIC] * 100
+    bedded = labels((SILENCE, 200), (SPEECH, 40), (SPEECH_OVER_MUSIC, 100), (MUSIC, 400))  # a jingle's onset, in parts
+    assert _absorb_music_tails(bedded, quiet[:740], config)[200:340].tolist() == [MUSIC] * 140
     # speech too long for a tail, speech between music and more speech, music too short for a piece
     for kept in (labels((MUSIC, 400), (SPEECH, 160), (SILENCE, 200)),
-                 labels((MUSIC, 400), (SPEECH, 100), (SPEECH_OVER_MUSIC, 100), (SILENCE, 200)),
+                 labels((MUSIC, 400), (SPEECH, 100), (SPEECH_OVER_MUSIC, 100), (SPEECH, 60), (SILENCE, 200)),
                  labels((SPEECH, 300), (MUSIC, 150), (SPEECH, 100), (SILENCE, 200))):
         assert (_absorb_music_tails(kept, quiet[:len(kept)], config) == kept).all()
     # a short turn, a quiet gap that the map counted into the jingle, then the jingle
