@@ -57,8 +57,10 @@ def score_anchors(predicted: list[dict], truth: dict) -> dict:
 
 
 def truth_labels(truth: dict, frames: int, hop_ms: int = 10) -> np.ndarray:
-    """0 silence, 1 speech, 2 music per frame; pauses under 1 s take their neighbours' label
-    (a turn's utterances are speech, the pauses between them too when shorter than 1 s)."""
+    """0 silence, 1 speech, 2 music per frame; a pause under 1 s between sounds of one kind
+    takes their label (a turn's utterances are speech, the pauses between them too when
+    shorter than 1 s); between music and speech it is silence, as the regions have it (a
+    music region ends where its sound does)."""
     labels = np.zeros(frames, np.int8)
     for t in truth["turns"]:
         for start, end in zip(t.get("utterance_starts_ms", [t["start_ms"]]), t.get("utterance_ends_ms", [t["end_ms"]])):
@@ -71,7 +73,7 @@ def truth_labels(truth: dict, frames: int, hop_ms: int = 10) -> np.ndarray:
     cuts = np.flatnonzero(np.diff(labels)) + 1
     bounds = np.concatenate([[0], cuts, [frames]])
     for s, e in zip(bounds[:-1], bounds[1:]):
-        if labels[s] == 0 and (e - s) * hop_ms < 1000 and s > 0:
+        if labels[s] == 0 and (e - s) * hop_ms < 1000 and s > 0 and (e == frames or labels[e] == labels[s - 1]):
             labels[s:e] = labels[s - 1]
     return labels
 

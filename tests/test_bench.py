@@ -88,6 +88,16 @@ def test_a_long_pause_between_the_utterances_of_a_turn_is_silence():
     assert labels[900:].tolist() == [0] * 100
 
 
+def test_a_short_pause_between_music_and_speech_is_silence():
+    """The truth's music region ends where the music does, and so do its frame labels: a
+    pause under 1 s is speech (or music) only with speech (or music) on both sides."""
+    truth = {"turns": [{"start_ms": 1_000, "end_ms": 3_000}, {"start_ms": 6_800, "end_ms": 8_000}],
+             "regions": [{"kind": "jingle", "start_ms": 3_500, "end_ms": 6_000}]}
+    labels = score.truth_labels(truth, 1_000)
+    assert labels[300:350].tolist() == [0] * 50 and labels[600:680].tolist() == [0] * 80
+    assert labels[350:600].tolist() == [2] * 250 and labels[680:800].tolist() == [1] * 120
+
+
 @pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
 def test_smoke_episode_builds_aligns_and_scores(tmp_path):
     import corpus
