@@ -114,3 +114,22 @@ def test_short_speech_between_music_and_silence_is_the_music_s_tail():
     gap[300:370] = 1.0
     assert (_absorb_music_tails(turn, gap, config) == turn).all()
     assert _absorb_music_tails(turn, quiet[:700], config)[200:300].tolist() == [MUSIC] * 100
+
+
+def test_a_short_pause_parts_music_from_speech():
+    """Real speech, a pause too short to be a silence (0.4 or 0.8 s), real music, the same
+    pause, speech: the music region ends where the music does, and the pauses are silence
+    (the one-second measures alone put both changes 0.12-0.13 s off, inside speech)."""
+    x = decode(ROOT / "audio" / "sample.mp3").samples.astype(np.float32)
+    speech, music = x[8400 * 16:36100 * 16], x[65400 * 16:90700 * 16]
+    for pause in (0.4, 0.8):
+        gap = np.zeros(int(pause * 16000), np.float32)
+        y = np.concatenate([speech, gap, music, gap, speech])
+        y += np.random.default_rng(0).normal(0, 3, len(y)).astype(np.float32)
+        regions = map_audio(log_mel(np.clip(y, -32768, 32767).astype(np.int16), 16000)).regions
+        a = len(speech) // 16
+        b, c = a + len(gap) // 16, a + (len(gap) + len(music)) // 16
+        k = next(i for i, r in enumerate(regions) if r.kind == "music")
+        assert [r.kind for r in regions[k - 2:k + 3]] == ["speech", "silence", "music", "silence", "speech"]
+        assert abs(regions[k].start_ms - b) <= 50 and abs(regions[k].end_ms - c) <= 50
+        assert abs(regions[k - 1].start_ms - a) <= 100 and abs(regions[k + 1].end_ms - (c + b - a)) <= 100
