@@ -151,6 +151,21 @@ def test_negated_dot_product_follows_the_likeliest_phonemes():
     assert [j for i, j in path if i == 1] == [3]
 
 
+def test_a_gap_row_pays_for_a_voice_that_the_text_holds():
+    # "a | gap | b" in a phoneme pass; the third column of the rows and columns is the
+    # log-probability of untranscribed audio. The two middle columns could be either word:
+    # a cheap gap takes both, unless the gap row weighs that column and one of them is
+    # surely a voice of the text (log p(untranscribed) = -10): then a word takes it
+    cols = np.log(np.array([[.9, .05, 1], [.5, .5, 1], [.5, .5, np.exp(-10)], [.05, .9, 1]], np.float32))
+    kinds = np.array([SPEECH, GAP, SPEECH], np.int8)
+    costs = Costs(0.3, 0.1, 1.0, metric=NEG_DOT)
+    for weight, gap_cols in ((0.0, [1, 2]), (0.1, [1])):
+        rows = np.array([[1, 0, 0], [0, 0, weight], [0, 1, 0]], np.float32)
+        path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], LOUD[:4] * 0, costs))
+        assert path == dtw_reference(rows, kinds, cols, LOUD[:4], LOUD[:4] * 0, costs)
+        assert [j for i, j in path if i == 1] == gap_cols
+
+
 def test_a_gap_announced_as_music_takes_music_and_leaves_speech_to_the_text():
     # "a | gap | b" against a x x b with one middle column music and one speech: a gap that
     # is cheap on music only must take the music column, the other goes to a word

@@ -65,3 +65,24 @@ Paul Durand : Merci.
 
     pins = _pins(transcript, [block(i) for i in turns], AlignConfig(anchor_window_ms=60_000))
     assert pins == [(0, 1, 13_000, 6_000), (1, 0, 30_000, 6_000)]
+
+
+def test_untranscribed_audio_is_learnt_from_what_the_path_left_out():
+    """Voices as three clusters: the text's speaker (frames the path gave to turns), a
+    replayed voice and music (frames it left out). Every frame of the latter two is likely
+    untranscribed, every frame of the text's voice unlikely; with too little left out to
+    learn from, nothing is weighed."""
+    import numpy as np
+
+    from aligner.align.engine import _untranscribed
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(0, 3, size=(3, 8))
+    kind = np.repeat([0, 1, 2, 0, 1], 400)  # text, replay, music, text, replay
+    voice = (centres[kind] + rng.normal(0, 1, size=(len(kind), 8))).astype(np.float32)
+    nonspeech = (kind == 2).astype(np.float32)
+    said, unsaid = np.flatnonzero(kind == 0)[::2], np.flatnonzero(kind > 0)[::2]
+    log_p = _untranscribed(voice, said, unsaid, nonspeech)
+    assert np.median(log_p[kind == 0]) < -5
+    assert np.median(log_p[kind > 0]) > -0.01
+    assert (_untranscribed(voice, said, unsaid[:100], nonspeech) == 0).all()

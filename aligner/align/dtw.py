@@ -11,7 +11,9 @@ Rows are feature frames of the synthesised text, of three kinds:
   column costs ``gap`` times the row's ``gap_scale``, one factor for speech and one for
   music (blended by ``nonspeech[j]``), so that a gap where the transcript announces music
   is cheap on music and dear on speech, and one it announces nothing for is dear on both;
-  a quiet column costs ``pause_lo``;
+  a quiet column costs ``pause_lo``. In ``NEG_DOT`` passes a loud column also costs the
+  negated dot product of the row with it, as a SPEECH row's does: a GAP row's features are
+  zeros but for the weight of the column of untranscribed audio (engine.py);
 - PAUSE rows, one before every word, let the path wait through a pause of the speaker:
   a column costs ``pause_lo`` when it is quiet (``quiet[j]`` = 1) up to ``pause_hi`` when
   it is not (``quiet[j]`` = 0). Every path crosses each of them, so they only pull word
@@ -70,7 +72,8 @@ def row_cost(
     if kind == GAP:
         blend = gap_scale[0] * (1.0 - nonspeech) + gap_scale[1] * nonspeech
         quiet_cost = costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet
-        return quiet * quiet_cost + (1.0 - quiet) * costs.gap * blend
+        heard = local_cost(row, col, NEG_DOT) if costs.metric == NEG_DOT else 0.0
+        return quiet * quiet_cost + (1.0 - quiet) * (costs.gap * blend + heard)
     if kind == PAUSE:
         return pause
     return local_cost(row, col, costs.metric) + costs.music * nonspeech
@@ -143,9 +146,16 @@ def _costs(rows, nz, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offset
         base = offsets[i] - lo[i]
         if kinds[i] == GAP:
             s_speech, s_music = gap_scale[i, 0], gap_scale[i, 1]
+            k_used = 0
+            while k_used < nz.shape[1] and nz[i, k_used] >= 0:
+                k_used += 1
             for j in range(lo[i], hi[i]):
                 blend = s_speech * (1.0 - nonspeech[j]) + s_music * nonspeech[j]
-                acc[base + j] = quiet[j] * p[7] + (1.0 - quiet[j]) * p[0] * blend
+                s = 0.0
+                for k in range(k_used):
+                    c = nz[i, k]
+                    s -= rows[i, c] * cols[j, c]
+                acc[base + j] = quiet[j] * p[7] + (1.0 - quiet[j]) * (p[0] * blend + s)
         elif kinds[i] == PAUSE:
             for j in range(lo[i], hi[i]):
                 acc[base + j] = p[1] + (p[2] - p[1]) * (1.0 - quiet[j])

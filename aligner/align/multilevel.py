@@ -88,9 +88,11 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     return feats, kinds, scales, labels, pos, speech_row[first], speech_row[-1]
 
 
-def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5)) -> Rows:
+def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5),
+               gap_features: np.ndarray | None = None) -> Rows:
     """The rows of all blocks at one level; ``tail_gap`` is the cost factors (speech, music)
-    of the last GAP row, after the last block."""
+    of the last GAP row, after the last block; ``gap_features`` those of every GAP row
+    (zeros when None)."""
     parts, word_rows, end_rows = [], [], []
     offset, row = 0.0, 0
     for block in blocks:
@@ -104,6 +106,8 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
     parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.array([tail_gap], np.float32),
                   np.array([-1], np.int32), np.array([offset - 0.75])))
     columns = [np.concatenate(c) for c in zip(*parts)]
+    if gap_features is not None:
+        columns[0][columns[1] == GAP] = gap_features
     return Rows(columns[0], columns[1], columns[2], columns[3], columns[4], tuple(word_rows), np.array(end_rows), factor)
 
 
@@ -169,6 +173,7 @@ def align_blocks(
     gap_quiet: float | None = None, around: tuple[Rows, np.ndarray, np.ndarray] | None = None,
     tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
     reach_back: tuple[int, int, int] | None = None, coarse_radius_ms: int = 30_000,
+    gap_features: np.ndarray | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -188,7 +193,7 @@ def align_blocks(
              + tuple(radius_ms)[-given:])
     previous = None
     for level, factor in enumerate(factors):
-        rows = build_rows(blocks, factor, tail_gap)
+        rows = build_rows(blocks, factor, tail_gap, gap_features)
         cols, q, ns = pool(real, factor), pool(quiet, factor), pool(nonspeech, factor)
         costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi, music=music,
                           vertical=vertical, horizontal=horizontal, metric=metric, gap_quiet=gap_quiet)
