@@ -91,8 +91,8 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
 def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5),
                gap_features: np.ndarray | None = None) -> Rows:
     """The rows of all blocks at one level; ``tail_gap`` is the cost factors (speech, music)
-    of the last GAP row, after the last block; ``gap_features`` those of every GAP row
-    (zeros when None)."""
+    of the last GAP row, after the last block; ``gap_features`` is the feature vector of
+    every GAP row (zeros when None)."""
     parts, word_rows, end_rows = [], [], []
     offset, row = 0.0, 0
     for block in blocks:
@@ -185,7 +185,7 @@ def align_blocks(
     ``coarse_radius_ms`` (a few of their wide columns could not undo the coarsest level's
     errors: a 3-hour recording's turns stayed 30 to 60 s late). ``pins`` (block, word, frame, window) keep
     a word's first row within ``window`` frames of ``frame`` at every level: the timecode
-    anchors of the transcript."""
+    anchors of the transcript. ``gap_features``: see ``build_rows``."""
     given = len(factors)
     if around is None:
         factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
