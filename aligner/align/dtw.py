@@ -135,6 +135,25 @@ def _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j):
     return best, bi, bj
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _n_used(nz, i):
+    """How many columns ``nz[i]`` lists (it is padded with -1)."""
+    k = 0
+    while k < nz.shape[1] and nz[i, k] >= 0:
+        k += 1
+    return k
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _neg_dot(rows, nz, cols, i, j, k_used):
+    """``-rows[i] . cols[j]`` over the ``k_used`` columns where row ``i`` is not zero."""
+    s = 0.0
+    for k in range(k_used):
+        c = nz[i, k]
+        s -= rows[i, c] * cols[j, c]
+    return s
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def _costs(rows, nz, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offsets, acc):
     """Every cell's own cost, rows in parallel (the expensive part: the distances).
@@ -146,29 +165,18 @@ def _costs(rows, nz, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offset
         base = offsets[i] - lo[i]
         if kinds[i] == GAP:
             s_speech, s_music = gap_scale[i, 0], gap_scale[i, 1]
-            k_used = 0
-            while k_used < nz.shape[1] and nz[i, k_used] >= 0:
-                k_used += 1
+            k_used = _n_used(nz, i)  # 0 but in NEG_DOT passes that weigh untranscribed audio
             for j in range(lo[i], hi[i]):
                 blend = s_speech * (1.0 - nonspeech[j]) + s_music * nonspeech[j]
-                s = 0.0
-                for k in range(k_used):
-                    c = nz[i, k]
-                    s -= rows[i, c] * cols[j, c]
+                s = _neg_dot(rows, nz, cols, i, j, k_used)
                 acc[base + j] = quiet[j] * p[7] + (1.0 - quiet[j]) * (p[0] * blend + s)
         elif kinds[i] == PAUSE:
             for j in range(lo[i], hi[i]):
                 acc[base + j] = p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
         elif p[6] == NEG_DOT:
-            k_used = 0
-            while k_used < nz.shape[1] and nz[i, k_used] >= 0:
-                k_used += 1
+            k_used = _n_used(nz, i)
             for j in range(lo[i], hi[i]):
-                s = 0.0
-                for k in range(k_used):
-                    c = nz[i, k]
-                    s -= rows[i, c] * cols[j, c]
-                acc[base + j] = s + p[3] * nonspeech[j]
+                acc[base + j] = _neg_dot(rows, nz, cols, i, j, k_used) + p[3] * nonspeech[j]
         else:
             for j in range(lo[i], hi[i]):
                 s = 0.0

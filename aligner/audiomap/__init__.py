@@ -276,8 +276,7 @@ def _absorb_music_tails(labels: np.ndarray, quiet: np.ndarray, config: MapConfig
     turn, a pause, then a jingle) or that music is too short to be a piece (a note inside a
     bed)."""
     out = labels.copy()
-    sound = np.where(labels == SPEECH_OVER_MUSIC, SPEECH, labels)
-    spans = _label_runs(sound)
+    sound, spans = _sound_runs(labels)
     longest, least_music = config.tail_ms // HOP_MS, config.music_island_ms // HOP_MS
     gap = config.tail_gap_ms // HOP_MS
     for k, (s, e) in enumerate(spans):
@@ -302,17 +301,15 @@ def _part_music_from_speech(labels: np.ndarray, quiet: np.ndarray, config: MapCo
     pause is the quiet run of ``min_region_ms`` or more whose middle is nearest the change,
     within ``edge_zone_ms`` of it and inside the two runs that meet there."""
     out = labels.copy()
-    sound = np.where(labels == SPEECH_OVER_MUSIC, SPEECH, labels)
+    sound, spans = _sound_runs(labels)
     reach, least = config.edge_zone_ms // HOP_MS, config.min_region_ms // HOP_MS
-    pauses = [(a, b) for a, b in runs(quiet > 0) if b - a >= least]
-    starts = np.array([a for a, _ in pauses], np.int64)
-    spans = _label_runs(sound)
+    pauses = np.array([(a, b) for a, b in runs(quiet > 0) if b - a >= least], np.int64).reshape(-1, 2)
     for (s0, e0), (s1, e1) in zip(spans, spans[1:]):
         if {int(sound[s0]), int(sound[s1])} != {MUSIC, SPEECH}:
             continue
-        k = int(np.searchsorted(starts, e0))  # the pauses that start around the change
-        near = [p for p in pauses[max(0, k - 3):k + 3] if p[0] < e0 + reach and p[1] > e0 - reach
-                and p[0] > s0 and p[1] < e1]
+        # the pauses within ``reach`` of the change (they are sorted and do not overlap)
+        lo, hi = np.searchsorted(pauses[:, 1], e0 - reach, side="right"), np.searchsorted(pauses[:, 0], e0 + reach)
+        near = [(int(a), int(b)) for a, b in pauses[lo:hi] if a > s0 and b < e1]
         if not near:
             continue
         a, b = min(near, key=lambda p: abs((p[0] + p[1]) // 2 - e0))
@@ -331,6 +328,12 @@ def _edge_features(logmel: np.ndarray, lo: int, hi: int, width: int) -> np.ndarr
     mean = uniform_filter1d(x, width, axis=0, mode="nearest")
     spread = np.sqrt(np.maximum(uniform_filter1d(x * x, width, axis=0, mode="nearest") - mean * mean, 0.0))
     return np.hstack([x, spread])[lo - a:hi - a]
+
+
+def _sound_runs(labels: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The labels with speech over music counted as speech, and their runs."""
+    sound = np.where(labels == SPEECH_OVER_MUSIC, SPEECH, labels)
+    return sound, _label_runs(sound)
 
 
 def _label_runs(labels: np.ndarray) -> list[tuple[int, int]]:
