@@ -9,17 +9,40 @@ from aligner.align.engine import _edges, _out_of_pauses, _spurt_onsets, _to_spur
 
 def test_a_word_started_in_a_pause_starts_where_speech_resumes():
     quiet = np.array([0, 0, 1, 1, 1, 1, 0, 0, 0, 0], np.float32)  # speech, pause at 2-5, speech
-    onsets, _, q = _edges(quiet)
-    assert onsets.tolist() == [6]
+    onsets, _, q, resumes, off = _edges(quiet, np.zeros(10, bool))
+    assert onsets.tolist() == resumes.tolist() == [6]
+    assert (q == off).all()
     assert _out_of_pauses([0, 3, 8], 10, onsets, q) == [0, 6, 8]
 
 
 def test_it_stays_when_speech_resumes_only_after_the_next_word():
-    # the word at 2 stays (speech resumes at 8, after the next word at 5); the last word,
-    # with the turn ending at 10, moves to 8
-    quiet = np.array([0, 1, 1, 1, 1, 1, 1, 1, 0, 0], np.float32)
-    onsets, _, q = _edges(quiet)
-    assert _out_of_pauses([0, 2, 5], 10, onsets, q) == [0, 2, 8]
+    # the word at 2 stays (speech resumes at 8, after the next word at 6, said there)
+    quiet = np.array([0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0], np.float32)
+    onsets, _, q, _, _ = _edges(quiet, np.zeros(12, bool))
+    assert _out_of_pauses([0, 2, 6], 12, onsets, q) == [0, 2, 6]
+    # the words at 2 and 5 both in a pause: both start where speech resumes
+    quiet[6:8] = 1.0
+    onsets, _, q, _, _ = _edges(quiet, np.zeros(12, bool))
+    assert _out_of_pauses([0, 2, 5], 12, onsets, q) == [0, 10, 10]
+
+
+def test_a_word_started_in_music_starts_where_talk_resumes():
+    # music 0-3, a pause 4-5, speech from 6: a first word the path starts at 1 (in the
+    # music's tail) starts at 6; a pause inside the speech is no reason to move past it
+    quiet = np.array([0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0], np.float32)
+    music = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bool)
+    onsets, _, _, resumes, off = _edges(quiet, music)
+    assert onsets.tolist() == [6, 12] and resumes.tolist() == [6, 12]
+    assert _out_of_pauses([1, 8], 14, resumes, off) == [6, 8]
+    # two words in the music and the pause: both start where the talk does
+    assert _out_of_pauses([1, 4, 8], 14, resumes, off) == [6, 6, 8]
+    # music straight into speech: where the music stops
+    quiet[4:6] = 0.0
+    _, _, _, resumes, off = _edges(quiet, music)
+    assert resumes.tolist() == [4, 12]
+    assert _out_of_pauses([2, 8], 14, resumes, off) == [4, 8]
+    # the next word is said where the talk resumes: no room before it, the word stays
+    assert _out_of_pauses([2, 4], 14, resumes, off) == [2, 4]
 
 
 def _map(quiet, music, labels=None):

@@ -21,7 +21,7 @@ from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
 from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.discriminant import LinearDiscriminant, one_hot
-from aligner.audiomap import MUSIC, AudioMap, runs
+from aligner.audiomap import KINDS, MUSIC, AudioMap, runs
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, sliding_normalize
 from aligner.speak import SpokenTurn
@@ -314,7 +314,7 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     first_col, last_col = row_spans(pi, pj, len(rows.kinds))
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     row_conf = _row_confidence(rows, pi, pj, real, metric)
-    edges = _edges(audio_map.quiet)
+    edges = _edges(audio_map.quiet, _music_regions(audio_map))
     turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
                           snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks)]
     if config.spurt_back_ms > 0:
@@ -439,13 +439,26 @@ def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metr
     return out
 
 
-def _edges(quiet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _music_regions(audio_map: AudioMap) -> np.ndarray:
+    """Frames inside the map's music regions. Unlike its labels, these end at the music's
+    last note when a pause follows soon after (what sounds on between is its tail)."""
+    out = np.zeros(len(audio_map.quiet), bool)
+    for r in audio_map.regions:
+        if r.kind == KINDS[MUSIC]:
+            out[r.start_ms // HOP_MS:r.end_ms // HOP_MS] = True
+    return out
+
+
+def _edges(quiet: np.ndarray, music: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Frames where speech starts after a pause (onsets) and stops before one (offsets),
-    and which frames are quiet."""
+    which frames are quiet; frames where sound that is not music starts after a pause or
+    after music (resumes), and which frames are a pause or music (``music``: labelled so)."""
     q = quiet > 0.5
     onsets = np.flatnonzero(q[:-1] & ~q[1:]) + 1
     offsets = np.flatnonzero(~q[:-1] & q[1:]) + 1
-    return onsets, offsets, q
+    off = q | music
+    resumes = np.flatnonzero(off[:-1] & ~off[1:]) + 1
+    return onsets, offsets, q, resumes, off
 
 
 def _snap(frame: int, edges: np.ndarray, window: int) -> int:
@@ -458,16 +471,21 @@ def _snap(frame: int, edges: np.ndarray, window: int) -> int:
 
 
 def _out_of_pauses(frames: list[int], end: int, onsets: np.ndarray, quiet: np.ndarray) -> list[int]:
-    """A word that the path starts in a pause starts where speech resumes, if that is
-    before the next word (the path may put a word's first, quiet frames anywhere in the
-    pause before it)."""
+    """A word that the path starts in a pause (or music: ``quiet`` marks both) starts
+    where speech resumes, if that is before the next word started in speech (the path may
+    put a word's first, quiet frames anywhere in the pause before it, and the first words
+    of a loosely transcribed turn into the tail of the music before it: those all start
+    where the talk does)."""
     out = list(frames)
-    for i, f in enumerate(out):
+    limit = end
+    for i in range(len(out) - 1, -1, -1):
+        f = out[i]
         if f < len(quiet) and quiet[f]:
-            limit = out[i + 1] if i + 1 < len(out) else end
             k = int(np.searchsorted(onsets, f))
             if k < len(onsets) and onsets[k] < limit:
                 out[i] = int(onsets[k])
+        else:
+            limit = f
     return out
 
 
@@ -486,13 +504,13 @@ def _word_confidences(row_conf: np.ndarray, first_rows: np.ndarray, stop_row: in
 
 
 def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col,
-                 row_conf: np.ndarray, edges: tuple[np.ndarray, np.ndarray, np.ndarray], *, snap: int = 30) -> TurnTiming:
+                 row_conf: np.ndarray, edges: tuple[np.ndarray, ...], *, snap: int = 30) -> TurnTiming:
     """Word and turn times from the path; the turn's start and end snap to the nearest
     onset and offset of speech around a pause (within ``snap`` frames)."""
-    onsets, offsets, quiet = edges
+    onsets, offsets, quiet, resumes, off = edges
     frames = [int(first_col[r]) for r in word_rows]
     last = int(last_col[end_row]) + 1
-    frames = _out_of_pauses(frames, last, onsets, quiet)
+    frames = _out_of_pauses(frames, last, resumes, off)
     frames[0] = _snap(frames[0], onsets, snap)
     frames = [int(f) for f in np.maximum.accumulate(frames)]
     if quiet[min(last, len(quiet)) - 1]:  # the turn ends in a pause: back to where speech stopped
