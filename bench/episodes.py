@@ -194,7 +194,7 @@ def build(
         a["written_ms"] = _parse_written(a["written"])
         a["corrupted"] = False
     if corrupt_anchor:
-        _corrupt_one(track, rng)
+        _corrupt_one(track, rng, _ms(len(audio)))
     header = _header(minutes, len(audio))
     offset = len(header)
     for a in track.anchors:
@@ -205,16 +205,17 @@ def build(
     return audio, "\n".join(header + track.lines) + "\n", truth
 
 
-def _corrupt_one(track: _Track, rng: random.Random) -> None:
-    """Shift one anchor by 15-60 s, keeping the anchors in order (out of order is an error
-    of its own)."""
+def _corrupt_one(track: _Track, rng: random.Random, duration_ms: int) -> None:
+    """Shift one anchor by 15-60 s, keeping the anchors in order and inside the recording
+    (out of order or past the end is an error of its own, which the aligner refuses: seed
+    21's 5-minute episode first drew one past its end; episodes built before are the same)."""
     ordered = sorted(track.anchors, key=lambda a: a["line"])
     choices = [(i, sign * secs) for i in range(len(ordered)) for sign in (-1, 1) for secs in range(15, 61, 5)]
     rng.shuffle(choices)
     for i, shift in choices:
         new_ms = ordered[i]["written_ms"] + shift * 1000
         before = ordered[i - 1]["written_ms"] if i else 0
-        after = ordered[i + 1]["written_ms"] if i + 1 < len(ordered) else 10**9
+        after = ordered[i + 1]["written_ms"] if i + 1 < len(ordered) else duration_ms - 1000
         if before <= new_ms <= after:
             a = ordered[i]
             new = _write_anchor(rng, new_ms)

@@ -117,6 +117,23 @@ def test_smoke_episode_builds_aligns_and_scores(tmp_path):
     assert result["start"]["n"] == len(truth["turns"])
 
 
+def test_a_shifted_anchor_stays_in_order_and_inside_the_recording():
+    import random
+
+    import episodes
+
+    for seed in range(200):
+        track = episodes._Track(random.Random(seed))
+        track.lines = ["Partie 2 [0:20]", "x", "Partie 3 [4:45]"]
+        track.anchors = [{"written": "[0:20]", "written_ms": 20_000, "line": 1},
+                         {"written": "[4:45]", "written_ms": 285_000, "line": 3}]
+        episodes._corrupt_one(track, track.rng, 300_000)
+        shifted = [a for a in track.anchors if a.get("corrupted")]
+        assert len(shifted) == 1 and shifted[0]["written"] in track.lines[shifted[0]["line"] - 1]
+        first, last = (a["written_ms"] for a in track.anchors)
+        assert 0 <= first <= last <= 299_000
+
+
 def test_a_cut_transcript_keeps_the_first_turns_and_their_truth():
     import episodes
 
