@@ -64,12 +64,7 @@ class AlignConfig:
     untranscribed_weight: float = 0.1
     unannounced_gap: float = 2.0  # gap cost factor between turns with no direction between
     music_gap_on_speech: float = 2.0  # gap cost factor on speech where the transcript announces music
-    # gap cost factor on speech where it announces a replayed segment. Bench 0.5 -> 0.75: misses
-    # 15/4/0/7/0 -> 14/4/0/7/0 of 426 held-out, 705 tuned, 331 half or unanchored, 240 and 244
-    # fresh; seeds 21-24 6 -> 4 of 234 (two turns after a music break were given to the replay's
-    # gap with 25 s of the text's speech); 3 hours 5 of 559 either way. (Before the music tails
-    # and the untranscribed-audio weight, 0.75 was worse.)
-    replay_gap_on_speech: float = 0.75
+    replay_gap_on_speech: float = 0.5  # gap cost factor on speech where it announces a replayed segment
     # gap cost factor on speech after the last turn (half of it on music). Bench: 1.0 -> 0.85
     # took the half transcripts from 7 misses of 568 to 1 (their first pass spreads less
     # text over the untranscribed rest), full ones unchanged; 0.67 and less squeeze full
