@@ -452,7 +452,8 @@ def _music_regions(audio_map: AudioMap) -> np.ndarray:
 def _edges(quiet: np.ndarray, music: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Frames where speech starts after a pause (onsets) and stops before one (offsets),
     which frames are quiet; frames where sound that is not music starts after a pause or
-    after music (resumes), and which frames are a pause or music (``music``: labelled so)."""
+    after music (resumes), and which frames are a pause or music (``music``: inside the
+    map's music regions)."""
     q = quiet > 0.5
     onsets = np.flatnonzero(q[:-1] & ~q[1:]) + 1
     offsets = np.flatnonzero(~q[:-1] & q[1:]) + 1
