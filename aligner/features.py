@@ -76,7 +76,8 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
             out[start:start + len(starts)] = np.log(power @ filters + 1e-8)
 
     # every other block on a second thread: numpy lets go of the GIL in each step, and each
-    # block comes out the same whichever thread computes it
+    # block comes out the same whichever thread computes it (one FFT worker per thread, also
+    # in the speak stage's processes, which share the cores with ffmpeg)
     threads = 2 if n_frames > 2 * _BLOCK_FRAMES else 1
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(lambda k: blocks(k * _BLOCK_FRAMES, threads * _BLOCK_FRAMES), range(threads)))

@@ -7,15 +7,12 @@ from __future__ import annotations
 import pickle
 import sys
 
-from scipy.fft import set_workers
-
 from aligner.speak import speak_items
 
 
 def main() -> int:
     transcript, indices, rate_wpm = pickle.loads(sys.stdin.buffer.read())
-    with set_workers(1):  # the other worker (and ffmpeg) have the other core
-        spoken = speak_items(transcript, indices, rate_wpm=rate_wpm)
+    spoken = speak_items(transcript, indices, rate_wpm=rate_wpm)
     sys.stdout.buffer.write(pickle.dumps(spoken))
     return 0
 
