@@ -12,18 +12,18 @@ def test_a_word_started_in_a_pause_starts_where_speech_resumes():
     onsets, _, q, resumes, off = _edges(quiet, np.zeros(10, bool))
     assert onsets.tolist() == resumes.tolist() == [6]
     assert (q == off).all()
-    assert _out_of_pauses([0, 3, 8], 10, onsets, q) == [0, 6, 8]
+    assert _out_of_pauses([0, 3, 8], 10, onsets, q, 100) == [0, 6, 8]
 
 
 def test_it_stays_when_speech_resumes_only_after_the_next_word():
     # the word at 2 stays (speech resumes at 8, after the next word at 6, said there)
     quiet = np.array([0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0], np.float32)
     onsets, _, q, _, _ = _edges(quiet, np.zeros(12, bool))
-    assert _out_of_pauses([0, 2, 6], 12, onsets, q) == [0, 2, 6]
+    assert _out_of_pauses([0, 2, 6], 12, onsets, q, 100) == [0, 2, 6]
     # the words at 2 and 5 both in a pause: both start where speech resumes
     quiet[6:8] = 1.0
     onsets, _, q, _, _ = _edges(quiet, np.zeros(12, bool))
-    assert _out_of_pauses([0, 2, 5], 12, onsets, q) == [0, 10, 10]
+    assert _out_of_pauses([0, 2, 5], 12, onsets, q, 100) == [0, 10, 10]
 
 
 def test_a_word_started_in_music_starts_where_talk_resumes():
@@ -33,16 +33,34 @@ def test_a_word_started_in_music_starts_where_talk_resumes():
     music = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bool)
     onsets, _, _, resumes, off = _edges(quiet, music)
     assert onsets.tolist() == [6, 12] and resumes.tolist() == [6, 12]
-    assert _out_of_pauses([1, 8], 14, resumes, off) == [6, 8]
+    assert _out_of_pauses([1, 8], 14, resumes, off, 100) == [6, 8]
     # two words in the music and the pause: both start where the talk does
-    assert _out_of_pauses([1, 4, 8], 14, resumes, off) == [6, 6, 8]
+    assert _out_of_pauses([1, 4, 8], 14, resumes, off, 100) == [6, 6, 8]
     # music straight into speech: where the music stops
     quiet[4:6] = 0.0
     _, _, _, resumes, off = _edges(quiet, music)
     assert resumes.tolist() == [4, 12]
-    assert _out_of_pauses([2, 8], 14, resumes, off) == [4, 8]
+    assert _out_of_pauses([2, 8], 14, resumes, off, 100) == [4, 8]
     # the next word is said where the talk resumes: no room before it, the word stays
-    assert _out_of_pauses([2, 4], 14, resumes, off) == [2, 4]
+    assert _out_of_pauses([2, 4], 14, resumes, off, 100) == [2, 4]
+
+
+def test_words_far_inside_music_stay_where_the_path_put_them():
+    # the map calls 0-29 music (speech over a loud bed, say) and the path puts a whole turn
+    # there: moving its words to frame 30 would shrink it to nothing; within reach they move
+    quiet = np.zeros(40, np.float32)
+    music = np.zeros(40, bool)
+    music[:30] = True
+    _, _, _, resumes, off = _edges(quiet, music)
+    assert resumes.tolist() == [30]
+    assert _out_of_pauses([2, 10, 20, 28], 36, resumes, off, 5) == [2, 10, 20, 30]
+    assert _out_of_pauses([2, 10, 20, 28], 36, resumes, off, 100) == [30, 30, 30, 30]
+    # unless the music there is sure (a long piece the path strayed into): then they move
+    sure = np.concatenate([[0], np.cumsum(music)])
+    assert _out_of_pauses([2, 10, 20, 28], 36, resumes, off, 5, sure) == [30, 30, 30, 30]
+    # a piece sure only in part is not
+    sure = np.concatenate([[0], np.cumsum(music & (np.arange(40) > 15))])
+    assert _out_of_pauses([2, 10, 20, 28], 36, resumes, off, 5, sure) == [2, 10, 30, 30]
 
 
 def _map(quiet, music, labels=None):

@@ -78,6 +78,7 @@ class AlignConfig:
     anchor_window_ms: int = 120_000  # the first pass keeps an anchored word this close to its time
     tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
+    resume_reach_ms: int = 3000  # a word started in a pause or music moves this far at most, to where talk resumes
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
     spurt_silence_ms: int = 500  # but not back across a pause this long
 
@@ -315,8 +316,11 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     row_conf = _row_confidence(rows, pi, pj, real, metric)
     edges = _edges(audio_map.quiet, _music_regions(audio_map))
+    surely_off = (audio_map.quiet > 0.5) | (audio_map.music >= 0.8)
+    edges += (np.concatenate([[0], np.cumsum(surely_off)]),)
     turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
-                          snap=config.snap_ms // HOP_MS) for k, b in enumerate(blocks)]
+                          snap=config.snap_ms // HOP_MS, reach=config.resume_reach_ms // HOP_MS)
+             for k, b in enumerate(blocks)]
     if config.spurt_back_ms > 0:
         spurts = _spurt_onsets(audio_map, min_silence=config.spurt_silence_ms // HOP_MS)
         turns = _to_spurt_onsets(turns, spurts, config.spurt_back_ms // HOP_MS)
@@ -471,23 +475,33 @@ def _snap(frame: int, edges: np.ndarray, window: int) -> int:
     return int(min(near, key=lambda e: abs(int(e) - frame))) if near else frame
 
 
-def _out_of_pauses(frames: list[int], end: int, onsets: np.ndarray, quiet: np.ndarray) -> list[int]:
+def _out_of_pauses(frames: list[int], end: int, onsets: np.ndarray, quiet: np.ndarray, reach: int,
+                   sure: np.ndarray | None = None) -> list[int]:
     """A word that the path starts in a pause (or music: ``quiet`` marks both) starts
     where speech resumes, if that is before the next word started in speech (the path may
     put a word's first, quiet frames anywhere in the pause before it, and the first words
     of a loosely transcribed turn into the tail of the music before it: those all start
-    where the talk does)."""
+    where the talk does). A word more than ``reach`` frames before that moves only across
+    frames that are surely silence or music (``sure``: their running count, from 0): the
+    map may call speech over a loud bed music, and a whole turn said there would shrink to
+    nothing at the end of it."""
     out = list(frames)
     limit = end
     for i in range(len(out) - 1, -1, -1):
         f = out[i]
         if f < len(quiet) and quiet[f]:
             k = int(np.searchsorted(onsets, f))
-            if k < len(onsets) and onsets[k] < limit:
+            if k < len(onsets) and onsets[k] < limit and _may_move(f, int(onsets[k]), reach, sure):
                 out[i] = int(onsets[k])
         else:
             limit = f
     return out
+
+
+def _may_move(start: int, stop: int, reach: int, sure: np.ndarray | None) -> bool:
+    if stop - start <= reach:
+        return True
+    return sure is not None and sure[stop] - sure[start] >= 0.9 * (stop - start)
 
 
 def _word_confidences(row_conf: np.ndarray, first_rows: np.ndarray, stop_row: int) -> np.ndarray:
@@ -505,13 +519,13 @@ def _word_confidences(row_conf: np.ndarray, first_rows: np.ndarray, stop_row: in
 
 
 def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col,
-                 row_conf: np.ndarray, edges: tuple[np.ndarray, ...], *, snap: int = 30) -> TurnTiming:
+                 row_conf: np.ndarray, edges: tuple[np.ndarray, ...], *, snap: int = 30, reach: int = 300) -> TurnTiming:
     """Word and turn times from the path; the turn's start and end snap to the nearest
     onset and offset of speech around a pause (within ``snap`` frames)."""
-    onsets, offsets, quiet, resumes, off = edges
+    onsets, offsets, quiet, resumes, off, sure = edges
     frames = [int(first_col[r]) for r in word_rows]
     last = int(last_col[end_row]) + 1
-    frames = _out_of_pauses(frames, last, resumes, off)
+    frames = _out_of_pauses(frames, last, resumes, off, reach, sure)
     frames[0] = _snap(frames[0], onsets, snap)
     frames = [int(f) for f in np.maximum.accumulate(frames)]
     if quiet[min(last, len(quiet)) - 1]:  # the turn ends in a pause: back to where speech stopped
