@@ -77,6 +77,15 @@ class AlignConfig:
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     anchor_window_ms: int = 120_000  # the first pass keeps an anchored word this close to its time
     tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
+    # an anchor the alignment contradicts is tried once more, held within
+    # ``anchor_tolerance_ms`` in the first pass; that alignment is kept if it does hold there
+    # and its turns match better by this much mean confidence (a map that calls speech over
+    # a loud bed music can pull the text 30-60 s off a right anchor: 0.006-0.047 better held;
+    # the bench's shifted anchors, when the held alignment obeys them: 0.005 worse or more)
+    anchor_retry_margin: float | None = 0.003
+    # ... when the alignment puts it this far off at least: further than the phoneme passes
+    # search around the first path (the stress episodes' right anchors were 34-56 s off)
+    anchor_retry_ms: int = 30_000
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
     resume_reach_ms: int = 3000  # a word started in a pause or music moves this far at most, to where talk resumes
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
@@ -117,7 +126,7 @@ def align(
             gap_row = np.zeros(said[0].features.shape[1], np.float32)
             gap_row[-1] = config.untranscribed_weight
 
-    def place(tail_gap: float) -> tuple[TurnTiming, ...]:
+    def place(tail_gap: float, pins=pins) -> tuple[TurnTiming, ...]:
         """Every pass, with ``tail_gap`` the cost factor of the audio after the last turn."""
         settings = dataclasses.replace(config, tail_gap=tail_gap)
         rows, pi, pj = _search(feats, real, audio_map.quiet, nonspeech, settings, gap_quantile=config.gap_quantile,
@@ -134,6 +143,7 @@ def align(
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
 
     turns = place(config.tail_gap)
+    placed_gap = config.tail_gap
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
         # hypotheses: the transcript runs to the end of the recording, or stops before it
         # (the audio after its last turn cheaper and cheaper): keep the best-matching one
@@ -141,8 +151,18 @@ def align(
             other = place(tail_gap)
             if _mean_confidence(other) > _mean_confidence(turns):
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
-                turns = other
+                turns, placed_gap = other, tail_gap
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
+    if config.anchor_retry_margin is not None:
+        for n, check in enumerate(anchors):
+            if abs(check.delta_ms) < config.anchor_retry_ms:
+                continue
+            other = place(placed_gap, _pins(transcript, blocks, config, tight=n))
+            held = _check(check.anchor, transcript, other, config.anchor_tolerance_ms).ok
+            if held and _mean_confidence(other) > _mean_confidence(turns) + config.anchor_retry_margin:
+                log.info("the alignment held to timecode '%s' matches better", check.anchor.written)
+                turns = other
+        anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
 
@@ -177,14 +197,15 @@ def _reach_back(pins, config: AlignConfig):
     return (block + 1, frame, config.tail_reach_ms // HOP_MS)
 
 
-def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[tuple[int, int, int, int]]:
+def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig,
+          tight: int | None = None) -> list[tuple[int, int, int, int]]:
     """(block, word, frame, window) for each anchor: the word it is written before (or the
     first word of the section it titles) stays within ``anchor_window_ms`` of its time in
     the first pass. The window is wide: an anchor that the audio contradicts by less is
     still measured and reported, and the later passes search freely around that path."""
-    window = config.anchor_window_ms // HOP_MS
     out = []
-    for a in transcript.anchors:
+    for n, a in enumerate(transcript.anchors):
+        window = (config.anchor_tolerance_ms if n == tight else config.anchor_window_ms) // HOP_MS
         for k, b in enumerate(blocks):
             if b.item < a.item:
                 continue

@@ -1,0 +1,61 @@
+"""An anchor the alignment contradicts by more than the phoneme passes search is tried once
+more, held to its time: the held alignment is kept when it matches better. The sample
+(real speech, an anchor at 1:31 on the turn after a music break) with its map made wrong
+on purpose, as a loud music bed makes it: the speech from 1:31 to 2:10 called music."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from aligner.align.engine import AlignConfig, align
+from aligner.audiomap import MUSIC, map_audio
+from aligner.decode import decode
+from aligner.features import log_mel, mfcc
+from aligner.speak import speak
+from aligner.transcript import read_transcript
+
+from conftest import ROOT
+
+SAMPLE_TEXT = ROOT / "transcripts" / "sample.txt"
+
+
+@pytest.fixture(scope="module")
+def stages():
+    transcript = read_transcript(SAMPLE_TEXT)
+    logmel = log_mel(decode(ROOT / "audio" / "sample.mp3").samples, 16000)
+    return transcript, speak(transcript), mfcc(logmel), map_audio(logmel)
+
+
+def _speech_called_music(audio_map, start_ms: int, end_ms: int):
+    labels, music = audio_map.labels.copy(), audio_map.music.copy()
+    labels[start_ms // 10:end_ms // 10] = MUSIC
+    music[start_ms // 10:end_ms // 10] = 1.0
+    return dataclasses.replace(audio_map, labels=labels, music=music)
+
+
+def test_a_right_anchor_holds_the_text_where_the_map_is_wrong(stages):
+    transcript, spoken, cepstra, audio_map = stages
+    (anchor,) = transcript.anchors
+    wrong = _speech_called_music(audio_map, 91_000, 130_000)
+    pulled = align(transcript, spoken, cepstra, wrong, config=AlignConfig(anchor_retry_margin=None))
+    held = align(transcript, spoken, cepstra, wrong)
+    assert abs(pulled.anchors[0].delta_ms) >= 30_000  # without the retry: the text leaves its anchor
+    assert held.anchors[0].ok
+    turn = next(t for t in held.turns if t.item > anchor.item)
+    assert abs(turn.start_ms - 91_560) <= 500  # the turn after the title, where the sample's truth puts it
+
+
+def test_a_shifted_anchor_is_still_reported(stages, tmp_path):
+    transcript, _, cepstra, audio_map = stages
+    text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[2:11]")
+    shifted_path = tmp_path / "shifted.txt"
+    shifted_path.write_text(text, encoding="utf-8")
+    shifted = read_transcript(shifted_path)
+    spoken = speak(shifted)
+    plain = align(shifted, spoken, cepstra, audio_map, config=AlignConfig(anchor_retry_margin=None))
+    tried = align(shifted, spoken, cepstra, audio_map)
+    assert not tried.anchors[0].ok and abs(tried.anchors[0].delta_ms + 40_000) <= 1000
+    assert [t.start_ms for t in tried.turns] == [t.start_ms for t in plain.turns]
