@@ -28,11 +28,33 @@ ANCHOR_STYLES = ("{m}' {s:02d}", "{m}‘ {s:02d}", "{m}’{s:02d}", "[{m} min {s
 BUILD = (VERSION, 2)
 
 
+@dataclass(frozen=True)
+class Mix:
+    """How an episode is mixed. The bench's usual choices (``MIXES[""]``) and others that a
+    show may make, to see what the aligner assumes: the voices are at -20 dBFS."""
+
+    bed_db: float = -36.0  # music beds under turns, dBFS
+    hiss_db: float = -52.0  # background hiss, dBFS
+    pause_scale: float = 1.0  # pauses between utterances, turns and non-speech
+    loose_voice_db: float = 0.0  # the loosely transcribed voice, next to the other one
+    music_db: float = 0.0  # music breaks and jingles, next to their usual -20 and -22 dBFS
+
+
+MIXES = {
+    "": Mix(),
+    "bed": Mix(bed_db=-27.0),  # beds 7 dB under the voice (a show's opening, say)
+    "noisy": Mix(hiss_db=-42.0),  # 22 dB of signal to hiss: a field or phone recording
+    "tight": Mix(pause_scale=1 / 3),  # quick turn-taking
+    "uneven": Mix(loose_voice_db=-8.0, music_db=4.0),  # a quiet guest, loud music
+}
+
+
 @dataclass
 class _Track:
     """The episode while it is being built: audio, transcript lines and truth."""
 
     rng: random.Random
+    mix: Mix = Mix()
     audio: list[np.ndarray] = field(default_factory=list)
     bed: list[tuple[int, int]] = field(default_factory=list)
     pos: int = 0
@@ -48,7 +70,9 @@ class _Track:
         return start
 
     def silence(self, lo_ms: int, hi_ms: int) -> None:
-        self.add(np.zeros(self.rng.randint(lo_ms, hi_ms) * RATE // 1000, np.float32))
+        scale = self.mix.pause_scale
+        lo, hi = max(min(lo_ms, 60), round(lo_ms * scale)), max(min(hi_ms, 80), round(hi_ms * scale))
+        self.add(np.zeros(self.rng.randint(lo, hi) * RATE // 1000, np.float32))
 
 
 def _level(x: np.ndarray, dbfs: float) -> np.ndarray:
@@ -81,7 +105,7 @@ def _music(track: _Track, corpus: Corpus, seconds: float, dbfs: float) -> np.nda
     x = source[start:start + n].copy()
     fade = min(len(x) // 4, RATE // 2)
     ramp = np.linspace(0, 1, fade, dtype=np.float32)
-    x = _level(x, dbfs)
+    x = _level(x, dbfs + track.mix.music_db)
     x[:fade] *= ramp
     x[len(x) - fade:] *= ramp[::-1]
     return x
@@ -94,7 +118,7 @@ def _turn(track: _Track, pools: dict, voice: str, speaker: str, *, anchor: bool,
     for i, clip in enumerate(clips):
         if i:
             track.silence(150, 700)
-        at = track.add(_level(clip.samples, -20.0))
+        at = track.add(_level(clip.samples, -20.0 + (track.mix.loose_voice_db if approx else 0.0)))
         onsets.append(at + clip.onset)
         end = at + clip.offset
         ends.append(end)
@@ -151,11 +175,12 @@ def approximate_clips(corpus: Corpus, *, low: float = 0.8, high: float = 1.8) ->
 
 def build(
     corpus: Corpus, *, minutes: float, seed: int, corrupt_anchor: bool = False, approximate_share: float = 0.25,
-    replay: bool = True, beds: float = 0.15,
+    replay: bool = True, beds: float = 0.15, mix: str = "",
 ) -> tuple[np.ndarray, str, dict]:
-    """Audio (16 kHz float32), transcript text and ground truth of one episode."""
+    """Audio (16 kHz float32), transcript text and ground truth of one episode, mixed as
+    ``MIXES[mix]`` says."""
     rng = random.Random(seed)
-    track = _Track(rng)
+    track = _Track(rng, MIXES[mix])
     pools = {"june": _Pool(corpus.june, rng), "armelle": _Pool(approximate_clips(corpus), rng)}
     target = int(minutes * 60 * RATE)
     next_break, next_jingle, replay_at = target // 3, target // 6, target // 2
@@ -201,7 +226,7 @@ def build(
         a["line"] += offset
     beds = [{"kind": "bed", "start_ms": _ms(a), "end_ms": _ms(b)} for a, b in track.bed]
     truth = {"duration_ms": _ms(len(audio)), "turns": track.turns, "regions": track.regions + beds, "anchors": track.anchors,
-             "seed": seed, "minutes": minutes, "build": list(BUILD)}
+             "seed": seed, "minutes": minutes, "build": list(BUILD), **({"mix": mix} if mix else {})}
     return audio, "\n".join(header + track.lines) + "\n", truth
 
 
@@ -242,10 +267,10 @@ def _header(minutes: float, n: int) -> list[str]:
 def _mix(track: _Track, corpus: Corpus, rng: random.Random) -> np.ndarray:
     audio = np.concatenate(track.audio)
     for start, end in track.bed:
-        audio[start:end] += _music(track, corpus, (end - start) / RATE + 0.01, -36.0)[: end - start]
+        audio[start:end] += _music(track, corpus, (end - start) / RATE + 0.01, track.mix.bed_db - track.mix.music_db)[: end - start]
     noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 1, len(audio)).astype(np.float32)
     noise = np.convolve(noise, np.ones(8, np.float32) / 8, mode="same")  # a darker hiss
-    audio += _level(noise, -52.0)
+    audio += _level(noise, track.mix.hiss_db)
     return np.clip(audio, -1.0, 1.0)
 
 

@@ -6,6 +6,7 @@ against the ground truth, and print one table.
     python bench/run.py --aeneas             # and aeneas (aeneas-ng) side by side
     python bench/run.py --partial 0.5        # and each episode with half its transcript
     python bench/run.py --unanchored         # and each transcript without its timecodes
+    python bench/run.py --mix bed            # episodes mixed otherwise (see episodes.MIXES)
 
 With ``--aeneas``, the runner installs aeneas-ng in its own virtual environment
 (bench/cache/aeneas-venv); it builds against Debian's libespeak-ng-dev, festival-dev and
@@ -49,15 +50,15 @@ def timed(cmd: list[str], **kwargs) -> tuple[int, float, int, bytes]:
     return proc.returncode, time.perf_counter() - start, usage.ru_maxrss // 1024, err
 
 
-def episode(minutes: float, seed: int) -> Path:
+def episode(minutes: float, seed: int, mix: str = "") -> Path:
     """The episode's MP3, built first if missing or built otherwise. It is built in a process
     of its own: a child inherits its parent's resident memory until it execs, and the peak
     memory measured for the aligner would include the gigabyte that building took here."""
-    name = f"ep{minutes:g}m_s{seed}"
+    name = f"ep{minutes:g}m_s{seed}" + (f"_{mix}" if mix else "")
     mp3 = EPISODES / f"{name}.mp3"
     truth = EPISODES / f"{name}.truth.json"
     if not mp3.exists() or json.loads(truth.read_text()).get("build") != list(episodes.BUILD):
-        builder = multiprocessing.get_context("spawn").Process(target=_build, args=(minutes, seed, name))
+        builder = multiprocessing.get_context("spawn").Process(target=_build, args=(minutes, seed, name, mix))
         builder.start()
         builder.join()
         if builder.exitcode != 0:
@@ -65,8 +66,8 @@ def episode(minutes: float, seed: int) -> Path:
     return mp3
 
 
-def _build(minutes: float, seed: int, name: str) -> None:
-    audio, text, truth = episodes.build(corpus_mod.load(), minutes=minutes, seed=seed, corrupt_anchor=True)
+def _build(minutes: float, seed: int, name: str, mix: str) -> None:
+    audio, text, truth = episodes.build(corpus_mod.load(), minutes=minutes, seed=seed, corrupt_anchor=True, mix=mix)
     episodes.write(audio, text, truth, EPISODES, name)
 
 
@@ -205,12 +206,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="also align each episode with only this share of its transcript (e.g. 0.5)")
     parser.add_argument("--unanchored", action="store_true",
                         help="also align each episode (and its partial transcript) with every timecode removed")
+    parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
+                        help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels")
     args = parser.parse_args(argv)
     peer = aeneas_python() if args.aeneas else None
     rows = []
     for minutes in (float(x) for x in args.sizes.split(",")):
         for seed in (int(x) for x in args.seeds.split(",")):
-            mp3 = episode(minutes, seed)
+            mp3 = episode(minutes, seed, args.mix)
             rows.append(run_one(mp3))
             if peer is not None:
                 rows.append(run_aeneas(mp3, peer))

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -115,6 +116,35 @@ def test_smoke_episode_builds_aligns_and_scores(tmp_path):
     doc = json.loads((out / "smoke.json").read_text(encoding="utf-8"))
     result = score.score_turns(doc["turns"], truth)
     assert result["start"]["n"] == len(truth["turns"])
+
+
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
+def test_a_mix_changes_the_levels_and_pauses_it_names_and_nothing_else():
+    import corpus
+    import episodes
+
+    c = corpus.load()
+    usual, text, truth = episodes.build(c, minutes=1, seed=3, replay=False, beds=1.0)
+    bed, bed_text, bed_truth = episodes.build(c, minutes=1, seed=3, replay=False, beds=1.0, mix="bed")
+    assert bed_text == text and bed_truth["turns"] == truth["turns"] and bed_truth["mix"] == "bed"
+    (first, *_) = [r for r in truth["regions"] if r["kind"] == "bed"]
+    a, b = first["start_ms"] * RATE // 1000, first["end_ms"] * RATE // 1000
+    louder = 10 * np.log10(np.mean((bed[a:b] - usual[a:b]).astype(np.float64) ** 2))
+    assert -32.0 < louder < -29.5  # the same bed at -27 dBFS instead of -36: their difference at -30.8
+
+
+
+def test_a_tight_mix_has_pauses_a_third_as_long():
+    import random
+
+    import episodes
+
+    for mix, lo, hi in (("", 250, 1200), ("tight", 83, 400)):
+        track = episodes._Track(random.Random(1), episodes.MIXES[mix])
+        for _ in range(200):
+            track.silence(250, 1200)
+        lengths = [len(x) * 1000 // RATE for x in track.audio]
+        assert lo <= min(lengths) and max(lengths) <= hi and max(lengths) - min(lengths) > (hi - lo) * 0.8
 
 
 def test_a_shifted_anchor_stays_in_order_and_inside_the_recording():
