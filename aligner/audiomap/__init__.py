@@ -14,6 +14,11 @@ simple measures that separate radio speech from music without any model:
   notes are too short for stationarity);
 - syllabic modulation: speech rises and falls by many dB several times a second; the spread
   of the loudness over one second settles the frames that stationarity leaves unsure;
+- dips: over a loud bed (7 dB under the voice) speech spreads by only 4-6 dB and the bed's
+  held notes raise its stationarity, but a third or more of its frames still change
+  spectrum within 50 ms (music: a tenth). An unsure frame that spreads over 3.5 dB in such a
+  second is speech. Episodes mixed so from the bench's recordings: frame accuracy 85-90 ->
+  96-97 %; the bench's own mix unchanged (97.2-97.9 % on average per set);
 - a bed: when the quietest moments around speech stay well above the noise floor, something
   plays under the voice;
 - edges: those measures need a second of sound, so they place the change from music to
@@ -97,6 +102,12 @@ class MapConfig:
     rhythm_music_above: float = 0.42  # beat strength over which it is music
     rhythm_window_ms: int = 3000
     speech_spread_db: float = 6.0
+    # speech over a loud bed: an unsure frame whose loudness spreads over this much, in a
+    # second where more than ``dip_share`` of the sounding frames change spectrum (correlation
+    # under ``dip_corr`` with the frame 50 ms on), is speech
+    dip_spread_db: float = 3.5
+    dip_share: float = 0.35
+    dip_corr: float = 0.8
     bed_above_floor_db: float = 15.0
     min_quiet_ms: int = 60
     min_pause_ms: int = 150
@@ -188,11 +199,14 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     local_floor = minimum_filter1d(uniform_filter1d(energy, 5, mode="nearest"), win, mode="nearest")
     loud = 1.0 - quiet + 1e-3  # stationarity of the sounds, not of the noise floor between them
     corr = spectral_correlation(logmel, lag=5)
-    stationary = uniform_filter1d(corr * loud, win, mode="nearest") / uniform_filter1d(loud, win, mode="nearest")
+    sounding = uniform_filter1d(loud, win, mode="nearest")
+    stationary = uniform_filter1d(corr * loud, win, mode="nearest") / sounding
     bed = local_floor > floor + config.bed_above_floor_db
     beat = rhythm_strength(logmel, window=config.rhythm_window_ms // HOP_MS)
     unsure = (stationary >= config.speech_below) & (stationary <= config.music_above)
     speechy = (stationary < config.speech_below) | (unsure & (spread > config.speech_spread_db))
+    dips = uniform_filter1d((corr < config.dip_corr) * loud, win, mode="nearest") / sounding
+    speechy |= unsure & (spread > config.dip_spread_db) & (dips > config.dip_share)
     speechy &= beat < config.rhythm_music_above
     labels = np.where(speechy, np.where(bed, SPEECH_OVER_MUSIC, SPEECH), MUSIC).astype(np.int8)
     long_quiet = np.zeros(n, bool)
