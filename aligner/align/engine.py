@@ -6,7 +6,9 @@
     -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), twice, near the last path
     path -> word and turn times -> anchors checked against them
     (all of it again with a cheaper end when no anchor holds the end of the text or the
-    last turns match badly: the transcript may stop early; the better match is kept)
+    last turns match badly: the transcript may stop early; the better match is kept;
+    and again, held to it, for each anchor the result puts 30 s or more off its time:
+    kept when it holds there and the turns it moves match better)
 """
 
 from __future__ import annotations
@@ -79,10 +81,11 @@ class AlignConfig:
     tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
     # an anchor the alignment contradicts is tried once more, held within
     # ``anchor_tolerance_ms`` in the first pass; that alignment is kept if it does hold there
-    # and its turns match better by this much mean confidence (a map that calls speech over
-    # a loud bed music can pull the text 30-60 s off a right anchor: 0.006-0.047 better held;
-    # the bench's shifted anchors, when the held alignment obeys them: 0.005 worse or more)
-    anchor_retry_margin: float | None = 0.003
+    # and the turns it moves match better there by this much mean confidence (a map that
+    # calls speech over a loud bed music pulled text 35-65 s off right anchors: held, those
+    # turns were 0.055-0.11 better; shifted anchors that the held alignment obeyed: 0.016
+    # worse or more, 0.08-0.14 on the bench's)
+    anchor_retry_margin: float | None = 0.02
     # ... when the alignment puts it this far off at least: further than the phoneme passes
     # search around the first path (the stress episodes' right anchors were 34-56 s off)
     anchor_retry_ms: int = 30_000
@@ -159,7 +162,8 @@ def align(
                 continue
             other = place(placed_gap, _pins(transcript, blocks, config, tight=n))
             held = _check(check.anchor, transcript, other, config.anchor_tolerance_ms).ok
-            if held and _mean_confidence(other) > _mean_confidence(turns) + config.anchor_retry_margin:
+            gain = _gain_where_moved(turns, other)
+            if held and gain > config.anchor_retry_margin:
                 log.info("the alignment held to timecode '%s' matches better", check.anchor.written)
                 turns = other
         anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
@@ -182,6 +186,15 @@ def _end_in_doubt(turns: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
     if len(turns) <= k:
         return False
     return _mean_confidence(turns[:-k]) - _mean_confidence(turns[-k:]) > config.early_end_doubt
+
+
+def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], *, moved_ms: int = 500) -> float:
+    """How much better ``other`` matches than ``turns`` on the turns that it places
+    elsewhere (by more than ``moved_ms``): their mean confidence there minus here."""
+    moved = [k for k, (a, b) in enumerate(zip(turns, other)) if abs(a.start_ms - b.start_ms) > moved_ms]
+    if not moved:
+        return 0.0
+    return float(np.mean([other[k].confidence - turns[k].confidence for k in moved]))
 
 
 def _mean_confidence(turns: tuple[TurnTiming, ...]) -> float:
