@@ -157,15 +157,16 @@ def align(
                 turns, placed_gap = other, tail_gap
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     if config.anchor_retry_margin is not None:
+        kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
         for n, check in enumerate(anchors):
             if abs(check.delta_ms) < config.anchor_retry_ms:
                 continue
-            other = place(placed_gap, _pins(transcript, blocks, config, tight=n))
+            other = place(placed_gap, _pins(transcript, blocks, config, tight=kept | {n}))
             held = _check(check.anchor, transcript, other, config.anchor_tolerance_ms).ok
-            gain = _gain_where_moved(turns, other)
-            if held and gain > config.anchor_retry_margin:
+            if held and _gain_where_moved(turns, other) > config.anchor_retry_margin:
                 log.info("the alignment held to timecode '%s' matches better", check.anchor.written)
                 turns = other
+                kept.add(n)
         anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
@@ -211,14 +212,15 @@ def _reach_back(pins, config: AlignConfig):
 
 
 def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig,
-          tight: int | None = None) -> list[tuple[int, int, int, int]]:
+          tight: set[int] = frozenset()) -> list[tuple[int, int, int, int]]:
     """(block, word, frame, window) for each anchor: the word it is written before (or the
     first word of the section it titles) stays within ``anchor_window_ms`` of its time in
-    the first pass. The window is wide: an anchor that the audio contradicts by less is
-    still measured and reported, and the later passes search freely around that path."""
+    the first pass (``anchor_tolerance_ms`` for the anchors numbered in ``tight``). The
+    window is wide: an anchor that the audio contradicts by less is still measured and
+    reported, and the later passes search freely around that path."""
     out = []
     for n, a in enumerate(transcript.anchors):
-        window = (config.anchor_tolerance_ms if n == tight else config.anchor_window_ms) // HOP_MS
+        window = (config.anchor_tolerance_ms if n in tight else config.anchor_window_ms) // HOP_MS
         for k, b in enumerate(blocks):
             if b.item < a.item:
                 continue
@@ -350,9 +352,8 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     row_conf = _row_confidence(rows, pi, pj, real, metric)
     edges = _edges(audio_map.quiet, _music_regions(audio_map))
-    surely_off = (audio_map.quiet > 0.5) | (audio_map.music >= 0.8)
-    edges += (np.concatenate([[0], np.cumsum(surely_off)]),)
-    turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges,
+    sure = np.concatenate([[0], np.cumsum((audio_map.quiet > 0.5) | (audio_map.music >= 0.8))])
+    turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges, sure,
                           snap=config.snap_ms // HOP_MS, reach=config.resume_reach_ms // HOP_MS)
              for k, b in enumerate(blocks)]
     if config.spurt_back_ms > 0:
@@ -553,10 +554,12 @@ def _word_confidences(row_conf: np.ndarray, first_rows: np.ndarray, stop_row: in
 
 
 def _turn_timing(block: SpokenTurn, word_rows: np.ndarray, end_row: int, first_col, last_col,
-                 row_conf: np.ndarray, edges: tuple[np.ndarray, ...], *, snap: int = 30, reach: int = 300) -> TurnTiming:
+                 row_conf: np.ndarray, edges: tuple[np.ndarray, ...], sure: np.ndarray, *, snap: int,
+                 reach: int) -> TurnTiming:
     """Word and turn times from the path; the turn's start and end snap to the nearest
-    onset and offset of speech around a pause (within ``snap`` frames)."""
-    onsets, offsets, quiet, resumes, off, sure = edges
+    onset and offset of speech around a pause (within ``snap`` frames). ``sure`` counts the
+    frames that are surely silence or music (see ``_out_of_pauses``)."""
+    onsets, offsets, quiet, resumes, off = edges
     frames = [int(first_col[r]) for r in word_rows]
     last = int(last_col[end_row]) + 1
     frames = _out_of_pauses(frames, last, resumes, off, reach, sure)
