@@ -58,3 +58,19 @@ def test_a_shifted_anchor_is_still_reported(stages, tmp_path):
     tried = align(shifted, spoken, cepstra, audio_map)
     assert not tried.anchors[0].ok and abs(tried.anchors[0].delta_ms + 40_000) <= 1000
     assert [t.start_ms for t in tried.turns] == [t.start_ms for t in plain.turns]
+
+
+def test_a_turn_squeezed_into_a_third_of_its_time_does_not_count_as_better_matched():
+    from types import SimpleNamespace
+
+    from aligner.align.engine import _gain_where_moved
+    from aligner.align.model import TurnTiming
+
+    said = [SimpleNamespace(end_frame=500)] * 5  # every turn takes eSpeak 5 s
+    turn = lambda k, start, length, conf: TurnTiming(k, "A", "x", start, start + length, conf, ())
+    usual = [turn(k, k * 20_000, 6000, 0.9) for k in range(5)]
+    squeezed = usual[:3] + [turn(3, 60_000, 2000, 0.94)] + usual[4:]  # turn 3 squeezed, well matched
+    held = usual[:3] + [turn(3, 90_000, 6000, 0.9)] + usual[4:]  # where the anchor says, 6 s long
+    assert _gain_where_moved(squeezed, held, said, 0.0) < 0  # confidence alone prefers the squeeze
+    assert _gain_where_moved(squeezed, held, said, 0.1) > 0.02
+    assert _gain_where_moved(usual, usual, said, 0.1) == 0.0  # nothing moved

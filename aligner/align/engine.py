@@ -81,14 +81,16 @@ class AlignConfig:
     tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
     # an anchor the alignment contradicts is tried once more, held within
     # ``anchor_tolerance_ms`` in the first pass; that alignment is kept if it does hold there
-    # and the turns it moves match better there by this much mean confidence (a map that
-    # calls speech over a loud bed music pulled text 35-65 s off right anchors: held, those
-    # turns were 0.055-0.11 better; shifted anchors that the held alignment obeyed: 0.016
-    # worse or more, 0.08-0.14 on the bench's)
+    # and the turns it moves match better there by this much (mean confidence, less
+    # ``retry_duration_weight`` times how far each turn's length strays from its text's).
+    # Right anchors that the text had left 30-65 s (a map calling speech over a loud bed
+    # music; a turn squeezed before a music break): 0.04-0.12 better held; shifted anchors
+    # that the held alignment obeyed: 0.076 worse or more (the bench's: 0.093)
     anchor_retry_margin: float | None = 0.02
     # ... when the alignment puts it this far off at least: further than the phoneme passes
     # search around the first path (the stress episodes' right anchors were 34-56 s off)
     anchor_retry_ms: int = 30_000
+    retry_duration_weight: float = 0.1
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
     resume_reach_ms: int = 3000  # a word started in a pause or music moves this far at most, to where talk resumes
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
@@ -163,7 +165,8 @@ def align(
                 continue
             other = place(placed_gap, _pins(transcript, blocks, config, tight=kept | {n}))
             held = _check(check.anchor, transcript, other, config.anchor_tolerance_ms).ok
-            if held and _gain_where_moved(turns, other) > config.anchor_retry_margin:
+            gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+            if held and gain > config.anchor_retry_margin:
                 log.info("the alignment held to timecode '%s' matches better", check.anchor.written)
                 turns = other
                 kept.add(n)
@@ -189,13 +192,25 @@ def _end_in_doubt(turns: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
     return _mean_confidence(turns[:-k]) - _mean_confidence(turns[-k:]) > config.early_end_doubt
 
 
-def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], *, moved_ms: int = 500) -> float:
+def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
+                      weight: float, *, moved_ms: int = 500) -> float:
     """How much better ``other`` matches than ``turns`` on the turns that it places
-    elsewhere (by more than ``moved_ms``): their mean confidence there minus here."""
+    elsewhere (by more than ``moved_ms``): their mean confidence there minus here, each less
+    ``weight`` times how far its length strays from what its text takes (the log of its
+    length over eSpeak's, from the recording's usual ratio): confidence alone does not see a
+    turn squeezed into a third of its time."""
     moved = [k for k, (a, b) in enumerate(zip(turns, other)) if abs(a.start_ms - b.start_ms) > moved_ms]
     if not moved:
         return 0.0
-    return float(np.mean([other[k].confidence - turns[k].confidence for k in moved]))
+    said = np.array([b.end_frame * HOP_MS for b in blocks], np.float64)
+
+    def stray(ts):
+        ratio = np.log(np.maximum([t.end_ms - t.start_ms for t in ts], HOP_MS) / np.maximum(said, HOP_MS))
+        return np.abs(ratio - np.median(ratio))
+
+    here, there = stray(turns), stray(other)
+    return float(np.mean([(other[k].confidence - weight * there[k]) - (turns[k].confidence - weight * here[k])
+                          for k in moved]))
 
 
 def _mean_confidence(turns: tuple[TurnTiming, ...]) -> float:
