@@ -15,6 +15,7 @@ import csv
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import time
@@ -222,7 +223,10 @@ def run_batch(
         for call in calls:
             collect(*align_episode(*call))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # fresh interpreters, not forks: a process that has aligned before holds GNU OpenMP
+        # threads (the DTW kernel's), and a fork of it is killed ("fork() called from a
+        # process already using GNU OpenMP")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             for future in [pool.submit(align_episode, *call) for call in calls]:
                 collect(*future.result())
     return results
