@@ -7,7 +7,7 @@
     path -> word and turn times -> anchors checked against them
     (all of it again with a cheaper end when no anchor holds the end of the text or the
     last turns match badly: the transcript may stop early; the better match is kept;
-    and again, held to it, for each anchor the result puts 30 s or more off its time:
+    and again, held to it, for each anchor the result puts 20 s or more off its time:
     kept when it holds there and the turns it moves match better)
 """
 
@@ -87,9 +87,9 @@ class AlignConfig:
     # music; a turn squeezed before a music break): 0.04-0.12 better held; shifted anchors
     # that the held alignment obeyed: 0.076 worse or more (the bench's: 0.093)
     anchor_retry_margin: float | None = 0.02
-    # ... when the alignment puts it this far off at least: further than the phoneme passes
-    # search around the first path (the stress episodes' right anchors were 34-56 s off)
-    anchor_retry_ms: int = 30_000
+    # ... when the alignment puts it this far off at least (a retry is a whole alignment; a
+    # right anchor 28.7 s off was seen, and the bench's shifted ones start at 15 s)
+    anchor_retry_ms: int = 20_000
     retry_duration_weight: float = 0.1
     snap_ms: int = 300  # turn edges move to a speech onset or offset this close
     resume_reach_ms: int = 3000  # a word started in a pause or music moves this far at most, to where talk resumes
