@@ -78,9 +78,11 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     # every other block on a second thread: numpy lets go of the GIL in each step, and each
     # block comes out the same whichever thread computes it (one FFT worker per thread, also
     # in the speak stage's processes, which share the cores with ffmpeg)
-    threads = 2 if n_frames > 2 * _BLOCK_FRAMES else 1
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(lambda k: blocks(k * _BLOCK_FRAMES, threads * _BLOCK_FRAMES), range(threads)))
+    if n_frames <= 2 * _BLOCK_FRAMES:  # a turn of the speak stage: no thread to start
+        blocks(0, _BLOCK_FRAMES)
+        return out
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda k: blocks(k * _BLOCK_FRAMES, 2 * _BLOCK_FRAMES), range(2)))
     return out
 
 

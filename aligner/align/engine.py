@@ -157,20 +157,20 @@ def align(
             if _mean_confidence(other) > _mean_confidence(turns):
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns, placed_gap = other, tail_gap
-    anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     if config.anchor_retry_margin is not None:
         kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
-        for n, check in enumerate(anchors):
+        for n, anchor in enumerate(transcript.anchors):
+            check = _check(anchor, transcript, turns, config.anchor_tolerance_ms)  # against what is kept so far
             if abs(check.delta_ms) < config.anchor_retry_ms:
                 continue
             other = place(placed_gap, _pins(transcript, blocks, config, tight=kept | {n}))
-            held = _check(check.anchor, transcript, other, config.anchor_tolerance_ms).ok
+            held = _check(anchor, transcript, other, config.anchor_tolerance_ms).ok
             gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
             if held and gain > config.anchor_retry_margin:
-                log.info("the alignment held to timecode '%s' matches better", check.anchor.written)
+                log.info("the alignment held to timecode '%s' matches better", anchor.written)
                 turns = other
                 kept.add(n)
-        anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
+    anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
 
 
