@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from aligner.align.engine import _edges, _out_of_pauses, _spurt_onsets, _to_spurt_onsets
@@ -98,8 +100,9 @@ def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
     music[:20] = 1.0
     quiet[30:35] = 1.0
     quiet[50:90] = 1.0
-    onsets, pauses = _spurt_onsets(_map(quiet, music), min_silence=15)
+    onsets, stopped, pauses = _spurt_onsets(_map(quiet, music), min_silence=15)
     assert onsets.tolist() == [20, 90]
+    assert stopped.tolist() == [-1, 50]  # where the talk before each stopped (none before the first)
     assert pauses.tolist() == [50]  # the 5-frame dip is not a long pause
     # a pause of 0.2 s parts the sentences of one stretch: no onset after it
     quiet[50:90] = 0.0
@@ -107,19 +110,42 @@ def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
     assert _spurt_onsets(_map(quiet, music))[0].tolist() == [20]
 
 
-def test_a_turn_started_inside_speech_moves_back_to_where_it_began():
+def _turn(start, end, middle=None):
     from aligner.align.model import TurnTiming, WordTiming
 
-    def turn(start, end):
-        return TurnTiming(0, "A", "x y", start, end, 1.0, (WordTiming("x", start, start + 100, 1.0, 0, 1),
-                                                          WordTiming("y", start + 100, end, 1.0, 2, 3)))
+    middle = start + 100 if middle is None else middle
+    return TurnTiming(0, "A", "x y", start, end, 1.0, (WordTiming("x", start, middle, 1.0, 0, 1),
+                                                      WordTiming("y", middle, end, 1.0, 2, 3)))
 
+
+def test_a_turn_started_inside_speech_moves_back_to_where_it_began():
     onsets = np.array([20, 70, 260])
+    none = np.full(3, -1)
     # 300 ms into a spurt: back to its onset; 500 ms in (more than 400 ms back): stays; a
-    # spurt that began before the previous turn ended: stays
-    moved = _to_spurt_onsets([turn(500, 600), turn(1200, 2650), turn(2700, 3000)], (onsets, np.array([], np.int64)), 40)
+    # spurt that began before the previous turn ended, with no talk stopping before it: stays
+    moved = _to_spurt_onsets([_turn(500, 600), _turn(1200, 2650), _turn(2700, 3000)], (onsets, none, np.array([], np.int64)), 40)
     assert [t.start_ms for t in moved] == [200, 1200, 2700]
     assert [w.start_ms for w in moved[0].words] == [200, 600]
+
+
+def test_a_turn_change_inside_a_stretch_of_talk_moves_to_the_pause_before_it():
+    """The path ends a turn 1 s into the stretch of talk that opens the next turn (its last
+    words said over the next turn's first): the turn ends where the talk stopped before
+    that stretch, its words there squeezed with the one before, and the next turn starts
+    with the stretch."""
+    spurts = (np.array([260]), np.array([240]), np.array([], np.int64))
+    # x 1200-1300, y 1300-2200, z 2600-2650 (in the next turn's stretch): y and z share 1300-2400, 18 to 1
+    from aligner.align.model import WordTiming
+
+    before = _turn(1200, 2650, 1300)
+    before = dataclasses.replace(before, words=before.words[:1] + (WordTiming("y", 1300, 2200, 1.0, 2, 3),
+                                                                   WordTiming("z", 2600, 2650, 1.0, 4, 5)))
+    moved = _to_spurt_onsets([before, _turn(2700, 3000)], spurts, 40)
+    assert moved[0].end_ms == 2400 and moved[1].start_ms == 2600
+    assert [(w.start_ms, w.end_ms) for w in moved[0].words] == [(1200, 1300), (1300, 2342), (2342, 2400)]
+    # a turn with no word before the pause keeps its place, and so does the next one
+    moved = _to_spurt_onsets([_turn(2450, 2650), _turn(2700, 3000)], spurts, 40)
+    assert [(t.start_ms, t.end_ms) for t in moved] == [(2450, 2650), (2700, 3000)]
 
 
 def test_a_turn_start_does_not_move_back_across_a_long_pause():

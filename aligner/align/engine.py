@@ -377,9 +377,10 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     return tuple(turns)
 
 
-def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int = 50) -> tuple[np.ndarray, np.ndarray]:
+def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int = 50) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frames where speech resumes after at least ``min_break`` frames of pause or music
-    (see ``_talk``), and frames where a pause of at least ``min_silence`` frames begins.
+    (see ``_talk``), the frame where the talk before each of them stopped (-1: none did),
+    and frames where a pause of at least ``min_silence`` frames begins.
 
     A turn start does not move back across such a pause: the soft music score also rises
     on some steady voices, so it may start a stretch but does not end one. ``min_break`` is
@@ -390,10 +391,10 @@ def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int 
     starts = np.flatnonzero(~speech[:-1] & speech[1:]) + 1
     stops = np.flatnonzero(speech[:-1] & ~speech[1:]) + 1  # where each break begins
     k = np.searchsorted(stops, starts) - 1
-    before = stops[np.maximum(k, 0)] if len(stops) else np.zeros(len(starts), np.int64)  # talk that never stops
+    before = np.where(k >= 0, stops[np.maximum(k, 0)], -1) if len(stops) else np.full(len(starts), -1, np.int64)
     long_break = (k < 0) | (starts - before >= min_break)
     pauses = [a for a, b in runs(audio_map.quiet >= 0.5) if b - a >= min_silence]
-    return starts[long_break], np.array(pauses, np.int64)
+    return starts[long_break], before[long_break], np.array(pauses, np.int64)
 
 
 def _talk(audio_map: AudioMap) -> np.ndarray:
@@ -411,27 +412,51 @@ def _talk(audio_map: AudioMap) -> np.ndarray:
     return talk
 
 
-def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarray], back: int) -> list[TurnTiming]:
+def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarray, np.ndarray],
+                     back: int) -> list[TurnTiming]:
     """A turn whose start falls inside a stretch of speech starts where that stretch does,
-    up to ``back`` frames earlier and not before the previous turn's end: the path may give
-    the first words of a loosely transcribed turn to the untranscribed audio before it.
-    ``spurts`` are the onsets of stretches and where long pauses begin: a stretch ends at a
-    long pause, so a start after one (a blip of the previous turn's end, then a second of
-    silence, then the turn) does not move back to the blip."""
-    onsets, breaks = spurts
-    out, prev_end = [], 0
+    up to ``back`` frames earlier: the path may give the first words of a loosely
+    transcribed turn to the untranscribed audio before it, or to the end of the turn
+    before, whose words there then go back before the pause that opens the stretch (a
+    turn changes at a pause, not a second into a stretch of talk). ``spurts`` are the
+    onsets of stretches, where the talk before each stopped, and where long pauses begin:
+    a stretch ends at a long pause, so a start after one (a blip of the previous turn's
+    end, then a second of silence, then the turn) does not move back to the blip."""
+    onsets, stopped, breaks = spurts
+    out: list[TurnTiming] = []
+    earlier = 0  # the latest end of the turns before the last one out
     for t in turns:
         start = t.start_ms // HOP_MS
         k = int(np.searchsorted(onsets, start, side="right")) - 1
         j = int(np.searchsorted(breaks, start, side="right")) - 1
         inside = k >= 0 and (j < 0 or breaks[j] <= onsets[k])
-        if inside and start - back <= onsets[k] < start and onsets[k] * HOP_MS >= prev_end and t.words:
-            new = int(onsets[k]) * HOP_MS
-            words = (dataclasses.replace(t.words[0], start_ms=new),) + t.words[1:]
-            t = dataclasses.replace(t, start_ms=new, words=words)
+        if inside and start - back <= onsets[k] < start and t.words:
+            onset, stop = int(onsets[k]) * HOP_MS, int(stopped[k]) * HOP_MS
+            if out and out[-1].end_ms > onset and 0 <= stop and earlier <= stop:
+                out[-1] = _end_before(out[-1], stop) or out[-1]
+            if max([earlier] + [u.end_ms for u in out[-1:]]) <= onset:
+                words = (dataclasses.replace(t.words[0], start_ms=onset),) + t.words[1:]
+                t = dataclasses.replace(t, start_ms=onset, words=words)
+        if out:
+            earlier = max(earlier, out[-1].end_ms)
         out.append(t)
-        prev_end = max(prev_end, t.end_ms)
     return out
+
+
+def _end_before(turn: TurnTiming, stop_ms: int) -> TurnTiming | None:
+    """``turn`` ending at ``stop_ms``: its words from there on, with the last word that
+    starts before, share that word's time (each in proportion to its length); None when
+    no word starts before ``stop_ms``."""
+    last = sum(w.start_ms < stop_ms for w in turn.words) - 1
+    if last < 0 or turn.start_ms >= stop_ms:
+        return None
+    tail = turn.words[last:]
+    lengths = np.array([max(1, w.end_ms - w.start_ms) for w in tail], np.float64)
+    bounds = tail[0].start_ms + np.round(np.concatenate([[0.0], np.cumsum(lengths)]) / lengths.sum()
+                                         * (stop_ms - tail[0].start_ms)).astype(np.int64)
+    words = turn.words[:last] + tuple(dataclasses.replace(w, start_ms=int(a), end_ms=int(b))
+                                      for w, a, b in zip(tail, bounds[:-1], bounds[1:]))
+    return dataclasses.replace(turn, end_ms=stop_ms, words=words)
 
 
 _MUSIC = {DirectionKind.JINGLE, DirectionKind.SOUND_BREAK, DirectionKind.MUSIC_STING, DirectionKind.MUSIC_BREAK}
