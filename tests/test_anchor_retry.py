@@ -74,3 +74,17 @@ def test_a_turn_squeezed_into_a_third_of_its_time_does_not_count_as_better_match
     assert _gain_where_moved(squeezed, held, said, 0.0) < 0  # confidence alone prefers the squeeze
     assert _gain_where_moved(squeezed, held, said, 0.1) > 0.02
     assert _gain_where_moved(usual, usual, said, 0.1) == 0.0  # nothing moved
+
+
+def test_a_squeezed_turn_reports_a_lower_confidence():
+    from types import SimpleNamespace
+
+    from aligner.align.engine import _squeeze_aware
+    from aligner.align.model import TurnTiming
+
+    said = [SimpleNamespace(end_frame=500)] * 5  # every turn takes eSpeak 5 s
+    turn = lambda k, length: TurnTiming(k, "A", "x", k * 20_000, k * 20_000 + length, 0.9, ())
+    # said at 1.2 times eSpeak's length, one in a third of that: 0.2 * ln 3 = 0.22 less
+    reported = _squeeze_aware(tuple(turn(k, 2000 if k == 3 else 6000) for k in range(5)), said, 0.2)
+    assert [t.confidence for t in reported] == [0.9, 0.9, 0.9, 0.68, 0.9]
+    assert _squeeze_aware(reported, said, 0.0) == reported

@@ -11,7 +11,10 @@ precision.
 
 A word's ``confidence`` is the share of places 0.6 to 2 s away where its synthetic speech
 matches the recording worse than where it was placed (about 0.5 when the text is not said
-there, towards 1 when it clearly is); a turn's is the mean of its words'.
+there, towards 1 when it clearly is); a turn's is the mean of its words', less 0.2 times
+how far its length strays from what its text takes to say (the log of the ratio, from the
+recording's usual one): a turn squeezed into too little time, or spread over too much, scores
+lower even where its words match.
 """
 
 from __future__ import annotations
