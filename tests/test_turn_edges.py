@@ -133,10 +133,10 @@ def test_a_turn_change_inside_a_stretch_of_talk_moves_to_the_pause_before_it():
     words said over the next turn's first): the turn ends where the talk stopped before
     that stretch, its words there squeezed with the one before, and the next turn starts
     with the stretch."""
-    spurts = (np.array([260]), np.array([240]), np.array([], np.int64))
-    # x 1200-1300, y 1300-2200, z 2600-2650 (in the next turn's stretch): y and z share 1300-2400, 18 to 1
     from aligner.align.model import WordTiming
 
+    spurts = (np.array([260]), np.array([240]), np.array([], np.int64))
+    # x 1200-1300, y 1300-2200, z 2600-2650 (in the next turn's stretch): y and z share 1300-2400, 18 to 1
     before = _turn(1200, 2650, 1300)
     before = dataclasses.replace(before, words=before.words[:1] + (WordTiming("y", 1300, 2200, 1.0, 2, 3),
                                                                    WordTiming("z", 2600, 2650, 1.0, 4, 5)))

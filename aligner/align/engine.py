@@ -453,7 +453,7 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
             onset, stop = int(onsets[k]) * HOP_MS, int(stopped[k]) * HOP_MS
             if out and out[-1].end_ms > onset and 0 <= stop and earlier <= stop:
                 out[-1] = _end_before(out[-1], stop) or out[-1]
-            if max([earlier] + [u.end_ms for u in out[-1:]]) <= onset:
+            if max(earlier, out[-1].end_ms if out else 0) <= onset:
                 words = (dataclasses.replace(t.words[0], start_ms=onset),) + t.words[1:]
                 t = dataclasses.replace(t, start_ms=onset, words=words)
         if out:
