@@ -12,7 +12,7 @@ import pytest
 from aligner.align.engine import AlignConfig, align
 from aligner.audiomap import MUSIC, map_audio
 from aligner.decode import decode
-from aligner.features import log_mel, mfcc
+from aligner.features import HOP_MS, log_mel, mfcc
 from aligner.speak import speak
 from aligner.transcript import read_transcript
 
@@ -45,6 +45,26 @@ def test_a_right_anchor_holds_the_text_where_the_map_is_wrong(stages):
     assert held.anchors[0].ok
     turn = next(t for t in held.turns if t.item > anchor.item)
     assert abs(turn.start_ms - 91_560) <= 500  # the turn after the title, where the sample's truth puts it
+
+
+def test_every_pass_keeps_to_the_anchors_and_a_kept_anchor_stays_held(stages, monkeypatch):
+    """The phoneme passes keep to the anchors' windows as the first pass does; the retry
+    comes before the hypotheses that the transcript stops early, and these hold the anchor
+    it kept."""
+    from aligner.align import engine
+
+    transcript, spoken, cepstra, audio_map = stages
+    calls = []
+    search = engine._search
+    monkeypatch.setattr(engine, "_search", lambda *a, **k: calls.append(k["pins"]) or search(*a, **k))
+    held = align(transcript, spoken, cepstra, _speech_called_music(audio_map, 91_000, 130_000))
+    assert held.anchors[0].ok
+    config = AlignConfig()
+    passes = 1 + config.phone_passes
+    windows = [[window * HOP_MS for *_, window in pins] for pins in calls]
+    assert len(windows) > 2 * passes and len(windows) % passes == 0  # the early-end hypotheses ran too
+    assert windows[:passes] == [[config.anchor_window_ms]] * passes
+    assert windows[passes:] == [[config.anchor_tolerance_ms]] * (len(windows) - passes)
 
 
 def test_a_shifted_anchor_is_still_reported(stages, tmp_path):
