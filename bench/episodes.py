@@ -286,6 +286,37 @@ def cut(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
     return "\n".join(lines[:stop]) + "\n", out
 
 
+def late(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
+    """The transcript of the turns after the first ``share`` of them (the audio stays
+    whole), with a timecode written at its first turn, and its truth: a transcript of a
+    later part of the show, the way a segment's page is. The cut moves on until no sentence
+    of the next three turns was said before it (the bench reuses prompts: such a sentence
+    would be heard earlier too)."""
+    lines = transcript.splitlines()
+    head = lines.index("Transcription") + 1
+    turn_lines = [i for i, line in enumerate(lines) if "\u00a0: " in line]
+    said = lambda i: lines[i].split("\u00a0: ", 1)[1]
+    drop = min(max(1, int(len(turn_lines) * share)), len(turn_lines) - 1)
+    while drop < len(turn_lines) - 3:
+        before = " ".join(said(i) for i in turn_lines[:drop])
+        sentences = [s.strip() for i in turn_lines[drop:drop + 3] for s in re.split(r"[.?!]", said(i)) if len(s.strip()) > 12]
+        if not any(s in before for s in sentences):
+            break
+        drop += 1
+    first = turn_lines[drop]
+    removed = first - head - 1  # lines gone before the first kept turn (a blank line stays after the head)
+    start_ms = truth["turns"][drop]["start_ms"]
+    m, s = divmod(start_ms // 1000, 60)
+    written = f"[{m}:{s:02d}]"
+    speaker, text = lines[first].split("\u00a0: ", 1)
+    out = lines[:head] + [""] + [f"{speaker}\u00a0: {written} {text}"] + lines[first + 1:]
+    anchors = [{"written": written, "line": head + 2, "true_ms": start_ms, "written_ms": (m * 60 + s) * 1000,
+                "corrupted": False}]
+    anchors += [dict(a, line=a["line"] - removed) for a in truth["anchors"] if a["line"] > first]
+    return "\n".join(out) + "\n", dict(truth, turns=truth["turns"][drop:], anchors=anchors,
+                                        covered_turns=len(turn_lines) - drop)
+
+
 def unanchored(transcript: str, truth: dict) -> tuple[str, dict]:
     """The transcript with every timecode anchor taken out of its line, and its truth (no
     anchors): alignment with nothing but the audio and the text."""

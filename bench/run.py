@@ -5,6 +5,7 @@ against the ground truth, and print one table.
     python bench/run.py --sizes 5 --markdown # a Markdown table for RESULTS.md
     python bench/run.py --aeneas             # and aeneas (aeneas-ng) side by side
     python bench/run.py --partial 0.5        # and each episode with half its transcript
+    python bench/run.py --late 0.5           # and each episode with only its later half transcribed
     python bench/run.py --unanchored         # and each transcript without its timecodes
     python bench/run.py --mix bed            # episodes mixed otherwise (see episodes.MIXES)
 
@@ -75,6 +76,12 @@ def partial(mp3: Path, share: float) -> Path:
     """``<name>_part<share>.mp3`` (a link to the whole recording) with the transcript of its
     first ``share`` of turns."""
     return _variant(mp3, f"_part{round(share * 100)}", lambda text, truth: episodes.cut(text, truth, share))
+
+
+def late(mp3: Path, share: float) -> Path:
+    """``<name>_late<share>.mp3`` (a link to the whole recording) with the transcript of its
+    turns after the first ``share``, a timecode written at its first turn."""
+    return _variant(mp3, f"_late{round(share * 100)}", lambda text, truth: episodes.late(text, truth, share))
 
 
 def unanchored(mp3: Path) -> Path:
@@ -204,8 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aeneas", action="store_true", help="also run aeneas (aeneas-ng) on each episode")
     parser.add_argument("--partial", type=float, default=0.0,
                         help="also align each episode with only this share of its transcript (e.g. 0.5)")
+    parser.add_argument("--late", type=float, default=0.0,
+                        help="also align each episode with the transcript of its turns after this share of them, "
+                             "a timecode written at the first (e.g. 0.5)")
     parser.add_argument("--unanchored", action="store_true",
-                        help="also align each episode (and its partial transcript) with every timecode removed")
+                        help="also align each episode (and its partial or late transcript) with every timecode removed")
     parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
                         help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels")
     args = parser.parse_args(argv)
@@ -218,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             if peer is not None:
                 rows.append(run_aeneas(mp3, peer))
             variants = [partial(mp3, args.partial)] if args.partial else []
+            variants += [late(mp3, args.late)] if args.late else []
             if args.unanchored:
                 variants += [unanchored(v) for v in [mp3] + variants]
             rows += [run_one(v) for v in variants]

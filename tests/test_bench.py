@@ -175,6 +175,31 @@ def test_a_cut_transcript_keeps_the_first_turns_and_their_truth():
     assert cut_truth["turns"] == [{"start_ms": 1}] and [a["line"] for a in cut_truth["anchors"]] == [5]
 
 
+def test_a_late_transcript_keeps_the_later_turns_with_a_timecode_at_the_first():
+    import episodes
+
+    text = ("Titre\n\nTranscription\n\n[Jingle]\n\nA\u00a0: un deux.\n\nPause musicale : X par Y.\n\n"
+            "Partie 2 [1:00]\n\nB\u00a0: trois [2:00] quatre\n\nA\u00a0: cinq\n")
+    truth = {"turns": [{"start_ms": 1000}, {"start_ms": 65_432}, {"start_ms": 130_000}],
+             "anchors": [{"line": 11, "written": "[1:00]"}, {"line": 13, "written": "[2:00]"}], "regions": []}
+    late_text, late_truth = episodes.late(text, truth, 0.5)
+    assert late_text == "Titre\n\nTranscription\n\nB\u00a0: [1:05] trois [2:00] quatre\n\nA\u00a0: cinq\n"
+    assert late_truth["turns"] == truth["turns"][1:] and late_truth["covered_turns"] == 2
+    assert [(a["written"], a["line"]) for a in late_truth["anchors"]] == [("[1:05]", 5), ("[2:00]", 5)]
+    assert late_truth["anchors"][0]["written_ms"] == 65_000 and late_truth["anchors"][0]["true_ms"] == 65_432
+
+
+def test_a_late_transcript_does_not_start_with_a_sentence_said_before_it():
+    import episodes
+
+    said = [f"Phrase numéro {k} assez longue." for k in range(9)]
+    said[4] = said[0]  # the bench reuses prompts
+    text = "Titre\n\nTranscription\n" + "".join(f"\nA\u00a0: {s}\n" for s in said)
+    truth = {"turns": [{"start_ms": k * 10_000} for k in range(9)], "anchors": [], "regions": []}
+    late_text, late_truth = episodes.late(text, truth, 0.25)  # 2 turns dropped, then on past the repeat
+    assert late_truth["turns"][0]["start_ms"] == 50_000 and "Phrase numéro 5" in late_text.splitlines()[4]
+
+
 def test_an_unanchored_transcript_has_the_same_turns_and_no_timecode():
     import episodes
 
