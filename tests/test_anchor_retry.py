@@ -6,6 +6,7 @@ on purpose, as a loud music bed makes it: the speech from 1:31 to 2:10 called mu
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -108,3 +109,40 @@ def test_a_squeezed_turn_reports_a_lower_confidence():
     reported = _squeeze_aware(tuple(turn(k, 2000 if k == 3 else 6000) for k in range(5)), said, 0.2)
     assert [t.confidence for t in reported] == [0.9, 0.9, 0.9, 0.68, 0.9]
     assert _squeeze_aware(reported, said, 0.0) == reported
+
+
+def test_timecodes_off_by_the_same_time_are_retried_together_and_reported(stages, tmp_path, monkeypatch, caplog):
+    """Timecodes written 25 s early all along (a podcast cut otherwise than the broadcast):
+    one alignment holds them all, is not kept, and a warning names the offset; none is
+    retried on its own."""
+    from aligner.align import engine
+
+    _, _, cepstra, audio_map = stages
+    text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[1:06]")
+    for said, written in (("Après le bip", "[0:21] Après le bip"), ("Veuillez entrer un ou plusieurs", "[2:00] Veuillez entrer un ou plusieurs"),
+                          ("Vous avez un appel entrant", "[2:11] Vous avez un appel entrant")):
+        assert text.count(said) == 1
+        text = text.replace(said, written)
+    path = tmp_path / "early.txt"
+    path.write_text(text, encoding="utf-8")
+    transcript = read_transcript(path)
+    assert len(transcript.anchors) == 4
+    calls = []
+    search = engine._search
+    monkeypatch.setattr(engine, "_search", lambda *a, **k: calls.append(k["pins"]) or search(*a, **k))
+    with caplog.at_level("WARNING", logger="aligner"):
+        result = align(transcript, speak(transcript), cepstra, audio_map)
+    assert all(not c.ok and 20_000 <= c.delta_ms <= 30_000 for c in result.anchors)
+    assert re.search(r"4 of the transcript's 4 timecodes are about 2[56] s earlier", caplog.text)
+    tight = [sum(window * HOP_MS == AlignConfig().anchor_tolerance_ms for *_, window in pins) for pins in calls]
+    assert 4 in tight and not any(0 < n < 4 for n in tight)
+
+
+def test_the_common_offset_is_the_timecodes_that_agree_among_those_far_off():
+    from aligner.align.engine import _common_offset
+
+    config = AlignConfig()
+    assert _common_offset([30_500, 31_000, 29_800, 45_000, 1_000], config) == {0, 1, 2}
+    assert _common_offset([30_000, 31_000, 1_000], config) == set()  # two are not enough
+    assert _common_offset([30_000, -30_000, 60_000, 90_000], config) == set()  # no two agree
+    assert _common_offset([30_000, 31_000, 32_000, 90_000, 95_000, 99_000, 120_000], config) == set()  # not most

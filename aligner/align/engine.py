@@ -93,6 +93,14 @@ class AlignConfig:
     # right anchor 28.7 s off was seen, and the bench's shifted ones start at 15 s)
     anchor_retry_ms: int = 20_000
     retry_duration_weight: float = 0.1
+    # timecodes written for another cut of the show (a broadcast whose podcast starts
+    # earlier or later) are all off by about the same time: when at least
+    # ``offset_min_anchors`` of those off by ``anchor_retry_ms`` or more, and most of them,
+    # agree within ``offset_spread_ms``, they are retried together, once, and reported as
+    # that offset when that alignment is not kept (a 90-minute episode whose 25 timecodes
+    # were written 30 s early took 96 s, a whole alignment for each, for the same turns)
+    offset_min_anchors: int = 3
+    offset_spread_ms: int = 10_000
     # a turn reports its words' mean confidence less this times how far its length strays
     # from its text's (see ``_strays``): as a test of which turns are off by more than 0.5 s,
     # the area under the ROC curve of the bench's 1487 turns of seeds 1-24 (26 off) goes from
@@ -160,9 +168,23 @@ def align(
     # the retry held to its first turn inherited that squeeze and did not hold.)
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
     if config.anchor_retry_margin is not None:
+        together = _common_offset([_check(a, transcript, turns, config.anchor_tolerance_ms).delta_ms
+                                   for a in transcript.anchors], config)
+        if together:
+            other = place(config.tail_gap, _pins(transcript, blocks, config, tight=together))
+            held = all(_check(transcript.anchors[n], transcript, other, config.anchor_tolerance_ms).ok for n in together)
+            if held and _gain_where_moved(turns, other, blocks, config.retry_duration_weight) > config.anchor_retry_margin:
+                log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
+                turns = other
+                kept |= together
+            else:
+                delta = int(np.median([_check(transcript.anchors[n], transcript, turns, 0).delta_ms for n in together]))
+                log.warning("%d of the transcript's %d timecodes are about %d s %s than the recording puts them: was "
+                            "it cut otherwise than the show they were written for?", len(together),
+                            len(transcript.anchors), round(abs(delta) / 1000), "earlier" if delta > 0 else "later")
         for n, anchor in enumerate(transcript.anchors):
             check = _check(anchor, transcript, turns, config.anchor_tolerance_ms)  # against what is kept so far
-            if abs(check.delta_ms) < config.anchor_retry_ms:
+            if abs(check.delta_ms) < config.anchor_retry_ms or n in together:
                 continue
             other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | {n}))
             held = _check(anchor, transcript, other, config.anchor_tolerance_ms).ok
@@ -183,6 +205,20 @@ def align(
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     turns = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+
+
+def _common_offset(deltas: list[int], config: AlignConfig) -> set[int]:
+    """The anchors (numbers) off by ``anchor_retry_ms`` or more that are off by about the
+    same time, within ``offset_spread_ms`` of their median, when there are at least
+    ``offset_min_anchors`` of them and they are most of the anchors that far off: the
+    recording may be cut otherwise than the show they were written for (or the alignment
+    is off by that much all along). Else none."""
+    off = [n for n, d in enumerate(deltas) if abs(d) >= config.anchor_retry_ms]
+    if len(off) < config.offset_min_anchors:
+        return set()
+    middle = np.median([deltas[n] for n in off])
+    agree = {n for n in off if abs(deltas[n] - middle) <= config.offset_spread_ms}
+    return agree if len(agree) >= config.offset_min_anchors and 2 * len(agree) > len(off) else set()
 
 
 def _end_unanchored(blocks: list[SpokenTurn], pins, config: AlignConfig) -> bool:
