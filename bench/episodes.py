@@ -317,6 +317,23 @@ def late(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
                                         covered_turns=len(turn_lines) - drop)
 
 
+def offset(transcript: str, truth: dict, seconds: int) -> tuple[str, dict]:
+    """The transcript with every timecode ``seconds`` later (written as ``[m:ss]``), and
+    its truth, where each is shifted: timecodes written for another cut of the show (a
+    broadcast whose podcast starts earlier or later), which should all be reported off."""
+    lines = transcript.splitlines()
+    anchors = []
+    for a in truth["anchors"]:
+        written_ms = a["written_ms"] + seconds * 1000
+        if written_ms < 0:
+            raise ValueError(f"timecode {a['written']} would be written before the start")
+        m, s = divmod(written_ms // 1000, 60)
+        written = f"[{m}:{s:02d}]"
+        lines[a["line"] - 1] = lines[a["line"] - 1].replace(a["written"], written, 1)
+        anchors.append(dict(a, written=written, written_ms=(m * 60 + s) * 1000, corrupted=True))
+    return "\n".join(lines) + "\n", dict(truth, anchors=anchors)
+
+
 def unanchored(transcript: str, truth: dict) -> tuple[str, dict]:
     """The transcript with every timecode anchor taken out of its line, and its truth (no
     anchors): alignment with nothing but the audio and the text."""

@@ -7,6 +7,7 @@ against the ground truth, and print one table.
     python bench/run.py --partial 0.5        # and each episode with half its transcript
     python bench/run.py --late 0.5           # and each episode with only its later half transcribed
     python bench/run.py --unanchored         # and each transcript without its timecodes
+    python bench/run.py --offset -30         # and each with every timecode written 30 s early
     python bench/run.py --mix bed            # episodes mixed otherwise (see episodes.MIXES)
 
 With ``--aeneas``, the runner installs aeneas-ng in its own virtual environment
@@ -82,6 +83,12 @@ def late(mp3: Path, share: float) -> Path:
     """``<name>_late<share>.mp3`` (a link to the whole recording) with the transcript of its
     turns after the first ``share``, a timecode written at its first turn."""
     return _variant(mp3, f"_late{round(share * 100)}", lambda text, truth: episodes.late(text, truth, share))
+
+
+def offset(mp3: Path, seconds: int) -> Path:
+    """``<name>_off<seconds>.mp3`` (a link to the same recording) with every timecode of its
+    transcript ``seconds`` later."""
+    return _variant(mp3, f"_off{seconds}", lambda text, truth: episodes.offset(text, truth, seconds))
 
 
 def unanchored(mp3: Path) -> Path:
@@ -214,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--late", type=float, default=0.0,
                         help="also align each episode with the transcript of its turns after this share of them, "
                              "a timecode written at the first (e.g. 0.5)")
+    parser.add_argument("--offset", type=int, default=0,
+                        help="also align each episode with every timecode written this many seconds later "
+                             "(e.g. -30: a recording cut otherwise than the show they were written for)")
     parser.add_argument("--unanchored", action="store_true",
                         help="also align each episode (and its partial or late transcript) with every timecode removed")
     parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
@@ -229,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(run_aeneas(mp3, peer))
             variants = [partial(mp3, args.partial)] if args.partial else []
             variants += [late(mp3, args.late)] if args.late else []
+            variants += [offset(mp3, args.offset)] if args.offset else []
             if args.unanchored:
                 variants += [unanchored(v) for v in [mp3] + variants]
             rows += [run_one(v) for v in variants]
