@@ -166,34 +166,7 @@ def align(
     # anchors first: the early-end hypotheses below then hold the ones kept. (The other
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
-    kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
-    if config.anchor_retry_margin is not None:
-        together = _common_offset([_check(a, transcript, turns, config.anchor_tolerance_ms).delta_ms
-                                   for a in transcript.anchors], config)
-        if together:
-            other = place(config.tail_gap, _pins(transcript, blocks, config, tight=together))
-            held = all(_check(transcript.anchors[n], transcript, other, config.anchor_tolerance_ms).ok for n in together)
-            if held and _gain_where_moved(turns, other, blocks, config.retry_duration_weight) > config.anchor_retry_margin:
-                log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
-                turns = other
-                kept |= together
-            else:
-                delta = int(np.median([_check(transcript.anchors[n], transcript, turns, 0).delta_ms for n in together]))
-                log.warning("%d of the transcript's %d timecodes are about %d s %s than the recording puts them: was "
-                            "it cut otherwise than the show they were written for?", len(together),
-                            len(transcript.anchors), round(abs(delta) / 1000), "earlier" if delta > 0 else "later")
-        for n, anchor in enumerate(transcript.anchors):
-            check = _check(anchor, transcript, turns, config.anchor_tolerance_ms)  # against what is kept so far
-            if abs(check.delta_ms) < config.anchor_retry_ms or n in together:
-                continue
-            other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | {n}))
-            held = _check(anchor, transcript, other, config.anchor_tolerance_ms).ok
-            gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-            log.debug("timecode '%s' held: %s, %+.3f", anchor.written, held, gain)
-            if held and gain > config.anchor_retry_margin:
-                log.info("the alignment held to timecode '%s' matches better", anchor.written)
-                turns = other
-                kept.add(n)
+    turns, kept = _retry_anchors(place, turns, transcript, blocks, config)
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
         # hypotheses: the transcript runs to the end of the recording, or stops before it
         # (the audio after its last turn cheaper and cheaper): keep the best-matching one
@@ -205,6 +178,46 @@ def align(
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     turns = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+
+
+def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript, blocks: list[SpokenTurn],
+                   config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int]]:
+    """The anchors that ``turns`` put ``anchor_retry_ms`` or more off their time, each held
+    to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
+    and matches better; those off by about the same time, together, once (see
+    ``_common_offset``). Returns the turns and the numbers of the anchors held."""
+    kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
+    if config.anchor_retry_margin is None:
+        return turns, kept
+
+    def check(n: int, turns: tuple[TurnTiming, ...]) -> AnchorCheck:
+        return _check(transcript.anchors[n], transcript, turns, config.anchor_tolerance_ms)
+
+    together = _common_offset([check(n, turns).delta_ms for n in range(len(transcript.anchors))], config)
+    if together:
+        other = place(config.tail_gap, _pins(transcript, blocks, config, tight=together))
+        held = all(check(n, other).ok for n in together)
+        if held and _gain_where_moved(turns, other, blocks, config.retry_duration_weight) > config.anchor_retry_margin:
+            log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
+            turns = other
+            kept |= together
+        else:
+            delta = int(np.median([check(n, turns).delta_ms for n in together]))
+            log.warning("%d of the transcript's %d timecodes are about %d s %s than the recording puts them: was "
+                        "it cut otherwise than the show they were written for?", len(together),
+                        len(transcript.anchors), round(abs(delta) / 1000), "earlier" if delta > 0 else "later")
+    for n, anchor in enumerate(transcript.anchors):
+        if abs(check(n, turns).delta_ms) < config.anchor_retry_ms or n in together:  # against what is kept so far
+            continue
+        other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | {n}))
+        held = check(n, other).ok
+        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+        log.debug("timecode '%s' held: %s, %+.3f", anchor.written, held, gain)
+        if held and gain > config.anchor_retry_margin:
+            log.info("the alignment held to timecode '%s' matches better", anchor.written)
+            turns = other
+            kept.add(n)
+    return turns, kept
 
 
 def _common_offset(deltas: list[int], config: AlignConfig) -> set[int]:
