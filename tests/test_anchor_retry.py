@@ -138,6 +138,25 @@ def test_timecodes_off_by_the_same_time_are_retried_together_and_reported(stages
     assert 4 in tight and not any(0 < n < 4 for n in tight)
 
 
+def test_no_more_anchors_are_retried_one_by_one_than_allowed(stages, tmp_path, monkeypatch):
+    from aligner.align import engine
+
+    _, _, cepstra, audio_map = stages
+    text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[1:06]")
+    text = text.replace("Après le bip", "[0:21] Après le bip").replace("Vous avez un appel entrant", "[2:11] Vous avez un appel entrant")
+    path = tmp_path / "early.txt"
+    path.write_text(text, encoding="utf-8")
+    transcript = read_transcript(path)
+    calls = []
+    search = engine._search
+    monkeypatch.setattr(engine, "_search", lambda *a, **k: calls.append(k["pins"]) or search(*a, **k))
+    config = AlignConfig(offset_min_anchors=99, max_anchor_retries=2, early_end_tail_gaps=())
+    result = align(transcript, speak(transcript), cepstra, audio_map, config=config)
+    assert sum(not c.ok for c in result.anchors) == 3  # all three off, each measured
+    tight = [sum(window * HOP_MS == config.anchor_tolerance_ms for *_, window in pins) for pins in calls]
+    assert tight.count(1) == 2 * (1 + config.phone_passes) and max(tight) == 1  # two retries, every pass each
+
+
 def test_the_common_offset_is_the_timecodes_that_agree_among_those_far_off():
     from aligner.align.engine import _common_offset
 

@@ -101,6 +101,10 @@ class AlignConfig:
     # were written 30 s early took 96 s, a whole alignment for each, for the same turns)
     offset_min_anchors: int = 3
     offset_spread_ms: int = 10_000
+    # at most this many anchors are retried one by one (each a whole alignment: 3.5 s at 90
+    # minutes), so that a transcript whose timecodes are off every which way still takes
+    # well under a minute; the bench's episodes retry two at most
+    max_anchor_retries: int = 8
     # a turn reports its words' mean confidence less this times how far its length strays
     # from its text's (see ``_strays``): as a test of which turns are off by more than 0.5 s,
     # the area under the ROC curve of the bench's 1487 turns of seeds 1-24 (26 off) goes from
@@ -206,9 +210,14 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
             log.warning("%d of the transcript's %d timecodes are about %d s %s than the recording puts them: was "
                         "it cut otherwise than the show they were written for?", len(together),
                         len(transcript.anchors), round(abs(delta) / 1000), "earlier" if delta > 0 else "later")
+    tried = 0
     for n, anchor in enumerate(transcript.anchors):
         if abs(check(n, turns).delta_ms) < config.anchor_retry_ms or n in together:  # against what is kept so far
             continue
+        if tried == config.max_anchor_retries:
+            log.info("timecode '%s' and any after it that are off were not retried (%d were)", anchor.written, tried)
+            break
+        tried += 1
         other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | {n}))
         held = check(n, other).ok
         gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
