@@ -210,6 +210,33 @@ def table(rows: list[dict], markdown: bool) -> str:
     return "\n".join([fmt(head)] + [fmt(line) for line in lines])
 
 
+def totals(rows: list[dict]) -> str:
+    """One line per tool and kind of transcript (whole, ``_part50``, ``_noanchor``, ...):
+    turn starts within 0.5 s and anchors flagged, summed over the episodes of the table."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    for r in rows:
+        key = (r.get("tool", "aligner"), r.get("variant", ""))
+        s = sums.setdefault(key, [0, 0, 0, 0, 0, 0, 0])
+        if "error" in r:
+            s[6] += 1
+            continue
+        a = r.get("anchors") or {}
+        s[0] += r["start"]["n_within_500ms"]
+        s[1] += r["turns"]
+        s[2] += a.get("shifted_flagged", 0)
+        s[3] += a.get("shifted", 0)
+        s[4] += a.get("correct_flagged", 0)
+        s[5] += a.get("anchors", 0) - a.get("shifted", 0)
+    lines = []
+    for (tool, variant), (ok, n, sf, sh, cf, co, errors) in sums.items():
+        line = f"- {tool} {variant or 'whole transcripts'}: {ok} of {n} turn starts within 0.5 s"
+        line += f" ({ok / n:.1%})" if n else ""
+        if tool == "aligner":
+            line += f"; shifted anchors flagged {sf}/{sh}, correct ones flagged {cf}/{co}"
+        lines.append(line + (f"; {errors} failed" if errors else ""))
+    return "Totals:\n" + "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5,20,90", help="episode lengths in minutes, comma-separated")
@@ -242,9 +269,11 @@ def main(argv: list[str] | None = None) -> int:
             variants += [offset(mp3, args.offset)] if args.offset else []
             if args.unanchored:
                 variants += [unanchored(v) for v in [mp3] + variants]
-            rows += [run_one(v) for v in variants]
+            rows += [dict(run_one(v), variant=v.stem[len(mp3.stem):]) for v in variants]
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
     print(table(rows, args.markdown))
+    print()
+    print(totals(rows))
     (RUNS / "last.json").parent.mkdir(parents=True, exist_ok=True)
     (RUNS / "last.json").write_text(json.dumps(rows, indent=1))
     return 0

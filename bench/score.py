@@ -20,6 +20,7 @@ def error_stats(errors_ms) -> dict:
     out = {"n": int(len(e)), "median_ms": float(np.median(e)), "p90_ms": float(np.quantile(e, 0.9)), "max_ms": float(e.max())}
     for t in THRESHOLDS_MS:
         out[f"within_{t}ms"] = float(np.mean(e <= t))
+        out[f"n_within_{t}ms"] = int(np.sum(e <= t))
     return out
 
 
