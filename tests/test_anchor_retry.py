@@ -134,6 +134,7 @@ def test_timecodes_off_by_the_same_time_are_retried_together_and_reported(stages
         result = align(transcript, speak(transcript), cepstra, audio_map)
     assert all(not c.ok and 20_000 <= c.delta_ms <= 30_000 for c in result.anchors)
     assert re.search(r"4 of the transcript's 4 timecodes are about 2[56] s earlier", caplog.text)
+    assert 25_000 <= result.timecode_offset_ms <= 26_000
     tight = [sum(window * HOP_MS == AlignConfig().anchor_tolerance_ms for *_, window in pins) for pins in calls]
     assert 4 in tight and not any(0 < n < 4 for n in tight)
 

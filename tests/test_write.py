@@ -146,6 +146,20 @@ def test_marker_report_and_labels():
     assert "| Deuxième partie 47' 57 | 8 | 47:57 | 48:00 | +3.0 s | ok |" in report.compose_markdown(a, tolerance_ms=5000)
     assert json.loads(report.compose_json(a, tolerance_ms=1000))["markers"][-1]["verdict"] == "off"
     assert labels.compose(a).splitlines()[0].split("\t") == ["3.000", "5.000", "Anne"]
+    assert json.loads(report.compose_json(a, tolerance_ms=5000))["offset"] is None
+    assert "cut otherwise" not in report.compose_markdown(a, tolerance_ms=5000)
+
+
+def test_the_marker_report_names_an_offset_that_the_timecodes_share():
+    import dataclasses
+
+    from aligner.write import report
+
+    a = dataclasses.replace(_with_sections(), timecode_offset_ms=30_400)
+    assert json.loads(report.compose_json(a, tolerance_ms=5000))["offset"] == 30.4
+    assert report.compose_markdown(a, tolerance_ms=5000).splitlines()[-1] == (
+        "Most timecodes are about 30 s earlier than the recording puts them: it may be cut otherwise than the show "
+        "they were written for.")
 
 
 def test_textgrid_reads_back_with_praatio(tmp_path):

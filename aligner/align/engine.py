@@ -170,7 +170,7 @@ def align(
     # anchors first: the early-end hypotheses below then hold the ones kept. (The other
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
-    turns, kept = _retry_anchors(place, turns, transcript, blocks, config)
+    turns, kept, offset = _retry_anchors(place, turns, transcript, blocks, config)
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
         # hypotheses: the transcript runs to the end of the recording, or stops before it
         # (the audio after its last turn cheaper and cheaper): keep the best-matching one
@@ -181,18 +181,20 @@ def align(
                 turns = other
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     turns = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
-    return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms))
+    return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms), timecode_offset_ms=offset)
 
 
 def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript, blocks: list[SpokenTurn],
-                   config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int]]:
+                   config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int], int | None]:
     """The anchors that ``turns`` put ``anchor_retry_ms`` or more off their time, each held
     to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
     and matches better; those off by about the same time, together, once (see
-    ``_common_offset``). Returns the turns and the numbers of the anchors held."""
+    ``_common_offset``). Returns the turns, the numbers of the anchors held, and the offset
+    of those off alike when their held alignment was not kept (else None)."""
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
+    offset = None
     if config.anchor_retry_margin is None:
-        return turns, kept
+        return turns, kept, offset
 
     def check(n: int, turns: tuple[TurnTiming, ...]) -> AnchorCheck:
         return _check(transcript.anchors[n], transcript, turns, config.anchor_tolerance_ms)
@@ -206,10 +208,10 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
             turns = other
             kept |= together
         else:
-            delta = int(np.median([check(n, turns).delta_ms for n in together]))
+            offset = int(np.median([check(n, turns).delta_ms for n in together]))
             log.warning("%d of the transcript's %d timecodes are about %d s %s than the recording puts them: was "
                         "it cut otherwise than the show they were written for?", len(together),
-                        len(transcript.anchors), round(abs(delta) / 1000), "earlier" if delta > 0 else "later")
+                        len(transcript.anchors), round(abs(offset) / 1000), "earlier" if offset > 0 else "later")
     tried = 0
     for n, anchor in enumerate(transcript.anchors):
         if abs(check(n, turns).delta_ms) < config.anchor_retry_ms or n in together:  # against what is kept so far
@@ -226,7 +228,7 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
             log.info("the alignment held to timecode '%s' matches better", anchor.written)
             turns = other
             kept.add(n)
-    return turns, kept
+    return turns, kept, offset
 
 
 def _common_offset(deltas: list[int], config: AlignConfig) -> set[int]:

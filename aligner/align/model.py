@@ -72,3 +72,7 @@ class Alignment:
     audio_sha256: str = ""
     audio_source: str = ""
     map_regions: tuple = ()  # the audio map's regions (speech, music, silence), for reviewing
+    # the time (measured minus written) by which most timecodes are off alike, when the
+    # alignment found them so and did not hold to them: a recording cut otherwise than the
+    # show they were written for
+    timecode_offset_ms: int | None = None

@@ -53,7 +53,9 @@ def compose_json(alignment: Alignment, *, tolerance_ms: int) -> str:
     rows = [{"text": m.text, "line": m.line, "written": None if m.written_ms is None else m.written_ms / 1000,
              "measured": m.measured_ms / 1000, "delta": None if m.delta_ms is None else m.delta_ms / 1000,
              "verdict": m.verdict} for m in markers(alignment, tolerance_ms=tolerance_ms)]
-    return json.dumps({"tolerance": tolerance_ms / 1000, "markers": rows}, ensure_ascii=False, indent=1) + "\n"
+    offset = alignment.timecode_offset_ms
+    return json.dumps({"tolerance": tolerance_ms / 1000, "offset": None if offset is None else offset / 1000,
+                       "markers": rows}, ensure_ascii=False, indent=1) + "\n"
 
 
 def compose_markdown(alignment: Alignment, *, tolerance_ms: int) -> str:
@@ -64,4 +66,8 @@ def compose_markdown(alignment: Alignment, *, tolerance_ms: int) -> str:
         delta = f"{m.delta_ms / 1000:+.1f} s" if m.delta_ms is not None else "—"
         text = m.text.replace("|", "\\|")
         lines.append(f"| {text} | {m.line or '—'} | {written} | {format_clock(m.measured_ms)} | {delta} | {m.verdict} |")
+    if alignment.timecode_offset_ms is not None:
+        offset = alignment.timecode_offset_ms / 1000
+        lines += ["", f"Most timecodes are about {abs(offset):.0f} s {'earlier' if offset > 0 else 'later'} than the "
+                      "recording puts them: it may be cut otherwise than the show they were written for."]
     return "\n".join(lines) + "\n"
