@@ -286,6 +286,12 @@ def cut(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
     return "\n".join(lines[:stop]) + "\n", out
 
 
+def _clock_anchor(ms: int) -> tuple[str, int]:
+    """A timecode for ``ms`` as ``[m:ss]`` (whole seconds, rounded down) and its time."""
+    m, s = divmod(ms // 1000, 60)
+    return f"[{m}:{s:02d}]", (m * 60 + s) * 1000
+
+
 def late(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
     """The transcript of the turns after the first ``share`` of them (the audio stays
     whole), with a timecode written at its first turn, and its truth: a transcript of a
@@ -306,12 +312,10 @@ def late(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
     first = turn_lines[drop]
     removed = first - head - 1  # lines gone before the first kept turn (a blank line stays after the head)
     start_ms = truth["turns"][drop]["start_ms"]
-    m, s = divmod(start_ms // 1000, 60)
-    written = f"[{m}:{s:02d}]"
+    written, written_ms = _clock_anchor(start_ms)
     speaker, text = lines[first].split("\u00a0: ", 1)
     out = lines[:head] + [""] + [f"{speaker}\u00a0: {written} {text}"] + lines[first + 1:]
-    anchors = [{"written": written, "line": head + 2, "true_ms": start_ms, "written_ms": (m * 60 + s) * 1000,
-                "corrupted": False}]
+    anchors = [{"written": written, "line": head + 2, "true_ms": start_ms, "written_ms": written_ms, "corrupted": False}]
     anchors += [dict(a, line=a["line"] - removed) for a in truth["anchors"] if a["line"] > first]
     return "\n".join(out) + "\n", dict(truth, turns=truth["turns"][drop:], anchors=anchors,
                                         covered_turns=len(turn_lines) - drop)
@@ -327,10 +331,9 @@ def offset(transcript: str, truth: dict, seconds: int) -> tuple[str, dict]:
         written_ms = a["written_ms"] + seconds * 1000
         if written_ms < 0:
             raise ValueError(f"timecode {a['written']} would be written before the start")
-        m, s = divmod(written_ms // 1000, 60)
-        written = f"[{m}:{s:02d}]"
+        written, written_ms = _clock_anchor(written_ms)
         lines[a["line"] - 1] = lines[a["line"] - 1].replace(a["written"], written, 1)
-        anchors.append(dict(a, written=written, written_ms=(m * 60 + s) * 1000, corrupted=True))
+        anchors.append(dict(a, written=written, written_ms=written_ms, corrupted=True))
     return "\n".join(lines) + "\n", dict(truth, anchors=anchors)
 
 

@@ -29,6 +29,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -213,27 +214,24 @@ def table(rows: list[dict], markdown: bool) -> str:
 def totals(rows: list[dict]) -> str:
     """One line per tool and kind of transcript (whole, ``_part50``, ``_noanchor``, ...):
     turn starts within 0.5 s and anchors flagged, summed over the episodes of the table."""
-    sums: dict[tuple[str, str], list[int]] = {}
+    sums: dict[tuple[str, str], Counter] = {}
     for r in rows:
-        key = (r.get("tool", "aligner"), r.get("variant", ""))
-        s = sums.setdefault(key, [0, 0, 0, 0, 0, 0, 0])
+        s = sums.setdefault((r.get("tool", "aligner"), r.get("variant", "")), Counter())
         if "error" in r:
-            s[6] += 1
+            s["failed"] += 1
             continue
         a = r.get("anchors") or {}
-        s[0] += r["start"]["n_within_500ms"]
-        s[1] += r["turns"]
-        s[2] += a.get("shifted_flagged", 0)
-        s[3] += a.get("shifted", 0)
-        s[4] += a.get("correct_flagged", 0)
-        s[5] += a.get("anchors", 0) - a.get("shifted", 0)
+        s.update(ok=r["start"]["n_within_500ms"], turns=r["turns"], shifted_flagged=a.get("shifted_flagged", 0),
+                 shifted=a.get("shifted", 0), correct_flagged=a.get("correct_flagged", 0),
+                 correct=a.get("anchors", 0) - a.get("shifted", 0))
     lines = []
-    for (tool, variant), (ok, n, sf, sh, cf, co, errors) in sums.items():
-        line = f"- {tool} {variant or 'whole transcripts'}: {ok} of {n} turn starts within 0.5 s"
-        line += f" ({ok / n:.1%})" if n else ""
+    for (tool, variant), s in sums.items():
+        line = f"- {tool} {variant or 'whole transcripts'}: {s['ok']} of {s['turns']} turn starts within 0.5 s"
+        line += f" ({s['ok'] / s['turns']:.1%})" if s["turns"] else ""
         if tool == "aligner":
-            line += f"; shifted anchors flagged {sf}/{sh}, correct ones flagged {cf}/{co}"
-        lines.append(line + (f"; {errors} failed" if errors else ""))
+            line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
+                     f"correct ones flagged {s['correct_flagged']}/{s['correct']}")
+        lines.append(line + (f"; {s['failed']} failed" if s["failed"] else ""))
     return "Totals:\n" + "\n".join(lines)
 
 

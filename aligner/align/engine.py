@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
-from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming
+from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming, offset_words
 from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.discriminant import LinearDiscriminant, one_hot
 from aligner.audiomap import KINDS, MUSIC, AudioMap, runs
@@ -199,19 +199,24 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     def check(n: int, turns: tuple[TurnTiming, ...]) -> AnchorCheck:
         return _check(transcript.anchors[n], transcript, turns, config.anchor_tolerance_ms)
 
+    def held_better(numbers: set[int]) -> tuple[TurnTiming, ...] | None:
+        """The alignment held to the anchors ``numbers`` (and those kept), when it does
+        hold to them and matches better than ``turns``."""
+        other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | numbers))
+        held = all(check(n, other).ok for n in numbers)
+        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+        log.debug("timecodes %s held: %s, %+.3f", sorted(numbers), held, gain)
+        return other if held and gain > config.anchor_retry_margin else None
+
     together = _common_offset([check(n, turns).delta_ms for n in range(len(transcript.anchors))], config)
     if together:
-        other = place(config.tail_gap, _pins(transcript, blocks, config, tight=together))
-        held = all(check(n, other).ok for n in together)
-        if held and _gain_where_moved(turns, other, blocks, config.retry_duration_weight) > config.anchor_retry_margin:
+        if (other := held_better(together)) is not None:
             log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
-            turns = other
-            kept |= together
+            turns, kept = other, kept | together
         else:
             offset = int(np.median([check(n, turns).delta_ms for n in together]))
-            log.warning("%d of the transcript's %d timecodes are about %d s %s than the recording puts them: was "
-                        "it cut otherwise than the show they were written for?", len(together),
-                        len(transcript.anchors), round(abs(offset) / 1000), "earlier" if offset > 0 else "later")
+            log.warning("%d of the transcript's %d timecodes are %s: was it cut otherwise than the show they were "
+                        "written for?", len(together), len(transcript.anchors), offset_words(offset))
     tried = 0
     for n, anchor in enumerate(transcript.anchors):
         if abs(check(n, turns).delta_ms) < config.anchor_retry_ms or n in together:  # against what is kept so far
@@ -220,14 +225,9 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
             log.info("timecode '%s' and any after it that are off were not retried (%d were)", anchor.written, tried)
             break
         tried += 1
-        other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | {n}))
-        held = check(n, other).ok
-        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-        log.debug("timecode '%s' held: %s, %+.3f", anchor.written, held, gain)
-        if held and gain > config.anchor_retry_margin:
+        if (other := held_better({n})) is not None:
             log.info("the alignment held to timecode '%s' matches better", anchor.written)
-            turns = other
-            kept.add(n)
+            turns, kept = other, kept | {n}
     return turns, kept, offset
 
 

@@ -76,3 +76,8 @@ class Alignment:
     # alignment found them so and did not hold to them: a recording cut otherwise than the
     # show they were written for
     timecode_offset_ms: int | None = None
+
+
+def offset_words(offset_ms: int) -> str:
+    """How timecodes off by ``offset_ms`` (measured minus written) stand to the recording."""
+    return f"about {round(abs(offset_ms) / 1000)} s {'earlier' if offset_ms > 0 else 'later'} than the recording puts them"

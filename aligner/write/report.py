@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from aligner.align.model import Alignment
+from aligner.align.model import Alignment, offset_words
 from aligner.transcript.timecodes import format_clock
 from aligner.write.chapters import chapters
 
@@ -67,7 +67,6 @@ def compose_markdown(alignment: Alignment, *, tolerance_ms: int) -> str:
         text = m.text.replace("|", "\\|")
         lines.append(f"| {text} | {m.line or '—'} | {written} | {format_clock(m.measured_ms)} | {delta} | {m.verdict} |")
     if alignment.timecode_offset_ms is not None:
-        offset = alignment.timecode_offset_ms / 1000
-        lines += ["", f"Most timecodes are about {abs(offset):.0f} s {'earlier' if offset > 0 else 'later'} than the "
-                      "recording puts them: it may be cut otherwise than the show they were written for."]
+        lines += ["", f"Most timecodes are {offset_words(alignment.timecode_offset_ms)}: it may be cut otherwise than "
+                      "the show they were written for."]
     return "\n".join(lines) + "\n"
