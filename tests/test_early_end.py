@@ -4,11 +4,12 @@ keeps whichever alignment matches the audio better."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 
-from aligner.align.engine import AlignConfig, _end_in_doubt, _end_unanchored
+from aligner.align.engine import AlignConfig, _end_in_doubt, _end_unanchored, _start_unanchored
 from aligner.align.model import TurnTiming
 from aligner.pipeline import run
 
@@ -83,3 +84,46 @@ def test_a_last_turn_after_a_music_break_and_a_new_part_stays_at_the_break(tmp_p
     assert errors.max() <= 500
     (anchor,) = alignment.anchors
     assert anchor.ok
+
+
+def test_a_start_without_an_anchor_near_it_is_open_to_doubt():
+    blocks = [_Said(100)] * 10  # 1000 frames
+    assert _start_unanchored(blocks, [], AlignConfig())
+    assert _start_unanchored(blocks, [(3, 0, 400, 100)], AlignConfig())  # the first anchor at 30 %
+    assert not _start_unanchored(blocks, [(0, 2, 40, 100), (9, 2, 950, 100)], AlignConfig())  # in the first turn
+
+
+def _late_sample(tmp_path, first_kept: str):
+    """The sample's transcript from the turn that starts with ``first_kept`` on, without
+    its timecode: the page of a later part of the show, the recording whole."""
+    head, body = SAMPLE_TEXT.read_text(encoding="utf-8").split("Transcription\n", 1)
+    path = tmp_path / "late.txt"
+    path.write_text(head + "Transcription\n\n" + body[body.index(first_kept):].replace(" [1:31]", ""), encoding="utf-8")
+    return path
+
+
+def test_a_transcript_of_a_later_part_is_placed_there(tmp_path):
+    # the sample's last four turns, from 1:57.8 on: the audio before them is speech and
+    # music that the text does not hold
+    late = _late_sample(tmp_path, "Sophie Laurent\u00a0: Au timbre sonore")
+    whole = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT))[-4:]
+    assert whole[0] > 110_000
+    placed = _starts(run(SAMPLE_AUDIO, late))
+    assert np.abs(placed - whole).max() <= 500
+    # without the hypothesis, the text goes to the start of the recording
+    pulled = _starts(run(SAMPLE_AUDIO, late, config=AlignConfig(late_start_head_gap=None)))
+    assert whole[0] - pulled[0] > 60_000
+
+
+def test_a_late_start_hypothesis_that_matches_worse_is_not_kept(caplog):
+    # the whole sample's start is not anchored (its timecode is half-way): a hypothesis with
+    # a head so cheap that it moves six turns (when kept whatever it gives) is weighed, and
+    # the turns stay where they are
+    usual = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(late_start_head_gap=None)))
+    cheap = AlignConfig(late_start_head_gap=0.02)
+    moved = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=dataclasses.replace(cheap, late_start_margin=-1.0)))
+    assert np.abs(moved - usual).max() > 5000
+    with caplog.at_level("INFO", logger="aligner.align.engine"):
+        tried = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=cheap))
+    assert np.array_equal(tried, usual)
+    assert "start after the recording does" not in caplog.text

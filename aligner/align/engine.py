@@ -5,10 +5,11 @@
     -> phonemes and speakers learnt from the recording along that path (discriminant.py)
     -> the same DTW on -log p(phoneme said) - w log p(turn's speaker), twice, near the last path
     path -> word and turn times -> anchors checked against them
-    (all of it again with a cheaper end when no anchor holds the end of the text or the
-    last turns match badly: the transcript may stop early; the better match is kept;
-    and again, held to it, for each anchor the result puts 20 s or more off its time:
-    kept when it holds there and the turns it moves match better)
+    (all of it again, held to it, for each anchor the result puts 20 s or more off its
+    time: kept when it holds there and the turns it moves match better; again with a
+    cheaper start when no anchor holds the first turns: the transcript may start late,
+    kept when it matches clearly better; and with a cheaper end when no anchor holds the
+    end of the text or the last turns match badly: the transcript may stop early)
 """
 
 from __future__ import annotations
@@ -76,6 +77,20 @@ class AlignConfig:
     early_end_doubt: float = 0.01  # confidence drop over the last turns that makes it worth trying
     early_end_anchor_share: float = 0.1  # ... as does no anchor in this last share of the text
     head_gap_on_speech: float = 1.0  # gap cost factor on speech before the first turn
+    # hypothesis that the transcript starts after the recording does (a segment's page, the
+    # whole show's audio), tried when no timecode holds its first turns: the speech before
+    # the first turn at ``late_start_head_gap``, kept when the turns' mean confidence gains
+    # ``late_start_margin``. A probe of the later halves of seeds 13-20 without timecodes:
+    # 103 -> 180 of 202 starts within 0.5 s by the cheap head alone, mean confidence +0.03
+    # to +0.20 where it set the text right; on full or half transcripts (tuned, held-out,
+    # seeds 13-28, seed 1's variants), where it moved turns wrongly, +0.005 at most.
+    # 0.5 as the default head cost instead: 20 misses of 426 held-out (14), 19 of 331 half
+    # or unanchored (1)
+    late_start_head_gap: float | None = 0.5
+    late_start_margin: float = 0.015
+    # ... run through the phoneme passes only when its first pass puts a turn this far from
+    # where the alignment has it (a whole alignment costs 3.5 s at 90 minutes)
+    late_start_moved_ms: int = 2_000
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     anchor_window_ms: int = 120_000  # every pass keeps an anchored word this close to its time
     tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
@@ -150,16 +165,27 @@ def align(
             gap_row = np.zeros(said[0].features.shape[1], np.float32)
             gap_row[-1] = config.untranscribed_weight
 
-    def place(tail_gap: float, pins=pins) -> tuple[TurnTiming, ...]:
-        """Every pass, with ``tail_gap`` the cost factor of the audio after the last turn."""
+    first_starts: dict[tuple, np.ndarray] = {}  # where each first pass started the turns
+
+    def first_pass(tail_gap: float, pins, head_gap: float | None):
+        """The eSpeak pass, with ``tail_gap`` the cost factor of the audio after the last
+        turn and ``head_gap`` (when given) that of the speech before the first."""
         settings = dataclasses.replace(config, tail_gap=tail_gap)
-        rows, pi, pj = _search(feats, real, audio_map.quiet, nonspeech, settings, gap_quantile=config.gap_quantile,
-                               horizontal=config.horizontal, pins=pins)
+        path = _search(_cheap_head(feats, head_gap), real, audio_map.quiet, nonspeech, settings,
+                       gap_quantile=config.gap_quantile, horizontal=config.horizontal, pins=pins)
+        first_starts[tail_gap, tuple(pins), head_gap] = _path_starts(*path)
+        return path
+
+    def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None) -> tuple[TurnTiming, ...]:
+        """Every pass (the first one's ``path`` when already found)."""
+        settings = dataclasses.replace(config, tail_gap=tail_gap)
+        rows, pi, pj = path or first_pass(tail_gap, pins, head_gap)
         heard, metric = real, EUCLIDEAN
         for _ in range(config.phone_passes):
             heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
             heard = _heard(feats, speakers, rows, pi, pj, real, voice, audio_map.quiet, nonspeech, config)
-            rows, pi, pj = _search(said, heard, audio_map.quiet, nonspeech, settings, gap_quantile=config.phone_gap_quantile,
+            rows, pi, pj = _search(_cheap_head(said, head_gap), heard, audio_map.quiet, nonspeech, settings,
+                                   gap_quantile=config.phone_gap_quantile,
                                    horizontal=config.phone_horizontal, metric=NEG_DOT, factors=config.phone_factors,
                                    radius_ms=config.phone_radius_ms, around=(rows, pi, pj),
                                    reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins)
@@ -171,11 +197,25 @@ def align(
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
     turns, kept, offset = _retry_anchors(place, turns, transcript, blocks, config)
+    head_gap, tight = None, _pins(transcript, blocks, config, tight=kept)
+    if config.late_start_head_gap is not None and _start_unanchored(blocks, tight, config):
+        path = first_pass(config.tail_gap, tight, config.late_start_head_gap)
+        # against the first pass of the alignment kept so far (the same pins), not its
+        # result: the phoneme passes move turns by more on their own
+        before = first_starts.get((config.tail_gap, tuple(tight), None), [t.start_ms for t in turns])
+        moved = np.abs(_path_starts(*path) - before)
+        if moved.max() > config.late_start_moved_ms:
+            other = place(config.tail_gap, tight, config.late_start_head_gap, path)
+            log.debug("late start: %d turns moved, mean confidence %+.3f", int((moved > config.late_start_moved_ms).sum()),
+                      _mean_confidence(other) - _mean_confidence(turns))
+            if _mean_confidence(other) > _mean_confidence(turns) + config.late_start_margin:
+                log.info("the transcript seems to start after the recording does; its start was placed accordingly")
+                turns, head_gap = other, config.late_start_head_gap
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
         # hypotheses: the transcript runs to the end of the recording, or stops before it
         # (the audio after its last turn cheaper and cheaper): keep the best-matching one
         for tail_gap in config.early_end_tail_gaps:
-            other = place(tail_gap, _pins(transcript, blocks, config, tight=kept))
+            other = place(tail_gap, tight, head_gap)
             if _mean_confidence(other) > _mean_confidence(turns):
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns = other
@@ -251,6 +291,28 @@ def _end_unanchored(blocks: list[SpokenTurn], pins, config: AlignConfig) -> bool
     sizes = np.cumsum([len(b.features) for b in blocks])
     last = max((block for block, *_ in pins), default=-1)
     return last < 0 or sizes[last] < (1.0 - config.early_end_anchor_share) * sizes[-1]
+
+
+def _start_unanchored(blocks: list[SpokenTurn], pins, config: AlignConfig) -> bool:
+    """No timecode anchor within the first ``early_end_anchor_share`` of the text (by
+    synthetic frames): nothing says where the transcript starts."""
+    sizes = np.cumsum([0] + [len(b.features) for b in blocks])
+    first = min((block for block, *_ in pins), default=len(blocks))
+    return sizes[first] > config.early_end_anchor_share * sizes[-1]
+
+
+def _cheap_head(blocks: list[Block], head_gap: float | None) -> list[Block]:
+    """``blocks`` with the speech before the first one at ``head_gap`` at most (when given)."""
+    if head_gap is None:
+        return blocks
+    speech, music = blocks[0].gap_scale
+    return [dataclasses.replace(blocks[0], gap_scale=(min(speech, head_gap), music)), *blocks[1:]]
+
+
+def _path_starts(rows, pi: np.ndarray, pj: np.ndarray) -> np.ndarray:
+    """Where a path starts each block's first word, in ms."""
+    first_col, _ = row_spans(pi, pj, len(rows.kinds))
+    return np.array([first_col[w[0]] for w in rows.word_rows], np.int64) * rows.factor * HOP_MS
 
 
 def _end_in_doubt(turns: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
