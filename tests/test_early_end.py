@@ -127,3 +127,25 @@ def test_a_late_start_hypothesis_that_matches_worse_is_not_kept(caplog):
         tried = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=cheap))
     assert np.array_equal(tried, usual)
     assert "start after the recording does" not in caplog.text
+
+
+def test_a_late_start_is_kept_when_it_matches_clearly_better():
+    from types import SimpleNamespace
+
+    from aligner.align.engine import _late_start_better
+
+    said = [SimpleNamespace(end_frame=500)] * 40  # every turn takes eSpeak 5 s, said in 6
+    turn = lambda k, start, conf: TurnTiming(k, "A", "x", start, start + 6000, conf, ())
+    usual = tuple(turn(k, 60_000 + k * 10_000, 0.85) for k in range(40))
+    # the first 4 of 40 turns set 40 s later, where they match 0.12 better: the mean gains
+    # 0.012, under the margin, and the turns moved 0.12
+    late = tuple(turn(k, 100_000 + k * 10_000, 0.97) for k in range(4)) + usual[4:]
+    assert _late_start_better(usual, late, said, AlignConfig())
+    assert not _late_start_better(usual, late, said, AlignConfig(late_start_moved_gain=0.2))
+    # the same moved turns, the others matching a little worse there: the mean does not gain
+    worse_elsewhere = late[:4] + tuple(dataclasses.replace(t, confidence=0.83) for t in usual[4:])
+    assert not _late_start_better(usual, worse_elsewhere, said, AlignConfig())
+    # every turn moved and 0.02 better: over the margin
+    everywhere = tuple(dataclasses.replace(t, start_ms=t.start_ms + 40_000, end_ms=t.end_ms + 40_000,
+                                           confidence=0.87) for t in usual)
+    assert _late_start_better(usual, everywhere, said, AlignConfig())

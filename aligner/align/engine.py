@@ -78,16 +78,23 @@ class AlignConfig:
     early_end_anchor_share: float = 0.1  # ... as does no anchor in this last share of the text
     head_gap_on_speech: float = 1.0  # gap cost factor on speech before the first turn
     # hypothesis that the transcript starts after the recording does (a segment's page, the
-    # whole show's audio), tried when no timecode holds its first turns: the speech before
-    # the first turn at ``late_start_head_gap``, kept when the turns' mean confidence gains
-    # ``late_start_margin``. A probe of the later halves of seeds 13-20 without timecodes:
-    # 103 -> 180 of 202 starts within 0.5 s by the cheap head alone, mean confidence +0.03
-    # to +0.20 where it set the text right; on full or half transcripts (tuned, held-out,
-    # seeds 13-28, seed 1's variants), where it moved turns wrongly, +0.005 at most.
-    # 0.5 as the default head cost instead: 20 misses of 426 held-out (14), 19 of 331 half
-    # or unanchored (1)
+    # whole show's audio, a podcast's pre-roll), tried when no timecode holds its first
+    # turns: the speech before the first turn at ``late_start_head_gap``, kept when the
+    # turns' mean confidence gains ``late_start_margin``. Probe: seeds 13-20 at 5 and 20
+    # minutes without timecodes, with the first 5, 10, 30 or 50 % of their turns left out:
+    # where it set the text right, +0.01 to +0.17 of mean confidence; over every bench
+    # set and the 60 mixed episodes, where it moved turns wrongly, +0.008 at most. The
+    # cheap head as the default instead: 20 misses of 426 held-out (14), 19 of 331 half or
+    # unanchored (1)
     late_start_head_gap: float | None = 0.5
     late_start_margin: float = 0.015
+    # ... or when it is higher at all and the turns it moves gain this much (as the anchor
+    # retries weigh them): a short head (a tenth of the turns left out, 10 s to 2.5 min of
+    # speech) moves a few turns of many, whose gain the mean dilutes. The same probe and
+    # its variants leaving out 5, 10 and 30 % of the turns: 381 -> 100 misses of 1413 with
+    # the margin alone, 79 with this too; where the hypothesis set turns wrongly, +0.053 at
+    # most (and a lower mean confidence), where it set them right from +0.085 up
+    late_start_moved_gain: float = 0.07
     # ... run through the phoneme passes only when its first pass puts a turn this far from
     # where the alignment has it (a whole alignment costs 3.5 s at 90 minutes)
     late_start_moved_ms: int = 2_000
@@ -206,9 +213,7 @@ def align(
         moved = np.abs(_path_starts(*path) - before)
         if moved.max() > config.late_start_moved_ms:
             other = place(config.tail_gap, tight, config.late_start_head_gap, path)
-            log.debug("late start: %d turns moved, mean confidence %+.3f", int((moved > config.late_start_moved_ms).sum()),
-                      _mean_confidence(other) - _mean_confidence(turns))
-            if _mean_confidence(other) > _mean_confidence(turns) + config.late_start_margin:
+            if _late_start_better(turns, other, blocks, config):
                 log.info("the transcript seems to start after the recording does; its start was placed accordingly")
                 turns, head_gap = other, config.late_start_head_gap
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
@@ -299,6 +304,17 @@ def _start_unanchored(blocks: list[SpokenTurn], pins, config: AlignConfig) -> bo
     sizes = np.cumsum([0] + [len(b.features) for b in blocks])
     first = min((block for block, *_ in pins), default=len(blocks))
     return sizes[first] > config.early_end_anchor_share * sizes[-1]
+
+
+def _late_start_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
+                       config: AlignConfig) -> bool:
+    """Whether the late-start alignment ``other`` matches clearly better than ``turns``: by
+    ``late_start_margin`` of mean confidence, or at all and by ``late_start_moved_gain``
+    on the turns it moves (see ``_gain_where_moved``)."""
+    overall = _mean_confidence(other) - _mean_confidence(turns)
+    where_moved = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+    log.debug("late start: mean confidence %+.3f, %+.3f where moved", overall, where_moved)
+    return overall > config.late_start_margin or (overall > 0 and where_moved > config.late_start_moved_gain)
 
 
 def _cheap_head(blocks: list[Block], head_gap: float | None) -> list[Block]:
