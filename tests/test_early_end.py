@@ -149,3 +149,17 @@ def test_a_late_start_is_kept_when_it_matches_clearly_better():
     everywhere = tuple(dataclasses.replace(t, start_ms=t.start_ms + 40_000, end_ms=t.end_ms + 40_000,
                                            confidence=0.87) for t in usual)
     assert _late_start_better(usual, everywhere, said, AlignConfig())
+
+
+def test_a_timecode_the_audio_contradicts_does_not_hold_a_late_start(tmp_path):
+    # the sample's last four turns (from 1:57.8), their first one's time written 60 s early:
+    # the timecode is reported with the time the audio gives it, and does not keep the
+    # text at the start of the recording (before, both went to 0:08.5)
+    late = _late_sample(tmp_path, "Sophie Laurent\u00a0: Au timbre sonore")
+    late.write_text(late.read_text(encoding="utf-8").replace("\u00a0: Au timbre", "\u00a0: [0:58] Au timbre", 1),
+                    encoding="utf-8")
+    whole = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT))[-4:]
+    alignment = run(SAMPLE_AUDIO, late)
+    assert np.abs(_starts(alignment) - whole).max() <= 500
+    (check,) = alignment.anchors
+    assert not check.ok and abs(check.measured_ms - whole[0]) <= 500

@@ -205,7 +205,10 @@ def align(
     # the retry held to its first turn inherited that squeeze and did not hold.)
     turns, kept, offset = _retry_anchors(place, turns, transcript, blocks, config)
     head_gap, tight = None, _pins(transcript, blocks, config, tight=kept)
-    if config.late_start_head_gap is not None and _start_unanchored(blocks, tight, config):
+    # a timecode that the alignment contradicts does not hold the start either (a late
+    # transcript's first timecode grouped with a shifted one as a common offset)
+    off = {n for n, a in enumerate(transcript.anchors) if not _check(a, transcript, turns, config.anchor_tolerance_ms).ok}
+    if config.late_start_head_gap is not None and _start_unanchored(blocks, _pins(transcript, blocks, config, skip=off), config):
         path = first_pass(config.tail_gap, tight, config.late_start_head_gap)
         # against the first pass of the alignment kept so far (the same pins), not its
         # result: the phoneme passes move turns by more on their own
@@ -225,6 +228,12 @@ def align(
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns = other
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
+    if offset is not None:  # as the final alignment has them: a late start may have set some right
+        together = _common_offset([c.delta_ms for c in anchors], config)
+        offset = int(np.median([anchors[n].delta_ms for n in together])) if together else None
+    if offset is not None:
+        log.warning("%d of the transcript's %d timecodes are %s: was it cut otherwise than the show they were "
+                    "written for?", len(together), len(transcript.anchors), offset_words(offset))
     turns = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms), timecode_offset_ms=offset)
 
@@ -260,8 +269,6 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
             turns, kept = other, kept | together
         else:
             offset = int(np.median([check(n, turns).delta_ms for n in together]))
-            log.warning("%d of the transcript's %d timecodes are %s: was it cut otherwise than the show they were "
-                        "written for?", len(together), len(transcript.anchors), offset_words(offset))
     tried = 0
     for n, anchor in enumerate(transcript.anchors):
         if abs(check(n, turns).delta_ms) < config.anchor_retry_ms or n in together:  # against what is kept so far
@@ -389,16 +396,19 @@ def _reach_back(pins, config: AlignConfig):
 
 
 def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig,
-          tight: set[int] = frozenset()) -> list[tuple[int, int, int, int]]:
+          tight: set[int] = frozenset(), skip: set[int] = frozenset()) -> list[tuple[int, int, int, int]]:
     """(block, word, frame, window) for each anchor: the word it is written before (or the
     first word of the section it titles) stays within ``anchor_window_ms`` of its time in
-    every pass (``anchor_tolerance_ms`` for the anchors numbered in ``tight``). The window
+    every pass (``anchor_tolerance_ms`` for the anchors numbered in ``tight``; none for those
+    in ``skip``). The window
     is wide: an anchor that the audio contradicts by less is still measured and reported.
     The phoneme passes search around the first pass's path but keep to the windows too: a
     transcript starting late, with a timecode at its first turn, had that turn taken 167 s
     from it in two passes, and the retry held to it was then not held at all."""
     out = []
     for n, a in enumerate(transcript.anchors):
+        if n in skip:
+            continue
         window = (config.anchor_tolerance_ms if n in tight else config.anchor_window_ms) // HOP_MS
         for k, b in enumerate(blocks):
             if b.item < a.item:
