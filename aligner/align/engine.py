@@ -204,21 +204,8 @@ def align(
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
     turns, kept, offset = _retry_anchors(place, turns, transcript, blocks, config)
-    head_gap, tight = None, _pins(transcript, blocks, config, tight=kept)
-    # a timecode that the alignment contradicts does not hold the start either (a late
-    # transcript's first timecode grouped with a shifted one as a common offset)
-    off = {n for n, a in enumerate(transcript.anchors) if not _check(a, transcript, turns, config.anchor_tolerance_ms).ok}
-    if config.late_start_head_gap is not None and _start_unanchored(blocks, _pins(transcript, blocks, config, skip=off), config):
-        path = first_pass(config.tail_gap, tight, config.late_start_head_gap)
-        # against the first pass of the alignment kept so far (the same pins), not its
-        # result: the phoneme passes move turns by more on their own
-        before = first_starts.get((config.tail_gap, tuple(tight), None), [t.start_ms for t in turns])
-        moved = np.abs(_path_starts(*path) - before)
-        if moved.max() > config.late_start_moved_ms:
-            other = place(config.tail_gap, tight, config.late_start_head_gap, path)
-            if _late_start_better(turns, other, blocks, config):
-                log.info("the transcript seems to start after the recording does; its start was placed accordingly")
-                turns, head_gap = other, config.late_start_head_gap
+    tight = _pins(transcript, blocks, config, tight=kept)
+    turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
         # hypotheses: the transcript runs to the end of the recording, or stops before it
         # (the audio after its last turn cheaper and cheaper): keep the best-matching one
@@ -281,6 +268,32 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
             log.info("the alignment held to timecode '%s' matches better", anchor.written)
             turns, kept = other, kept | {n}
     return turns, kept, offset
+
+
+def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTiming, ...], transcript: Transcript,
+                    blocks: list[SpokenTurn], pins, config: AlignConfig) -> tuple[tuple[TurnTiming, ...], float | None]:
+    """The hypothesis that the transcript starts after the recording does, when no anchor
+    holds its first turns: the first pass again with the speech before the first turn at
+    ``late_start_head_gap``; when it starts a turn ``late_start_moved_ms`` or more from
+    where the first pass of ``turns`` did (in ``first_starts``, by the same ``pins``), the
+    phoneme passes follow (``place``), and that alignment is kept when it matches clearly
+    better. Returns the turns and the head gap they were placed with (None: the usual)."""
+    # a timecode that the alignment contradicts does not hold the start either (a late
+    # transcript's right first timecode grouped with a shifted one as a common offset)
+    off = {n for n, a in enumerate(transcript.anchors) if not _check(a, transcript, turns, config.anchor_tolerance_ms).ok}
+    head_gap = config.late_start_head_gap
+    if head_gap is None or not _start_unanchored(blocks, _pins(transcript, blocks, config, skip=off), config):
+        return turns, None
+    path = first_pass(config.tail_gap, pins, head_gap)
+    # against a first pass, not the result: the phoneme passes move turns by more on their own
+    before = first_starts.get((config.tail_gap, tuple(pins), None), [t.start_ms for t in turns])
+    if np.abs(_path_starts(*path) - before).max() <= config.late_start_moved_ms:
+        return turns, None
+    other = place(config.tail_gap, pins, head_gap, path)
+    if not _late_start_better(turns, other, blocks, config):
+        return turns, None
+    log.info("the transcript seems to start after the recording does; its start was placed accordingly")
+    return other, head_gap
 
 
 def _common_offset(deltas: list[int], config: AlignConfig) -> set[int]:
@@ -400,8 +413,8 @@ def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig,
     """(block, word, frame, window) for each anchor: the word it is written before (or the
     first word of the section it titles) stays within ``anchor_window_ms`` of its time in
     every pass (``anchor_tolerance_ms`` for the anchors numbered in ``tight``; none for those
-    in ``skip``). The window
-    is wide: an anchor that the audio contradicts by less is still measured and reported.
+    in ``skip``). The window is wide: an anchor that the audio contradicts by less is still
+    measured and reported.
     The phoneme passes search around the first pass's path but keep to the windows too: a
     transcript starting late, with a timecode at its first turn, had that turn taken 167 s
     from it in two passes, and the retry held to it was then not held at all."""
