@@ -120,7 +120,7 @@ def test_a_late_start_hypothesis_that_matches_worse_is_not_kept(caplog):
     # a head so cheap that it moves six turns (when kept whatever it gives) is weighed, and
     # the turns stay where they are
     usual = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(late_start_head_gap=None)))
-    cheap = AlignConfig(late_start_head_gap=0.02)
+    cheap = AlignConfig(late_start_head_gap=0.02, late_start_moved_ms=0)  # it moves later turns, not the first
     moved = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=dataclasses.replace(cheap, late_start_margin=-1.0)))
     assert np.abs(moved - usual).max() > 5000
     with caplog.at_level("INFO", logger="aligner.align.engine"):

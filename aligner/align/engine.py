@@ -95,9 +95,13 @@ class AlignConfig:
     # the margin alone, 79 with this too; where the hypothesis set turns wrongly, +0.053 at
     # most (and a lower mean confidence), where it set them right from +0.085 up
     late_start_moved_gain: float = 0.07
-    # ... run through the phoneme passes only when its first pass puts a turn this far from
-    # where the alignment has it (a whole alignment costs 3.5 s at 90 minutes)
-    late_start_moved_ms: int = 2_000
+    # ... run through the phoneme passes only when its first pass starts the first turn this
+    # much later than the usual first pass did (a whole alignment costs 3.5 s at 90
+    # minutes). Where the hypothesis was kept, over every set and probe, it had moved the
+    # first turn 20.7 s or more; on full transcripts without timecodes the cheap head moves
+    # it 2-9 s (any turn 2 s or more, as first tried: a fourth alignment for 90 minutes
+    # without timecodes, 18-20 -> 22 s)
+    late_start_moved_ms: int = 10_000
     anchor_tolerance_ms: int = 5_000  # an anchor further off than this is reported
     anchor_window_ms: int = 120_000  # every pass keeps an anchored word this close to its time
     tail_reach_ms: int = 120_000  # how far back the turns after the last anchor may move in the phoneme passes
@@ -274,8 +278,8 @@ def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTimi
                     blocks: list[SpokenTurn], pins, config: AlignConfig) -> tuple[tuple[TurnTiming, ...], float | None]:
     """The hypothesis that the transcript starts after the recording does, when no anchor
     holds its first turns: the first pass again with the speech before the first turn at
-    ``late_start_head_gap``; when it starts a turn ``late_start_moved_ms`` or more from
-    where the first pass of ``turns`` did (in ``first_starts``, by the same ``pins``), the
+    ``late_start_head_gap``; when it starts the first turn ``late_start_moved_ms`` or more
+    later than the first pass of ``turns`` did (in ``first_starts``, by the same ``pins``), the
     phoneme passes follow (``place``), and that alignment is kept when it matches clearly
     better. Returns the turns and the head gap they were placed with (None: the usual)."""
     # a timecode that the alignment contradicts does not hold the start either (a late
@@ -287,7 +291,7 @@ def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTimi
     path = first_pass(config.tail_gap, pins, head_gap)
     # against a first pass, not the result: the phoneme passes move turns by more on their own
     before = first_starts.get((config.tail_gap, tuple(pins), None), [t.start_ms for t in turns])
-    if np.abs(_path_starts(*path) - before).max() <= config.late_start_moved_ms:
+    if _path_starts(*path)[0] - before[0] < config.late_start_moved_ms:
         return turns, None
     other = place(config.tail_gap, pins, head_gap, path)
     if not _late_start_better(turns, other, blocks, config):
