@@ -207,7 +207,7 @@ def align(
     # anchors first: the early-end hypotheses below then hold the ones kept. (The other
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
-    turns, kept, offset = _retry_anchors(place, turns, transcript, blocks, config)
+    turns, kept, offset_seen = _retry_anchors(place, turns, transcript, blocks, config)
     tight = _pins(transcript, blocks, config, tight=kept)
     turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
@@ -219,10 +219,10 @@ def align(
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns = other
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
-    if offset is not None:  # as the final alignment has them: a late start may have set some right
-        together = _common_offset([c.delta_ms for c in anchors], config)
-        offset = int(np.median([anchors[n].delta_ms for n in together])) if together else None
-    if offset is not None:
+    # the offset as the final alignment has the timecodes: a late start may have set some right
+    together = _common_offset([c.delta_ms for c in anchors], config) if offset_seen else set()
+    offset = int(np.median([anchors[n].delta_ms for n in together])) if together else None
+    if together:
         log.warning("%d of the transcript's %d timecodes are %s: was it cut otherwise than the show they were "
                     "written for?", len(together), len(transcript.anchors), offset_words(offset))
     turns = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
@@ -230,16 +230,16 @@ def align(
 
 
 def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript, blocks: list[SpokenTurn],
-                   config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int], int | None]:
+                   config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int], bool]:
     """The anchors that ``turns`` put ``anchor_retry_ms`` or more off their time, each held
     to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
     and matches better; those off by about the same time, together, once (see
-    ``_common_offset``). Returns the turns, the numbers of the anchors held, and the offset
-    of those off alike when their held alignment was not kept (else None)."""
+    ``_common_offset``). Returns the turns, the numbers of the anchors held, and whether
+    some were off alike and their held alignment was not kept."""
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
-    offset = None
+    offset_seen = False
     if config.anchor_retry_margin is None:
-        return turns, kept, offset
+        return turns, kept, offset_seen
 
     def check(n: int, turns: tuple[TurnTiming, ...]) -> AnchorCheck:
         return _check(transcript.anchors[n], transcript, turns, config.anchor_tolerance_ms)
@@ -259,7 +259,7 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
             log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
             turns, kept = other, kept | together
         else:
-            offset = int(np.median([check(n, turns).delta_ms for n in together]))
+            offset_seen = True
     tried = 0
     for n, anchor in enumerate(transcript.anchors):
         if abs(check(n, turns).delta_ms) < config.anchor_retry_ms or n in together:  # against what is kept so far
@@ -271,7 +271,7 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         if (other := held_better({n})) is not None:
             log.info("the alignment held to timecode '%s' matches better", anchor.written)
             turns, kept = other, kept | {n}
-    return turns, kept, offset
+    return turns, kept, offset_seen
 
 
 def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTiming, ...], transcript: Transcript,
