@@ -1,0 +1,40 @@
+"""Turn edges moved after the passes: the words that fall across a new edge share the time
+left to them, each in proportion to its length."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from aligner.align.model import TurnTiming, WordTiming
+
+
+def end_before(turn: TurnTiming, stop_ms: int) -> TurnTiming | None:
+    """``turn`` ending at ``stop_ms``: its words from there on, with the last word that
+    starts before, share that word's time (each in proportion to its length); None when
+    no word starts before ``stop_ms``."""
+    last = sum(w.start_ms < stop_ms for w in turn.words) - 1
+    if last < 0 or turn.start_ms >= stop_ms:
+        return None
+    tail = turn.words[last:]
+    return dataclasses.replace(turn, end_ms=stop_ms, words=turn.words[:last] + share(tail, tail[0].start_ms, stop_ms))
+
+
+def start_after(turn: TurnTiming, start_ms: int) -> TurnTiming | None:
+    """``turn`` starting at ``start_ms``: its words up to the first that ends after it share
+    the time from ``start_ms`` to that word's end; None when no word ends after it."""
+    first = next((i for i, w in enumerate(turn.words) if w.end_ms > start_ms), None)
+    if first is None or start_ms >= turn.end_ms:
+        return None
+    head = turn.words[:first + 1]
+    return dataclasses.replace(turn, start_ms=start_ms,
+                               words=share(head, start_ms, head[-1].end_ms) + turn.words[first + 1:])
+
+
+def share(words: tuple[WordTiming, ...], start_ms: int, stop_ms: int) -> tuple[WordTiming, ...]:
+    """``words`` spread over ``start_ms`` to ``stop_ms``, each in proportion to its length."""
+    lengths = np.array([max(1, w.end_ms - w.start_ms) for w in words], np.float64)
+    bounds = start_ms + np.round(np.concatenate([[0.0], np.cumsum(lengths)]) / lengths.sum()
+                                 * (stop_ms - start_ms)).astype(np.int64)
+    return tuple(dataclasses.replace(w, start_ms=int(a), end_ms=int(b)) for w, a, b in zip(words, bounds[:-1], bounds[1:]))

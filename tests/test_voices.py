@@ -1,0 +1,89 @@
+"""A change of speaker moves to the pause where the voices change (align/voices.py), and
+the word-time edits it relies on (align/retime.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.align.model import TurnTiming, WordTiming
+from aligner.align.retime import end_before, start_after
+from aligner.align.voices import to_voice_changes
+from aligner.audiomap import SPEECH, AudioMap
+
+STRETCH, PAUSE = 170, 30  # frames of talk, then of pause, over and over
+SETTINGS = dict(window_ms=300, reach_ms=3000, min_pause_ms=150, min_moved_ms=100, margin=3.0)
+
+
+def _recording(voices: list[int], seed: int = 0) -> tuple[np.ndarray, AudioMap]:
+    """Cepstra and a map: one stretch of talk (then a pause) per item of ``voices``, each
+    stretch in that voice (a mean of the cepstra), noise on top."""
+    rng = np.random.default_rng(seed)
+    means = rng.normal(0.0, 1.0, (max(voices) + 1, 13))
+    n = len(voices) * (STRETCH + PAUSE)
+    cepstra = rng.normal(0.0, 1.0, (n, 13)).astype(np.float32)
+    quiet = np.zeros(n, np.float32)
+    for k, v in enumerate(voices):
+        a = k * (STRETCH + PAUSE)
+        cepstra[a:a + STRETCH] += means[v]
+        quiet[a + STRETCH:a + STRETCH + PAUSE] = 1.0
+        cepstra[a + STRETCH:a + STRETCH + PAUSE, 0] -= 10.0
+    labels = np.full(n, SPEECH, np.int8)
+    return cepstra, AudioMap(n * 10, (), (), labels, quiet, np.zeros(n, np.float32))
+
+
+def _turn(item: int, speaker: str, start: int, end: int, words: int = 4) -> TurnTiming:
+    """A turn from frame ``start`` to ``end`` whose words split it evenly."""
+    bounds = np.linspace(start * 10, end * 10, words + 1).astype(int)
+    ws = tuple(WordTiming(f"w{i}", int(a), int(b), 0.9) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])))
+    return TurnTiming(item, speaker, "text", int(bounds[0]), int(bounds[-1]), 0.9, ws)
+
+
+def test_a_turn_start_moves_back_to_the_pause_where_the_voice_changes():
+    # voice 0 for 15 stretches, then voice 1: the second turn's first stretch went to the first
+    cepstra, audio_map = _recording([0] * 15 + [1] * 15)
+    turns = (_turn(0, "A", 0, 16 * 200 - PAUSE), _turn(1, "B", 16 * 200, 30 * 200 - PAUSE))
+    moved = to_voice_changes(turns, cepstra, audio_map, **SETTINGS)
+    assert moved[1].start_ms == 15 * 200 * 10
+    assert moved[1].words[0].start_ms == moved[1].start_ms and moved[1].words[1:] == turns[1].words[1:]
+    assert moved[0].end_ms == (15 * 200 - PAUSE) * 10  # where the pause before the change begins
+    assert moved[0].words[-1].end_ms == moved[0].end_ms
+
+
+def test_a_turn_start_moves_on_past_the_other_voice():
+    # the reverse: the second turn took the first one's last stretch
+    cepstra, audio_map = _recording([0] * 15 + [1] * 15)
+    turns = (_turn(0, "A", 0, 14 * 200 - PAUSE), _turn(1, "B", 14 * 200, 30 * 200 - PAUSE))
+    moved = to_voice_changes(turns, cepstra, audio_map, **SETTINGS)
+    assert moved[1].start_ms == 15 * 200 * 10 and moved[1].words[0].start_ms == moved[1].start_ms
+    assert moved[0].end_ms == (15 * 200 - PAUSE) * 10
+    assert [w.start_ms for w in moved[1].words] == sorted(w.start_ms for w in moved[1].words)
+
+
+def test_two_names_for_one_voice_leave_the_change_where_it_is():
+    cepstra, audio_map = _recording([0] * 30)
+    turns = (_turn(0, "A", 0, 16 * 200 - PAUSE), _turn(1, "B", 16 * 200, 30 * 200 - PAUSE))
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS) == turns
+
+
+def test_no_change_across_talk_that_the_text_left_out():
+    # a replayed segment (voice 1, not in the text) between two turns, the second in voice 1
+    cepstra, audio_map = _recording([0] * 10 + [1] * 10 + [1] * 10)
+    turns = (_turn(0, "A", 0, 10 * 200 - PAUSE), _turn(1, "B", 21 * 200, 30 * 200 - PAUSE))
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS) == turns
+
+
+def test_a_right_change_stays():
+    cepstra, audio_map = _recording([0] * 15 + [1] * 15)
+    turns = (_turn(0, "A", 0, 15 * 200 - PAUSE), _turn(1, "B", 15 * 200, 30 * 200 - PAUSE))
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS) == turns
+
+
+def test_words_across_a_new_edge_share_the_time_left():
+    turn = TurnTiming(0, "A", "a b c", 1000, 4000, 0.9,
+                      (WordTiming("a", 1000, 2000, 0.9), WordTiming("b", 2000, 3000, 0.9), WordTiming("c", 3000, 4000, 0.9)))
+    later = start_after(turn, 2500)
+    assert later.start_ms == 2500 and [(w.start_ms, w.end_ms) for w in later.words] == [(2500, 2750), (2750, 3000), (3000, 4000)]
+    earlier = end_before(turn, 2500)
+    assert earlier.end_ms == 2500
+    assert [(w.start_ms, w.end_ms) for w in earlier.words] == [(1000, 2000), (2000, 2250), (2250, 2500)]
+    assert start_after(turn, 4000) is None and end_before(turn, 1000) is None
