@@ -166,3 +166,32 @@ def test_the_common_offset_is_the_timecodes_that_agree_among_those_far_off():
     assert _common_offset([30_000, 31_000, 1_000], config) == set()  # two are not enough
     assert _common_offset([30_000, -30_000, 60_000, 90_000], config) == set()  # no two agree
     assert _common_offset([30_000, 31_000, 32_000, 90_000, 95_000, 99_000, 120_000], config) == set()  # not most
+
+
+def test_a_turn_left_on_music_is_searched_for_further_off(stages, monkeypatch):
+    """A turn mostly on music is misplaced: the phoneme passes run again with their first
+    level looking 2 minutes around the last path (kept when the turns match better)."""
+    from aligner.align import engine
+
+    transcript, spoken, cepstra, audio_map = stages
+    radii = []
+    search = engine._search
+    monkeypatch.setattr(engine, "_search", lambda *a, **k: radii.append(k.get("radius_ms")) or search(*a, **k))
+    config = AlignConfig(anchor_retry_margin=None)
+    align(transcript, spoken, cepstra, audio_map, config=config)
+    assert (config.music_turn_reach_ms, 1_000) not in radii  # every turn on speech: no more search
+    # a short turn between a sting and a jingle (156.7 to 160.2 s), its speech called music
+    wrong = _speech_called_music(audio_map, 156_600, 160_200)
+    align(transcript, spoken, cepstra, wrong, config=config)
+    assert (config.music_turn_reach_ms, 1_000) in radii
+
+
+def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(stages):
+    from aligner.align.engine import _on_music
+    from aligner.align.model import TurnTiming
+
+    *_, audio_map = stages
+    wrong = _speech_called_music(audio_map, 10_000, 15_000)
+    assert _on_music((TurnTiming(0, "A", "x", 10_000, 19_000, 0.9, ()),), wrong, 0.5)
+    assert not _on_music((TurnTiming(0, "A", "x", 10_000, 21_000, 0.9, ()),), wrong, 0.5)
+    assert not _on_music((TurnTiming(0, "A", "x", 10_000, 19_000, 0.9, ()),), audio_map, 0.5)
