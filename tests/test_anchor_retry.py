@@ -170,20 +170,21 @@ def test_the_common_offset_is_the_timecodes_that_agree_among_those_far_off():
 
 def test_a_turn_left_on_music_is_searched_for_further_off(stages, monkeypatch):
     """A turn mostly on music is misplaced: the phoneme passes run again with their first
-    level looking 2 minutes around the last path (kept when the turns match better)."""
+    level looking 2 minutes further around it and its neighbours (kept when the turns
+    match better)."""
     from aligner.align import engine
 
     transcript, spoken, cepstra, audio_map = stages
-    radii = []
+    widened = []
     search = engine._search
-    monkeypatch.setattr(engine, "_search", lambda *a, **k: radii.append(k.get("radius_ms")) or search(*a, **k))
+    monkeypatch.setattr(engine, "_search", lambda *a, **k: widened.append(k.get("widen")) or search(*a, **k))
     config = AlignConfig(anchor_retry_margin=None)
     align(transcript, spoken, cepstra, audio_map, config=config)
-    assert (config.music_turn_reach_ms, 1_000) not in radii  # every turn on speech: no more search
-    # a short turn between a sting and a jingle (156.7 to 160.2 s), its speech called music
+    assert not any(widened)  # every turn on speech: no more search
+    # a short turn between a sting and a jingle (156.7 to 160.2 s, the ninth), its speech called music
     wrong = _speech_called_music(audio_map, 156_600, 160_200)
     align(transcript, spoken, cepstra, wrong, config=config)
-    assert (config.music_turn_reach_ms, 1_000) in radii
+    assert ((7, 8, 9), config.music_turn_reach_ms // HOP_MS) in widened
 
 
 def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(stages):
@@ -191,7 +192,11 @@ def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(sta
     from aligner.align.model import TurnTiming
 
     *_, audio_map = stages
-    wrong = _speech_called_music(audio_map, 10_000, 15_000)
-    assert _on_music((TurnTiming(0, "A", "x", 10_000, 19_000, 0.9, ()),), wrong, 0.5)
-    assert not _on_music((TurnTiming(0, "A", "x", 10_000, 21_000, 0.9, ()),), wrong, 0.5)
-    assert not _on_music((TurnTiming(0, "A", "x", 10_000, 19_000, 0.9, ()),), audio_map, 0.5)
+    # the sample's speech from 17 to 36 s, its 22-27 s called music
+    wrong = _speech_called_music(audio_map, 22_000, 27_000)
+    turns = (TurnTiming(0, "A", "x", 17_500, 21_000, 0.9, ()), TurnTiming(1, "A", "x", 22_000, 31_000, 0.9, ()),
+             TurnTiming(2, "A", "x", 31_000, 35_000, 0.9, ()))
+    assert _on_music(turns, wrong, 0.5) == [1]
+    assert _on_music(turns, audio_map, 0.5) == []
+    longer = turns[:1] + (TurnTiming(1, "A", "x", 22_000, 33_000, 0.9, ()),)
+    assert _on_music(longer, wrong, 0.5) == []

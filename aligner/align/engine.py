@@ -64,8 +64,9 @@ class AlignConfig:
     # further from its place than the phoneme passes look (a short turn between a music
     # break and a jingle, both cheap on music, squeezed before the break; 80 s off on a
     # fresh bench episode). The phoneme passes then run again with their first level looking
-    # this far, kept when the turns match better. Always so: the same turns on every set
-    # but that one fixed and two of a noisy 5-minute mix lost, 4x the first level's work
+    # this far around those turns and their neighbours, kept when the turns match better.
+    # Around every turn: the same turns on every set but that one fixed and two of a noisy
+    # 5-minute mix lost, 4x the first level's work (90 minutes: 970 MiB at peak)
     music_turn_share: float = 0.5
     music_turn_reach_ms: int | None = 120_000
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
@@ -210,11 +211,11 @@ def align(
         return path
 
     def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None,
-              reach_ms: int | None = None) -> tuple[TurnTiming, ...]:
+              widen: tuple[tuple[int, ...], int] | None = None) -> tuple[TurnTiming, ...]:
         """Every pass (the first one's ``path`` when already found; the phoneme passes'
-        first level looking ``reach_ms`` around the last path when given)."""
+        first level looking ``widen[1]`` frames further for the blocks ``widen[0]``)."""
         settings = dataclasses.replace(config, tail_gap=tail_gap)
-        radius_ms = (reach_ms,) + config.phone_radius_ms[1:] if reach_ms else config.phone_radius_ms
+
         rows, pi, pj = path or first_pass(tail_gap, pins, head_gap)
         heard, metric = real, EUCLIDEAN
         for _ in range(config.phone_passes):
@@ -223,7 +224,7 @@ def align(
             rows, pi, pj = _search(_cheap_head(said, head_gap), heard, audio_map.quiet, nonspeech, settings,
                                    gap_quantile=config.phone_gap_quantile,
                                    horizontal=config.phone_horizontal, metric=NEG_DOT, factors=config.phone_factors,
-                                   radius_ms=radius_ms, around=(rows, pi, pj),
+                                   radius_ms=config.phone_radius_ms, around=(rows, pi, pj), widen=widen,
                                    reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins)
             metric = NEG_DOT
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
@@ -244,10 +245,14 @@ def align(
             if _mean_confidence(other) > _mean_confidence(turns):
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns, tail_gap = other, cheaper
-    if config.music_turn_reach_ms and _on_music(turns, audio_map, config.music_turn_share):
-        other = place(tail_gap, tight, head_gap, reach_ms=config.music_turn_reach_ms)
-        log.debug("a turn on music: searched again %d s around it, %+.3f", config.music_turn_reach_ms // 1000,
-                  _mean_confidence(other) - _mean_confidence(turns))
+    on_music = _on_music(turns, audio_map, config.music_turn_share)
+    if config.music_turn_reach_ms and on_music:
+        # the turns on music and one on either side (the gaps around them) look further
+        near = sorted({j for k in on_music for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
+        widen = (tuple(near), config.music_turn_reach_ms // HOP_MS)
+        other = place(tail_gap, tight, head_gap, widen=widen)
+        log.debug("turns %s on music: searched again %d s around them, %+.3f", on_music,
+                  config.music_turn_reach_ms // 1000, _mean_confidence(other) - _mean_confidence(turns))
         if _mean_confidence(other) > _mean_confidence(turns):
             turns = other
     if config.voice_change_margin is not None:
@@ -435,15 +440,16 @@ def _squeeze_aware(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], weig
                  for t, s in zip(turns, _strays(turns, blocks)))
 
 
-def _on_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, share: float) -> bool:
-    """Whether a turn lies on frames the map labels music for ``share`` of its length or more."""
+def _on_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, share: float) -> list[int]:
+    """The turns that lie on frames the map labels music for ``share`` of their length or more."""
     music = np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
     n = len(audio_map.labels)
-    for t in turns:
+    out = []
+    for k, t in enumerate(turns):
         a, b = min(n, t.start_ms // HOP_MS), min(n, t.end_ms // HOP_MS)
         if b > a and music[b] - music[a] >= share * (b - a):
-            return True
-    return False
+            out.append(k)
+    return out
 
 
 def _mean_confidence(turns: tuple[TurnTiming, ...]) -> float:

@@ -173,7 +173,7 @@ def align_blocks(
     gap_quiet: float | None = None, around: tuple[Rows, np.ndarray, np.ndarray] | None = None,
     tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
     reach_back: tuple[int, int, int] | None = None, coarse_radius_ms: int = 30_000,
-    gap_features: np.ndarray | None = None,
+    gap_features: np.ndarray | None = None, widen: tuple[tuple[int, ...], int] | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -185,7 +185,9 @@ def align_blocks(
     ``coarse_radius_ms`` (a few of their wide columns could not undo the coarsest level's
     errors: a 3-hour recording's turns stayed 30 to 60 s late). ``pins`` (block, word, frame, window) keep
     a word's first row within ``window`` frames of ``frame`` at every level: the timecode
-    anchors of the transcript. ``gap_features``: see ``build_rows``."""
+    anchors of the transcript. ``gap_features``: see ``build_rows``. ``widen`` (blocks,
+    frames): the first level around ``around`` looks that many frames further for those
+    blocks' rows (the gap before each included)."""
     given = len(factors)
     if around is None:
         factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
@@ -208,6 +210,12 @@ def align_blocks(
                 block, frame, reach = reach_back
                 first = int(rows.word_rows[block][0]) if block < len(rows.word_rows) else len(lo)
                 lo[first:] = np.maximum(np.minimum(lo[first:], frame // factor), lo[first:] - reach // factor)
+            if widen is not None:
+                wide, frames = widen
+                for k in wide:
+                    r0, r1 = (int(rows.end_rows[k - 1]) + 1 if k > 0 else 0), int(rows.end_rows[k]) + 1
+                    lo[r0:r1] = np.maximum(lo[r0:r1] - frames // factor, 0)
+                    hi[r0:r1] = np.minimum(hi[r0:r1] + frames // factor, len(cols))
         if pins:
             lo, hi = _pinned(rows, len(cols), pins, lo, hi)
         pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale)
