@@ -78,6 +78,16 @@ def test_a_right_change_stays():
     assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS) == turns
 
 
+def test_a_change_inside_a_stretch_of_talk_stays_where_the_voice_changes():
+    # the voice changes 85 frames into a stretch, where the second turn starts: either pause
+    # around would give one speaker's words to the other
+    cepstra, audio_map = _recording([0] * 30)
+    other, _ = _recording([1] * 30)
+    cepstra[15 * 200 + 85:] = other[15 * 200 + 85:]
+    turns = (_turn(0, "A", 0, 15 * 200 + 85), _turn(1, "B", 15 * 200 + 85, 30 * 200 - PAUSE))
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS) == turns
+
+
 def test_words_across_a_new_edge_share_the_time_left():
     turn = TurnTiming(0, "A", "a b c", 1000, 4000, 0.9,
                       (WordTiming("a", 1000, 2000, 0.9), WordTiming("b", 2000, 3000, 0.9), WordTiming("c", 3000, 4000, 0.9)))

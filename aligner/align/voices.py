@@ -69,9 +69,12 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         spoken = np.concatenate([[0], np.cumsum(ratio)])  # the next speaker's evidence before each frame
         said = np.concatenate([[0], np.cumsum(talk[lo:hi])])
         at = int(candidates[np.argmin(spoken[candidates - lo])])
-        a, b = sorted((at, min(max(cur, lo), hi)))
+        now = min(max(cur, lo), hi)
+        a, b = sorted((at, now))
         moved = int(said[b - lo] - said[a - lo])
-        gain = abs(float(spoken[b - lo] - spoken[a - lo]))
+        # the evidence for the split at ``at`` over the split now: the speech moved sounds
+        # like the speaker it goes to (either way, this is the drop of ``spoken``)
+        gain = float(spoken[now - lo] - spoken[at - lo])
         if at == cur or moved < least or gain < margin * moved:
             continue
         stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
