@@ -9,8 +9,9 @@
     (all of it again, held to it, for each anchor the result puts 20 s or more off its
     time: kept when it holds there and the turns it moves match better; again with a
     cheaper start when no anchor holds the first turns: the transcript may start late,
-    kept when it matches clearly better; and with a cheaper end when no anchor holds the
-    end of the text or the last turns match badly: the transcript may stop early)
+    kept when it matches clearly better; with a cheaper end when no anchor holds the
+    end of the text or the last turns match badly: the transcript may stop early; and
+    looking further around any turn left on music: the first pass left it too far off)
 """
 
 from __future__ import annotations
@@ -215,7 +216,6 @@ def align(
         """Every pass (the first one's ``path`` when already found; the phoneme passes'
         first level looking ``widen[1]`` frames further for the blocks ``widen[0]``)."""
         settings = dataclasses.replace(config, tail_gap=tail_gap)
-
         rows, pi, pj = path or first_pass(tail_gap, pins, head_gap)
         heard, metric = real, EUCLIDEAN
         for _ in range(config.phone_passes):
