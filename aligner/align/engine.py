@@ -25,8 +25,8 @@ import numpy as np
 from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming, offset_words
 from aligner.align.multilevel import Block, align_blocks, row_spans
-from aligner.align.retime import end_before
-from aligner.align.voices import to_voice_changes
+from aligner.align.retime import end_before, start_earlier
+from aligner.align.voices import to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant, one_hot
 from aligner.audiomap import KINDS, MUSIC, AudioMap, runs
 from aligner.errors import AlignmentError
@@ -193,7 +193,7 @@ def align(
         speakers = np.array([names[b.turn.speaker] for b in blocks], np.int64)
         if len(names) < 2 or config.speaker_weight <= 0:
             speakers = None  # nothing to tell apart
-        voice = _voice_features(cepstra, config) if speakers is not None or config.untranscribed_weight > 0 else None
+        voice = voice_features(cepstra, config.speaker_window_ms) if speakers is not None or config.untranscribed_weight > 0 else None
         said = _said(feats, speakers, config)
         gap_row = None
         if config.untranscribed_weight > 0:  # the last column of ``said`` and ``heard``
@@ -245,16 +245,7 @@ def align(
             if _mean_confidence(other) > _mean_confidence(turns):
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns, tail_gap = other, cheaper
-    on_music = _on_music(turns, audio_map, config.music_turn_share)
-    if config.music_turn_reach_ms and on_music:
-        # the turns on music and one on either side (the gaps around them) look further
-        near = sorted({j for k in on_music for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
-        widen = (tuple(near), config.music_turn_reach_ms // HOP_MS)
-        other = place(tail_gap, tight, head_gap, widen=widen)
-        log.debug("turns %s on music: searched again %d s around them, %+.3f", on_music,
-                  config.music_turn_reach_ms // 1000, _mean_confidence(other) - _mean_confidence(turns))
-        if _mean_confidence(other) > _mean_confidence(turns):
-            turns = other
+    turns = _search_around_music(lambda widen: place(tail_gap, tight, head_gap, widen=widen), turns, audio_map, config)
     if config.voice_change_margin is not None:
         turns = to_voice_changes(turns, cepstra, audio_map, window_ms=config.voice_change_window_ms,
                                  reach_ms=config.voice_change_reach_ms, min_pause_ms=config.voice_change_min_pause_ms,
@@ -339,6 +330,21 @@ def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTimi
         return turns, None
     log.info("the transcript seems to start after the recording does; its start was placed accordingly")
     return other, head_gap
+
+
+def _search_around_music(place, turns: tuple[TurnTiming, ...], audio_map: AudioMap,
+                         config: AlignConfig) -> tuple[TurnTiming, ...]:
+    """The turns left mostly on music (``_on_music``) are misplaced: ``place(widen)`` runs the
+    phoneme passes again, their first level looking ``music_turn_reach_ms`` further around
+    those turns and one on either side (the gaps around them), kept when it matches better."""
+    on_music = _on_music(turns, audio_map, config.music_turn_share)
+    if not config.music_turn_reach_ms or not on_music:
+        return turns
+    near = sorted({j for k in on_music for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
+    other = place((tuple(near), config.music_turn_reach_ms // HOP_MS))
+    log.debug("turns %s on music: searched again %d s around them, %+.3f", on_music,
+              config.music_turn_reach_ms // 1000, _mean_confidence(other) - _mean_confidence(turns))
+    return other if _mean_confidence(other) > _mean_confidence(turns) else turns
 
 
 def _common_offset(deltas: list[int], config: AlignConfig) -> set[int]:
@@ -526,14 +532,6 @@ def _nonspeech(audio_map: AudioMap) -> np.ndarray:
     return np.maximum(audio_map.music, (audio_map.labels == MUSIC).astype(np.float32))
 
 
-def _voice_features(cepstra: np.ndarray, config: AlignConfig) -> np.ndarray:
-    """Cepstra (without the loudness) averaged over a short window: who is speaking."""
-    from scipy.ndimage import uniform_filter1d
-
-    x = uniform_filter1d(cepstra[:, 1:], max(1, config.speaker_window_ms // HOP_MS), axis=0)
-    return ((x - x.mean(axis=0)) / (x.std(axis=0) + 1e-5)).astype(np.float32)
-
-
 def _search(blocks: list[Block], cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, config: AlignConfig,
             **pass_settings):
     """One coarse-to-fine DTW with the costs every pass shares; ``pass_settings`` are the
@@ -679,8 +677,7 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
             if out and out[-1].end_ms > onset and 0 <= stop and earlier <= stop:
                 out[-1] = end_before(out[-1], stop) or out[-1]
             if max(earlier, out[-1].end_ms if out else 0) <= onset:
-                words = (dataclasses.replace(t.words[0], start_ms=onset),) + t.words[1:]
-                t = dataclasses.replace(t, start_ms=onset, words=words)
+                t = start_earlier(t, onset)
         if out:
             earlier = max(earlier, out[-1].end_ms)
         out.append(t)

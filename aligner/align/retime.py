@@ -21,6 +21,12 @@ def end_before(turn: TurnTiming, stop_ms: int) -> TurnTiming | None:
     return dataclasses.replace(turn, end_ms=stop_ms, words=turn.words[:last] + share(tail, tail[0].start_ms, stop_ms))
 
 
+def start_earlier(turn: TurnTiming, start_ms: int) -> TurnTiming:
+    """``turn`` starting at ``start_ms``, before it did: its first word starts there too."""
+    first = dataclasses.replace(turn.words[0], start_ms=start_ms)
+    return dataclasses.replace(turn, start_ms=start_ms, words=(first,) + turn.words[1:])
+
+
 def start_after(turn: TurnTiming, start_ms: int) -> TurnTiming | None:
     """``turn`` starting at ``start_ms``: its words up to the first that ends after it share
     the time from ``start_ms`` to that word's end; None when no word ends after it."""

@@ -19,10 +19,17 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from aligner.align.model import TurnTiming
-from aligner.align.retime import end_before, start_after
+from aligner.align.retime import end_before, start_after, start_earlier
 from aligner.audiomap import AudioMap, runs
 from aligner.discriminant import LinearDiscriminant
 from aligner.features import HOP_MS
+
+
+def voice_features(cepstra: np.ndarray, window_ms: int) -> np.ndarray:
+    """Cepstra (without the loudness) averaged over ``window_ms``, standardised: who is
+    speaking (the passes' speaker classifier weighs a second, this module half of one)."""
+    x = uniform_filter1d(cepstra[:, 1:], max(1, window_ms // HOP_MS), axis=0)
+    return ((x - x.mean(axis=0)) / (x.std(axis=0) + 1e-5)).astype(np.float32)
 
 
 def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *,
@@ -47,8 +54,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     frames, labels = np.concatenate(frames), np.concatenate(labels)
     if np.bincount(labels, minlength=len(names)).min() < 100:  # a speaker too short to learn
         return turns
-    voice = uniform_filter1d(cepstra[:n, 1:], max(1, window_ms // HOP_MS), axis=0)
-    voice = ((voice - voice.mean(axis=0)) / (voice.std(axis=0) + 1e-5)).astype(np.float32)
+    voice = voice_features(cepstra[:n], window_ms)
     logp = LinearDiscriminant(len(names), 0).fit(voice, frames, labels).log_proba(voice)
     pauses = [(a, b) for a, b in runs(audio_map.quiet[:n] >= 0.5) if b - a >= min_pause_ms // HOP_MS and b < n]
     onsets = np.array([b for _, b in pauses], np.int64)
@@ -90,8 +96,7 @@ def _move_change(before: TurnTiming, turn: TurnTiming, stop_ms: int, start_ms: i
     its words."""
     if start_ms < turn.start_ms:  # earlier: the turn before gives up its end
         shorter = end_before(before, stop_ms)
-        first = dataclasses.replace(turn.words[0], start_ms=start_ms)
-        return (shorter, dataclasses.replace(turn, start_ms=start_ms, words=(first,) + turn.words[1:])) if shorter else None
+        return (shorter, start_earlier(turn, start_ms)) if shorter else None
     # later: the turn gives up its start to the one before, whose last word runs on to the pause
     shorter = start_after(turn, start_ms)
     if shorter is None or not before.words or stop_ms <= before.end_ms:
