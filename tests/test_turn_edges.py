@@ -6,12 +6,14 @@ import dataclasses
 
 import numpy as np
 
-from aligner.align.engine import _edges, _out_of_pauses, _spurt_onsets, _to_spurt_onsets
+from aligner.align.engine import _edges, _end_before_music, _out_of_pauses, _spurt_onsets, _to_spurt_onsets
+from aligner.align.model import TurnTiming, WordTiming
+from aligner.features import HOP_MS
 
 
 def test_a_word_started_in_a_pause_starts_where_speech_resumes():
     quiet = np.array([0, 0, 1, 1, 1, 1, 0, 0, 0, 0], np.float32)  # speech, pause at 2-5, speech
-    onsets, _, q, resumes, off = _edges(quiet, np.zeros(10, bool))
+    onsets, _, q, resumes, off, *_ = _edges(quiet, np.zeros(10, bool))
     assert onsets.tolist() == resumes.tolist() == [6]
     assert (q == off).all()
     assert _out_of_pauses([0, 3, 8], 10, onsets, q, 100) == [0, 6, 8]
@@ -20,11 +22,11 @@ def test_a_word_started_in_a_pause_starts_where_speech_resumes():
 def test_it_stays_when_speech_resumes_only_after_the_next_word():
     # the word at 2 stays (speech resumes at 8, after the next word at 6, said there)
     quiet = np.array([0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0], np.float32)
-    onsets, _, q, _, _ = _edges(quiet, np.zeros(12, bool))
+    onsets, _, q, *_ = _edges(quiet, np.zeros(12, bool))
     assert _out_of_pauses([0, 2, 6], 12, onsets, q, 100) == [0, 2, 6]
     # the words at 2 and 5 both in a pause: both start where speech resumes
     quiet[6:8] = 1.0
-    onsets, _, q, _, _ = _edges(quiet, np.zeros(12, bool))
+    onsets, _, q, *_ = _edges(quiet, np.zeros(12, bool))
     assert _out_of_pauses([0, 2, 5], 12, onsets, q, 100) == [0, 10, 10]
 
 
@@ -33,14 +35,14 @@ def test_a_word_started_in_music_starts_where_talk_resumes():
     # music's tail) starts at 6; a pause inside the speech is no reason to move past it
     quiet = np.array([0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0], np.float32)
     music = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bool)
-    onsets, _, _, resumes, off = _edges(quiet, music)
+    onsets, _, _, resumes, off, *_ = _edges(quiet, music)
     assert onsets.tolist() == [6, 12] and resumes.tolist() == [6, 12]
     assert _out_of_pauses([1, 8], 14, resumes, off, 100) == [6, 8]
     # two words in the music and the pause: both start where the talk does
     assert _out_of_pauses([1, 4, 8], 14, resumes, off, 100) == [6, 6, 8]
     # music straight into speech: where the music stops
     quiet[4:6] = 0.0
-    _, _, _, resumes, off = _edges(quiet, music)
+    _, _, _, resumes, off, *_ = _edges(quiet, music)
     assert resumes.tolist() == [4, 12]
     assert _out_of_pauses([2, 8], 14, resumes, off, 100) == [4, 8]
     # the next word is said where the talk resumes: no room before it, the word stays
@@ -53,7 +55,7 @@ def test_words_far_inside_music_stay_where_the_path_put_them():
     quiet = np.zeros(40, np.float32)
     music = np.zeros(40, bool)
     music[:30] = True
-    _, _, _, resumes, off = _edges(quiet, music)
+    _, _, _, resumes, off, *_ = _edges(quiet, music)
     assert resumes.tolist() == [30]
     assert _out_of_pauses([2, 10, 20, 28], 36, resumes, off, 5) == [2, 10, 20, 30]
     assert _out_of_pauses([2, 10, 20, 28], 36, resumes, off, 100) == [30, 30, 30, 30]
@@ -185,3 +187,40 @@ def test_word_confidences_match_a_plain_mean_per_word():
         plain = [float(np.nanmean(conf[a:b])) if np.any(~np.isnan(conf[a:b])) else 0.0
                  for a, b in zip(bounds[:-1], bounds[1:])]
         assert np.allclose(_word_confidences(conf, first, stop), plain)
+
+
+def _spoken(start: int, ends: list[int]) -> TurnTiming:
+    """A turn of words starting at ``start`` and each ending at the next of ``ends`` (frames)."""
+    bounds = [start] + ends
+    words = tuple(WordTiming(f"w{i}", a * HOP_MS, b * HOP_MS, 0.9) for i, (a, b) in enumerate(zip(bounds, bounds[1:])))
+    return TurnTiming(0, "A", "", start * HOP_MS, ends[-1] * HOP_MS, 0.9, words)
+
+
+def test_a_turn_stretched_over_a_pause_into_music_ends_where_its_talk_stopped():
+    # talk 0-19, a pause 20-24, a jingle 25-39: a last word the path runs on to 32 ends at 20
+    quiet = np.zeros(40, np.float32)
+    quiet[20:25] = 1.0
+    music = np.zeros(40, bool)
+    music[25:] = True
+    edges = _edges(quiet, music)
+    sure = np.concatenate([[0], np.cumsum(edges.off)])
+    turn = _end_before_music(_spoken(2, [10, 16, 32]), edges, sure, 100)
+    assert turn.end_ms == 20 * HOP_MS and turn.words[-1].end_ms == 20 * HOP_MS
+    assert [w.start_ms // HOP_MS for w in turn.words] == [2, 10, 16]
+    # two last words in the pause and the music: they share what is left before the pause
+    turn = _end_before_music(_spoken(2, [10, 16, 22, 32]), edges, sure, 100)
+    assert turn.end_ms == 20 * HOP_MS and len(turn.words) == 4
+    assert all(w.end_ms <= 20 * HOP_MS for w in turn.words)
+
+
+def test_music_straight_after_talk_or_an_end_in_talk_keeps_the_end():
+    quiet = np.zeros(40, np.float32)
+    music = np.zeros(40, bool)
+    music[25:] = True  # no pause before the music: the map's music may be speech over a bed
+    edges = _edges(quiet, music)
+    sure = np.concatenate([[0], np.cumsum(edges.off)])
+    turn = _spoken(2, [10, 16, 32])
+    assert _end_before_music(turn, edges, sure, 100) == turn
+    quiet[20:25] = 1.0
+    edges = _edges(quiet, music)
+    assert _end_before_music(_spoken(2, [10, 19]), edges, sure, 100) == _spoken(2, [10, 19])
