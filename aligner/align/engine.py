@@ -874,9 +874,9 @@ def _end_before_music(turn: TurnTiming, edges: _Edges, sure: np.ndarray, reach: 
     if k < 0:
         return turn
     stop = int(edges.stops[k])
-    if stop * HOP_MS <= turn.start_ms or not edges.quiet[stop] or not _may_move(stop, end, reach, sure):
+    if not edges.quiet[stop] or not _may_move(stop, end, reach, sure):
         return turn
-    return end_before(turn, stop * HOP_MS) or turn
+    return end_before(turn, stop * HOP_MS) or turn  # None when the turn starts after ``stop``
 
 
 def _check(anchor, transcript: Transcript, turns: tuple[TurnTiming, ...], tolerance_ms: int) -> AnchorCheck:
