@@ -226,7 +226,7 @@ def map_command(audio: str, json_path: str | None, labels_path: str | None) -> N
     amap = map_file(audio, hook=_progress_hook())
     for r in amap.regions:
         click.echo(f"{format_clock(r.start_ms):>9} {format_clock(r.end_ms):>9}  {r.kind:<18} {r.confidence:.2f}")
-    if not any(r.kind.startswith("speech") for r in amap.regions):
+    if not amap.has_speech:
         logging.getLogger("aligner").warning("%s: no speech found", audio)
     if json_path:
         doc = {"duration_ms": amap.duration_ms, "regions": to_jsonable(amap.regions), "pauses": to_jsonable(amap.pauses)}

@@ -20,7 +20,7 @@ from aligner.align.engine import AlignConfig, align
 from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
 from aligner.decode import decode
-from aligner.errors import AnchorError
+from aligner.errors import AnchorError, AudioError
 from aligner.features import log_mel, mfcc
 from aligner.speak import DEFAULT_RATE_WPM, speak
 from aligner.transcript import read_transcript
@@ -82,6 +82,9 @@ def _run(
     hook("features", logmel)
     amap = map_audio(logmel)
     hook("map", amap)
+    if not amap.has_speech:
+        raise AudioError(f"{audio_path}: no speech found (only silence or music); "
+                         "check that it is the recording of this transcript")
     cepstra = mfcc(logmel)
     del logmel  # the aligner needs the cepstra alone: 170 MB less for three hours
     alignment = align(transcript, spoken, cepstra, amap, config=config)

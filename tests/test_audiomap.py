@@ -29,6 +29,26 @@ def test_silence_music_silence():
     assert abs(music.start_ms - 3000) <= 500 and abs(music.end_ms - 9000) <= 500
 
 
+def test_digital_silence_does_not_set_the_noise_floor():
+    """The sample's first minute, then 30 s of digital zeros (a padded end, a gap left for
+    an ad): the zeros are silence and the minute is mapped as without them. The zeros used
+    to set the noise floor, so that no pause counted as quiet any more and the whole minute
+    became speech over music."""
+    x = decode(ROOT / "audio" / "sample.mp3").samples[:16000 * 60]
+    alone = map_audio(log_mel(x, 16000))
+    padded = map_audio(log_mel(np.concatenate([x, np.zeros(16000 * 30, np.int16)]), 16000))
+    n = len(alone.labels)
+    assert np.mean(padded.labels[:n - 100] == alone.labels[:n - 100]) > 0.99
+    assert np.all(padded.labels[n + 100:] == SILENCE)
+    assert np.array_equal(padded.quiet[:n - 100], alone.quiet[:n - 100])
+    assert alone.has_speech and padded.has_speech
+
+
+def test_digital_silence_alone_is_silence():
+    amap = map_audio(log_mel(np.zeros(16000 * 20, np.int16), 16000))
+    assert [r.kind for r in amap.regions] == ["silence"] and not amap.has_speech
+
+
 def test_sample_speech_is_speech():
     audio = decode(ROOT / "audio" / "sample.mp3")
     amap = map_audio(log_mel(audio.samples, audio.rate))

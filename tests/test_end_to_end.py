@@ -61,6 +61,26 @@ def test_unreadable_audio(tmp_path, capsys):
     assert "cannot be decoded as audio" in err and err.count("\n") == 1
 
 
+def test_audio_without_speech_is_refused(tmp_path, capsys):
+    """A minute of digital silence, or of a steady chord, against the sample's transcript
+    (its timecode taken out): one line saying that no speech was heard, exit 4, no outputs.
+    Both used to align, silence as one long "speech" region, every turn at confidence 0."""
+    import soundfile as sf
+
+    text = tmp_path / "transcript.txt"
+    text.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", ""), encoding="utf-8")
+    t = np.arange(16000 * 60) / 16000
+    chord = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) * 0.1
+    for name, x in (("silence", np.zeros(16000 * 60)), ("chord", chord)):
+        audio = tmp_path / f"{name}.wav"
+        sf.write(audio, x, 16000, subtype="PCM_16")
+        out = tmp_path / f"out-{name}"
+        assert main(["align", str(audio), str(text), "-o", str(out)]) == 4
+        err = capsys.readouterr().err
+        assert "no speech found" in err and err.count("\n") == 1
+        assert not out.exists()
+
+
 def test_empty_audio(tmp_path, capsys):
     empty = tmp_path / "empty.wav"
     empty.write_bytes(b"")

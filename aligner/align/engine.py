@@ -34,6 +34,7 @@ from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, sliding_normalize
 from aligner.speak import SpokenTurn
 from aligner.transcript.model import Direction, DirectionKind, Transcript, Turn
+from aligner.transcript.timecodes import format_clock
 
 log = logging.getLogger(__name__)
 
@@ -180,8 +181,8 @@ def align(
     synth_frames = sum(len(b.features) for b in blocks)
     if synth_frames > 2 * len(cepstra):
         raise AlignmentError(
-            f"the transcript takes about {synth_frames * HOP_MS // 60000} min to say but the audio lasts "
-            f"{duration_ms // 60000} min; check that the transcript belongs to this recording"
+            f"the transcript takes about {format_clock(synth_frames * HOP_MS)} to say but the audio lasts "
+            f"{format_clock(duration_ms)}; check that the transcript belongs to this recording"
         )
     real = sliding_normalize(cepstra, (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
                              window=config.cmn_window_ms // HOP_MS)

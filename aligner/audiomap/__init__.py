@@ -4,7 +4,8 @@ Everything here comes from the log-mel frames (10 ms) that the aligner uses too,
 simple measures that separate radio speech from music without any model:
 
 - loudness: a frame is quiet below the midpoint (in dB) between the recording's noise
-  floor and its speech level;
+  floor and its speech level, both measured on the frames that hold any sound (digital
+  silence, a padded end or a gap left for an ad, is silence and sets neither);
 - spectral stationarity: music holds its notes, speech moves from sound to sound; the
   correlation between the spectra of frames 50 ms apart, averaged over one second, is low
   for speech (median about 0.5) and high for music (about 0.9);
@@ -89,6 +90,10 @@ class AudioMap:
     quiet: np.ndarray  # (frames,) float32: 1.0 inside a quiet run of at least 60 ms
     music: np.ndarray  # (frames,) float32: how much the frame sounds like music alone, 0 to 1
 
+    @property
+    def has_speech(self) -> bool:
+        return any(r.kind in (KINDS[SPEECH], KINDS[SPEECH_OVER_MUSIC]) for r in self.regions)
+
 
 @dataclass(frozen=True)
 class MapConfig:
@@ -144,13 +149,30 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
+# Loudness (``frame_energy_db``) under which a frame holds no sound at all: white noise at
+# -80 dBFS measures -37, digital silence -64, the bench's quietest pauses -14, speech 15-30.
+SILENT_DB = -40.0
+
+
+def sound_levels(energy_db: np.ndarray) -> tuple[float, float]:
+    """The recording's noise floor and speech level (5th and 95th percentiles of loudness),
+    over the frames that hold sound: stretches of digital silence (a padded end, a gap left
+    for an ad) would otherwise set the floor, and every pause would then count as sound.
+    ``(SILENT_DB, SILENT_DB)`` when no frame holds sound."""
+    sounding = energy_db[energy_db >= SILENT_DB]
+    if len(sounding) == 0:
+        return SILENT_DB, SILENT_DB
+    floor, loud = np.quantile(sounding, [0.05, 0.95])
+    return float(floor), float(loud)
+
+
 def quiet_frames(energy_db: np.ndarray, *, min_frames: int = 6, level: float = 0.5) -> np.ndarray:
     """1.0 inside runs of at least ``min_frames`` frames below the quiet threshold: ``level``
-    of the way (in dB) from the noise floor to the speech level."""
+    of the way (in dB) from the noise floor to the speech level, or without sound at all."""
     if len(energy_db) == 0:
         return np.zeros(0, np.float32)
-    floor, loud = np.quantile(energy_db, [0.05, 0.95])
-    quiet = energy_db < floor + level * (loud - floor)
+    floor, loud = sound_levels(energy_db)
+    quiet = (energy_db < floor + level * (loud - floor)) | (energy_db < SILENT_DB)
     out = np.zeros(len(quiet), np.float32)
     for start, stop in runs(quiet):
         if stop - start >= min_frames:
@@ -195,7 +217,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     win = max(3, config.window_ms // HOP_MS)
     mean = uniform_filter1d(energy, win, mode="nearest")
     spread = np.sqrt(np.maximum(uniform_filter1d(energy ** 2, win, mode="nearest") - mean ** 2, 0.0))
-    floor = np.quantile(energy, 0.05) if n else 0.0
+    floor = sound_levels(energy)[0] if n else 0.0
     local_floor = minimum_filter1d(uniform_filter1d(energy, 5, mode="nearest"), win, mode="nearest")
     loud = 1.0 - quiet + 1e-3  # stationarity of the sounds, not of the noise floor between them
     corr = spectral_correlation(logmel, lag=5)
