@@ -38,6 +38,7 @@ class Mix:
     pause_scale: float = 1.0  # pauses between utterances, turns and non-speech
     loose_voice_db: float = 0.0  # the loosely transcribed voice, next to the other one
     music_db: float = 0.0  # music breaks and jingles, next to their usual -20 and -22 dBFS
+    gate_pauses: bool = False  # the hiss cut wherever nothing sounds: pauses of digital silence
 
 
 MIXES = {
@@ -46,6 +47,7 @@ MIXES = {
     "noisy": Mix(hiss_db=-42.0),  # 22 dB of signal to hiss: a field or phone recording
     "tight": Mix(pause_scale=1 / 3),  # quick turn-taking
     "uneven": Mix(loose_voice_db=-8.0, music_db=4.0),  # a quiet guest, loud music
+    "gated": Mix(gate_pauses=True),  # a noise gate, or silences cut and padded with zeros
 }
 
 
@@ -270,7 +272,11 @@ def _mix(track: _Track, corpus: Corpus, rng: random.Random) -> np.ndarray:
         audio[start:end] += _music(track, corpus, (end - start) / RATE + 0.01, track.mix.bed_db - track.mix.music_db)[: end - start]
     noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 1, len(audio)).astype(np.float32)
     noise = np.convolve(noise, np.ones(8, np.float32) / 8, mode="same")  # a darker hiss
-    audio += _level(noise, track.mix.hiss_db)
+    noise = _level(noise, track.mix.hiss_db)
+    if track.mix.gate_pauses:  # open 20 ms either side of any sound, as a noise gate holds
+        sounding = np.convolve(audio != 0, np.ones(RATE // 25, np.float32), mode="same") > 0
+        noise *= sounding
+    audio += noise
     return np.clip(audio, -1.0, 1.0)
 
 

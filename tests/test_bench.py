@@ -134,6 +134,25 @@ def test_a_mix_changes_the_levels_and_pauses_it_names_and_nothing_else():
 
 
 
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
+def test_a_gated_mix_has_pauses_of_digital_silence_and_the_same_sound_elsewhere():
+    import corpus
+    import episodes
+
+    c = corpus.load()
+    usual, text, truth = episodes.build(c, minutes=1, seed=3, replay=False)
+    gated, gated_text, gated_truth = episodes.build(c, minutes=1, seed=3, replay=False, mix="gated")
+    assert gated_text == text and gated_truth["turns"] == truth["turns"]
+    zeros = gated == 0
+    assert 0.03 < zeros.mean() < 0.5 and not np.any(usual == 0)
+    # the zeros are whole pauses (a tenth of a second at least: the gate holds 20 ms), the rest is the usual mix
+    from aligner.audiomap import runs
+
+    pauses = runs(zeros)
+    assert len(pauses) > 5 and min(b - a for a, b in pauses) >= RATE // 10
+    assert np.array_equal(gated[~zeros], usual[~zeros])
+
+
 def test_a_tight_mix_has_pauses_a_third_as_long():
     import random
 
