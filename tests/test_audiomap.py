@@ -49,6 +49,29 @@ def test_digital_silence_alone_is_silence():
     assert [r.kind for r in amap.regions] == ["silence"] and not amap.has_speech
 
 
+def test_speech_squashed_by_a_compressor_is_still_speech(tmp_path):
+    """The sample through a broadcast compressor (ratio 8, 16 dB of make-up gain): its
+    speech rises and falls over 6-7 dB a second instead of 11, and the measures that tell
+    speech from music, read at the usual scale, called the replayed segment's first 8 s
+    (105-113 s) music. Read at the recording's own scale, it is speech again."""
+    import subprocess
+
+    from aligner.decode import find_ffmpeg
+
+    squashed = tmp_path / "squashed.wav"
+    subprocess.run([find_ffmpeg(), "-v", "error", "-i", str(ROOT / "audio" / "sample.mp3"), "-af",
+                    "acompressor=threshold=0.02:ratio=8:attack=5:release=80:makeup=6", "-ac", "1", "-ar", "16000",
+                    str(squashed)], check=True)
+    logmel = log_mel(decode(squashed).samples, 16000)
+    replay = slice(10600, 12300)
+    assert np.mean(map_audio(logmel).labels[replay] == MUSIC) < 0.05
+    unscaled = MapConfig(speech_depth_db=0.1)  # any recording's speech spreads more: scale 1
+    assert np.mean(map_audio(logmel, config=unscaled).labels[replay] == MUSIC) > 0.3
+    # the sample itself is read at the usual scale: the same map either way
+    plain = log_mel(decode(ROOT / "audio" / "sample.mp3").samples, 16000)
+    assert np.array_equal(map_audio(plain).labels, map_audio(plain, config=unscaled).labels)
+
+
 def test_sample_speech_is_speech():
     audio = decode(ROOT / "audio" / "sample.mp3")
     amap = map_audio(log_mel(audio.samples, audio.rate))
