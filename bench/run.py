@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unanchored", action="store_true",
                         help="also align each episode (and its partial or late transcript) with every timecode removed")
     parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
-                        help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels, gated pauses")
+                        help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels, gated pauses, a compressor")
     args = parser.parse_args(argv)
     peer = aeneas_python() if args.aeneas else None
     rows = []

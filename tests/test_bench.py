@@ -153,6 +153,25 @@ def test_a_gated_mix_has_pauses_of_digital_silence_and_the_same_sound_elsewhere(
     assert np.array_equal(gated[~zeros], usual[~zeros])
 
 
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
+def test_a_compressed_mix_is_encoded_with_less_dynamic_range(tmp_path):
+    import corpus
+    import episodes
+
+    from aligner.audiomap import frame_energy_db
+    from aligner.decode import decode
+    from aligner.features import log_mel
+
+    c = corpus.load()
+    ranges = {}
+    for mix in ("", "compressed"):
+        audio, text, truth = episodes.build(c, minutes=0.5, seed=3, replay=False, mix=mix)
+        mp3 = episodes.write(audio, text, truth, tmp_path, f"mix{mix}")
+        low, high = np.quantile(frame_energy_db(log_mel(decode(mp3).samples, 16000)), [0.05, 0.95])
+        ranges[mix] = high - low
+    assert ranges["compressed"] < ranges[""] - 8.0, ranges
+
+
 def test_a_tight_mix_has_pauses_a_third_as_long():
     import random
 
