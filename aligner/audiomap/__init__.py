@@ -14,7 +14,9 @@ simple measures that separate radio speech from music without any model:
   under 0.3 for speech and often over 0.4 for music (this catches staccato music, whose
   notes are too short for stationarity);
 - syllabic modulation: speech rises and falls by many dB several times a second; the spread
-  of the loudness over one second settles the frames that stationarity leaves unsure;
+  of the loudness over one second settles the frames that stationarity leaves unsure. The
+  spreads are read at the scale of the recording's own speech: a broadcast compressor
+  squashes speech from 11 to 6-7 dB and music from 3-4 to 1.3 dB;
 - dips: over a loud bed (7 dB under the voice) speech spreads by only 4-6 dB and the bed's
   held notes raise its stationarity, but a third or more of its frames still change
   spectrum within 50 ms (music: a tenth). An unsure frame that spreads over 3.5 dB in such a
@@ -92,6 +94,7 @@ class AudioMap:
 
     @property
     def has_speech(self) -> bool:
+        """Whether any region is speech (over music or not)."""
         return any(r.kind in (KINDS[SPEECH], KINDS[SPEECH_OVER_MUSIC]) for r in self.regions)
 
 
@@ -107,7 +110,7 @@ class MapConfig:
     rhythm_music_above: float = 0.42  # beat strength over which it is music
     rhythm_window_ms: int = 3000
     speech_spread_db: float = 6.0
-    # the median spread of speech that those spreads assume (the bench's mixes: 9.4-11.7 dB);
+    # the median spread of speech that those spreads assume (the bench's mixes: 8.9-12.5 dB);
     # a recording whose speech spreads less has them scaled down (see ``_modulation_scale``)
     speech_depth_db: float = 9.0
     # speech over a loud bed: an unsure frame whose loudness spreads over this much, in a
@@ -169,7 +172,7 @@ def sound_levels(energy_db: np.ndarray) -> tuple[float, float]:
     return float(floor), float(loud)
 
 
-def _modulation_scale(spread: np.ndarray, surely_speech: np.ndarray, config: "MapConfig") -> float:
+def _modulation_scale(spread: np.ndarray, surely_speech: np.ndarray, config: MapConfig) -> float:
     """How much of the usual rise and fall of speech the recording keeps: the median spread
     of loudness over the frames that are surely speech, against ``config.speech_depth_db``,
     at most 1. A broadcast compressor squashes it (ratio 8: 11 -> 6.5 dB on the bench's
