@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,3 +13,9 @@ REFERENCE = ROOT / "transcripts" / "libre-a-vous-2024-07-02.txt"
 @pytest.fixture(scope="session")
 def reference_path() -> Path:
     return REFERENCE
+
+
+def chord(seconds: float, rate: int = 16000) -> np.ndarray:
+    """A steady four-note chord (music to the audio map), amplitude 0.4 at most."""
+    t = np.arange(int(rate * seconds)) / rate
+    return sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6, 440.0)) * 0.1

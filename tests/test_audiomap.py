@@ -9,18 +9,12 @@ from aligner.audiomap import MUSIC, SILENCE, SPEECH, SPEECH_OVER_MUSIC, MapConfi
 from aligner.decode import decode
 from aligner.features import log_mel
 
-from conftest import ROOT
-
-
-def _chord(seconds: float, rate: int = 16000) -> np.ndarray:
-    t = np.arange(int(rate * seconds)) / rate
-    x = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6, 440.0)) * 0.1
-    return x
+from conftest import ROOT, chord
 
 
 def test_silence_music_silence():
     rng = np.random.default_rng(0)
-    x = np.concatenate([np.zeros(16000 * 3), _chord(6.0), np.zeros(16000 * 3)])
+    x = np.concatenate([np.zeros(16000 * 3), chord(6.0), np.zeros(16000 * 3)])
     x = x + rng.normal(0, 1e-4, len(x))
     amap = map_audio(log_mel((x * 32767).astype(np.int16), 16000))
     kinds = [r.kind for r in amap.regions]

@@ -10,7 +10,7 @@ import webvtt
 
 from aligner.cli import main
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, chord
 
 SAMPLE_AUDIO = ROOT / "audio" / "sample.mp3"
 SAMPLE_TEXT = ROOT / "transcripts" / "sample.txt"
@@ -69,9 +69,7 @@ def test_audio_without_speech_is_refused(tmp_path, capsys):
 
     text = tmp_path / "transcript.txt"
     text.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", ""), encoding="utf-8")
-    t = np.arange(16000 * 60) / 16000
-    chord = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) * 0.1
-    for name, x in (("silence", np.zeros(16000 * 60)), ("chord", chord)):
+    for name, x in (("silence", np.zeros(16000 * 60)), ("chord", chord(60.0))):
         audio = tmp_path / f"{name}.wav"
         sf.write(audio, x, 16000, subtype="PCM_16")
         out = tmp_path / f"out-{name}"

@@ -183,12 +183,14 @@ def _modulation_scale(spread: np.ndarray, surely_speech: np.ndarray, config: Map
     return float(np.clip(np.median(spread[surely_speech]) / config.speech_depth_db, 0.4, 1.0))
 
 
-def quiet_frames(energy_db: np.ndarray, *, min_frames: int = 6, level: float = 0.5) -> np.ndarray:
+def quiet_frames(energy_db: np.ndarray, levels: tuple[float, float], *, min_frames: int = 6,
+                 level: float = 0.5) -> np.ndarray:
     """1.0 inside runs of at least ``min_frames`` frames below the quiet threshold: ``level``
-    of the way (in dB) from the noise floor to the speech level, or without sound at all."""
+    of the way (in dB) from the noise floor to the speech level (``levels``, from
+    ``sound_levels``), or without sound at all."""
     if len(energy_db) == 0:
         return np.zeros(0, np.float32)
-    floor, loud = sound_levels(energy_db)
+    floor, loud = levels
     quiet = (energy_db < floor + level * (loud - floor)) | (energy_db < SILENT_DB)
     out = np.zeros(len(quiet), np.float32)
     for start, stop in runs(quiet):
@@ -230,11 +232,12 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     """Label every frame and gather the labels into regions."""
     n = len(logmel)
     energy = frame_energy_db(logmel)
-    quiet = quiet_frames(energy, min_frames=config.min_quiet_ms // HOP_MS)
+    levels = sound_levels(energy)
+    quiet = quiet_frames(energy, levels, min_frames=config.min_quiet_ms // HOP_MS)
     win = max(3, config.window_ms // HOP_MS)
     mean = uniform_filter1d(energy, win, mode="nearest")
     spread = np.sqrt(np.maximum(uniform_filter1d(energy ** 2, win, mode="nearest") - mean ** 2, 0.0))
-    floor = sound_levels(energy)[0] if n else 0.0
+    floor = levels[0]
     local_floor = minimum_filter1d(uniform_filter1d(energy, 5, mode="nearest"), win, mode="nearest")
     loud = 1.0 - quiet + 1e-3  # stationarity of the sounds, not of the noise floor between them
     corr = spectral_correlation(logmel, lag=5)
@@ -250,7 +253,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig()) -> AudioMa
     speechy &= beat < config.rhythm_music_above
     labels = np.where(speechy, np.where(bed, SPEECH_OVER_MUSIC, SPEECH), MUSIC).astype(np.int8)
     long_quiet = np.zeros(n, bool)
-    for start, stop in runs(quiet_frames(energy, min_frames=1, level=config.silence_level) > 0):
+    for start, stop in runs(quiet_frames(energy, levels, min_frames=1, level=config.silence_level) > 0):
         if stop - start >= config.min_silence_ms // HOP_MS:
             long_quiet[start:stop] = True
     labels[long_quiet] = SILENCE
