@@ -200,3 +200,76 @@ def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(sta
     assert _on_music(turns, audio_map, 0.5) == []
     longer = turns[:1] + (TurnTiming(1, "A", "x", 22_000, 33_000, 0.9, ()),)
     assert _on_music(longer, wrong, 0.5) == []
+
+
+@pytest.fixture(scope="module")
+def two_anchors(tmp_path_factory):
+    """The sample with a second timecode, 0:21 at a turn's first word (the first of them;
+    the other, 1:31, titles a section), and a maker of turn timings: that turn where it is
+    said, the first after the title at 1:31, the rest every 10 s."""
+    from aligner.align.model import TurnTiming, WordTiming
+
+    text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("Après le bip", "[0:21] Après le bip")
+    path = tmp_path_factory.mktemp("two") / "two.txt"
+    path.write_text(text, encoding="utf-8")
+    transcript = read_transcript(path)
+    spoken = speak(transcript)
+    first, title = transcript.anchors
+    k0 = next(k for k, b in enumerate(spoken) if b.item == first.item)
+    k1 = next(k for k, b in enumerate(spoken) if b.item > title.item)
+
+    def turns(where_first: int, confidence: float) -> tuple[TurnTiming, ...]:
+        def turn(k, b):
+            start, conf = {k0: (where_first, confidence), k1: (91_000, 0.9)}.get(k, (k * 10_000, 0.9))
+            end = start + b.end_frame * HOP_MS
+            return TurnTiming(b.item, b.turn.speaker, "x", start, end, conf, (WordTiming("x", start, end, conf, 10**6),))
+        return tuple(turn(k, b) for k, b in enumerate(spoken))
+
+    return transcript, spoken, turns, k0
+
+
+def test_a_held_alignment_that_moves_a_turn_onto_music_must_match_clearly_better(stages, two_anchors):
+    """The map says music where the anchor puts a turn: the anchor or the map is wrong, and
+    the held alignment is kept only when it matches clearly better (a loud bed's speech
+    called music: +0.13 on the sample; a shifted timecode obeyed onto a music break: +0.02)."""
+    from aligner.align.engine import _on_music, _retry_anchors
+
+    *_, audio_map = stages
+    transcript, spoken, turns, k0 = two_anchors
+    config = AlignConfig()
+    free, held = turns(45_000, 0.88), turns(21_000, 0.92)  # the turn 24 s off its timecode; held there, +0.04
+    assert _on_music(free, audio_map, 0.5) == _on_music(held, audio_map, 0.5) and k0 not in _on_music(held, audio_map, 0.5)
+    place = lambda tail_gap, pins: held  # noqa: E731
+    assert _retry_anchors(place, free, transcript, spoken, audio_map, config)[:2] == (held, {0})
+    music = _speech_called_music(audio_map, held[k0].start_ms, held[k0].end_ms)
+    assert _retry_anchors(place, free, transcript, spoken, music, config)[:2] == (free, set())
+    clearly = dataclasses.replace(config, anchor_retry_music_margin=0.03)
+    assert _retry_anchors(place, free, transcript, spoken, music, clearly)[:2] == (held, {0})
+
+
+def test_an_anchor_held_early_is_let_go_when_the_alignment_matches_as_well_without_it(two_anchors):
+    """Anchors held one by one are weighed again against the final alignment: one held
+    against an alignment that a later anchor then set right (a shifted timecode obeyed) is
+    let go when the alignment without it puts it off and matches as well; one that holds
+    the text better stays held, as does one the audio agrees with."""
+    from aligner.align.engine import _recheck_kept
+
+    transcript, spoken, turns, _ = two_anchors
+    config = AlignConfig()
+    calls = []
+
+    def place(held_first, free):
+        def run(tail_gap, pins):
+            held = {n for n, (*_, window) in enumerate(pins) if window * HOP_MS == config.anchor_tolerance_ms}
+            calls.append(held)
+            return held_first if 0 in held else free
+        return run
+
+    obeyed, free = turns(21_000, 0.7), turns(40_000, 0.9)  # the first timecode shifted: obeyed, it matches worse
+    assert _recheck_kept(place(obeyed, free), obeyed, {0, 1}, set(), transcript, spoken, config) == (free, {1})
+    assert calls == [{1}, set()]
+    held, off = turns(21_000, 0.9), turns(40_000, 0.7)  # right: without it, the text matches worse
+    assert _recheck_kept(place(held, off), held, {0, 1}, set(), transcript, spoken, config) == (held, {0, 1})
+    calls.clear()
+    assert _recheck_kept(place(obeyed, free), obeyed, {0}, {1}, transcript, spoken, config) == (obeyed, {0, 1})
+    assert not calls  # one held alone: nothing to weigh it against

@@ -139,10 +139,21 @@ class AlignConfig:
     # squeezed before a music break, text laid over the untranscribed start); shifted
     # anchors that the held alignment obeyed, 0.004 better at most (most 0.03 to 0.28 worse)
     anchor_retry_margin: float | None = 0.01
+    # ... and by this much when it moves a turn onto what the map calls music (mostly, as
+    # ``music_turn_share``), where it was not: the anchor or the map is wrong there. Bench,
+    # every set and 28 fresh episodes: the right anchors kept left no moved turn on music
+    # more than 8 % (+0.024 to +0.184); a fresh shifted one moved a turn onto a music break
+    # by +0.018 (its timecode obeyed, the turn after it 25 s early); the test's map calling
+    # a loud bed's speech music: +0.133
+    anchor_retry_music_margin: float = 0.05
     # ... when the alignment puts it this far off at least (a retry is a whole alignment; a
     # right anchor 28.7 s off was seen, and the bench's shifted ones start at 15 s)
     anchor_retry_ms: int = 20_000
     retry_duration_weight: float = 0.1
+    # when two anchors or more were held one by one, each is weighed again against the
+    # final alignment and let go when it matches about as well without it (see
+    # ``_recheck_kept``)
+    anchor_recheck: bool = True
     # timecodes written for another cut of the show (a broadcast whose podcast starts
     # earlier or later) are all off by about the same time: when at least
     # ``offset_min_anchors`` of those off by ``anchor_retry_ms`` or more, and most of them,
@@ -245,7 +256,7 @@ def align(
     # anchors first: the early-end hypotheses below then hold the ones kept. (The other
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
-    turns, kept, offset_seen = _retry_anchors(place, turns, transcript, blocks, config)
+    turns, kept, offset_seen = _retry_anchors(place, turns, transcript, blocks, audio_map, config)
     tight = _pins(transcript, blocks, config, tight=kept)
     turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
     tail_gap = config.tail_gap
@@ -274,7 +285,7 @@ def align(
 
 
 def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript, blocks: list[SpokenTurn],
-                   config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int], bool]:
+                   audio_map: AudioMap, config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int], bool]:
     """The anchors that ``turns`` put ``anchor_retry_ms`` or more off their time, each held
     to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
     and matches better; those off by about the same time, together, once (see
@@ -294,8 +305,11 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | numbers))
         held = all(check(n, other).ok for n in numbers)
         gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-        log.debug("timecodes %s held: %s, %+.3f", sorted(numbers), held, gain)
-        return other if held and gain > config.anchor_retry_margin else None
+        # a turn moved onto what the map calls music: the anchor or the map is wrong
+        onto_music = set(_on_music(other, audio_map, config.music_turn_share)) - set(_on_music(turns, audio_map, config.music_turn_share))
+        margin = config.anchor_retry_music_margin if onto_music else config.anchor_retry_margin
+        log.debug("timecodes %s held: %s, %+.3f%s", sorted(numbers), held, gain, " (turns onto music)" if onto_music else "")
+        return other if held and gain > margin else None
 
     together = _common_offset([check(n, turns).delta_ms for n in range(len(transcript.anchors))], config)
     if together:
@@ -315,7 +329,31 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         if (other := held_better({n})) is not None:
             log.info("the alignment held to timecode '%s' matches better", anchor.written)
             turns, kept = other, kept | {n}
+    if config.anchor_recheck:
+        turns, kept = _recheck_kept(place, turns, kept - together, kept & together, transcript, blocks, config)
     return turns, kept, offset_seen
+
+
+def _recheck_kept(place, turns: tuple[TurnTiming, ...], single: set[int], grouped: set[int], transcript: Transcript,
+                  blocks: list[SpokenTurn], config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int]]:
+    """Each anchor of ``single`` (held one by one, each against the alignment of its time)
+    weighed again against the final one: an anchor held early, against an alignment that
+    the next held anchor then set right, may hold the text where the audio does not have
+    it (a shifted timecode obeyed). It is let go when the alignment without it puts it off
+    and matches about as well (less than ``anchor_retry_margin`` worse where it moves
+    turns)."""
+    if len(single) < 2:
+        return turns, single | grouped
+    for n in sorted(single):
+        rest = (single - {n}) | grouped
+        other = place(config.tail_gap, _pins(transcript, blocks, config, tight=rest))
+        off = not _check(transcript.anchors[n], transcript, other, config.anchor_tolerance_ms).ok
+        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+        log.debug("timecode %d let go: off %s, %+.3f", n, off, gain)
+        if off and gain > -config.anchor_retry_margin:
+            log.info("the alignment no longer held to timecode '%s' matches as well", transcript.anchors[n].written)
+            turns, single = other, single - {n}
+    return turns, single | grouped
 
 
 def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTiming, ...], transcript: Transcript,
