@@ -7,7 +7,8 @@
     path -> word and turn times -> changes of speaker moved to where the voice changes
     (voices.py) -> anchors checked against them
     (all of it again, held to it, for each anchor the result puts 20 s or more off its
-    time: kept when it holds there and the turns it moves match better; again with a
+    time: kept when it holds there and the turns it moves match better, clearly better
+    when they move onto music, and weighed again when two or more were kept; again with a
     cheaper start when no anchor holds the first turns: the transcript may start late,
     kept when it matches clearly better; with a cheaper end when no anchor holds the
     end of the text or the last turns match badly: the transcript may stop early; and
@@ -288,8 +289,9 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
                    audio_map: AudioMap, config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int], bool]:
     """The anchors that ``turns`` put ``anchor_retry_ms`` or more off their time, each held
     to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
-    and matches better; those off by about the same time, together, once (see
-    ``_common_offset``). Returns the turns, the numbers of the anchors held, and whether
+    and matches better (by ``anchor_retry_music_margin`` when it moves a turn onto what
+    ``audio_map`` calls music); those off by about the same time, together, once (see
+    ``_common_offset``); those kept one by one weighed again (``_recheck_kept``). Returns the turns, the numbers of the anchors held, and whether
     some were off alike and their held alignment was not kept."""
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
     offset_seen = False
@@ -306,7 +308,8 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         held = all(check(n, other).ok for n in numbers)
         gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
         # a turn moved onto what the map calls music: the anchor or the map is wrong
-        onto_music = set(_on_music(other, audio_map, config.music_turn_share)) - set(_on_music(turns, audio_map, config.music_turn_share))
+        onto_music = (set(_on_music(other, audio_map, config.music_turn_share))
+                      - set(_on_music(turns, audio_map, config.music_turn_share)))
         margin = config.anchor_retry_music_margin if onto_music else config.anchor_retry_margin
         log.debug("timecodes %s held: %s, %+.3f%s", sorted(numbers), held, gain, " (turns onto music)" if onto_music else "")
         return other if held and gain > margin else None
