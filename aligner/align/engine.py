@@ -291,8 +291,9 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
     and matches better (by ``anchor_retry_music_margin`` when it moves a turn onto what
     ``audio_map`` calls music); those off by about the same time, together, once (see
-    ``_common_offset``); those kept one by one weighed again (``_recheck_kept``). Returns the turns, the numbers of the anchors held, and whether
-    some were off alike and their held alignment was not kept."""
+    ``_common_offset``); those kept one by one weighed again (``_recheck_kept``). Returns
+    the turns, the numbers of the anchors held, and whether some were off alike and their
+    held alignment was not kept."""
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
     offset_seen = False
     if config.anchor_retry_margin is None:

@@ -187,11 +187,11 @@ def quiet_frames(energy_db: np.ndarray, levels: tuple[float, float], *, min_fram
                  level: float = 0.5) -> np.ndarray:
     """1.0 inside runs of at least ``min_frames`` frames below the quiet threshold: ``level``
     of the way (in dB) from the noise floor to the speech level (``levels``, from
-    ``sound_levels``), or without sound at all."""
+    ``sound_levels``: frames without sound lie under that floor, so they are quiet too)."""
     if len(energy_db) == 0:
         return np.zeros(0, np.float32)
     floor, loud = levels
-    quiet = (energy_db < floor + level * (loud - floor)) | (energy_db < SILENT_DB)
+    quiet = energy_db < floor + level * (loud - floor)
     out = np.zeros(len(quiet), np.float32)
     for start, stop in runs(quiet):
         if stop - start >= min_frames:
