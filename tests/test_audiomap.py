@@ -86,6 +86,20 @@ def test_short_speech_between_two_stretches_of_music_is_music():
     assert out[-2:].tolist() == [SPEECH] * 2  # music on one side only
 
 
+def test_short_music_inside_speech_over_music_is_its_bed():
+    from aligner.audiomap import _fill_bed_gaps
+
+    B = SPEECH_OVER_MUSIC
+    labels = np.array([B] * 10 + [MUSIC] * 4 + [B] * 10 + [MUSIC] * 4 + [SPEECH] * 10
+                      + [MUSIC] * 8 + [B] * 5 + [MUSIC] * 4, np.int8)
+    out = _fill_bed_gaps(labels, 5)
+    assert out[10:14].tolist() == [B] * 4  # the bed between two stretches of talk over it
+    assert out[24:28].tolist() == [MUSIC] * 4  # plain speech on one side
+    assert out[38:46].tolist() == [MUSIC] * 8  # too long: a piece of its own
+    assert out[-4:].tolist() == [MUSIC] * 4  # the end of the file on one side
+    assert (_fill_bed_gaps(labels, 0) == labels).all()
+
+
 def test_music_edges_are_placed_by_the_classifier_learnt_from_the_recording():
     """Real music and speech of the bundled sample spliced with no pause between them: the
     one-second measures alone put two of the three changes 0.46 to 0.86 s off; relabelled near
