@@ -167,6 +167,31 @@ def test_short_speech_between_music_and_silence_is_the_music_s_tail():
     assert _absorb_music_tails(turn, quiet[:700], config)[200:300].tolist() == [MUSIC] * 100
 
 
+def test_a_longer_tail_is_music_when_it_sounds_like_music():
+    """1.5 to 4 s of "speech" between a silence and music is the music's onset when the
+    classifier learnt from the recording calls half of its sounding frames music, and a
+    short turn before a jingle when it does not."""
+    from aligner.audiomap import _absorb_music_tails
+
+    config = MapConfig(tail_ms=1500, checked_tail_ms=4000, tail_gap_ms=300, music_island_ms=2000)
+    onset = np.array([SILENCE] * 200 + [SPEECH] * 300 + [MUSIC] * 400, np.int8)
+    quiet = np.zeros(len(onset), np.float32)
+    asked = []
+
+    def musical(share):
+        def call(s, e):
+            asked.append((s, e))
+            return share
+        return call
+
+    assert _absorb_music_tails(onset, quiet, config, musical(0.6))[200:500].tolist() == [MUSIC] * 300
+    assert asked == [(200, 500)]
+    assert (_absorb_music_tails(onset, quiet, config, musical(0.4)) == onset).all()
+    assert (_absorb_music_tails(onset, quiet, config) == onset).all()  # no classifier: a turn
+    longer = np.array([SILENCE] * 200 + [SPEECH] * 450 + [MUSIC] * 400, np.int8)
+    assert (_absorb_music_tails(longer, np.zeros(len(longer), np.float32), config, musical(1.0)) == longer).all()
+
+
 def test_a_short_pause_parts_music_from_speech():
     """Real speech, a pause too short to be a silence (0.4 or 0.8 s), real music, the same
     pause, speech: the music region ends where the music does, and the pauses are silence
