@@ -370,14 +370,7 @@ def _fill_bed_gaps(labels: np.ndarray, max_frames: int) -> np.ndarray:
     """Runs of music shorter than ``max_frames`` with speech over music on both sides become
     speech over music: the bed heard alone while the voice draws breath, or the voice
     drowned by a loud stretch of the bed, inside one stretch of talk over it."""
-    out = labels.copy()
-    spans = _label_runs(labels)
-    for k in range(1, len(spans) - 1):
-        s, e = spans[k]
-        if (e - s < max_frames and labels[s] == MUSIC and labels[spans[k - 1][0]] == SPEECH_OVER_MUSIC
-                and labels[spans[k + 1][0]] == SPEECH_OVER_MUSIC):
-            out[s:e] = SPEECH_OVER_MUSIC
-    return out
+    return _fill_between(labels, max_frames, SPEECH_OVER_MUSIC, only=MUSIC)
 
 
 def _absorb_music_tails(labels: np.ndarray, quiet: np.ndarray, config: MapConfig,
@@ -461,13 +454,17 @@ def _label_runs(labels: np.ndarray) -> list[tuple[int, int]]:
 def _fill_music_islands(labels: np.ndarray, max_frames: int) -> np.ndarray:
     """Runs of speech (or silence) shorter than ``max_frames`` with music on both sides become
     music: staccato passages and breaks inside a piece, not a word between two jingles."""
+    return _fill_between(labels, max_frames, MUSIC)
+
+
+def _fill_between(labels: np.ndarray, max_frames: int, around: int, *, only: int | None = None) -> np.ndarray:
+    """Runs shorter than ``max_frames`` (of the label ``only``, or of any) with ``around`` on
+    both sides take that label."""
     out = labels.copy()
-    spans = _label_runs(out)
-    for k in range(1, len(spans) - 1):
-        s, e = spans[k]
-        if (e - s < max_frames and out[s] != MUSIC and labels[spans[k - 1][0]] == MUSIC
-                and labels[spans[k + 1][0]] == MUSIC):
-            out[s:e] = MUSIC
+    spans = _label_runs(labels)
+    for (a, _), (s, e), (b, _) in zip(spans, spans[1:], spans[2:]):
+        if e - s < max_frames and labels[a] == around == labels[b] and (only is None or labels[s] == only):
+            out[s:e] = around
     return out
 
 
