@@ -41,6 +41,10 @@ class Mix:
     gate_pauses: bool = False  # the hiss cut wherever nothing sounds: pauses of digital silence
     # an ffmpeg filter on the whole mix when it is encoded (``write``), as a station's processing
     processing: str = ""
+    # music breaks that are songs: a voice not in the transcript (English read speech, lines
+    # 0.3-1.2 s apart) over the music from 2-5 s in to 2-5 s before its end, this many dB
+    # over the music (None: instrumental breaks)
+    sung_db: float | None = None
 
 
 MIXES = {
@@ -53,6 +57,7 @@ MIXES = {
     # a broadcast compressor: ratio 8 over -34 dBFS, 16 dB of make-up gain (speech spreads
     # over 6-7 dB a second instead of 11, the hiss of the pauses 15 dB louder)
     "compressed": Mix(processing="acompressor=threshold=0.02:ratio=8:attack=5:release=80:makeup=6"),
+    "sung": Mix(sung_db=0.0),  # songs in the music breaks, their voice as loud as the music
 }
 
 
@@ -156,6 +161,17 @@ def _nonspeech(track: _Track, x: np.ndarray, kind: str, line: str) -> None:
     track.lines += [line, ""]
 
 
+def _sing(track: _Track, corpus: Corpus, song: np.ndarray, dbfs: float) -> None:
+    """Lay a voice over ``song`` (in place) from 2-5 s in to 2-5 s before its end: English
+    read speech, lines 0.3-1.2 s apart, a voice and words the transcript does not have."""
+    rng = track.rng
+    at, stop = int(rng.uniform(2, 5) * RATE), len(song) - int(rng.uniform(2, 5) * RATE)
+    while at < stop:
+        line = _level(rng.choice(corpus.english).samples, dbfs)[: stop - at]
+        song[at:at + len(line)] += line
+        at += len(line) + int(rng.uniform(0.3, 1.2) * RATE)
+
+
 def _replay(track: _Track, corpus: Corpus, pools: dict, seconds: float) -> None:
     rng = track.rng
     parts, total = [], 0
@@ -197,7 +213,10 @@ def build(
     while track.pos < target:
         if track.pos >= next_break and target - track.pos > 60 * RATE:
             secs = rng.uniform(60, 150) if minutes >= 10 else rng.uniform(15, 30)
-            _nonspeech(track, _music(track, corpus, secs, -20.0), "music", "Pause musicale : Un morceau par Un groupe.")
+            song = _music(track, corpus, secs, -20.0)
+            if track.mix.sung_db is not None:
+                _sing(track, corpus, song, -20.0 + track.mix.music_db + track.mix.sung_db)
+            _nonspeech(track, song, "music", "Pause musicale : Un morceau par Un groupe.")
             next_break += target // 3
             part += 1
             # the title's anchor: the start of the next turn, written to the second

@@ -185,6 +185,25 @@ def test_a_tight_mix_has_pauses_a_third_as_long():
         assert lo <= min(lengths) and max(lengths) <= hi and max(lengths) - min(lengths) > (hi - lo) * 0.8
 
 
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
+def test_a_sung_break_has_a_voice_over_its_middle_and_the_music_alone_at_its_ends():
+    import random
+
+    import corpus
+    import episodes
+
+    c = corpus.load()
+    for seed in range(5):
+        song = np.zeros(30 * RATE, np.float32)
+        episodes._sing(episodes._Track(random.Random(seed), episodes.MIXES["sung"]), c, song, -20.0)
+        sounding = np.flatnonzero(np.abs(song) > 1e-3)
+        assert 2 * RATE <= sounding[0] < 6 * RATE and 25 * RATE <= sounding[-1] < 28 * RATE
+        voiced = song[sounding[0]:sounding[-1]].astype(np.float64)
+        assert -26.0 < 10 * np.log10(np.mean(voiced ** 2)) < -19.0  # lines at -20 dBFS, short pauses between
+    # the usual mix leaves the breaks instrumental: only this mix sings
+    assert episodes.MIXES[""].sung_db is None and episodes.MIXES["sung"].sung_db == 0.0
+
+
 def test_a_shifted_anchor_stays_in_order_and_inside_the_recording():
     import random
 
