@@ -75,12 +75,16 @@ def test_banded_kernel_agrees_with_reference(seed, metric):
     costs = Costs(gap, pause_lo, pause_hi, music=float(rng.uniform(0, 2)),
                   vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)), metric=metric,
                   gap_quiet=float(rng.uniform(0, 1)) if seed % 2 else None)
-    gap_scale = rng.uniform(0.5, 3.0, size=(m, 2)).astype(np.float32)
-    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, gap_scale=gap_scale)
-    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, gap_scale)
+    # two factors (speech, music) or three (and a voice between music, where ``vocal`` says)
+    gap_scale = rng.uniform(0.5, 3.0, size=(m, 2 + seed % 2)).astype(np.float32)
+    vocal = (rng.random(n) < 0.4).astype(np.float32) if seed % 3 else None
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, gap_scale=gap_scale, vocal=vocal)
+    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, gap_scale, vocal)
+    voiced = np.zeros(n) if vocal is None else vocal
     # ties may be broken differently; the costs must be equal
     def cost(p):
-        cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, gap_scale[i]) for i, j in p)
+        cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, tuple(gap_scale[i]), voiced[j])
+                    for i, j in p)
         steps = sum(step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs) for a, b in zip(p, p[1:]))
         return cells + steps
 
@@ -182,6 +186,24 @@ def test_a_gap_announced_as_music_takes_music_and_leaves_speech_to_the_text():
         assert (1, music_col) in path and (1, word_col) not in path
 
 
+def test_a_voice_between_music_costs_the_gap_its_third_factor():
+    # "a | gap | b" against a v m b: m is music, v talk; a gap cheap on music and dear on
+    # speech takes m and leaves v to word a, unless v is a voice between music (a song's)
+    # and the gap is cheap there, as after a music break
+    rows = _seq([0, 0, 1])
+    kinds = np.array([SPEECH, GAP, SPEECH], np.int8)
+    cols = _seq([0, 0.5, 0.5, 1])
+    nonspeech = np.array([0, 0, 1, 0], np.float32)
+    costs = Costs(1.0, 0.1, 1.0)
+    for scales, vocal, gap_takes_it in (((10.0, 0.1, 0.1), 1.0, True), ((10.0, 0.1, 0.1), 0.0, False),
+                                        ((10.0, 0.1), 1.0, False), ((10.0, 0.1, 10.0), 1.0, False)):
+        gap_scale = np.array([(1.0, 0.5, 1.0)[:len(scales)], scales, (1.0, 0.5, 1.0)[:len(scales)]], np.float32)
+        voiced = np.array([0, vocal, 0, 0], np.float32)
+        path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], nonspeech, costs, gap_scale=gap_scale, vocal=voiced))
+        assert path == dtw_reference(rows, kinds, cols, LOUD[:4], nonspeech, costs, gap_scale, voiced)
+        assert (1, 2) in path and ((1, 1) in path) == gap_takes_it
+
+
 def test_quiet_columns_can_be_free_between_turns_only():
     # a silence between word "a" and word "b" goes to the GAP row (free) and not to the
     # PAUSE row before "b", which every path crosses once
@@ -273,10 +295,10 @@ def test_levels_put_in_front_of_a_long_recording_search_wider(monkeypatch):
     def widths(coarse_radius_ms):
         seen = []
 
-        def spy(rows, kinds, cols, *rest):
+        def spy(rows, kinds, cols, *rest, **named):
             lo, hi = rest[-3], rest[-2]
             seen.append((len(cols), None if lo is None else int(np.median(hi - lo))))
-            return real_dtw(rows, kinds, cols, *rest)
+            return real_dtw(rows, kinds, cols, *rest, **named)
 
         monkeypatch.setattr(multilevel, "dtw_banded", spy)
         multilevel.align_blocks(blocks, real, quiet, ns, factors=(4, 1), radius_ms=(200, 50), gap_quantile=0.3,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 from aligner.align.engine import AlignConfig, _gap_scales
@@ -28,15 +29,28 @@ Anne Martin : Après la musique.
 def test_gap_costs_follow_the_stage_directions():
     transcript = parse_transcript(TEXT)
     turns = [i for i, item in enumerate(transcript.items) if hasattr(item, "speaker")]
-    config = AlignConfig(music_gap_on_speech=2.0, replay_gap_on_speech=0.5, unannounced_gap=3.0)
+    config = AlignConfig(music_gap_on_speech=2.0, replay_gap_on_speech=0.5, unannounced_gap=3.0, song_gap_on_voice=1.0)
     scales = _gap_scales(transcript, [SimpleNamespace(item=i) for i in turns], config)
+    # (on speech, on music, on speech over music)
     assert scales == [
-        (1.0, 0.5),  # the start: anything may come first
-        (2.0, 0.5),  # after a jingle: cheap on music, dear on speech
-        (3.0, 1.5),  # nothing announced: dear on both
-        (0.5, 0.5),  # after a replay: cheap on speech
-        (2.0, 0.5),  # after a music break
+        (1.0, 0.5, 1.0),  # the start: anything may come first
+        (2.0, 0.5, 2.0),  # after a jingle: cheap on music, dear on speech, with music or not
+        (3.0, 1.5, 3.0),  # nothing announced: dear on both
+        (0.5, 0.5, 0.5),  # after a replay: cheap on speech
+        (2.0, 0.5, 1.0),  # after a music break: a song's voice over the music costs less
     ]
+    plain = _gap_scales(transcript, [SimpleNamespace(item=i) for i in turns], replace(config, song_gap_on_voice=None))
+    assert plain[-1] == (2.0, 0.5, 2.0)
+
+
+def test_speech_over_music_is_what_a_music_break_may_sing():
+    import numpy as np
+
+    from aligner.align.engine import _over_music
+    from aligner.audiomap import MUSIC, SILENCE, SPEECH, SPEECH_OVER_MUSIC
+
+    labels = np.array([SILENCE, MUSIC, SPEECH_OVER_MUSIC, SPEECH_OVER_MUSIC, MUSIC, SPEECH, SPEECH_OVER_MUSIC], np.int8)
+    assert _over_music(SimpleNamespace(labels=labels)).tolist() == [0, 0, 1, 1, 0, 0, 1]
 
 
 def test_phoneme_variants_and_pauses_are_merged():

@@ -11,6 +11,8 @@ Rows are feature frames of the synthesised text, of three kinds:
   column costs ``gap`` times the row's ``gap_scale``, one factor for speech and one for
   music (blended by ``nonspeech[j]``), so that a gap where the transcript announces music
   is cheap on music and dear on speech, and one it announces nothing for is dear on both;
+  a third factor takes the place of the one on speech where ``vocal[j]`` says so (speech
+  heard over music: a song's voice, where a music break is announced);
   a quiet column costs ``pause_lo``. In ``NEG_DOT`` passes a loud column also costs the
   negated dot product of the row with it, as a SPEECH row's does: a GAP row's features are
   zeros but for the weight of the column of untranscribed audio (engine.py);
@@ -64,13 +66,15 @@ def local_cost(a: np.ndarray, b: np.ndarray, metric: int = EUCLIDEAN) -> float:
 
 def row_cost(
     kind: int, row: np.ndarray, col: np.ndarray, quiet: float, nonspeech: float, costs: Costs,
-    gap_scale: tuple[float, float] = (1.0, 0.5),
+    gap_scale: tuple[float, ...] = (1.0, 0.5), vocal: float = 0.0,
 ) -> float:
     """The cost of cell (row, column), as the kernel computes it; ``gap_scale`` is the GAP
-    row's factor on speech and on music."""
+    row's factor on speech, on music and (when given) on speech over music."""
     pause = costs.pause_lo + (costs.pause_hi - costs.pause_lo) * (1.0 - quiet)
     if kind == GAP:
-        blend = gap_scale[0] * (1.0 - nonspeech) + gap_scale[1] * nonspeech
+        on_voice = gap_scale[2] if len(gap_scale) > 2 else gap_scale[0]
+        on_speech = gap_scale[0] + vocal * (on_voice - gap_scale[0])
+        blend = on_speech * (1.0 - nonspeech) + gap_scale[1] * nonspeech
         quiet_cost = costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet
         heard = local_cost(row, col, NEG_DOT) if costs.metric == NEG_DOT else 0.0
         return quiet * quiet_cost + (1.0 - quiet) * (costs.gap * blend + heard)
@@ -88,13 +92,15 @@ def step_cost(kind: int, di: int, dj: int, costs: Costs) -> float:
 
 def dtw_reference(
     rows: np.ndarray, kinds: np.ndarray, cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, costs: Costs,
-    gap_scale: np.ndarray | None = None,
+    gap_scale: np.ndarray | None = None, vocal: np.ndarray | None = None,
 ) -> list[tuple[int, int]]:
     """The cheapest path as a list of (row, col) cells, by the textbook full-matrix DP."""
     m, n = len(rows), len(cols)
     inf = float("inf")
     scale = _gap_scales(gap_scale, m)
-    d = [[row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale[i]) for j in range(n)] for i in range(m)]
+    vocal = np.zeros(n) if vocal is None else vocal
+    d = [[row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale[i], vocal[j]) for j in range(n)]
+         for i in range(m)]
     acc = [[inf] * n for _ in range(m)]
 
     def options(i, j):
@@ -155,7 +161,7 @@ def _neg_dot(rows, nz, cols, i, j, k_used):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _costs(rows, nz, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offsets, acc):
+def _costs(rows, nz, kinds, cols, quiet, nonspeech, vocal, gap_scale, p, lo, hi, offsets, acc):
     """Every cell's own cost, rows in parallel (the expensive part: the distances).
     ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric, gap_quiet); for
     ``NEG_DOT``, ``nz[i]`` lists the columns where row ``i`` is not zero (-1 after the
@@ -164,10 +170,11 @@ def _costs(rows, nz, kinds, cols, quiet, nonspeech, gap_scale, p, lo, hi, offset
     for i in prange(rows.shape[0]):
         base = offsets[i] - lo[i]
         if kinds[i] == GAP:
-            s_speech, s_music = gap_scale[i, 0], gap_scale[i, 1]
+            s_speech, s_music, s_voice = gap_scale[i, 0], gap_scale[i, 1], gap_scale[i, 2]
             k_used = _n_used(nz, i)  # 0 but in NEG_DOT passes that weigh untranscribed audio
             for j in range(lo[i], hi[i]):
-                blend = s_speech * (1.0 - nonspeech[j]) + s_music * nonspeech[j]
+                on_speech = s_speech + vocal[j] * (s_voice - s_speech)
+                blend = on_speech * (1.0 - nonspeech[j]) + s_music * nonspeech[j]
                 s = _neg_dot(rows, nz, cols, i, j, k_used)
                 acc[base + j] = quiet[j] * p[7] + (1.0 - quiet[j]) * (p[0] * blend + s)
         elif kinds[i] == PAUSE:
@@ -237,6 +244,7 @@ def _backtrack(kinds, p, lo, hi, offsets, acc, n):
 def dtw_banded(
     rows: np.ndarray, kinds: np.ndarray, cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray,
     costs: Costs, lo: np.ndarray | None = None, hi: np.ndarray | None = None, gap_scale: np.ndarray | None = None,
+    vocal: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The cheapest path restricted to columns ``lo[i] <= j < hi[i]`` of each row ``i``
     (the whole matrix when ``lo``/``hi`` are None), as two arrays (rows, cols)."""
@@ -253,7 +261,8 @@ def dtw_banded(
     scale = _gap_scales(gap_scale, m)
     rows = np.ascontiguousarray(rows, np.float32)
     _costs(rows, _nonzero_columns(rows, costs.metric), kinds, np.ascontiguousarray(cols, np.float32),
-           np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32), scale, p, lo, hi, offsets, acc)
+           np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32),
+           np.zeros(n, np.float32) if vocal is None else np.ascontiguousarray(vocal, np.float32), scale, p, lo, hi, offsets, acc)
     _accumulate(kinds, p, lo, hi, offsets, acc)
     return _backtrack(kinds, p, lo, hi, offsets, acc, n)
 
@@ -282,10 +291,12 @@ def _nonzero_columns(rows: np.ndarray, metric: int) -> np.ndarray:
 
 
 def _gap_scales(gap_scale: np.ndarray | None, m: int) -> np.ndarray:
-    """``(m, 2)`` GAP row factors on speech and on music (1 and 0.5 when not given)."""
+    """``(m, 3)`` GAP row factors on speech, on music and on speech over music (1, 0.5 and
+    1 when not given; the one on speech when only two are)."""
     if gap_scale is None:
-        return np.tile(np.array([1.0, 0.5], np.float32), (m, 1))
-    return np.ascontiguousarray(gap_scale, np.float32)
+        return np.tile(np.array([1.0, 0.5, 1.0], np.float32), (m, 1))
+    scale = np.asarray(gap_scale, np.float32).reshape(m, -1)
+    return np.ascontiguousarray(scale if scale.shape[1] > 2 else np.hstack([scale, scale[:, :1]]))
 
 
 def _feasible_band(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,9 @@ class Block:
 
     features: np.ndarray  # (T, D)
     word_frames: np.ndarray  # (W,) non-decreasing, first is 0
-    gap_scale: tuple[float, float] = (1.0, 0.5)  # cost factors of the gap row before the block, speech and music
+    # cost factors of the gap row before the block: on speech, on music, and on speech over
+    # music (a song's voice after a music break; the factor on speech when not given)
+    gap_scale: tuple[float, ...] = (1.0, 0.5)
     labels: np.ndarray | None = None  # (T,) phoneme id of each frame
 
 
@@ -36,7 +38,7 @@ class Rows:
 
     features: np.ndarray  # (M, D)
     kinds: np.ndarray  # (M,) SPEECH, GAP or PAUSE
-    gap_scale: np.ndarray  # (M, 2) cost factors of GAP rows on speech and on music
+    gap_scale: np.ndarray  # (M, 3) cost factors of GAP rows on speech, on music and on speech over music
     labels: np.ndarray  # (M,) phoneme id of SPEECH rows, -1 elsewhere
     position: np.ndarray  # (M,) float, increasing: where the row sits in synthetic time
     word_rows: tuple[np.ndarray, ...]  # per block, the first speech row of each word
@@ -75,8 +77,8 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     kinds = np.full(total, PAUSE, np.int8)
     kinds[0] = GAP
     kinds[speech_row] = SPEECH
-    scales = np.ones((total, 2), np.float32)
-    scales[0] = block.gap_scale
+    scales = np.ones((total, 3), np.float32)
+    scales[0] = _three(block.gap_scale)
     labels = np.full(total, -1, np.int32)
     if block.labels is not None:
         labels[speech_row] = block.labels[np.arange(n) * factor]
@@ -86,6 +88,11 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     pause_rows = speech_row[pause_before] - 1
     pos[pause_rows] = offset + np.flatnonzero(pause_before) * factor - 0.5
     return feats, kinds, scales, labels, pos, speech_row[first], speech_row[-1]
+
+
+def _three(gap_scale: tuple[float, ...]) -> tuple[float, float, float]:
+    """Gap factors on speech, music and speech over music (that on speech when not given)."""
+    return (gap_scale[0], gap_scale[1], gap_scale[2] if len(gap_scale) > 2 else gap_scale[0])
 
 
 def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5),
@@ -103,7 +110,7 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
         row += len(kinds)
         offset += len(block.features) + 1
     dim = blocks[0].features.shape[1]
-    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.array([tail_gap], np.float32),
+    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.array([_three(tail_gap)], np.float32),
                   np.array([-1], np.int32), np.array([offset - 0.75])))
     columns = [np.concatenate(c) for c in zip(*parts)]
     if gap_features is not None:
@@ -174,6 +181,7 @@ def align_blocks(
     tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
     reach_back: tuple[int, int, int] | None = None, coarse_radius_ms: int = 30_000,
     gap_features: np.ndarray | None = None, widen: tuple[tuple[int, ...], int] | None = None,
+    vocal: np.ndarray | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -187,7 +195,8 @@ def align_blocks(
     a word's first row within ``window`` frames of ``frame`` at every level: the timecode
     anchors of the transcript. ``gap_features``: see ``build_rows``. ``widen`` (blocks,
     frames): the first level around ``around`` looks that many frames further for those
-    blocks' rows (the gap before each included)."""
+    blocks' rows (the gap before each included). ``vocal`` (per frame, in [0, 1]): where a
+    gap row's third factor replaces its factor on speech (see ``dtw``)."""
     given = len(factors)
     if around is None:
         factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
@@ -197,6 +206,7 @@ def align_blocks(
     for level, factor in enumerate(factors):
         rows = build_rows(blocks, factor, tail_gap, gap_features)
         cols, q, ns = pool(real, factor), pool(quiet, factor), pool(nonspeech, factor)
+        voc = None if vocal is None else pool(vocal, factor)
         costs = costs_for(rows, cols, gap_quantile=gap_quantile, pause_lo=pause_lo, pause_hi=pause_hi, music=music,
                           vertical=vertical, horizontal=horizontal, metric=metric, gap_quiet=gap_quiet)
         lo = hi = None
@@ -218,7 +228,7 @@ def align_blocks(
                     hi[r0:r1] = np.minimum(hi[r0:r1] + frames // factor, len(cols))
         if pins:
             lo, hi = _pinned(rows, len(cols), pins, lo, hi)
-        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale)
+        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale, vocal=voc)
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
     return previous
