@@ -45,6 +45,9 @@ class Mix:
     # 0.3-1.2 s apart) over the music from 2-5 s in to 2-5 s before its end, this many dB
     # over the music (None: instrumental breaks)
     sung_db: float | None = None
+    # the jingles and stings between turns with such a voice over them too, from 0.5-1 s in
+    # to as long before their end (a station's ident; the opening jingle stays as it is)
+    voiced_jingles: bool = False
 
 
 MIXES = {
@@ -58,6 +61,7 @@ MIXES = {
     # over 6-7 dB a second instead of 11, the hiss of the pauses 15 dB louder)
     "compressed": Mix(processing="acompressor=threshold=0.02:ratio=8:attack=5:release=80:makeup=6"),
     "sung": Mix(sung_db=0.0),  # songs in the music breaks, their voice as loud as the music
+    "voiced": Mix(sung_db=0.0, voiced_jingles=True),  # songs, and jingles with a voice over them
 }
 
 
@@ -161,11 +165,12 @@ def _nonspeech(track: _Track, x: np.ndarray, kind: str, line: str) -> None:
     track.lines += [line, ""]
 
 
-def _sing(track: _Track, corpus: Corpus, song: np.ndarray, dbfs: float) -> None:
-    """Lay a voice over ``song`` (in place) from 2-5 s in to 2-5 s before its end: English
-    read speech, lines 0.3-1.2 s apart, a voice and words the transcript does not have."""
+def _sing(track: _Track, corpus: Corpus, song: np.ndarray, dbfs: float, lead: tuple[float, float] = (2, 5)) -> None:
+    """Lay a voice over ``song`` (in place) from ``lead`` (2-5) s in to as long before its
+    end: English read speech, lines 0.3-1.2 s apart, a voice and words the transcript does
+    not have."""
     rng = track.rng
-    at, stop = int(rng.uniform(2, 5) * RATE), len(song) - int(rng.uniform(2, 5) * RATE)
+    at, stop = int(rng.uniform(*lead) * RATE), len(song) - int(rng.uniform(*lead) * RATE)
     while at < stop:
         line = _level(rng.choice(corpus.english).samples, dbfs)[: stop - at]
         song[at:at + len(line)] += line
@@ -226,7 +231,10 @@ def build(
             replay_at = 0
         elif track.pos >= next_jingle:
             kind = rng.choice(["[Jingle]", "[Virgule sonore]", "[Virgule musicale]"])
-            _nonspeech(track, _music(track, corpus, rng.uniform(3, 10), -22.0), "jingle", kind)
+            jingle = _music(track, corpus, rng.uniform(3, 10), -22.0)
+            if track.mix.voiced_jingles:
+                _sing(track, corpus, jingle, -22.0 + track.mix.music_db + track.mix.sung_db, lead=(0.5, 1.0))
+            _nonspeech(track, jingle, "jingle", kind)
             next_jingle += target // 6
         voice = "armelle" if rng.random() < approximate_share else "june"
         speaker = rng.choice(SPEAKERS[voice])

@@ -200,8 +200,14 @@ def test_a_sung_break_has_a_voice_over_its_middle_and_the_music_alone_at_its_end
         assert 2 * RATE <= sounding[0] < 6 * RATE and 25 * RATE <= sounding[-1] < 28 * RATE
         voiced = song[sounding[0]:sounding[-1]].astype(np.float64)
         assert -26.0 < 10 * np.log10(np.mean(voiced ** 2)) < -19.0  # lines at -20 dBFS, short pauses between
-    # the usual mix leaves the breaks instrumental: only this mix sings
+    # a jingle's voice from half a second to a second in, to as long before its end
+    jingle = np.zeros(6 * RATE, np.float32)
+    episodes._sing(episodes._Track(random.Random(0), episodes.MIXES["voiced"]), c, jingle, -22.0, lead=(0.5, 1.0))
+    sounding = np.flatnonzero(np.abs(jingle) > 1e-3)
+    assert RATE // 2 <= sounding[0] < 2 * RATE and 4 * RATE <= sounding[-1] < int(5.5 * RATE)
+    # the usual mix leaves the breaks and jingles instrumental
     assert episodes.MIXES[""].sung_db is None and episodes.MIXES["sung"].sung_db == 0.0
+    assert not episodes.MIXES["sung"].voiced_jingles and episodes.MIXES["voiced"].voiced_jingles
 
 
 def test_a_shifted_anchor_stays_in_order_and_inside_the_recording():

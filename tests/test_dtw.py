@@ -186,10 +186,10 @@ def test_a_gap_announced_as_music_takes_music_and_leaves_speech_to_the_text():
         assert (1, music_col) in path and (1, word_col) not in path
 
 
-def test_a_voice_between_music_costs_the_gap_its_third_factor():
+def test_speech_over_music_costs_the_gap_its_third_factor():
     # "a | gap | b" against a v m b: m is music, v talk; a gap cheap on music and dear on
-    # speech takes m and leaves v to word a, unless v is a voice between music (a song's)
-    # and the gap is cheap there, as after a music break
+    # speech takes m and leaves v to word a, unless v is speech over music (a song's voice)
+    # and the gap is cheap there, as after a music break or a jingle
     rows = _seq([0, 0, 1])
     kinds = np.array([SPEECH, GAP, SPEECH], np.int8)
     cols = _seq([0, 0.5, 0.5, 1])

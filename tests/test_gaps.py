@@ -29,18 +29,18 @@ Anne Martin : Après la musique.
 def test_gap_costs_follow_the_stage_directions():
     transcript = parse_transcript(TEXT)
     turns = [i for i, item in enumerate(transcript.items) if hasattr(item, "speaker")]
-    config = AlignConfig(music_gap_on_speech=2.0, replay_gap_on_speech=0.5, unannounced_gap=3.0, song_gap_on_voice=1.0)
+    config = AlignConfig(music_gap_on_speech=2.0, replay_gap_on_speech=0.5, unannounced_gap=3.0, voice_over_music_gap=1.0)
     scales = _gap_scales(transcript, [SimpleNamespace(item=i) for i in turns], config)
     # (on speech, on music, on speech over music)
     assert scales == [
         (1.0, 0.5, 1.0),  # the start: anything may come first
-        (2.0, 0.5, 2.0),  # after a jingle: cheap on music, dear on speech, with music or not
+        (2.0, 0.5, 1.0),  # after a jingle: cheap on music, dear on speech, less on speech over music
         (3.0, 1.5, 3.0),  # nothing announced: dear on both
         (0.5, 0.5, 0.5),  # after a replay: cheap on speech
         (2.0, 0.5, 1.0),  # after a music break: a song's voice over the music costs less
     ]
-    plain = _gap_scales(transcript, [SimpleNamespace(item=i) for i in turns], replace(config, song_gap_on_voice=None))
-    assert plain[-1] == (2.0, 0.5, 2.0)
+    plain = _gap_scales(transcript, [SimpleNamespace(item=i) for i in turns], replace(config, voice_over_music_gap=None))
+    assert plain[1] == plain[-1] == (2.0, 0.5, 2.0)
 
 
 def test_speech_over_music_is_what_a_music_break_may_sing():
