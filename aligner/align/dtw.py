@@ -12,7 +12,7 @@ Rows are feature frames of the synthesised text, of three kinds:
   music (blended by ``nonspeech[j]``), so that a gap where the transcript announces music
   is cheap on music and dear on speech, and one it announces nothing for is dear on both;
   a third factor takes the place of the one on speech where ``vocal[j]`` says so (speech
-  heard over music: a song's voice, where a music break is announced);
+  heard over music: a song's or a jingle's voice, where music is announced);
   a quiet column costs ``pause_lo``. In ``NEG_DOT`` passes a loud column also costs the
   negated dot product of the row with it, as a SPEECH row's does: a GAP row's features are
   zeros but for the weight of the column of untranscribed audio (engine.py);

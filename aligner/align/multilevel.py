@@ -27,7 +27,7 @@ class Block:
     features: np.ndarray  # (T, D)
     word_frames: np.ndarray  # (W,) non-decreasing, first is 0
     # cost factors of the gap row before the block: on speech, on music, and on speech over
-    # music (a song's voice after a music break; the factor on speech when not given)
+    # music (a song's or a jingle's voice; the factor on speech when not given)
     gap_scale: tuple[float, ...] = (1.0, 0.5)
     labels: np.ndarray | None = None  # (T,) phoneme id of each frame
 
