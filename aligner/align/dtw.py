@@ -72,9 +72,9 @@ def row_cost(
     row's factor on speech, on music and (when given) on speech over music."""
     pause = costs.pause_lo + (costs.pause_hi - costs.pause_lo) * (1.0 - quiet)
     if kind == GAP:
-        on_voice = gap_scale[2] if len(gap_scale) > 2 else gap_scale[0]
-        on_speech = gap_scale[0] + vocal * (on_voice - gap_scale[0])
-        blend = on_speech * (1.0 - nonspeech) + gap_scale[1] * nonspeech
+        s_speech, s_music, s_voice = gap_factors(gap_scale, 1)[0]
+        on_speech = s_speech + vocal * (s_voice - s_speech)
+        blend = on_speech * (1.0 - nonspeech) + s_music * nonspeech
         quiet_cost = costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet
         heard = local_cost(row, col, NEG_DOT) if costs.metric == NEG_DOT else 0.0
         return quiet * quiet_cost + (1.0 - quiet) * (costs.gap * blend + heard)
@@ -97,7 +97,7 @@ def dtw_reference(
     """The cheapest path as a list of (row, col) cells, by the textbook full-matrix DP."""
     m, n = len(rows), len(cols)
     inf = float("inf")
-    scale = _gap_scales(gap_scale, m)
+    scale = gap_factors(gap_scale, m)
     vocal = np.zeros(n) if vocal is None else vocal
     d = [[row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale[i], vocal[j]) for j in range(n)]
          for i in range(m)]
@@ -258,7 +258,7 @@ def dtw_banded(
     kinds = np.ascontiguousarray(kinds, np.int8)
     p = np.array([costs.gap, costs.pause_lo, costs.pause_hi, costs.music, costs.vertical, costs.horizontal,
                   float(costs.metric), costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet], np.float64)
-    scale = _gap_scales(gap_scale, m)
+    scale = gap_factors(gap_scale, m)
     rows = np.ascontiguousarray(rows, np.float32)
     _costs(rows, _nonzero_columns(rows, costs.metric), kinds, np.ascontiguousarray(cols, np.float32),
            np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32),
@@ -290,9 +290,9 @@ def _nonzero_columns(rows: np.ndarray, metric: int) -> np.ndarray:
     return out
 
 
-def _gap_scales(gap_scale: np.ndarray | None, m: int) -> np.ndarray:
-    """``(m, 3)`` GAP row factors on speech, on music and on speech over music (1, 0.5 and
-    1 when not given; the one on speech when only two are)."""
+def gap_factors(gap_scale, m: int) -> np.ndarray:
+    """``(m, 3)`` GAP row factors on speech, on music and on speech over music, from ``m``
+    rows of two or three (1, 0.5 and 1 when None; the one on speech when only two are)."""
     if gap_scale is None:
         return np.tile(np.array([1.0, 0.5, 1.0], np.float32), (m, 1))
     scale = np.asarray(gap_scale, np.float32).reshape(m, -1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded
+from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded, gap_factors
 from aligner.features import HOP_MS
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     kinds[0] = GAP
     kinds[speech_row] = SPEECH
     scales = np.ones((total, 3), np.float32)
-    scales[0] = _three(block.gap_scale)
+    scales[0] = gap_factors(block.gap_scale, 1)[0]
     labels = np.full(total, -1, np.int32)
     if block.labels is not None:
         labels[speech_row] = block.labels[np.arange(n) * factor]
@@ -88,11 +88,6 @@ def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     pause_rows = speech_row[pause_before] - 1
     pos[pause_rows] = offset + np.flatnonzero(pause_before) * factor - 0.5
     return feats, kinds, scales, labels, pos, speech_row[first], speech_row[-1]
-
-
-def _three(gap_scale: tuple[float, ...]) -> tuple[float, float, float]:
-    """Gap factors on speech, music and speech over music (that on speech when not given)."""
-    return (gap_scale[0], gap_scale[1], gap_scale[2] if len(gap_scale) > 2 else gap_scale[0])
 
 
 def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5),
@@ -110,7 +105,7 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
         row += len(kinds)
         offset += len(block.features) + 1
     dim = blocks[0].features.shape[1]
-    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), np.array([_three(tail_gap)], np.float32),
+    parts.append((np.zeros((1, dim), np.float32), np.array([GAP], np.int8), gap_factors(tail_gap, 1),
                   np.array([-1], np.int32), np.array([offset - 0.75])))
     columns = [np.concatenate(c) for c in zip(*parts)]
     if gap_features is not None:
