@@ -29,6 +29,31 @@ def test_decoders_give_mono_16k(tmp_path, decoder, suffix, rate):
     assert abs(peak_hz - 440) <= 2
 
 
+@pytest.mark.parametrize("channels", [1, 2, 3])
+def test_channels_are_averaged_as_ffmpeg_downmixes(tmp_path, channels):
+    """A stereo file is mixed down before it is resampled (a cheaper filter chain): the
+    same samples as ffmpeg's own "-ac 1" (which other layouts keep) but for rounding."""
+    import subprocess
+
+    from aligner import decode as module
+
+    rate, n = 44100, 44100
+    t = np.arange(n) / rate
+    x = np.stack([0.4 * np.sin(2 * np.pi * (300 + 200 * c) * t) for c in range(channels)], axis=1)
+    path = tmp_path / f"c{channels}.wav"
+    sf.write(path, x.astype(np.float32), rate, subtype="PCM_16")
+    command = module._command(path, find_ffmpeg(), 16000, stereo=module._probe(path, find_ffmpeg())[1])
+    assert ("pan=mono|c0=0.5*c0+0.5*c1,aresample=16000" in command) == (channels == 2)
+    plain = subprocess.run([find_ffmpeg(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000", "-f", "s16le", "-"],
+                           capture_output=True, check=True).stdout
+    plain = np.frombuffer(plain, "<i2").astype(np.int32)
+    assert len(decode(path).samples) == len(plain)
+    assert np.abs(decode(path).samples - plain).max() <= 1
+    if channels == 2:  # the mean of the two: 300 and 500 Hz at half their level
+        spectrum = np.abs(np.fft.rfft(decode(path).samples[2000:14000].astype(np.float64))) * 2 / 12000
+        assert abs(spectrum[int(300 * 12000 / 16000)] / 32768 - 0.2) < 0.01
+
+
 def test_mp3_through_ffmpeg(tmp_path):
     import subprocess
 
@@ -72,7 +97,7 @@ def _in_one_go(path):
     from aligner import decode as module
 
     ffmpeg = find_ffmpeg()
-    seconds = module._probe_seconds(path, ffmpeg)
+    seconds, _ = module._probe(path, ffmpeg)
     return module._ffmpeg_into(path, ffmpeg, 16000, np.empty(int(seconds * 16000) + 16000, np.int16))
 
 
