@@ -39,12 +39,13 @@ class SpokenTurn:
     phonemes: tuple[str, ...]  # (T,) the eSpeak phoneme of each frame
 
 
-def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int = 2) -> tuple[SpokenTurn, ...]:
+def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int = 2, nice: int = 0) -> tuple[SpokenTurn, ...]:
     """Every turn with words to align, said and timed.
 
     eSpeak's output depends on what the engine said before in the same process (its pitch
     flutter keeps running), so that the same episode comes out the same everywhere, the
-    turns are said in ``workers`` fresh processes, each taking a fixed share of them."""
+    turns are said in ``workers`` fresh processes, each taking a fixed share of them, at
+    ``nice`` (a lower priority when positive: ``os.nice``)."""
     turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
     if not turns:
         return ()
@@ -56,7 +57,7 @@ def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: 
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in shares]
     # each process reads all its input before it writes: feed them all, then collect
     with ThreadPoolExecutor(len(procs)) as pool:
-        outputs = list(pool.map(lambda ps: ps[0].communicate(pickle.dumps((transcript, ps[1], rate_wpm))),
+        outputs = list(pool.map(lambda ps: ps[0].communicate(pickle.dumps((transcript, ps[1], rate_wpm, nice))),
                                 zip(procs, shares)))
     blocks: list[SpokenTurn] = []
     for proc, (out, err) in zip(procs, outputs):

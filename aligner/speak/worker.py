@@ -4,6 +4,7 @@ pickled on stdout."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 
@@ -11,7 +12,9 @@ from aligner.speak import speak_items
 
 
 def main() -> int:
-    transcript, indices, rate_wpm = pickle.loads(sys.stdin.buffer.read())
+    transcript, indices, rate_wpm, nice = pickle.loads(sys.stdin.buffer.read())
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
     spoken = speak_items(transcript, indices, rate_wpm=rate_wpm)
     sys.stdout.buffer.write(pickle.dumps(spoken))
     return 0
