@@ -29,29 +29,65 @@ def test_decoders_give_mono_16k(tmp_path, decoder, suffix, rate):
     assert abs(peak_hz - 440) <= 2
 
 
-@pytest.mark.parametrize("channels", [1, 2, 3])
-def test_channels_are_averaged_as_ffmpeg_downmixes(tmp_path, channels):
-    """A stereo file is mixed down before it is resampled (a cheaper filter chain): the
-    same samples as ffmpeg's own "-ac 1" (which other layouts keep) but for rounding."""
+def _plain_mono(path) -> np.ndarray:
+    """ffmpeg's own "-ac 1 -ar 16000" of ``path``."""
     import subprocess
 
+    out = subprocess.run([find_ffmpeg(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000", "-f", "s16le", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(out, "<i2").astype(np.int32)
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3])
+def test_channels_are_mixed_down_as_ffmpeg_does(tmp_path, channels):
+    """Every layout is mixed down before it is resampled (a cheaper filter chain): the same
+    samples as ffmpeg's own "-ac 1" but for rounding."""
     from aligner import decode as module
 
-    rate, n = 44100, 44100
-    t = np.arange(n) / rate
+    rate = 44100
+    t = np.arange(rate) / rate
     x = np.stack([0.4 * np.sin(2 * np.pi * (300 + 200 * c) * t) for c in range(channels)], axis=1)
     path = tmp_path / f"c{channels}.wav"
     sf.write(path, x.astype(np.float32), rate, subtype="PCM_16")
-    command = module._command(path, find_ffmpeg(), 16000, stereo=module._probe(path, find_ffmpeg())[1])
-    assert ("pan=mono|c0=0.5*c0+0.5*c1,aresample=16000" in command) == (channels == 2)
-    plain = subprocess.run([find_ffmpeg(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000", "-f", "s16le", "-"],
-                           capture_output=True, check=True).stdout
-    plain = np.frombuffer(plain, "<i2").astype(np.int32)
-    assert len(decode(path).samples) == len(plain)
-    assert np.abs(decode(path).samples - plain).max() <= 1
+    assert module._mixes_down_first(find_ffmpeg())  # the path under test: ffmpeg 5.1 or later
+    samples, plain = decode(path).samples, _plain_mono(path)
+    assert len(samples) == len(plain) and np.abs(samples - plain).max() <= 1
     if channels == 2:  # the mean of the two: 300 and 500 Hz at half their level
-        spectrum = np.abs(np.fft.rfft(decode(path).samples[2000:14000].astype(np.float64))) * 2 / 12000
+        spectrum = np.abs(np.fft.rfft(samples[2000:14000].astype(np.float64))) * 2 / 12000
         assert abs(spectrum[int(300 * 12000 / 16000)] / 32768 - 0.2) < 0.01
+
+
+def test_a_mono_stretch_inside_a_stereo_mp3_keeps_its_level(tmp_path):
+    """A mono ad stitched between two stereo parts: mixed down as "-ac 1" does, not halved
+    (as a "pan" of the two channels left it) and not an error."""
+    import subprocess
+
+    rate = 44100
+    t = np.arange(3 * rate) / rate
+    tone = 0.4 * np.sin(2 * np.pi * 440 * t)
+    parts = []
+    for k, channels in enumerate((2, 1, 2)):
+        wav, mp3 = tmp_path / f"p{k}.wav", tmp_path / f"p{k}.mp3"
+        sf.write(wav, np.stack([tone] * channels, axis=1).astype(np.float32), rate)
+        subprocess.run([find_ffmpeg(), "-v", "error", "-i", str(wav), str(mp3)], check=True)
+        parts.append(mp3.read_bytes())
+    path = tmp_path / "stitched.mp3"
+    path.write_bytes(b"".join(parts))
+    samples, plain = decode(path).samples.astype(np.float64), _plain_mono(path)
+    assert len(samples) == len(plain) and np.abs(samples - plain).max() <= 1
+    level = lambda a, b: np.sqrt(np.mean(samples[a * 16000:b * 16000] ** 2))
+    assert abs(level(4, 5) / level(1, 2) - 1) < 0.05  # the mono part as loud as the stereo one
+
+
+def test_an_older_ffmpeg_resamples_and_mixes_down_at_once(tmp_path, monkeypatch):
+    from aligner import decode as module
+
+    path = tmp_path / "tone.wav"
+    sf.write(path, _tone(44100, 1.0), 44100)
+    monkeypatch.setattr(module, "_mixes_down_first", lambda ffmpeg: False)
+    command = module._command(path, find_ffmpeg(), 16000)
+    assert command[command.index("-ac"):command.index("-ac") + 4] == ["-ac", "1", "-ar", "16000"]
+    assert np.abs(decode(path).samples - _plain_mono(path)).max() == 0
 
 
 def test_mp3_through_ffmpeg(tmp_path):
@@ -97,7 +133,7 @@ def _in_one_go(path):
     from aligner import decode as module
 
     ffmpeg = find_ffmpeg()
-    seconds, _ = module._probe(path, ffmpeg)
+    seconds = module._probe_seconds(path, ffmpeg)
     return module._ffmpeg_into(path, ffmpeg, 16000, np.empty(int(seconds * 16000) + 16000, np.int16))
 
 

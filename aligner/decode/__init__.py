@@ -17,6 +17,7 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -93,19 +94,18 @@ def _decode_ffmpeg(path: Path, ffmpeg: str, rate: int) -> np.ndarray:
     """Decode with ffmpeg straight into one int16 array sized from the container's
     duration, so that the samples never sit in memory twice; a long file in two halves at
     once, one per core (ffmpeg decodes an MP3 on one core)."""
-    duration, stereo = _probe(path, ffmpeg)
+    duration = _probe_seconds(path, ffmpeg)
     if duration is None:
-        return _ffmpeg_pipe(path, ffmpeg, rate, stereo=stereo)
+        return _ffmpeg_pipe(path, ffmpeg, rate)
     out = np.empty(int(duration * rate) + rate, np.int16)  # a second of margin
     if duration >= _HALVES_MIN_SECONDS and (os.cpu_count() or 1) > 1:
-        samples = _ffmpeg_halves(path, ffmpeg, rate, out, duration, stereo=stereo)
+        samples = _ffmpeg_halves(path, ffmpeg, rate, out, duration)
         if samples is not None:
             return samples
-    return _ffmpeg_into(path, ffmpeg, rate, out, command=_command(path, ffmpeg, rate, stereo=stereo))
+    return _ffmpeg_into(path, ffmpeg, rate, out)
 
 
-def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duration: float, *,
-                   stereo: bool = False) -> np.ndarray | None:
+def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duration: float) -> np.ndarray | None:
     """Decode the first half into ``dest[:split]`` and, at the same time, the second half
     from ``_PREROLL_SECONDS`` before the split on (the pre-roll primes the decoder and the
     resampler: an MP3 or Opus decoder's first 200 ms after a seek differ). The pre-roll's
@@ -117,8 +117,8 @@ def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duratio
     if split >= len(dest):
         return None
     preroll = np.empty(pre, np.int16)
-    first = _command(path, ffmpeg, rate, limit=split_s, stereo=stereo)
-    second = _command(path, ffmpeg, rate, start=split_s - _PREROLL_SECONDS, stereo=stereo)
+    first = _command(path, ffmpeg, rate, limit=split_s)
+    second = _command(path, ffmpeg, rate, start=split_s - _PREROLL_SECONDS)
     with ThreadPoolExecutor(2) as pool:
         a = pool.submit(_ffmpeg_into, path, ffmpeg, rate, dest[:split], command=first, keep_rest=False)
         b = pool.submit(_ffmpeg_into, path, ffmpeg, rate, dest[split:], command=second, head=preroll)
@@ -177,35 +177,40 @@ def _same_sound(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 _DURATION = re.compile(rb"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
-_FIRST_AUDIO = re.compile(rb"Stream #[^\n]*?: Audio: [^\n]*")
 
 
-def _probe(path: Path, ffmpeg: str) -> tuple[float | None, bool]:
-    """The container's duration (None when it does not say) and whether its first audio
-    stream is stereo, from ffmpeg's banner."""
+def _probe_seconds(path: Path, ffmpeg: str) -> float | None:
+    """The container's duration, from ffmpeg's banner (None when it does not say)."""
     proc = subprocess.run([ffmpeg, "-nostdin", "-hide_banner", "-i", str(path)], capture_output=True, check=False)
-    audio = _FIRST_AUDIO.search(proc.stderr)
-    stereo = bool(audio) and b" stereo," in audio.group(0) + b","
     m = _DURATION.search(proc.stderr)
     if not m:
-        return None, stereo
+        return None
     h, mi, sec = m.groups()
-    return int(h) * 3600 + int(mi) * 60 + float(sec), stereo
+    return int(h) * 3600 + int(mi) * 60 + float(sec)
 
 
-def _command(path: Path, ffmpeg: str, rate: int, *, start: float | None = None, limit: float | None = None,
-             stereo: bool = False) -> list[str]:
+def _command(path: Path, ffmpeg: str, rate: int, *, start: float | None = None, limit: float | None = None) -> list[str]:
     """ffmpeg decoding ``path`` (from ``start`` seconds, for ``limit`` seconds) to mono
     int16 at ``rate`` on stdout."""
     seek = ["-ss", f"{start:.3f}"] if start else []
     until = ["-t", f"{limit:.3f}"] if limit else []
-    # stereo: mixed down before resampling, the same samples (to a unit, in AAC) as "-ac 1",
-    # which resamples both channels first: 90 minutes of MP3, 6.0 -> 5.4 CPU-s
-    mono = ["-af", f"pan=mono|c0=0.5*c0+0.5*c1,aresample={rate}"] if stereo else ["-ac", "1", "-ar", str(rate)]
+    # every layout mixed down to mono before it is resampled: the same samples as "-ac 1
+    # -ar" (to a unit, in AAC), which resamples every channel first; 90 minutes of stereo
+    # MP3, 6.0 -> 5.5 CPU-s. (A layout that changes inside the file, a mono ad stitched into
+    # a stereo show, is mixed down as "-ac 1" does it; a "pan" filter halved its level.)
+    mono = (["-af", f"aresample=ochl=mono:rematrix_maxval=1,aresample={rate}"] if _mixes_down_first(ffmpeg)
+            else ["-ac", "1", "-ar", str(rate)])
     # -flush_packets 0: into a pipe, ffmpeg otherwise writes every decoded frame on its own
     # (207k writes of 836 bytes for a 90-minute MP3: 1.5 s more than decoding to a file)
     return [ffmpeg, "-nostdin", "-v", "error", *seek, "-i", str(path), *until, "-map", "0:a:0", "-vn",
             *mono, "-f", "s16le", "-acodec", "pcm_s16le", "-flush_packets", "0", "-"]
+
+
+@lru_cache(maxsize=4)
+def _mixes_down_first(ffmpeg: str) -> bool:
+    """Whether this ffmpeg's resampler takes an output layout (``ochl``: ffmpeg 5.1 on)."""
+    proc = subprocess.run([ffmpeg, "-hide_banner", "-h", "filter=aresample"], capture_output=True, check=False)
+    return b"ochl" in proc.stdout + proc.stderr
 
 
 def _failed(path: Path, stderr: bytes, code: int) -> AudioError:
@@ -250,8 +255,8 @@ def _read_into(stream, buf: np.ndarray) -> int:
     return filled // 2
 
 
-def _ffmpeg_pipe(path: Path, ffmpeg: str, rate: int, *, stereo: bool = False) -> np.ndarray:
-    proc = subprocess.run(_command(path, ffmpeg, rate, stereo=stereo), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+def _ffmpeg_pipe(path: Path, ffmpeg: str, rate: int) -> np.ndarray:
+    proc = subprocess.run(_command(path, ffmpeg, rate), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if proc.returncode != 0:
         raise _failed(path, proc.stderr, proc.returncode)
     return np.frombuffer(proc.stdout, dtype="<i2").astype(np.int16, copy=False)
