@@ -126,3 +126,36 @@ def test_id3_chapters_read_back_with_mutagen(tmp_path):
     assert toc.child_element_ids == [c.element_id for c in sorted(chaps, key=lambda c: int(c.element_id[3:]))]
     listed = (tmp_path / "sample.chapters.txt").read_text(encoding="utf-8").splitlines()
     assert len(listed) == len(chaps) and listed[0].startswith("0:00 ")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_moves_with_the_stages_on_a_terminal_only():
+    import re
+
+    import pytest
+
+    from aligner.cli import ALIGN_STAGES, MAP_STAGES, progress
+    from aligner.errors import AudioError
+
+    terminal = _Terminal()
+    with progress(ALIGN_STAGES, file=terminal) as hook:
+        for stage in ALIGN_STAGES:
+            hook(stage, None)
+    shown = terminal.getvalue()
+    percents = [int(p) for p in re.findall(r"(\d+)%", shown)]
+    assert percents[-1] == 100 and percents == sorted(percents) and len(set(percents)) == len(ALIGN_STAGES) + 1
+    assert "audio mapped" in shown and shown.endswith("\n")
+    piped = io.StringIO()
+    with progress(ALIGN_STAGES, file=piped) as hook:
+        hook("decode", None)
+    assert piped.getvalue() == ""  # not a terminal: nothing, so that errors stay one line
+    # an error part way: the bar ends its line first, so that the error has its own
+    terminal = _Terminal()
+    with pytest.raises(AudioError), progress(MAP_STAGES, file=terminal) as hook:
+        hook("decode", None)
+        raise AudioError("x.mp3: cannot be decoded")
+    assert terminal.getvalue().endswith("\n") and "100%" not in terminal.getvalue()
