@@ -3,6 +3,8 @@ and real speech from the bundled sample."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from aligner.audiomap import MUSIC, SILENCE, SPEECH, SPEECH_OVER_MUSIC, MapConfig, map_audio
@@ -190,6 +192,11 @@ def test_a_longer_tail_is_music_when_it_sounds_like_music():
     assert (_absorb_music_tails(onset, quiet, config) == onset).all()  # no classifier: a turn
     longer = np.array([SILENCE] * 200 + [SPEECH] * 450 + [MUSIC] * 400, np.int8)
     assert (_absorb_music_tails(longer, np.zeros(len(longer), np.float32), config, musical(1.0)) == longer).all()
+    # a piece's last quiet bars, 4.5 s of "speech" before a pause, within a longer reach
+    fading = longer[::-1].copy()
+    wider = dataclasses.replace(config, checked_tail_ms=5000)
+    assert _absorb_music_tails(fading, np.zeros(len(fading), np.float32), wider, musical(0.6))[400:850].tolist() == [MUSIC] * 450
+    assert (_absorb_music_tails(fading, np.zeros(len(fading), np.float32), wider, musical(0.4)) == fading).all()
 
 
 def test_a_short_pause_parts_music_from_speech():
