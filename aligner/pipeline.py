@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -71,9 +73,10 @@ def _run(
     hook("read", transcript)
     # ffmpeg decodes in its own processes while eSpeak speaks in two others at a lower
     # priority: the decoding ends first, so that the features and the map (one core, mostly)
-    # are computed while the speech is still being synthesised
-    with ThreadPoolExecutor(3) as pool:
-        speaking = pool.submit(speak, transcript, rate_wpm=rate_wpm, nice=_SPEAK_NICE)
+    # are computed while the speech is still being synthesised. An error meanwhile
+    # (unreadable audio, a timecode past its end) stops eSpeak, not waited for.
+    with ThreadPoolExecutor(3) as pool, _cancelling() as cancel:
+        speaking = pool.submit(speak, transcript, rate_wpm=rate_wpm, nice=_SPEAK_NICE, cancel=cancel)
         decoding = pool.submit(decode, audio_path)
         pool.submit(warm_up)  # the DTW kernels load meanwhile, not after
         audio = decoding.result()
@@ -97,6 +100,16 @@ def _run(
     alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path), map_regions=amap.regions)
     hook("align", alignment)
     return alignment
+
+
+@contextmanager
+def _cancelling():
+    """An event that is set on the way out, whether by an error or not."""
+    event = threading.Event()
+    try:
+        yield event
+    finally:
+        event.set()
 
 
 def _check_anchors_fit(transcript, duration_ms: int) -> None:

@@ -29,3 +29,20 @@ def test_speak_is_the_same_every_time():
     (hello, bye) = first
     assert [w.written for w in hello.words][-2:] == ["30\u00a0000", "habitants"]
     assert len(hello.phonemes) == len(hello.features)
+
+
+def test_a_cancelled_synthesis_stops_with_an_error():
+    import threading
+
+    import pytest
+
+    from aligner.errors import AlignerError
+
+    cancel = threading.Event()
+    cancel.set()  # the caller had an error to report before eSpeak was done
+    with pytest.raises(AlignerError, match="speech synthesis failed"):
+        speak(parse_transcript(TEXT), cancel=cancel)
+    finished = threading.Event()  # set after a normal run: nothing to stop
+    spoken = speak(parse_transcript(TEXT), cancel=finished)
+    finished.set()
+    assert [t.item for t in spoken] == [0, 1]

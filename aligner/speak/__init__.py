@@ -11,6 +11,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -39,13 +40,16 @@ class SpokenTurn:
     phonemes: tuple[str, ...]  # (T,) the eSpeak phoneme of each frame
 
 
-def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int = 2, nice: int = 0) -> tuple[SpokenTurn, ...]:
+def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int = 2, nice: int = 0,
+          cancel: threading.Event | None = None) -> tuple[SpokenTurn, ...]:
     """Every turn with words to align, said and timed.
 
     eSpeak's output depends on what the engine said before in the same process (its pitch
     flutter keeps running), so that the same episode comes out the same everywhere, the
     turns are said in ``workers`` fresh processes, each taking a fixed share of them, at
-    ``nice`` (a lower priority when positive: ``os.nice``)."""
+    ``nice`` (a lower priority when positive: ``os.nice``). Setting ``cancel`` stops them
+    (``AlignerError``): the caller had an error to report meanwhile. The caller sets it
+    when done in any case, which ends the thread that waits on it."""
     turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
     if not turns:
         return ()
@@ -55,6 +59,12 @@ def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: 
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     procs = [subprocess.Popen([sys.executable, "-m", "aligner.speak.worker"], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in shares]
+    if cancel is not None:
+        def stop() -> None:
+            cancel.wait()
+            for proc in procs:
+                proc.kill()  # (nothing when it has ended)
+        threading.Thread(target=stop, daemon=True).start()
     # each process reads all its input before it writes: feed them all, then collect
     with ThreadPoolExecutor(len(procs)) as pool:
         outputs = list(pool.map(lambda ps: ps[0].communicate(pickle.dumps((transcript, ps[1], rate_wpm, nice))),
