@@ -80,12 +80,12 @@ def parse(transcript: str, fmt: str | None, as_json: bool) -> None:
         click.echo(summarize(model))
 
 
-# where a run stands when each stage ends, in shares of a 90-minute run's time (bench table
-# 19: decoding 30 %, the features 5 %, the map 12 %, waiting for eSpeak 10 %, aligning 42 %)
-_STAGE_SHARES = {"read": 1, "decode": 30, "features": 5, "map": 12, "speak": 10, "align": 42}
-_STAGE_LABELS = {"read": "transcript read", "speak": "turns synthesised", "decode": "audio decoded",
-                 "features": "features computed", "map": "audio mapped", "align": "aligned"}
-ALIGN_STAGES = ("read", "decode", "features", "map", "speak", "align")
+# each stage as the pipeline reports it: its share of a 90-minute run's time (bench table
+# 19: decoding 30 %, the features 5 %, the map 12 %, waiting for eSpeak 10 %, aligning 42 %),
+# by which the bar moves on when it ends, and what the bar then says
+_STAGES = {"read": (1, "transcript read"), "decode": (30, "audio decoded"), "features": (5, "features computed"),
+           "map": (12, "audio mapped"), "speak": (10, "turns synthesised"), "align": (42, "aligned")}
+ALIGN_STAGES = tuple(_STAGES)
 MAP_STAGES = ("decode", "features", "map")
 
 
@@ -98,9 +98,9 @@ def progress(stages: tuple[str, ...], file=None):
     if not file.isatty():  # (click would still print the label)
         yield lambda stage, value: None
         return
-    shares = {s: _STAGE_SHARES[s] for s in stages}
+    shares = {s: _STAGES[s][0] for s in stages}
     with click.progressbar(length=sum(shares.values()), label="aligner", file=file, show_eta=False,
-                           item_show_func=lambda stage: _STAGE_LABELS.get(stage, stage) if stage else "") as bar:
+                           item_show_func=lambda stage: _STAGES.get(stage, (0, stage))[1] if stage else "") as bar:
         yield lambda stage, value: bar.update(shares.get(stage, 0), stage)
 
 
