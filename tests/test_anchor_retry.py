@@ -202,6 +202,52 @@ def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(sta
     assert _on_music(longer, wrong, 0.5) == []
 
 
+def test_a_turn_squeezed_into_a_sliver_of_time_is_misplaced():
+    from types import SimpleNamespace
+
+    from aligner.align.engine import _squeezed
+    from aligner.align.model import TurnTiming
+
+    # texts that take 3 s each to say, the recording's usual pace 1.5 times slower
+    lengths = [4_500, 4_400, 10, 4_600, 1_000, 4_500, 4_550]
+    blocks = [SimpleNamespace(end_frame=300)] * len(lengths)
+    turns = tuple(TurnTiming(k, "A", "x", 10_000 * k, 10_000 * k + n, 0.8, ()) for k, n in enumerate(lengths))
+    assert _squeezed(turns, blocks, 0.25) == [2, 4]  # 10 ms and 1 s where 4.5 s is usual
+    assert _squeezed(turns, blocks, 0.1) == [2]
+    assert _squeezed(turns[:2], blocks[:2], 0.25) == []
+
+
+def test_a_squeezed_turn_and_its_neighbours_are_searched_for_further_off():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from aligner.align.engine import _search_around_misplaced
+    from aligner.align.model import TurnTiming
+    from aligner.audiomap import SPEECH, AudioMap
+
+    blocks = [SimpleNamespace(end_frame=300)] * 5
+    turns = tuple(TurnTiming(k, "A", "x", 10_000 * k, 10_000 * k + 3_000, 0.8, ()) for k in range(5))
+    squeezed = turns[:2] + (dataclasses.replace(turns[2], end_ms=turns[2].start_ms + 10),) + turns[3:]
+    frames = 60_000 // HOP_MS
+    speech = AudioMap(60_000, (), (), np.full(frames, SPEECH, np.int8), np.zeros(frames, np.float32),
+                      np.zeros(frames, np.float32))
+    config = AlignConfig()
+    asked = []
+
+    def place(confidence):
+        return lambda widen: asked.append(widen) or tuple(dataclasses.replace(t, confidence=confidence) for t in turns)
+
+    assert _search_around_misplaced(place(0.9), turns, blocks, speech, config) is turns
+    assert asked == []  # every turn at its pace, on speech: no more search
+    assert _search_around_misplaced(place(0.9), squeezed, blocks, speech, config)[2].end_ms == 23_000
+    assert asked == [((1, 2, 3), config.music_turn_reach_ms // HOP_MS)]
+    assert _search_around_misplaced(place(0.7), squeezed, blocks, speech, config) is squeezed  # matched worse
+    off = dataclasses.replace(config, squeezed_turn_share=None)
+    assert _search_around_misplaced(place(0.9), squeezed, blocks, speech, off) is squeezed
+    assert len(asked) == 2
+
+
 @pytest.fixture(scope="module")
 def two_anchors(tmp_path_factory):
     """The sample with a second timecode, 0:21 at a turn's first word (the first of them;

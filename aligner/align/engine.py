@@ -12,7 +12,8 @@
     cheaper start when no anchor holds the first turns: the transcript may start late,
     kept when it matches clearly better; with a cheaper end when no anchor holds the
     end of the text or the last turns match badly: the transcript may stop early; and
-    looking further around any turn left on music: the first pass left it too far off)
+    looking further around any turn left on music or squeezed into a sliver of time: the
+    first pass left it too far off)
 """
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ class AlignConfig:
     # 5-minute mix lost, 4x the first level's work (90 minutes: 970 MiB at peak)
     music_turn_share: float = 0.5
     music_turn_reach_ms: int | None = 120_000
+    # ... as is a turn placed in less than this share of the time its text takes (at the
+    # recording's usual pace, as ``_strays`` measures it): its words matched a sliver of
+    # audio. The first pass had put a music break's two turns 30 s early, beyond the
+    # phoneme passes' reach, which squeezed the first into 10 ms before the break and left
+    # the other on it, under half of it on music (bench: 62 instead of 64 misses of the 128
+    # whole episodes, none broken; None: off)
+    squeezed_turn_share: float | None = 0.25
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 2.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 1000  # frames averaged for the speaker classifier
@@ -281,7 +289,8 @@ def align(
             if _mean_confidence(other) > _mean_confidence(turns):
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns, tail_gap = other, cheaper
-    turns = _search_around_music(lambda widen: place(tail_gap, tight, head_gap, widen=widen), turns, audio_map, config)
+    turns = _search_around_misplaced(lambda widen: place(tail_gap, tight, head_gap, widen=widen), turns, blocks,
+                                     audio_map, config)
     if config.voice_change_margin is not None:
         turns = to_voice_changes(turns, cepstra, audio_map, window_ms=config.voice_change_window_ms,
                                  reach_ms=config.voice_change_reach_ms, min_pause_ms=config.voice_change_min_pause_ms,
@@ -398,17 +407,20 @@ def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTimi
     return other, head_gap
 
 
-def _search_around_music(place, turns: tuple[TurnTiming, ...], audio_map: AudioMap,
-                         config: AlignConfig) -> tuple[TurnTiming, ...]:
-    """The turns left mostly on music (``_on_music``) are misplaced: ``place(widen)`` runs the
-    phoneme passes again, their first level looking ``music_turn_reach_ms`` further around
-    those turns and one on either side (the gaps around them), kept when it matches better."""
-    on_music = _on_music(turns, audio_map, config.music_turn_share)
-    if not config.music_turn_reach_ms or not on_music:
+def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
+                             config: AlignConfig) -> tuple[TurnTiming, ...]:
+    """The turns left mostly on music (``_on_music``) or squeezed (``_squeezed``) are
+    misplaced: ``place(widen)`` runs the phoneme passes again, their first level looking
+    ``music_turn_reach_ms`` further around those turns and one on either side (the gaps
+    around them), kept when it matches better."""
+    misplaced = set(_on_music(turns, audio_map, config.music_turn_share))
+    if config.squeezed_turn_share is not None:
+        misplaced |= set(_squeezed(turns, blocks, config.squeezed_turn_share))
+    if not config.music_turn_reach_ms or not misplaced:
         return turns
-    near = sorted({j for k in on_music for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
+    near = sorted({j for k in misplaced for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
     other = place((tuple(near), config.music_turn_reach_ms // HOP_MS))
-    log.debug("turns %s on music: searched again %d s around them, %+.3f", on_music,
+    log.debug("turns %s misplaced: searched again %d s around them, %+.3f", sorted(misplaced),
               config.music_turn_reach_ms // 1000, _mean_confidence(other) - _mean_confidence(turns))
     return other if _mean_confidence(other) > _mean_confidence(turns) else turns
 
@@ -493,13 +505,24 @@ def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ..
                           for k in moved]))
 
 
-def _strays(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn]) -> np.ndarray:
-    """How far each turn's length strays from what its text takes: the log of its length
-    over eSpeak's, less the median of that over all turns (the recording's usual ratio),
-    in absolute value."""
+def _paces(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn]) -> np.ndarray:
+    """Each turn's length against what its text takes: the log of its length over eSpeak's,
+    less the median of that over all turns (the recording's usual ratio). Negative: faster
+    than usual."""
     said = np.array([b.end_frame * HOP_MS for b in blocks], np.float64)
     ratio = np.log(np.maximum([t.end_ms - t.start_ms for t in turns], HOP_MS) / np.maximum(said, HOP_MS))
-    return np.abs(ratio - np.median(ratio))
+    return ratio - np.median(ratio)
+
+
+def _strays(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn]) -> np.ndarray:
+    """How far each turn's length strays from what its text takes (``_paces``, either way)."""
+    return np.abs(_paces(turns, blocks))
+
+
+def _squeezed(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], share: float) -> list[int]:
+    """The turns placed in less than ``share`` of the time their text takes at the
+    recording's usual pace."""
+    return np.flatnonzero(_paces(turns, blocks) < np.log(share)).tolist()
 
 
 def _squeeze_aware(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], weight: float) -> tuple[TurnTiming, ...]:
