@@ -213,7 +213,8 @@ def table(rows: list[dict], markdown: bool) -> str:
 
 def totals(rows: list[dict]) -> str:
     """One line per tool and kind of transcript (whole, ``_part50``, ``_noanchor``, ...):
-    turn starts within 0.5 s and anchors flagged, summed over the episodes of the table."""
+    turn starts within 0.5 and 1 s, captions on music or untranscribed audio and anchors
+    flagged (issue 4's targets), summed over the episodes of the table."""
     sums: dict[tuple[str, str], Counter] = {}
     for r in rows:
         s = sums.setdefault((r.get("tool", "aligner"), r.get("variant", "")), Counter())
@@ -221,13 +222,16 @@ def totals(rows: list[dict]) -> str:
             s["failed"] += 1
             continue
         a = r.get("anchors") or {}
-        s.update(ok=r["start"]["n_within_500ms"], turns=r["turns"], shifted_flagged=a.get("shifted_flagged", 0),
+        s.update(ok=r["start"]["n_within_500ms"], ok_1s=r["start"]["n_within_1000ms"], turns=r["turns"],
+                 overlaps=r.get("caption_overlaps", 0), shifted_flagged=a.get("shifted_flagged", 0),
                  shifted=a.get("shifted", 0), correct_flagged=a.get("correct_flagged", 0),
                  correct=a.get("anchors", 0) - a.get("shifted", 0))
     lines = []
     for (tool, variant), s in sums.items():
         line = f"- {tool} {variant or 'whole transcripts'}: {s['ok']} of {s['turns']} turn starts within 0.5 s"
-        line += f" ({s['ok'] / s['turns']:.1%})" if s["turns"] else ""
+        if s["turns"]:
+            line += f" ({s['ok'] / s['turns']:.1%}), {s['ok_1s']} within 1 s ({s['ok_1s'] / s['turns']:.1%})"
+        line += f"; {s['overlaps']} captions on music or untranscribed audio"
         if tool == "aligner":
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
                      f"correct ones flagged {s['correct_flagged']}/{s['correct']}")

@@ -231,19 +231,22 @@ def test_totals_sum_the_exact_counts_per_tool_and_kind_of_transcript():
     import run
     import score
 
-    def row(errors_ms, variant="", tool="aligner", shifted=1, flagged=1, correct_flagged=0):
-        out = {"tool": tool, "turns": len(errors_ms), "start": score.error_stats(errors_ms)}
+    def row(errors_ms, variant="", tool="aligner", shifted=1, flagged=1, correct_flagged=0, overlaps=0):
+        out = {"tool": tool, "turns": len(errors_ms), "start": score.error_stats(errors_ms), "caption_overlaps": overlaps}
         if tool == "aligner":
             out["anchors"] = {"anchors": 3, "shifted": shifted, "shifted_flagged": flagged, "correct_flagged": correct_flagged}
         return dict(out, variant=variant) if variant else out
 
-    rows = [row([10, 600, 20]), row([0] * 4, correct_flagged=1), row([900, 5], tool="aeneas"),
+    rows = [row([10, 600, 20], overlaps=1), row([0] * 4, correct_flagged=1, overlaps=2), row([900, 5], tool="aeneas"),
             row([1, 2, 3000], "_late50", shifted=0, flagged=0), {"episode": "x", "variant": "_late50", "error": "boom"}]
     assert run.totals(rows).splitlines() == [
         "Totals:",
-        "- aligner whole transcripts: 6 of 7 turn starts within 0.5 s (85.7%); shifted anchors flagged 2/2, correct ones flagged 1/4",
-        "- aeneas whole transcripts: 1 of 2 turn starts within 0.5 s (50.0%)",
-        "- aligner _late50: 2 of 3 turn starts within 0.5 s (66.7%); shifted anchors flagged 0/0, correct ones flagged 0/3; 1 failed"]
+        "- aligner whole transcripts: 6 of 7 turn starts within 0.5 s (85.7%), 7 within 1 s (100.0%); "
+        "3 captions on music or untranscribed audio; shifted anchors flagged 2/2, correct ones flagged 1/4",
+        "- aeneas whole transcripts: 1 of 2 turn starts within 0.5 s (50.0%), 2 within 1 s (100.0%); "
+        "0 captions on music or untranscribed audio",
+        "- aligner _late50: 2 of 3 turn starts within 0.5 s (66.7%), 2 within 1 s (66.7%); "
+        "0 captions on music or untranscribed audio; shifted anchors flagged 0/0, correct ones flagged 0/3; 1 failed"]
 
 
 def test_a_cut_transcript_keeps_the_first_turns_and_their_truth():
