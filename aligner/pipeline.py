@@ -22,7 +22,8 @@ from aligner.align.dtw import warm_up
 from aligner.align.engine import AlignConfig, align
 from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
-from aligner.decode import decode
+from aligner.audiomap.voice_activity import RATE as VAD_RATE, speech_probability
+from aligner.decode import Audio, decode
 from aligner.errors import AnchorError, AudioError
 from aligner.features import log_mel, mfcc
 from aligner.speak import DEFAULT_RATE_WPM, speak
@@ -47,7 +48,7 @@ def map_file(audio_path: str | Path, *, hook: Hook = _no_hook) -> AudioMap:
     hook("decode", audio)
     logmel = log_mel(audio.samples, audio.rate)
     hook("features", logmel)
-    amap = map_audio(logmel)
+    amap = map_audio(logmel, speech=_detector(audio))
     hook("map", amap)
     return amap
 
@@ -85,9 +86,9 @@ def _run(
         _check_anchors_fit(transcript, audio.duration_ms)
         logmel = log_mel(audio.samples, audio.rate)
         sha256 = audio.sha256
-        del audio  # the samples are not needed past the features: free them before aligning
         hook("features", logmel)
-        amap = map_audio(logmel)
+        amap = map_audio(logmel, speech=_detector(audio))
+        del audio  # the samples are not needed past the map: free them before aligning
         hook("map", amap)
         if not amap.has_speech:
             raise AudioError(f"{audio_path}: no speech found (only silence or music); "
@@ -100,6 +101,13 @@ def _run(
     alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path), map_regions=amap.regions)
     hook("align", alignment)
     return alignment
+
+
+def _detector(audio: Audio):
+    """The speech detector over ``audio``'s samples, as the map asks it (None unless at its 16 kHz)."""
+    if audio.rate != VAD_RATE:
+        return None
+    return lambda start, stop: speech_probability(audio.samples, start, stop)
 
 
 @contextmanager

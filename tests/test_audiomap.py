@@ -235,3 +235,64 @@ def test_speech_over_a_loud_bed_is_not_music():
     assert np.mean((labels == SPEECH) | (labels == SPEECH_OVER_MUSIC)) > 0.5
     before = map_audio(logmel, config=MapConfig(dip_share=2.0)).labels[inside]  # without the dips
     assert np.mean(before == MUSIC) > 0.95
+
+
+def test_a_run_of_speech_beside_music_that_the_detector_hears_as_no_speech_is_music():
+    """A piece's sparse intro or last bars called speech by the one-second measures: the
+    speech detector is asked about runs of plain speech next to music, up to 15 s, and
+    they become music when it hears no speech on most of their sounding frames."""
+    from aligner.audiomap import _heard_as_music
+
+    config = MapConfig(asked_run_ms=15_000, not_speech_below=0.1, not_speech_share=0.8)
+    labels = np.array([SPEECH] * 300 + [SILENCE] * 50 + [SPEECH] * 600 + [MUSIC] * 400 + [SPEECH] * 1600, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    asked = []
+
+    def detector(probability):
+        def call(start, stop):
+            asked.append((start, stop))
+            return np.full(stop - start, probability, np.float32)
+        return call
+
+    heard = _heard_as_music(labels, quiet, detector(0.02), config)
+    assert heard[350:950].tolist() == [MUSIC] * 600  # next to the music, short enough
+    assert (heard[:350] == labels[:350]).all()  # not next to music
+    assert (heard[1350:] == labels[1350:]).all()  # longer than 15 s
+    assert asked == [(350, 950)]
+    assert (_heard_as_music(labels, quiet, detector(0.5), config) == labels).all()  # speech to it
+    # quiet frames do not count: 30 % of the run sounding, all of it no speech
+    mostly_quiet = quiet.copy()
+    mostly_quiet[350:770] = 1.0
+    assert _heard_as_music(labels, mostly_quiet, detector(0.02), config)[350:950].tolist() == [MUSIC] * 600
+
+
+def test_the_speech_detector_hears_real_speech_and_not_a_chord():
+    """Silero VAD as shipped: the bundled sample's speech (its first turn, 8.8-13 s) against
+    a steady chord; the probabilities cover the frames asked, from any start."""
+    from aligner.audiomap.voice_activity import speech_probability
+
+    samples = decode(ROOT / "audio" / "sample.mp3").samples
+    speech = speech_probability(samples, 880, 1300)
+    assert len(speech) == 420 and np.mean(speech > 0.5) > 0.7
+    music = (chord(5.0) * 32767).astype(np.int16)
+    tone = speech_probability(music, 0, 500)
+    assert len(tone) == 500 and np.mean(tone < 0.1) > 0.9
+    assert len(speech_probability(samples, 0, 3)) == 3  # shorter than one window, no context before
+
+
+def test_the_map_asks_the_detector_only_about_runs_beside_music():
+    """The sample mapped with the detector: asked about the runs of speech beside its
+    jingles and music break (15 s at most each), it hears speech in all of them."""
+    from aligner.audiomap.voice_activity import speech_probability
+
+    samples = decode(ROOT / "audio" / "sample.mp3").samples
+    logmel = log_mel(samples, 16000)
+    asked = []
+
+    def speech(start, stop):
+        asked.append(stop - start)
+        return speech_probability(samples, start, stop)
+
+    with_it, without = map_audio(logmel, speech=speech), map_audio(logmel)
+    assert 0 < sum(asked) < 0.5 * len(logmel) and max(asked) <= 1500
+    assert (with_it.labels == without.labels).all()
