@@ -6,12 +6,21 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from aligner.audiomap import MUSIC, SILENCE, SPEECH, SPEECH_OVER_MUSIC, MapConfig, map_audio
 from aligner.decode import decode
 from aligner.features import log_mel
 
 from conftest import ROOT, chord
+
+
+@pytest.fixture(scope="module")
+def sample() -> np.ndarray:
+    """The bundled sample, decoded once: mono int16 at 16 kHz (read only)."""
+    samples = decode(ROOT / "audio" / "sample.mp3").samples
+    samples.setflags(write=False)
+    return samples
 
 
 def test_silence_music_silence():
@@ -25,12 +34,12 @@ def test_silence_music_silence():
     assert abs(music.start_ms - 3000) <= 500 and abs(music.end_ms - 9000) <= 500
 
 
-def test_digital_silence_does_not_set_the_noise_floor():
+def test_digital_silence_does_not_set_the_noise_floor(sample):
     """The sample's first minute, then 30 s of digital zeros (a padded end, a gap left for
     an ad): the zeros are silence and the minute is mapped as without them. The zeros used
     to set the noise floor, so that no pause counted as quiet any more and the whole minute
     became speech over music."""
-    x = decode(ROOT / "audio" / "sample.mp3").samples[:16000 * 60]
+    x = sample[:16000 * 60]
     alone = map_audio(log_mel(x, 16000))
     padded = map_audio(log_mel(np.concatenate([x, np.zeros(16000 * 30, np.int16)]), 16000))
     n = len(alone.labels)
@@ -45,7 +54,7 @@ def test_digital_silence_alone_is_silence():
     assert [r.kind for r in amap.regions] == ["silence"] and not amap.has_speech
 
 
-def test_speech_squashed_by_a_compressor_is_still_speech(tmp_path):
+def test_speech_squashed_by_a_compressor_is_still_speech(tmp_path, sample):
     """The sample through a broadcast compressor (ratio 8, 16 dB of make-up gain): its
     speech rises and falls over 6-7 dB a second instead of 11, and the measures that tell
     speech from music, read at the usual scale, called the replayed segment's first 8 s
@@ -64,13 +73,12 @@ def test_speech_squashed_by_a_compressor_is_still_speech(tmp_path):
     unscaled = MapConfig(speech_depth_db=0.1)  # any recording's speech spreads more: scale 1
     assert np.mean(map_audio(logmel, config=unscaled).labels[replay] == MUSIC) > 0.3
     # the sample itself is read at the usual scale: the same map either way
-    plain = log_mel(decode(ROOT / "audio" / "sample.mp3").samples, 16000)
+    plain = log_mel(sample, 16000)
     assert np.array_equal(map_audio(plain).labels, map_audio(plain, config=unscaled).labels)
 
 
-def test_sample_speech_is_speech():
-    audio = decode(ROOT / "audio" / "sample.mp3")
-    amap = map_audio(log_mel(audio.samples, audio.rate))
+def test_sample_speech_is_speech(sample):
+    amap = map_audio(log_mel(sample, 16000))
     # the first turn (8.5 s to 12.4 s in the truth file) is speech
     assert np.mean(amap.labels[900:1200] == SPEECH) > 0.8
     # the opening jingle (0.2 s to 8 s) is music
@@ -102,11 +110,11 @@ def test_short_music_inside_speech_over_music_is_its_bed():
     assert (_fill_bed_gaps(labels, 0) == labels).all()
 
 
-def test_music_edges_are_placed_by_the_classifier_learnt_from_the_recording():
+def test_music_edges_are_placed_by_the_classifier_learnt_from_the_recording(sample):
     """Real music and speech of the bundled sample spliced with no pause between them: the
     one-second measures alone put two of the three changes 0.46 to 0.86 s off; relabelled near
     each edge by the recording's own speech/music classifier, every change is within 0.3 s."""
-    x = decode(ROOT / "audio" / "sample.mp3").samples
+    x = sample
     cut = lambda a, b: x[a * 16:b * 16]  # milliseconds of the sample (see its truth file)
     speech, music, jingle = cut(8400, 36100), cut(65400, 90700), cut(37100, 45600)
     for parts in ([music, speech, jingle, speech], [jingle, speech, music, speech]):
@@ -199,11 +207,11 @@ def test_a_longer_tail_is_music_when_it_sounds_like_music():
     assert (_absorb_music_tails(fading, np.zeros(len(fading), np.float32), wider, musical(0.4)) == fading).all()
 
 
-def test_a_short_pause_parts_music_from_speech():
+def test_a_short_pause_parts_music_from_speech(sample):
     """Real speech, a pause too short to be a silence (0.4 or 0.8 s), real music, the same
     pause, speech: the music region ends where the music does, and the pauses are silence
     (the one-second measures alone put both changes 0.12-0.13 s off, inside speech)."""
-    x = decode(ROOT / "audio" / "sample.mp3").samples.astype(np.float32)
+    x = sample.astype(np.float32)
     speech, music = x[8400 * 16:28400 * 16], x[65400 * 16:90700 * 16]
     for pause in (0.4, 0.8):
         gap = np.zeros(int(pause * 16000), np.float32)
@@ -218,13 +226,13 @@ def test_a_short_pause_parts_music_from_speech():
         assert abs(regions[k - 1].start_ms - a) <= 100 and abs(regions[k + 1].end_ms - (c + b - a)) <= 100
 
 
-def test_speech_over_a_loud_bed_is_not_music():
+def test_speech_over_a_loud_bed_is_not_music(sample):
     """The sample's first turns (real speech) over its music break's music 7 dB under them,
     between two stretches of that music alone: the speech moves from sound to sound less
     than alone (the bed's notes hold under it) and its loudness spreads less, but it keeps
     dipping out of the bed's spectrum several times a second, which music does not. Without
     that measure none of it is speech; with it, most of it (its pauses are the bed alone)."""
-    x = decode(ROOT / "audio" / "sample.mp3").samples.astype(np.float32)
+    x = sample.astype(np.float32)
     speech, music = x[8400 * 16:28400 * 16], x[65400 * 16:90700 * 16]
     rms = lambda a: np.sqrt(np.mean(a ** 2))
     bed = music[:len(speech)] * (rms(speech) / rms(music) * 10 ** (-7 / 20))
@@ -266,32 +274,30 @@ def test_a_run_of_speech_beside_music_that_the_detector_hears_as_no_speech_is_mu
     assert _heard_as_music(labels, mostly_quiet, detector(0.02), config)[350:950].tolist() == [MUSIC] * 600
 
 
-def test_the_speech_detector_hears_real_speech_and_not_a_chord():
+def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
     """Silero VAD as shipped: the bundled sample's speech (its first turn, 8.8-13 s) against
     a steady chord; the probabilities cover the frames asked, from any start."""
     from aligner.audiomap.voice_activity import speech_probability
 
-    samples = decode(ROOT / "audio" / "sample.mp3").samples
-    speech = speech_probability(samples, 880, 1300)
+    speech = speech_probability(sample, 880, 1300)
     assert len(speech) == 420 and np.mean(speech > 0.5) > 0.7
     music = (chord(5.0) * 32767).astype(np.int16)
     tone = speech_probability(music, 0, 500)
     assert len(tone) == 500 and np.mean(tone < 0.1) > 0.9
-    assert len(speech_probability(samples, 0, 3)) == 3  # shorter than one window, no context before
+    assert len(speech_probability(sample, 0, 3)) == 3  # shorter than one window, no context before
 
 
-def test_the_map_asks_the_detector_only_about_runs_beside_music():
+def test_the_map_asks_the_detector_only_about_runs_beside_music(sample):
     """The sample mapped with the detector: asked about the runs of speech beside its
     jingles and music break (15 s at most each), it hears speech in all of them."""
     from aligner.audiomap.voice_activity import speech_probability
 
-    samples = decode(ROOT / "audio" / "sample.mp3").samples
-    logmel = log_mel(samples, 16000)
+    logmel = log_mel(sample, 16000)
     asked = []
 
     def speech(start, stop):
         asked.append(stop - start)
-        return speech_probability(samples, start, stop)
+        return speech_probability(sample, start, stop)
 
     with_it, without = map_audio(logmel, speech=speech), map_audio(logmel)
     assert 0 < sum(asked) < 0.5 * len(logmel) and max(asked) <= 1500
