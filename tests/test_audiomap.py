@@ -274,6 +274,59 @@ def test_a_run_of_speech_beside_music_that_the_detector_hears_as_no_speech_is_mu
     assert _heard_as_music(labels, mostly_quiet, detector(0.02), config)[350:950].tolist() == [MUSIC] * 600
 
 
+def _voice_from(frame: int, asked: list):
+    """A fake detector: no speech before ``frame``, speech from it on; it notes what it is asked."""
+    def call(start, stop):
+        asked.append((start, stop))
+        return np.where(np.arange(start, stop) < frame, 0.02, 0.95).astype(np.float32)
+    return call
+
+
+def test_music_runs_up_to_the_pause_before_the_voice_the_detector_hears():
+    """A piece's last 3 s called speech, a pause, then the turn: the music ends where its
+    sound does, before the pause; the detector is asked about 1.5 s, then 5 s."""
+    from aligner.audiomap import _music_heard_up_to_voice
+
+    config = MapConfig()
+    labels = np.array([MUSIC] * 500 + [SPEECH] * 1000, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[800:840] = 1.0  # a 400-ms pause after the music's last bars (500-800)
+    asked = []
+    heard = _music_heard_up_to_voice(labels, quiet, _voice_from(840, asked), config)
+    assert heard[:800].tolist() == [MUSIC] * 800 and heard[800:].tolist() == [SPEECH] * 700
+    assert asked == [(500, 650), (500, 1000)]
+    # mirrored: the turn, a pause, the first bars of a piece called speech
+    turned = labels[::-1].copy()
+    assert (_music_heard_up_to_voice(turned, quiet[::-1].copy(), _voice_from(10**6, []), config) == turned).all()  # no voice
+    voice_until = lambda start, stop: np.where(np.arange(start, stop) < 660, 0.95, 0.02).astype(np.float32)  # noqa: E731
+    backwards = _music_heard_up_to_voice(turned, quiet[::-1].copy(), voice_until, config)
+    assert backwards[:700].tolist() == [SPEECH] * 700 and backwards[700:].tolist() == [MUSIC] * 800
+
+
+def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_click():
+    """No quiet stretch between the "speech" and the voice: the detector's late onset is no
+    edge, nothing moves. Too little to move (under a second): nothing moves. A click in
+    the pause is not the music's."""
+    from aligner.audiomap import _music_heard_up_to_voice
+
+    config = MapConfig()
+    labels = np.array([MUSIC] * 500 + [SPEECH] * 1000, np.int8)
+    unbroken = np.zeros(len(labels), np.float32)
+    assert (_music_heard_up_to_voice(labels, unbroken, _voice_from(700, []), config) == labels).all()
+    short = np.zeros(len(labels), np.float32)
+    short[560:600] = 1.0  # 0.6 s of the music's tail, then the pause
+    assert (_music_heard_up_to_voice(labels, short, _voice_from(600, []), config) == labels).all()
+    click = np.zeros(len(labels), np.float32)
+    click[800:900] = 1.0
+    click[850:860] = 0.0  # 100 ms of sound inside the pause
+    heard = _music_heard_up_to_voice(labels, click, _voice_from(900, []), config)
+    assert heard[:800].tolist() == [MUSIC] * 800 and heard[800:].tolist() == [SPEECH] * 700
+    # the voice heard at once: asked about 1.5 s only, nothing moves
+    asked = []
+    assert (_music_heard_up_to_voice(labels, click, _voice_from(0, asked), config) == labels).all()
+    assert asked == [(500, 650)]
+
+
 def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
     """Silero VAD as shipped: the bundled sample's speech (its first turn, 8.8-13 s) against
     a steady chord; the probabilities cover the frames asked, from any start."""
