@@ -182,10 +182,10 @@ class MapConfig:
     # ``heard_tail_min_ms`` or more: a piece's last bars the measures called speech up to the
     # pause before the turn. Sounds shorter than ``stray_sound_ms`` there (a click, a breath)
     # are not. Bench (the 128 whole episodes): music edges off by more than 0.5 s 9 -> 6 of
-    # 498, turn starts off by more than 0.5 s 62 -> 59 of 4034, none broken. Any quiet
-    # frame as the parting pause took a first word split off by a short pause for the
-    # music's (2 turns 0.5-0.7 s late in the `tight` mixes), and 0.3 s to move as little as
-    # a click or a jingle's last note (3 edges broken)
+    # 498, turn starts off by more than 0.5 s 62 -> 59 of 4034, none broken. Any sound
+    # before the voice taken for the music's, from 0.3 s on: 5 edges broken (the pause, or a
+    # click in it, became music); without the short sounds, turns broken in the `tight` and
+    # `uneven` mixes (a first word that the detector, slow after music, did not hear)
     heard_edge_ms: int = 5000
     voice_soon_ms: int = 1500
     speech_above: float = 0.5
