@@ -306,7 +306,7 @@ def test_music_runs_up_to_the_pause_before_the_voice_the_detector_hears():
 def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_click():
     """No quiet stretch between the "speech" and the voice: the detector's late onset is no
     edge, nothing moves. Too little to move (under a second): nothing moves. A click in
-    the pause is not the music's."""
+    the pause is not the music's; a last note just after the piece's last bars is."""
     from aligner.audiomap import _music_heard_up_to_voice
 
     config = MapConfig()
@@ -321,6 +321,12 @@ def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_cli
     click[850:860] = 0.0  # 100 ms of sound inside the pause
     heard = _music_heard_up_to_voice(labels, click, _voice_from(900, []), config)
     assert heard[:800].tolist() == [MUSIC] * 800 and heard[800:].tolist() == [SPEECH] * 700
+    # a last note after a short quiet (under 200 ms) is the music's: it runs on across it
+    note = np.zeros(len(labels), np.float32)
+    note[780:790] = 1.0  # 100 ms between the piece's last bars and its last note (790-810)
+    note[810:900] = 1.0
+    heard = _music_heard_up_to_voice(labels, note, _voice_from(900, []), config)
+    assert heard[:810].tolist() == [MUSIC] * 810 and heard[810:].tolist() == [SPEECH] * 690
     # the voice heard at once: asked about 1.5 s only, nothing moves
     asked = []
     assert (_music_heard_up_to_voice(labels, click, _voice_from(0, asked), config) == labels).all()

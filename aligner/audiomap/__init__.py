@@ -180,8 +180,9 @@ class MapConfig:
     # it hears as speech (``speech_above``). The sounds between the music and the quiet
     # stretch (``parting_quiet_ms``) before that voice are the music's, when they last
     # ``heard_tail_min_ms`` or more: a piece's last bars the measures called speech up to the
-    # pause before the turn. Sounds shorter than ``stray_sound_ms`` there (a click, a breath)
-    # are not. Bench (the 128 whole episodes): music edges off by more than 0.5 s 9 -> 6 of
+    # pause before the turn; a sound runs on across shorter quiet (between a jingle's last
+    # notes: without it, a fresh seed's turn went to the last one, 0.51 s early). Sounds
+    # shorter than ``stray_sound_ms`` there (a click, a breath) are not the music's. Bench (the 128 whole episodes): music edges off by more than 0.5 s 9 -> 6 of
     # 498, turn starts off by more than 0.5 s 62 -> 59 of 4034, none broken. Any sound
     # before the voice taken for the music's, from 0.3 s on: 5 edges broken (the pause, or a
     # click in it, became music); without the short sounds, turns broken in the `tight` and
@@ -555,17 +556,22 @@ def _music_heard_up_to_voice(labels: np.ndarray, quiet: np.ndarray, speech: Call
 
 def _music_before_voice(p: np.ndarray, quiet: np.ndarray, config: MapConfig) -> int | None:
     """How many frames, counted from the music (frame 0) into a run of "speech", are the
-    music's: those up to the end of its last sound before the quiet stretch that parts it
-    from the first voice the detector hears (``p``, speech probability per frame); 0 when
+    music's: those up to the end of its last sound (across quiet shorter than that
+    stretch) before the quiet stretch that parts it from the first voice the detector
+    hears (``p``, speech probability per frame); 0 when
     there is no such stretch or too little to move, None when it hears no voice."""
     sounding = quiet == 0
     voiced = [a for a, b in runs((p >= config.speech_above) & sounding) if b - a >= config.voice_min_ms // HOP_MS]
     if not voiced:
         return None
-    parting = [a for a, b in runs(~sounding[:voiced[0]]) if b - a >= config.parting_quiet_ms // HOP_MS]
-    if not parting:
+    pauses = [(a, b) for a, b in runs(~sounding[:voiced[0]]) if b - a >= config.parting_quiet_ms // HOP_MS]
+    if not pauses:
         return 0
-    sounds = [b for a, b in runs(sounding[:parting[-1]]) if b - a >= config.stray_sound_ms // HOP_MS]
+    # a sound runs on across shorter quiet (between a jingle's notes)
+    heard = np.ones(pauses[-1][0], bool)
+    for a, b in pauses[:-1]:
+        heard[a:b] = False
+    sounds = [b for a, b in runs(heard) if b - a >= config.stray_sound_ms // HOP_MS]
     moved = sounds[-1] if sounds else 0
     return moved if moved >= config.heard_tail_min_ms // HOP_MS else 0
 
