@@ -348,7 +348,8 @@ def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
 
 def test_the_map_asks_the_detector_only_about_runs_beside_music(sample):
     """The sample mapped with the detector: asked about the runs of speech beside its
-    jingles and music break (15 s at most each), it hears speech in all of them."""
+    jingles and music break (15 s at most each) and where the voice starts after them, it
+    hears speech in all of them and moves nothing."""
     from aligner.audiomap.voice_activity import speech_probability
 
     logmel = log_mel(sample, 16000)

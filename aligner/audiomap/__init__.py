@@ -182,8 +182,9 @@ class MapConfig:
     # ``heard_tail_min_ms`` or more: a piece's last bars the measures called speech up to the
     # pause before the turn; a sound runs on across shorter quiet (between a jingle's last
     # notes: without it, a fresh seed's turn went to the last one, 0.51 s early). Sounds
-    # shorter than ``stray_sound_ms`` there (a click, a breath) are not the music's. Bench (the 128 whole episodes): music edges off by more than 0.5 s 9 -> 6 of
-    # 498, turn starts off by more than 0.5 s 62 -> 59 of 4034, none broken. Any sound
+    # shorter than ``stray_sound_ms`` there (a click, a breath) are not the music's. Bench
+    # (the 128 whole episodes): music edges off by more than 0.5 s 9 -> 6 of 498, turn
+    # starts off by more than 0.5 s 62 -> 59 of 4034, none broken. Any sound
     # before the voice taken for the music's, from 0.3 s on: 5 edges broken (the pause, or a
     # click in it, became music); without the short sounds, turns broken in the `tight` and
     # `uneven` mixes (a first word that the detector, slow after music, did not hear)
@@ -526,40 +527,42 @@ def _heard_as_music(labels: np.ndarray, quiet: np.ndarray, speech: Callable[[int
 def _music_heard_up_to_voice(labels: np.ndarray, quiet: np.ndarray, speech: Callable[[int, int], np.ndarray],
                              config: MapConfig) -> np.ndarray:
     """``labels`` with the music moved up to where the speech detector hears the voice, at
-    each side of a run of speech (with or without a bed) that touches music. The detector is
-    asked about the first ``voice_soon_ms`` next to the music, and about ``heard_edge_ms``
-    only when it hears no voice there (most voices start within a second of the music)."""
+    each side of a run of speech (with or without a bed) that touches music."""
     out = labels.copy()
     sound, spans = _sound_runs(labels)
-    n = len(labels)
     for s, e in spans:
         if sound[s] != SPEECH:
             continue
-        for reach in (config.voice_soon_ms, config.heard_edge_ms):
-            if s == 0 or sound[s - 1] != MUSIC:  # music, then this run: from its start on
-                break
-            stop = min(e, s + reach // HOP_MS)
-            moved = _music_before_voice(speech(s, stop), quiet[s:stop], config)
-            if moved is not None or stop == e:
-                out[s:s + (moved or 0)] = MUSIC
-                break
-        for reach in (config.voice_soon_ms, config.heard_edge_ms):
-            if e == n or sound[e] != MUSIC:  # this run, then music: from its end back
-                break
-            start = max(s, e - reach // HOP_MS)
-            moved = _music_before_voice(speech(start, e)[::-1], quiet[start:e][::-1], config)
-            if moved is not None or start == s:
-                out[e - (moved or 0):e] = MUSIC
-                break
+        if s > 0 and sound[s - 1] == MUSIC:  # music, then this run: from its start on
+            out[s:s + _music_into_run(s, e, speech, quiet, config, from_end=False)] = MUSIC
+        if e < len(labels) and sound[e] == MUSIC:  # this run, then music: from its end back
+            out[e - _music_into_run(s, e, speech, quiet, config, from_end=True):e] = MUSIC
     return out
+
+
+def _music_into_run(s: int, e: int, speech: Callable[[int, int], np.ndarray], quiet: np.ndarray,
+                    config: MapConfig, *, from_end: bool) -> int:
+    """How many frames of the run ``s``..``e``, counted from the music at its start (or its
+    end), are the music's (``_music_before_voice``). The detector is asked about the first
+    ``voice_soon_ms`` next to the music, and about ``heard_edge_ms`` only when it hears no
+    voice there (most voices start within a second of the music)."""
+    step = -1 if from_end else 1
+    for reach in (config.voice_soon_ms // HOP_MS, config.heard_edge_ms // HOP_MS):
+        lo, hi = (max(s, e - reach), e) if from_end else (s, min(e, s + reach))
+        moved = _music_before_voice(speech(lo, hi)[::step], quiet[lo:hi][::step], config)
+        if moved is not None:
+            return moved
+        if hi - lo == e - s:  # the whole run asked
+            break
+    return 0
 
 
 def _music_before_voice(p: np.ndarray, quiet: np.ndarray, config: MapConfig) -> int | None:
     """How many frames, counted from the music (frame 0) into a run of "speech", are the
     music's: those up to the end of its last sound (across quiet shorter than that
-    stretch) before the quiet stretch that parts it from the first voice the detector
-    hears (``p``, speech probability per frame); 0 when
-    there is no such stretch or too little to move, None when it hears no voice."""
+    stretch) before the quiet stretch that parts it from the first voice the detector hears
+    (``p``, speech probability per frame); 0 when there is no such stretch or too little to
+    move, None when it hears no voice."""
     sounding = quiet == 0
     voiced = [a for a, b in runs((p >= config.speech_above) & sounding) if b - a >= config.voice_min_ms // HOP_MS]
     if not voiced:
