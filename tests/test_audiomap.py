@@ -333,6 +333,65 @@ def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_cli
     assert asked == [(500, 650)]
 
 
+def _no_voice_within(lo: int, hi: int, asked: list):
+    """A fake detector: no speech from ``lo`` to ``hi``, speech elsewhere; it notes what it is asked."""
+    def call(start, stop):
+        asked.append((start, stop))
+        frames = np.arange(start, stop)
+        return np.where((frames >= lo) & (frames < hi), 0.02, 0.95).astype(np.float32)
+    return call
+
+
+def _jingle_in_talk(soft_from: int, soft_to: int):
+    """40 s of "speech" with pauses at 11-11.5 s and 19-19.5 s, and a soft music score of
+    0.9 from ``soft_from`` to ``soft_to`` (0.1 elsewhere)."""
+    labels = np.full(4000, SPEECH, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[1100:1150] = quiet[1900:1950] = 1.0
+    soft = np.full(len(labels), 0.1, np.float32)
+    soft[soft_from:soft_to] = 0.9
+    return labels, quiet, soft
+
+
+def test_a_jingle_inside_talk_that_the_detector_hears_as_no_voice_is_music():
+    """A jingle that the measures took for speech, joined to the turns on either side: where
+    the soft music score stays high, the detector is asked, around that stretch only; the
+    sound it hears no voice in becomes music, between the pauses that part it from the voices."""
+    from aligner.audiomap import _music_heard_inside_speech
+
+    config = MapConfig()
+    labels, quiet, soft = _jingle_in_talk(1200, 1900)
+    asked = []
+    heard = _music_heard_inside_speech(labels, quiet, soft, _no_voice_within(1100, 1950, asked), config)
+    assert heard[1150:1900].tolist() == [MUSIC] * 750
+    assert (heard[:1150] == SPEECH).all() and (heard[1900:] == SPEECH).all()
+    assert asked and all(500 <= a and b <= 2100 for a, b in asked)  # around the stretch, not the whole run
+    # the detector hears a voice there: nothing moves
+    assert (_music_heard_inside_speech(labels, quiet, soft, _no_voice_within(0, 0, []), config) == labels).all()
+    # a soft music score that stays low: the detector is not asked
+    asked = []
+    assert (_music_heard_inside_speech(labels, quiet, np.full(len(labels), 0.3, np.float32),
+                                       _no_voice_within(1100, 1950, asked), config) == labels).all()
+    assert asked == []
+
+
+def test_the_detector_is_asked_on_until_a_voice_ends_the_stretch_and_needs_the_pause_before_it():
+    """The soft score high over the stretch's first 3 s only: the span is widened until the
+    voice after it is heard, and the music runs to the pause before that voice. No quiet
+    stretch before the next voice (the detector late on a first word): nothing moves."""
+    from aligner.audiomap import _music_heard_inside_speech
+
+    config = MapConfig()
+    labels, quiet, soft = _jingle_in_talk(1200, 1500)
+    asked = []
+    heard = _music_heard_inside_speech(labels, quiet, soft, _no_voice_within(1100, 1950, asked), config)
+    assert heard[1150:1900].tolist() == [MUSIC] * 750 and (heard[1900:] == SPEECH).all()
+    assert max(b for _, b in asked) >= 1950
+    unparted = quiet.copy()
+    unparted[1900:1950] = 0.0
+    assert (_music_heard_inside_speech(labels, unparted, soft, _no_voice_within(1100, 1950, []), config) == labels).all()
+
+
 def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
     """Silero VAD as shipped: the bundled sample's speech (its first turn, 8.8-13 s) against
     a steady chord; the probabilities cover the frames asked, from any start."""

@@ -6,10 +6,11 @@ runs on onnxruntime: nothing is downloaded) gives the probability that each 32-m
 16 kHz audio holds speech. It hears a piece's sparse intro or last bars as no speech where
 the one-second measures call them speech; it also hears a song's voice as speech, so the
 map asks it only about short stretches of plain speech next to music
-(``audiomap._heard_as_music``) and about the first seconds of speech from a music edge,
-to find where the voice starts (``audiomap._music_heard_up_to_voice``). It costs about
-0.055 ms a window: 9 CPU-s for 90 minutes if run on all of it, well under a second on
-what the map asks.
+(``audiomap._heard_as_music``), about the first seconds of speech from a music edge,
+to find where the voice starts (``audiomap._music_heard_up_to_voice``), and about the
+stretches of speech that sound like music to the map's soft score
+(``audiomap._music_heard_inside_speech``). It costs about 0.055 ms a window: 9 CPU-s for
+90 minutes if run on all of it, under a second on what the map asks.
 """
 
 from __future__ import annotations
