@@ -392,6 +392,35 @@ def test_the_detector_is_asked_on_until_a_voice_ends_the_stretch_and_needs_the_p
     assert (_music_heard_inside_speech(labels, unparted, soft, _no_voice_within(1100, 1950, []), config) == labels).all()
 
 
+def test_a_voice_that_the_music_edge_cuts_through_goes_to_the_speech():
+    """The edge put half a second into the turn's first word: the voice heard across it,
+    back to the pause before it, is the speech's. No pause before that voice (a song's
+    line running into the turn), or too little of it: nothing moves. Mirrored at the
+    music's start."""
+    from aligner.audiomap import _voice_across_music_edges
+
+    config = MapConfig()
+    labels = np.array([MUSIC] * 500 + [SPEECH] * 500, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[380:420] = 1.0  # the pause between the jingle's end and the turn
+    asked = []
+    heard = _voice_across_music_edges(labels, quiet, _voice_from(420, asked), config)
+    assert heard[:420].tolist() == [MUSIC] * 420 and heard[420:].tolist() == [SPEECH] * 580
+    assert asked == [(350, 510)]  # the music's last 1.5 s and the speech's first 0.1 s
+    unparted = np.zeros(len(labels), np.float32)
+    assert (_voice_across_music_edges(labels, unparted, _voice_from(420, []), config) == labels).all()
+    brief = np.zeros(len(labels), np.float32)
+    brief[450:495] = 1.0
+    voice = lambda start, stop: np.where(  # noqa: E731
+        (np.arange(start, stop) >= 495) & (np.arange(start, stop) < 505), 0.95, 0.02).astype(np.float32)
+    assert (_voice_across_music_edges(labels, brief, voice, config) == labels).all()  # 100 ms of voice
+    # mirrored: the turn's last word runs 0.8 s into what the map calls music, then a pause
+    turned, turned_quiet = labels[::-1].copy(), quiet[::-1].copy()
+    voice_until = lambda start, stop: np.where(np.arange(start, stop) < 580, 0.95, 0.02).astype(np.float32)  # noqa: E731
+    heard = _voice_across_music_edges(turned, turned_quiet, voice_until, config)
+    assert heard[:580].tolist() == [SPEECH] * 580 and heard[580:].tolist() == [MUSIC] * 420
+
+
 def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
     """Silero VAD as shipped: the bundled sample's speech (its first turn, 8.8-13 s) against
     a steady chord; the probabilities cover the frames asked, from any start."""

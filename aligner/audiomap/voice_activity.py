@@ -9,7 +9,8 @@ map asks it only about short stretches of plain speech next to music
 (``audiomap._heard_as_music``), about the first seconds of speech from a music edge,
 to find where the voice starts (``audiomap._music_heard_up_to_voice``), and about the
 stretches of speech that sound like music to the map's soft score
-(``audiomap._music_heard_inside_speech``). It costs about 0.055 ms a window: 9 CPU-s for
+(``audiomap._music_heard_inside_speech``), and about a voice across a music edge
+(``audiomap._voice_across_music_edges``). It costs about 0.055 ms a window: 9 CPU-s for
 90 minutes if run on all of it, under a second on what the map asks.
 """
 
