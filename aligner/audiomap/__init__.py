@@ -220,15 +220,9 @@ class MapConfig:
     # ``doubt_margin_ms`` before to as long after, and on by ``doubt_step_ms`` while no voice
     # ends the stretch; a stretch between the voices it hears (``inside_voice_min_ms`` or
     # more) where it hears none on ``not_speech_share`` of ``unvoiced_min_ms`` of sound or
-    # more is music, from the end of the first quiet stretch after the voice to the start of
-    # the last one before the next (``parting_quiet_ms``: without one, left alone)
-    # a voice that the music's edge cuts through: the detector hears the music's last (or
-    # first) ``voice_soon_ms`` and the speech's first (or last) ``edge_near_ms``; a voice
-    # heard across the edge, ``voice_min_ms`` of it at least, back to a quiet stretch of
-    # ``parting_quiet_ms`` within that reach, is the speech's (the edge classifier had put
-    # the end of a jingle half a second into the turn's first word)
-    edge_near_ms: int = 100
-    voice_across_min_ms: int = 200
+    # more is music, from the end of the voice (or of a quiet stretch of ``parting_quiet_ms``
+    # that follows it within ``doubt_margin_ms``) to the start of the last quiet stretch
+    # before the next voice (without one, left alone)
     doubt_music_above: float = 0.5
     doubt_min_ms: int = 1500
     doubt_bridge_ms: int = 1000
@@ -236,6 +230,13 @@ class MapConfig:
     doubt_step_ms: int = 5000
     unvoiced_min_ms: int = 1500
     inside_voice_min_ms: int = 150
+    # a voice that the music's edge cuts through: the detector hears the music's last (or
+    # first) ``voice_soon_ms`` and the speech's first (or last) ``edge_near_ms``; a voice
+    # heard across the edge, ``voice_across_min_ms`` of it at least, back to a quiet
+    # stretch of ``parting_quiet_ms`` within that reach, is the speech's (the edge
+    # classifier had put the end of a jingle half a second into the turn's first word)
+    edge_near_ms: int = 100
+    voice_across_min_ms: int = 200
     tail_gap_ms: int = 300  # unless the music's first or last this long is mostly quiet
     silence_level: float = 0.25  # quiet threshold of silence regions (pauses use 0.5)
     # shorter music between two stretches of speech over music is that speech's bed. Bench
