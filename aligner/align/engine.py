@@ -730,7 +730,7 @@ def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int 
     k = np.searchsorted(stops, starts) - 1
     before = np.where(k >= 0, stops[np.maximum(k, 0)], -1) if len(stops) else np.full(len(starts), -1, np.int64)
     long_break = (k < 0) | (starts - before >= min_break)
-    pauses = [a for a, b in runs(audio_map.quiet >= 0.5) if b - a >= min_silence]
+    pauses = [a for a, _ in runs(audio_map.quiet >= 0.5, min_silence)]
     return starts[long_break], before[long_break], np.array(pauses, np.int64)
 
 

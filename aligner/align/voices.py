@@ -56,7 +56,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         return turns
     voice = voice_features(cepstra[:n], window_ms)
     logp = LinearDiscriminant(len(names), 0).fit(voice, frames, labels).log_proba(voice)
-    pauses = [(a, b) for a, b in runs(audio_map.quiet[:n] >= 0.5) if b - a >= min_pause_ms // HOP_MS and b < n]
+    pauses = [(a, b) for a, b in runs(audio_map.quiet[:n] >= 0.5, min_pause_ms // HOP_MS) if b < n]
     onsets = np.array([b for _, b in pauses], np.int64)
     pause_starts = np.array([a for a, _ in pauses], np.int64)
     reach, least = reach_ms // HOP_MS, min_moved_ms // HOP_MS

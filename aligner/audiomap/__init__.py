@@ -263,10 +263,10 @@ def frame_energy_db(logmel: np.ndarray) -> np.ndarray:
     return (10.0 / np.log(10.0)) * (np.log(out + 1e-12) + peak)
 
 
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True."""
+def runs(mask: np.ndarray, min_frames: int = 1) -> list[tuple[int, int]]:
+    """(start, stop) of each run of True, ``min_frames`` long or more."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    return [(a, b) for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()) if b - a >= min_frames]
 
 
 # Loudness (``frame_energy_db``) under which a frame holds no sound at all: white noise at
@@ -510,7 +510,7 @@ def _part_music_from_speech(labels: np.ndarray, quiet: np.ndarray, config: MapCo
     out = labels.copy()
     sound, spans = _sound_runs(labels)
     reach, least = config.edge_zone_ms // HOP_MS, config.min_region_ms // HOP_MS
-    pauses = np.array([(a, b) for a, b in runs(quiet > 0) if b - a >= least], np.int64).reshape(-1, 2)
+    pauses = np.array(runs(quiet > 0, least), np.int64).reshape(-1, 2)
     for (s0, e0), (s1, e1) in zip(spans, spans[1:]):
         if {int(sound[s0]), int(sound[s1])} != {MUSIC, SPEECH}:
             continue
@@ -634,7 +634,7 @@ def _voice_into_music(p: np.ndarray, quiet: np.ndarray, edge: int, config: MapCo
     if end - edge + int(voiced[:edge].sum()) < config.voice_across_min_ms // HOP_MS or end == len(p):
         return 0
     part, near = config.parting_quiet_ms // HOP_MS, config.edge_near_ms // HOP_MS
-    parted = any(b - a >= part for a, b in runs(quiet[max(edge, end - near):end + part + near] > 0))
+    parted = bool(runs(quiet[max(edge, end - near):end + part + near] > 0, part))
     return end - edge if parted else 0
 
 
@@ -642,21 +642,20 @@ def _doubtful(doubt: np.ndarray, config: MapConfig) -> list[tuple[int, int]]:
     """The spans of a run to ask the detector about: stretches where ``doubt`` holds for
     ``doubt_min_ms`` (across gaps under ``doubt_bridge_ms``), widened by ``doubt_margin_ms``
     within the run, overlapping ones joined."""
-    joined: list[tuple[int, int]] = []
-    for a, b in runs(doubt):
-        if joined and a - joined[-1][1] < config.doubt_bridge_ms // HOP_MS:
-            joined[-1] = (joined[-1][0], b)
+    margin = config.doubt_margin_ms // HOP_MS
+    held = [(a, b) for a, b in _joined(runs(doubt), config.doubt_bridge_ms // HOP_MS)
+            if b - a >= config.doubt_min_ms // HOP_MS]
+    return _joined([(max(0, a - margin), min(len(doubt), b + margin)) for a, b in held], 1)
+
+
+def _joined(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """``spans`` (in order) with those less than ``gap`` frames apart made one."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] < gap:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
-            joined.append((a, b))
-    margin, out = config.doubt_margin_ms // HOP_MS, []
-    for a, b in joined:
-        if b - a < config.doubt_min_ms // HOP_MS:
-            continue
-        lo, hi = max(0, a - margin), min(len(doubt), b + margin)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
+            out.append((a, b))
     return out
 
 
@@ -681,7 +680,7 @@ def _heard_on(speech: Callable[[int, int], np.ndarray], sounding: np.ndarray, s:
 
 def _voices(p: np.ndarray, sounding: np.ndarray, config: MapConfig) -> list[tuple[int, int]]:
     """The runs of sounding frames heard as speech for ``inside_voice_min_ms`` or more."""
-    return [(a, b) for a, b in runs((p >= config.speech_above) & sounding) if b - a >= config.inside_voice_min_ms // HOP_MS]
+    return runs((p >= config.speech_above) & sounding, config.inside_voice_min_ms // HOP_MS)
 
 
 def _unvoiced(p: np.ndarray, sounding: np.ndarray, run_start: bool, run_end: bool,
@@ -697,7 +696,7 @@ def _unvoiced(p: np.ndarray, sounding: np.ndarray, run_start: bool, run_end: boo
     out = []
     for a, b in zip(bounds[::2], bounds[1::2]):
         open_start, open_end = run_start and a == 0, run_end and b == len(p)
-        pauses = [(a + x, a + y) for x, y in runs(~sounding[a:b]) if y - x >= part]
+        pauses = [(a + x, a + y) for x, y in runs(~sounding[a:b], part)]
         if not pauses and not open_end:
             continue
         m0 = pauses[0][1] if pauses and not open_start and pauses[0][0] - a < config.doubt_margin_ms // HOP_MS else a
@@ -733,17 +732,17 @@ def _music_before_voice(p: np.ndarray, quiet: np.ndarray, config: MapConfig) -> 
     (``p``, speech probability per frame); 0 when there is no such stretch or too little to
     move, None when it hears no voice."""
     sounding = quiet == 0
-    voiced = [a for a, b in runs((p >= config.speech_above) & sounding) if b - a >= config.voice_min_ms // HOP_MS]
+    voiced = [a for a, _ in runs((p >= config.speech_above) & sounding, config.voice_min_ms // HOP_MS)]
     if not voiced:
         return None
-    pauses = [(a, b) for a, b in runs(~sounding[:voiced[0]]) if b - a >= config.parting_quiet_ms // HOP_MS]
+    pauses = runs(~sounding[:voiced[0]], config.parting_quiet_ms // HOP_MS)
     if not pauses:
         return 0
     # a sound runs on across shorter quiet (between a jingle's notes)
     heard = np.ones(pauses[-1][0], bool)
     for a, b in pauses[:-1]:
         heard[a:b] = False
-    sounds = [b for a, b in runs(heard) if b - a >= config.stray_sound_ms // HOP_MS]
+    sounds = [b for _, b in runs(heard, config.stray_sound_ms // HOP_MS)]
     moved = sounds[-1] if sounds else 0
     return moved if moved >= config.heard_tail_min_ms // HOP_MS else 0
 
