@@ -226,6 +226,31 @@ def test_a_short_pause_parts_music_from_speech(sample):
         assert abs(regions[k - 1].start_ms - a) <= 100 and abs(regions[k + 1].end_ms - (c + b - a)) <= 100
 
 
+def test_a_click_does_not_break_a_silence_in_the_regions(sample):
+    """Real speech, 1.5 s of quiet with a 30-ms click in its middle, speech: the regions
+    call the whole quiet stretch silence and list no pause there; the labels the aligner
+    weighs keep the click as sound. A 150-ms sound there is not a click: two pauses."""
+    x = sample.astype(np.float32)
+    speech = x[8400 * 16:28400 * 16]
+    rng = np.random.default_rng(0)
+    for sound_ms, silent in ((30, True), (150, False)):
+        half = np.zeros(int((1.5 - sound_ms / 1000) / 2 * 16000), np.float32)
+        sound = rng.normal(0, 3000, sound_ms * 16).astype(np.float32)
+        y = np.concatenate([speech, half, sound, half, speech])
+        y += rng.normal(0, 3, len(y)).astype(np.float32)
+        amap = map_audio(log_mel(np.clip(y, -32768, 32767).astype(np.int16), 16000))
+        a, b = len(speech) // 16, (len(speech) + 2 * len(half) + len(sound)) // 16
+        inside = [r for r in amap.regions if r.start_ms < b - 100 and r.end_ms > a + 100]
+        pauses = [p for p in amap.pauses if a - 100 <= p.start_ms and p.end_ms <= b + 100]
+        if silent:
+            assert [r.kind for r in inside] == ["silence"] and not pauses
+            assert abs(inside[0].start_ms - a) <= 100 and abs(inside[0].end_ms - b) <= 100
+            click = (a + b) // 2 // 10
+            assert SILENCE not in amap.labels[click - 1:click + 2].tolist()
+        else:
+            assert "silence" not in [r.kind for r in inside] and len(pauses) == 2
+
+
 def test_speech_over_a_loud_bed_is_not_music(sample):
     """The sample's first turns (real speech) over its music break's music 7 dB under them,
     between two stretches of that music alone: the speech moves from sound to sound less

@@ -168,6 +168,12 @@ class MapConfig:
     min_quiet_ms: int = 60
     min_pause_ms: int = 150
     min_silence_ms: int = 1000
+    # a sound this short inside a silence (a click, a breath's last bit) does not break it, in
+    # the regions (the labels keep it: the aligner's rules measured worse with it). Bench:
+    # gaps of 0.6 to 2 s between utterances in 40 episodes, called silence when 1 s or longer
+    # in truth: 563 -> 610 of 644 right (50 ms; 100 ms: 593, 200 ms: 467); mean frame accuracy
+    # 97.92 -> 98.12 % on the 128 whole episodes, turn starts unchanged
+    silence_click_ms: int = 50
     min_region_ms: int = 300
     music_island_ms: int = 2000  # shorter speech between two stretches of music is music
     edge_zone_ms: int = 1000  # frames this close to a music edge are relabelled by the classifier
@@ -369,11 +375,7 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig(),
     speechy |= unsure & (spread > config.dip_spread_db * depth) & (dips > config.dip_share)
     speechy &= beat < config.rhythm_music_above
     labels = np.where(speechy, np.where(bed, SPEECH_OVER_MUSIC, SPEECH), MUSIC).astype(np.int8)
-    long_quiet = np.zeros(n, bool)
-    for start, stop in runs(quiet_frames(energy, levels, min_frames=1, level=config.silence_level) > 0):
-        if stop - start >= config.min_silence_ms // HOP_MS:
-            long_quiet[start:stop] = True
-    labels[long_quiet] = SILENCE
+    labels[_silences(energy, levels, config, click_ms=0)] = SILENCE
     labels = _smooth(labels, config.min_region_ms // HOP_MS)
     labels = _fill_music_islands(labels, config.music_island_ms // HOP_MS)
     labels, classifier = _refine_music_edges(logmel, labels, quiet, config)
@@ -389,6 +391,8 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig(),
         labels = _voice_across_music_edges(labels, quiet, speech, config)
     labels = _fill_bed_gaps(labels, config.bed_gap_ms // HOP_MS)
     parted = _part_music_from_speech(labels, quiet, config)
+    silent = _silences(energy, levels, config, click_ms=config.silence_click_ms)
+    parted[silent & ((parted == SPEECH) | (parted == SPEECH_OVER_MUSIC))] = SILENCE
     middle = (config.speech_below + config.music_above) / 2
     confidence = np.clip(np.abs(stationary - middle) / (config.music_above - middle), 0.0, 1.0)
     regions = tuple(
@@ -397,11 +401,25 @@ def map_audio(logmel: np.ndarray, *, config: MapConfig = MapConfig(),
     )
     pauses = tuple(
         Region(s * HOP_MS, e * HOP_MS, "pause", 1.0)
-        for s, e in runs((quiet > 0) & ~long_quiet)
+        for s, e in runs((quiet > 0) & ~silent)
         if (e - s) * HOP_MS >= config.min_pause_ms
     )
     music = np.where(labels == MUSIC, np.maximum(soft_music, 0.5), soft_music * (labels != SILENCE)).astype(np.float32)
     return AudioMap(n * HOP_MS, regions, pauses, labels, quiet, music)
+
+
+def _silences(energy: np.ndarray, levels: tuple[float, float], config: MapConfig, *, click_ms: int) -> np.ndarray:
+    """Frames inside quiet stretches of ``min_silence_ms`` or more (at ``silence_level``),
+    across sounds of up to ``click_ms`` between quiet frames."""
+    still = quiet_frames(energy, levels, min_frames=1, level=config.silence_level) > 0
+    n = len(still)
+    for start, stop in runs(~still):
+        if stop - start <= click_ms // HOP_MS and start > 0 and stop < n:
+            still[start:stop] = True
+    out = np.zeros(n, bool)
+    for start, stop in runs(still, min_frames=config.min_silence_ms // HOP_MS):
+        out[start:stop] = True
+    return out
 
 
 def _refine_music_edges(logmel: np.ndarray, labels: np.ndarray, quiet: np.ndarray,
