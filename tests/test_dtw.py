@@ -128,6 +128,42 @@ def test_band_restricts_the_path():
     assert np.all(np.abs(ri - rj) <= 2)
 
 
+@pytest.mark.parametrize("metric", [EUCLIDEAN, NEG_DOT])
+@pytest.mark.parametrize("seed", range(20))
+def test_banded_kernel_finds_the_cheapest_path_inside_a_narrow_band(seed, metric):
+    """Random bands, a few columns wide and shifting by uneven steps: the kernel's path
+    stays in the band and costs what the cheapest path inside it costs, found by the
+    textbook recurrence over the band's cells alone."""
+    from aligner.align.dtw import _feasible_band
+
+    rng = np.random.default_rng(100 + seed)
+    m, n = int(rng.integers(3, 16)), int(rng.integers(3, 20))
+    rows = rng.normal(size=(m, 3)).astype(np.float32)
+    cols = rng.normal(size=(n, 3)).astype(np.float32)
+    kinds = rng.choice([SPEECH, SPEECH, GAP, PAUSE], size=m).astype(np.int8)
+    quiet = rng.random(n).astype(np.float32)
+    nonspeech = (rng.random(n) < 0.3).astype(np.float32)
+    costs = Costs(1.5, 0.2, 1.0, music=0.5, vertical=float(rng.uniform(0, 1)), horizontal=float(rng.uniform(0, 1)),
+                  metric=metric)
+    centre = np.sort(rng.integers(0, n, m))
+    lo, hi = _feasible_band(centre - rng.integers(0, 3, m), centre + rng.integers(1, 4, m), n)
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, lo, hi)
+    assert np.all((lo[ri] <= rj) & (rj < hi[ri]))
+    scale = (1.0, 0.5)
+    inf = float("inf")
+    acc = {}
+    for i in range(m):
+        for j in range(int(lo[i]), int(hi[i])):
+            own = row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale)
+            ways = [acc.get((i - di, j - dj), inf) + step_cost(kinds[i], di, dj, costs)
+                    for di, dj in ((1, 1), (1, 0), (0, 1))]
+            acc[i, j] = own + (0.0 if i == j == 0 else min(ways))
+    path = _path(ri, rj)
+    cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale) for i, j in path)
+    steps = sum(step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs) for a, b in zip(path, path[1:]))
+    assert cells + steps == pytest.approx(acc[m - 1, n - 1], rel=1e-5)
+
+
 def test_rows_layout():
     from aligner.align.multilevel import Block, build_rows
 

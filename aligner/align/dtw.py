@@ -150,47 +150,48 @@ def _n_used(nz, i):
     return k
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _neg_dot(rows, nz, cols, i, j, k_used):
-    """``-rows[i] . cols[j]`` over the ``k_used`` columns where row ``i`` is not zero."""
-    s = 0.0
-    for k in range(k_used):
-        c = nz[i, k]
-        s -= rows[i, c] * cols[j, c]
-    return s
-
-
 @njit(cache=True, nogil=True, parallel=True)
-def _costs(rows, nz, kinds, cols, quiet, nonspeech, vocal, gap_scale, p, lo, hi, offsets, acc):
+def _costs(rows, nz, kinds, cols_t, quiet, nonspeech, vocal, gap_scale, p, lo, hi, offsets, acc):
     """Every cell's own cost, rows in parallel (the expensive part: the distances).
-    ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric, gap_quiet); for
-    ``NEG_DOT``, ``nz[i]`` lists the columns where row ``i`` is not zero (-1 after the
-    last), so that the dot product skips the rest."""
+    ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric, gap_quiet);
+    ``cols_t`` is the columns transposed, ``(D, N)``: a row's distances are summed one
+    dimension at a time over its band of columns, a loop the compiler vectorises (the
+    same sums, in the same order, as one column at a time). For ``NEG_DOT``, ``nz[i]``
+    lists the dimensions where row ``i`` is not zero (-1 after the last), so that the dot
+    product skips the rest."""
     dim = rows.shape[1]
     for i in prange(rows.shape[0]):
-        base = offsets[i] - lo[i]
+        lo_i, hi_i = lo[i], hi[i]
+        base = offsets[i] - lo_i
+        if kinds[i] == PAUSE:
+            for j in range(lo_i, hi_i):
+                acc[base + j] = p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
+            continue
+        dist = np.zeros(hi_i - lo_i)
+        if kinds[i] == GAP or p[6] == NEG_DOT:
+            # (a GAP row lists no dimension but in NEG_DOT passes that weigh untranscribed audio)
+            for k in range(_n_used(nz, i)):
+                c = nz[i, k]
+                r = rows[i, c]
+                for j in range(lo_i, hi_i):
+                    dist[j - lo_i] -= r * cols_t[c, j]
+        else:
+            for k in range(dim):
+                r = rows[i, k]
+                for j in range(lo_i, hi_i):
+                    t = r - cols_t[k, j]
+                    dist[j - lo_i] += t * t
+            for j in range(lo_i, hi_i):
+                dist[j - lo_i] = np.sqrt(dist[j - lo_i])
         if kinds[i] == GAP:
             s_speech, s_music, s_voice = gap_scale[i, 0], gap_scale[i, 1], gap_scale[i, 2]
-            k_used = _n_used(nz, i)  # 0 but in NEG_DOT passes that weigh untranscribed audio
-            for j in range(lo[i], hi[i]):
+            for j in range(lo_i, hi_i):
                 on_speech = s_speech + vocal[j] * (s_voice - s_speech)
                 blend = on_speech * (1.0 - nonspeech[j]) + s_music * nonspeech[j]
-                s = _neg_dot(rows, nz, cols, i, j, k_used)
-                acc[base + j] = quiet[j] * p[7] + (1.0 - quiet[j]) * (p[0] * blend + s)
-        elif kinds[i] == PAUSE:
-            for j in range(lo[i], hi[i]):
-                acc[base + j] = p[1] + (p[2] - p[1]) * (1.0 - quiet[j])
-        elif p[6] == NEG_DOT:
-            k_used = _n_used(nz, i)
-            for j in range(lo[i], hi[i]):
-                acc[base + j] = _neg_dot(rows, nz, cols, i, j, k_used) + p[3] * nonspeech[j]
+                acc[base + j] = quiet[j] * p[7] + (1.0 - quiet[j]) * (p[0] * blend + dist[j - lo_i])
         else:
-            for j in range(lo[i], hi[i]):
-                s = 0.0
-                for k in range(dim):
-                    t = rows[i, k] - cols[j, k]
-                    s += t * t
-                acc[base + j] = np.sqrt(s) + p[3] * nonspeech[j]
+            for j in range(lo_i, hi_i):
+                acc[base + j] = dist[j - lo_i] + p[3] * nonspeech[j]
 
 
 @njit(cache=True, nogil=True)
@@ -260,7 +261,7 @@ def dtw_banded(
                   float(costs.metric), costs.pause_lo if costs.gap_quiet is None else costs.gap_quiet], np.float64)
     scale = gap_factors(gap_scale, m)
     rows = np.ascontiguousarray(rows, np.float32)
-    _costs(rows, _nonzero_columns(rows, costs.metric), kinds, np.ascontiguousarray(cols, np.float32),
+    _costs(rows, _nonzero_columns(rows, costs.metric), kinds, np.ascontiguousarray(np.asarray(cols, np.float32).T),
            np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32),
            np.zeros(n, np.float32) if vocal is None else np.ascontiguousarray(vocal, np.float32), scale, p, lo, hi, offsets, acc)
     _accumulate(kinds, p, lo, hi, offsets, acc)
