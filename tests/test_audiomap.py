@@ -328,6 +328,31 @@ def test_music_runs_up_to_the_pause_before_the_voice_the_detector_hears():
     assert backwards[:700].tolist() == [SPEECH] * 700 and backwards[700:].tolist() == [MUSIC] * 800
 
 
+def test_a_music_onset_that_makes_the_detector_waver_is_not_the_last_word():
+    """The turn, a pause, then a piece whose first bars the measures call speech, and the
+    detector, unsettled by their onset, over 0.5 (at 0.7) for 100 ms just after the pause:
+    that is no voice, the music starts where its sound does. A sure voice there (0.95 for
+    200 ms) ends the speech, and nothing moves."""
+    from aligner.audiomap import _music_heard_up_to_voice
+
+    config = MapConfig()
+    labels = np.array([SPEECH] * 700 + [MUSIC] * 800, np.int8)  # the voice ends at 500
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[500:540] = 1.0  # a 400-ms pause, then the music's first bars (540-700) called speech
+
+    def detector(blip: float, blip_frames: int):
+        def call(start, stop):
+            frames = np.arange(start, stop)
+            p = np.where(frames < 500, 0.95, 0.02)
+            p[(frames >= 560) & (frames < 560 + blip_frames)] = blip
+            return p.astype(np.float32)
+        return call
+
+    wavering = _music_heard_up_to_voice(labels, quiet, detector(0.7, 10), config)
+    assert wavering[:500].tolist() == [SPEECH] * 500 and wavering[540:].tolist() == [MUSIC] * 960
+    assert (_music_heard_up_to_voice(labels, quiet, detector(0.95, 20), config) == labels).all()
+
+
 def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_click():
     """No quiet stretch between the "speech" and the voice: the detector's late onset is no
     edge, nothing moves. Too little to move (under a second): nothing moves. A click in
