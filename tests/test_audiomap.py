@@ -299,6 +299,33 @@ def test_a_run_of_speech_beside_music_that_the_detector_hears_as_no_speech_is_mu
     assert _heard_as_music(labels, mostly_quiet, detector(0.02), config)[350:950].tolist() == [MUSIC] * 600
 
 
+def test_a_short_run_before_music_with_no_sure_voice_in_it_is_music():
+    """A pause, 2 s called speech, then music: the first bars of a piece, in noise, that
+    the detector hears as half a voice (0.3 to 0.6) are music; with a sure voice in them
+    (0.95 for 200 ms: a short turn before the break) they stay speech. After music (a
+    turn's first words, which the detector hears late) the same run stays speech."""
+    from aligner.audiomap import _heard_as_music
+
+    config = MapConfig()
+    labels = np.array([SILENCE] * 100 + [SPEECH] * 200 + [MUSIC] * 400, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[:100] = 1.0
+
+    def detector(sure: bool):
+        def call(start, stop):
+            frames = np.arange(start, stop)
+            p = 0.3 + 0.3 * (frames % 20 < 8)  # 0.6 for 80 ms, 0.3 for 120 ms, over and over
+            if sure:
+                p[(frames >= 150) & (frames < 170)] = 0.95
+            return p.astype(np.float32)
+        return call
+
+    assert _heard_as_music(labels, quiet, detector(False), config)[100:300].tolist() == [MUSIC] * 200
+    assert (_heard_as_music(labels, quiet, detector(True), config) == labels).all()
+    after_music = labels[::-1].copy()
+    assert (_heard_as_music(after_music, quiet[::-1].copy(), detector(False), config) == after_music).all()
+
+
 def _voice_from(frame: int, asked: list):
     """A fake detector: no speech before ``frame``, speech from it on; it notes what it is asked."""
     def call(start, stop):
