@@ -230,9 +230,9 @@ class MapConfig:
     # a run of plain speech with music after it and none before, this long at most, where
     # the detector hears no such sure voice, is music: a piece's first bars after a pause,
     # in noise, that it hears as half a voice (0.14-0.57 a quarter-second). Bench: music
-    # edges off by more than 0.5 s 3 -> 1 of 502, turn starts unchanged on the 128 whole
-    # episodes, the fresh seeds and the variants (songs: one episode's two turns around a
-    # song swapped which one lands on its voice). Runs with music before them too: a turn's
+    # edges off by more than 0.5 s 3 -> 1 of 502; of 8435 turn starts over every set, 3
+    # moved by more than 20 ms (one 0.39 s early inside its pause; one episode's two turns
+    # around a song swapped which one lands on its voice). Runs with music before them too: a turn's
     # first words after a jingle, over its bed, taken for music (the detector is slow on a
     # first word after music): one turn 0.57 s late
     unsure_run_ms: int = 5000
