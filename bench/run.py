@@ -187,7 +187,7 @@ def run_aeneas(mp3: Path, python: Path) -> dict:
 def table(rows: list[dict], markdown: bool) -> str:
     head = ["episode", "tool", "turns", "start median ms", "p90 ms", "max ms", "≤0.1 s", "≤0.5 s", "≤1 s", "end median ms",
             "captions on music/untranscribed", "anchors shifted flagged", "correct flagged", "map frame acc.", "map acc. ±0.25 s",
-            "wall s", "ffmpeg decode s", "peak MiB"]
+            "music edges ≤0.5 s", "wall s", "ffmpeg decode s", "peak MiB"]
     lines = []
     for r in rows:
         if "error" in r:
@@ -201,6 +201,7 @@ def table(rows: list[dict], markdown: bool) -> str:
                       f"{a['correct_flagged']}/{a['anchors'] - a['shifted']}" if a else "-",
                       f"{r['map']['frame_accuracy']:.1%}" if "map" in r else "-",
                       f"{r['map']['frame_accuracy_collar']:.1%}" if "map" in r else "-",
+                      _edges_within(r["map"]) if "map" in r else "-",
                       r["wall_s"], r.get("ffmpeg_decode_s", "-"), r["peak_mib"]])
     if markdown:
         out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -211,10 +212,17 @@ def table(rows: list[dict], markdown: bool) -> str:
     return "\n".join([fmt(head)] + [fmt(line) for line in lines])
 
 
+def _edges_within(scored_map: dict) -> str:
+    edges = scored_map["music_edges"]
+    return f"{edges.get('n_within_500ms', 0)}/{edges['n']}"
+
+
 def totals(rows: list[dict]) -> str:
     """One line per tool and kind of transcript (whole, ``_part50``, ``_noanchor``, ...):
     turn starts within 0.5 and 1 s, captions on music or untranscribed audio and anchors
-    flagged (issue 4's targets), summed over the episodes of the table."""
+    flagged (issue 4's targets), summed over the episodes of the table; and one for the
+    audio map (issue 3's: frame accuracy, music edges within 0.5 s) over the episodes it
+    was scored on."""
     sums: dict[tuple[str, str], Counter] = {}
     for r in rows:
         s = sums.setdefault((r.get("tool", "aligner"), r.get("variant", "")), Counter())
@@ -236,6 +244,14 @@ def totals(rows: list[dict]) -> str:
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
                      f"correct ones flagged {s['correct_flagged']}/{s['correct']}")
         lines.append(line + (f"; {s['failed']} failed" if s["failed"] else ""))
+    maps = [r["map"] for r in rows if "map" in r and "error" not in r]
+    if maps:
+        accuracy = [m["frame_accuracy"] for m in maps]
+        edges = sum(m["music_edges"]["n"] for m in maps)
+        near = sum(m["music_edges"].get("n_within_500ms", 0) for m in maps)
+        lines.append(f"- audio map, {len(maps)} episodes: frame accuracy {sum(accuracy) / len(accuracy):.2%} on average "
+                     f"(lowest {min(accuracy):.1%}, {sum(a < 0.97 for a in accuracy)} under 97 %), "
+                     f"{near} of {edges} music edges within 0.5 s")
     return "Totals:\n" + "\n".join(lines)
 
 

@@ -249,6 +249,23 @@ def test_totals_sum_the_exact_counts_per_tool_and_kind_of_transcript():
         "0 captions on music or untranscribed audio; shifted anchors flagged 0/0, correct ones flagged 0/3; 1 failed"]
 
 
+def test_totals_give_the_maps_accuracy_and_music_edges_over_the_episodes_scored():
+    import run
+    import score
+
+    def row(accuracy, edges_ms=None):
+        out = {"tool": "aligner", "turns": 1, "start": score.error_stats([0]), "caption_overlaps": 0}
+        if accuracy is not None:
+            out["map"] = {"frame_accuracy": accuracy, "music_edges": score.error_stats(edges_ms)}
+        return out
+
+    rows = [row(0.99, [10, 700]), row(0.96, [0, 400, 30, 20]), row(None)]  # the last one's map not scored
+    assert run.totals(rows).splitlines()[-1] == (
+        "- audio map, 2 episodes: frame accuracy 97.50% on average (lowest 96.0%, 1 under 97 %), "
+        "5 of 6 music edges within 0.5 s")
+    assert [run._edges_within(r["map"]) for r in rows[:2]] == ["1/2", "4/4"]
+
+
 def test_a_cut_transcript_keeps_the_first_turns_and_their_truth():
     import episodes
 
