@@ -498,6 +498,37 @@ def test_a_voice_that_the_music_edge_cuts_through_goes_to_the_speech():
     assert heard[:580].tolist() == [SPEECH] * 580 and heard[580:].tolist() == [MUSIC] * 420
 
 
+def test_talk_over_a_bed_after_the_music_stops_goes_to_the_speech():
+    """The music stops (a pause), the next turn starts over a bed and the map calls its
+    first seconds music: the voice heard from the pause to the speech goes to the speech.
+    A song's voice with no pause before it, or instrumental bars between the voice and the
+    speech, stay music. Mirrored at the music's start."""
+    from aligner.audiomap import _voice_after_music_stops
+
+    config = MapConfig()
+    labels = np.array([MUSIC] * 800 + [SPEECH_OVER_MUSIC] * 400, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[500:560] = 1.0  # the music stops for 0.6 s
+    asked = []
+    heard = _voice_after_music_stops(labels, quiet, _voice_from(560, asked), config)
+    assert heard[:560].tolist() == [MUSIC] * 560 and (heard[560:] == SPEECH_OVER_MUSIC).all()
+    assert asked == [(560, 800)]  # from the pause on, within the music's last 5 s
+    # no pause: a song's voice running into the turn (the detector not even asked)
+    asked = []
+    assert (_voice_after_music_stops(labels, np.zeros(len(labels), np.float32), _voice_from(560, asked), config)
+            == labels).all() and asked == []
+    # the voice stops two seconds before the speech: the song's last bars
+    song = lambda start, stop: np.where((np.arange(start, stop) >= 560) & (np.arange(start, stop) < 600), 0.95,  # noqa: E731
+                                        0.02).astype(np.float32)
+    assert (_voice_after_music_stops(labels, quiet, song, config) == labels).all()
+    # mirrored: a turn's end over a bed called music, then the music starts after a pause
+    turned = np.array([SPEECH] * 400 + [MUSIC] * 800, np.int8)
+    turned_quiet = quiet[::-1].copy()  # the pause at 640-700
+    voice_until = lambda start, stop: np.where(np.arange(start, stop) < 640, 0.95, 0.02).astype(np.float32)  # noqa: E731
+    heard = _voice_after_music_stops(turned, turned_quiet, voice_until, config)
+    assert (heard[:640] == SPEECH).all() and (heard[640:] == MUSIC).all()
+
+
 def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
     """Silero VAD as shipped: the bundled sample's speech (its first turn, 8.8-13 s) against
     a steady chord; the probabilities cover the frames asked, from any start."""
