@@ -249,7 +249,8 @@ def totals(rows: list[dict]) -> str:
         accuracy = [m["frame_accuracy"] for m in maps]
         edges = sum(m["music_edges"]["n"] for m in maps)
         near = sum(m["music_edges"].get("n_within_500ms", 0) for m in maps)
-        lines.append(f"- audio map, {len(maps)} episode{'s' if len(maps) > 1 else ''}: frame accuracy {sum(accuracy) / len(accuracy):.2%} on average "
+        lines.append(f"- audio map, {len(maps)} episode{'s' if len(maps) > 1 else ''}: "
+                     f"frame accuracy {sum(accuracy) / len(accuracy):.2%} on average "
                      f"(lowest {min(accuracy):.1%}, {sum(a < 0.97 for a in accuracy)} under 97 %), "
                      f"{near} of {edges} music edges within 0.5 s")
     return "Totals:\n" + "\n".join(lines)

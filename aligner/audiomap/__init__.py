@@ -711,37 +711,30 @@ def _voice_after_music_stops(labels: np.ndarray, quiet: np.ndarray, speech: Call
         if sound[s] != MUSIC:
             continue
         if e < n and sound[e] == SPEECH:  # music, then speech: counted back from the speech
-            near = quiet[max(s, e - reach):e][::-1]
-            pauses = _pauses_from(near, config)
-            if pauses:
-                k = _voiced_up_to_pause(speech(e - pauses[-1], e)[::-1], near, pauses, config)
-                out[e - k:e] = labels[e]
+            k = _voiced_to_pause(quiet[max(s, e - reach):e][::-1], lambda m: speech(e - m, e)[::-1], config)
+            out[e - k:e] = labels[e]
         if s > 0 and sound[s - 1] == SPEECH:  # speech, then music
-            near = quiet[s:min(e, s + reach)]
-            pauses = _pauses_from(near, config)
-            if pauses:
-                k = _voiced_up_to_pause(speech(s, s + pauses[-1]), near, pauses, config)
-                out[s:s + k] = labels[s - 1]
+            k = _voiced_to_pause(quiet[s:min(e, s + reach)], lambda m: speech(s, s + m), config)
+            out[s:s + k] = labels[s - 1]
     return out
 
 
-def _pauses_from(quiet: np.ndarray, config: MapConfig) -> list[int]:
-    """Where the quiet stretches of ``parting_quiet_ms`` or more start, counted from the
-    speech's side (frame 0), from ``voice_across_min_ms`` on."""
-    return [a for a, _ in runs(quiet > 0, config.parting_quiet_ms // HOP_MS) if a >= config.voice_across_min_ms // HOP_MS]
-
-
-def _voiced_up_to_pause(p: np.ndarray, quiet: np.ndarray, pauses: list[int], config: MapConfig) -> int:
-    """How many frames from the speech's side (frame 0) are voice up to one of ``pauses``:
+def _voiced_to_pause(quiet: np.ndarray, heard: Callable[[int], np.ndarray], config: MapConfig) -> int:
+    """How many frames of music, counted from the speech's side (frame 0 of ``quiet``), are
+    voice up to a pause of ``parting_quiet_ms`` (from ``voice_across_min_ms`` on): pauses
     taken one by one away from the speech, the last before the first whose near side the
-    detector (``p``, from frame 0 to the last pause) does not hear as speech on
-    ``voiced_share`` of its sounding frames with a voice it is sure of; 0 when none."""
-    sounding = quiet == 0
+    detector does not hear as speech on ``voiced_share`` of its sounding frames with a
+    voice it is sure of; 0 when none. ``heard(m)`` is the detector on the first ``m``
+    frames, asked once, up to the furthest pause, and only when there is one."""
+    pauses = [a for a, _ in runs(quiet > 0, config.parting_quiet_ms // HOP_MS) if a >= config.voice_across_min_ms // HOP_MS]
+    if not pauses:
+        return 0
+    p, sounding = heard(pauses[-1]), quiet == 0
     best = 0
     for a in pauses:
-        heard = sounding[:a]
-        voiced = heard.any() and np.mean(p[:a][heard] >= config.speech_above) >= config.voiced_share
-        if not (voiced and _sure_voices(p[:a], heard, config)):
+        near = sounding[:a]
+        voiced = near.any() and np.mean(p[:a][near] >= config.speech_above) >= config.voiced_share
+        if not (voiced and _sure_voices(p[:a], near, config)):
             break
         best = a
     return best
