@@ -7,7 +7,7 @@ import numpy as np
 
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.align.retime import end_before, start_after
-from aligner.align.voices import to_voice_changes
+from aligner.align.voices import _voice_groups, to_voice_changes
 from aligner.audiomap import SPEECH, AudioMap
 
 STRETCH, PAUSE = 170, 30  # frames of talk, then of pause, over and over
@@ -70,6 +70,48 @@ def test_no_change_across_talk_that_the_text_left_out():
     cepstra, audio_map = _recording([0] * 10 + [1] * 10 + [1] * 10)
     turns = (_turn(0, "A", 0, 10 * 200 - PAUSE), _turn(1, "B", 21 * 200, 30 * 200 - PAUSE))
     assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS) == turns
+
+
+LEFT_OUT = dict(SETTINGS, left_out_reach_ms=10_000, left_out_voices=2)
+# turn A (voice 0), a replayed segment the text leaves out (voices 2 and 3), turn B (voice 1)
+REPLAY = [0] * 8 + [2, 3] * 3 + [1] * 10
+
+
+def test_a_turn_after_left_out_talk_starts_where_its_voice_does():
+    # B's first two stretches were left to the replay (its first words loosely transcribed)
+    cepstra, audio_map = _recording(REPLAY)
+    turns = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", 16 * 200, 24 * 200 - PAUSE))
+    moved = to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT)
+    assert moved[0] == turns[0]  # the turn before keeps its end: the replay lies between
+    assert moved[1].start_ms == 14 * 200 * 10 and moved[1].words[0].start_ms == moved[1].start_ms
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS) == turns  # off by default
+
+
+def test_a_turn_started_inside_left_out_talk_starts_after_it():
+    cepstra, audio_map = _recording(REPLAY)
+    turns = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", 12 * 200, 24 * 200 - PAUSE))
+    moved = to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT)
+    assert moved[0] == turns[0]
+    assert moved[1].start_ms == 14 * 200 * 10
+    assert [w.start_ms for w in moved[1].words] == sorted(w.start_ms for w in moved[1].words)
+
+
+def test_left_out_talk_in_the_turns_voice_leaves_its_start_alone():
+    # a replay of B itself: nothing tells where the replay stops and the turn starts
+    cepstra, audio_map = _recording([0] * 8 + [1] * 6 + [1] * 10)
+    turns = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", 16 * 200, 24 * 200 - PAUSE))
+    assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns
+
+
+def test_left_out_talk_is_learnt_as_several_voices():
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.normal(0.0, 1.0, (300, 4)), rng.normal(5.0, 1.0, (200, 4))]).astype(np.float32)
+    groups = _voice_groups(x, 2, least=100)
+    assert len(set(groups[:300])) == 1 and len(set(groups[300:])) == 1 and groups[0] != groups[-1]
+    assert (_voice_groups(x, 2, least=100) == groups).all()  # the same on every run
+    assert set(_voice_groups(x[:150], 2, least=100)) == {0}  # too few frames for two
+    few = np.concatenate([x[:300], rng.normal(8.0, 1.0, (20, 4)).astype(np.float32)])
+    assert set(_voice_groups(few, 2, least=100)) == {0}  # 20 odd frames are no voice of their own
 
 
 def test_a_right_change_stays():

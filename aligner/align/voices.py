@@ -6,6 +6,10 @@ cannot tell the last words of one turn from the first of the next when the text 
 classifier of the speakers' voices, learnt from the aligned turns over a shorter window,
 looks at the pauses near each change of speaker: the change moves to the pause that parts
 the two voices best, when the speech it moves sounds clearly like the speaker it goes to.
+The same holds where a turn follows talk the text leaves out (a replayed segment, an ad):
+the passes give a loosely transcribed turn's first words to that talk when they match the
+text worse than a gap costs; its voices are learnt too, and the turn starts where its
+speaker's voice parts from them and from the other speakers'.
 
 Two speaker names need not be two voices (a host named two ways, two similar voices): the
 classifier then tells them apart by what they say, a weak difference, under the margin.
@@ -34,28 +38,41 @@ def voice_features(cepstra: np.ndarray, window_ms: int) -> np.ndarray:
 
 def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *,
                      window_ms: int, reach_ms: int, min_pause_ms: int, min_moved_ms: int,
-                     margin: float, max_gap_ms: int = 1500) -> tuple[TurnTiming, ...]:
+                     margin: float, max_gap_ms: int = 1500, left_out_reach_ms: int | None = None,
+                     left_out_voices: int = 2) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
-    least ``min_moved_ms`` of speech whose mean ratio is ``margin`` or more."""
+    least ``min_moved_ms`` of speech whose mean ratio is ``margin`` or more.
+
+    A turn after talk left out (more than ``max_gap_ms`` of it between two turns: a
+    replayed segment, an ad) moves the same way, within ``left_out_reach_ms`` (None: it
+    does not), to where its speaker's voice parts best from every other one: the left-out
+    talk's, learnt as ``left_out_voices`` voices, and the other speakers' (a replay may hold
+    the show's own voices)."""
     names = {s: k for k, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
     if len(names) < 2 or len(turns) < 2:
         return turns
     talk = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
     n = min(len(talk), len(cepstra))
     talk = talk[:n]
-    frames, labels = [], []
-    for t in turns:
-        f = np.arange(t.start_ms // HOP_MS, min(n, t.end_ms // HOP_MS))
-        f = f[talk[f]]
-        frames.append(f)
-        labels.append(np.full(len(f), names[t.speaker], np.int64))
-    frames, labels = np.concatenate(frames), np.concatenate(labels)
-    if np.bincount(labels, minlength=len(names)).min() < 100:  # a speaker too short to learn
-        return turns
     voice = voice_features(cepstra[:n], window_ms)
-    logp = LinearDiscriminant(len(names), 0).fit(voice, frames, labels).log_proba(voice)
+    said = [_talk_frames(talk, t.start_ms, t.end_ms) for t in turns]
+    if min(sum(len(f) for f, t in zip(said, turns) if t.speaker == name) for name in names) < 100:
+        return turns  # a speaker too short to learn
+    unsaid = [f for f in (_talk_frames(talk, a.end_ms, b.start_ms) for a, b in zip(turns, turns[1:]))
+              if len(f) > max_gap_ms // HOP_MS]
+    frames = np.concatenate(said)
+    labels = np.concatenate([np.full(len(f), names[t.speaker], np.int64) for f, t in zip(said, turns)])
+    left_out = None  # the column of the left-out talk's voices
+    if left_out_reach_ms is not None and sum(map(len, unsaid)) >= 100:
+        unsaid_frames = np.concatenate(unsaid)
+        left_out = len(names)
+        frames = np.concatenate([frames, unsaid_frames])
+        labels = np.concatenate([labels, left_out + _voice_groups(voice[unsaid_frames], left_out_voices, least=100)])
+    logp = LinearDiscriminant(int(labels.max()) + 1, 0).fit(voice, frames, labels).log_proba(voice)
+    if left_out is not None:  # the likeliest of its voices
+        logp = np.concatenate([logp[:, :left_out], logp[:, left_out:].max(axis=1, keepdims=True)], axis=1)
     pauses = [(a, b) for a, b in runs(audio_map.quiet[:n] >= 0.5, min_pause_ms // HOP_MS) if b < n]
     onsets = np.array([b for _, b in pauses], np.int64)
     pause_starts = np.array([a for a, _ in pauses], np.int64)
@@ -64,30 +81,67 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     for k in range(1, len(out)):
         before, turn = out[k - 1], out[k]
         cur = turn.start_ms // HOP_MS
-        left_out = int(talk[min(n, before.end_ms // HOP_MS):cur].sum())
-        if before.speaker == turn.speaker or not turn.words or left_out > max_gap_ms // HOP_MS:
-            continue  # the same speaker, or talk left out between (a replay, an ad): no change of voice
-        lo, hi = max(before.start_ms // HOP_MS + 1, cur - reach), min(turn.end_ms // HOP_MS, cur + reach, n)
+        after_left_out = int(talk[min(n, before.end_ms // HOP_MS):cur].sum()) > max_gap_ms // HOP_MS
+        if not turn.words or (after_left_out and left_out is None) or (not after_left_out and before.speaker == turn.speaker):
+            continue
+        mine = names[turn.speaker]
+        if after_left_out:
+            far = left_out_reach_ms // HOP_MS
+            lo, hi = max(before.end_ms // HOP_MS + 1, cur - far), min(turn.end_ms // HOP_MS, cur + far, n)
+            theirs = np.delete(logp[lo:hi], mine, axis=1).max(axis=1)
+        else:
+            lo, hi = max(before.start_ms // HOP_MS + 1, cur - reach), min(turn.end_ms // HOP_MS, cur + reach, n)
+            theirs = logp[lo:hi, names[before.speaker]]
         candidates = onsets[(onsets > lo) & (onsets < hi)]
         if not len(candidates) or hi <= lo:
             continue
-        ratio = np.where(talk[lo:hi], logp[lo:hi, names[turn.speaker]] - logp[lo:hi, names[before.speaker]], 0.0)
+        ratio = np.where(talk[lo:hi], logp[lo:hi, mine] - theirs, 0.0)
         spoken = np.concatenate([[0], np.cumsum(ratio)])  # the next speaker's evidence before each frame
-        said = np.concatenate([[0], np.cumsum(talk[lo:hi])])
+        heard = np.concatenate([[0], np.cumsum(talk[lo:hi])])
         at = int(candidates[np.argmin(spoken[candidates - lo])])
         now = min(max(cur, lo), hi)
         a, b = sorted((at, now))
-        moved = int(said[b - lo] - said[a - lo])
+        moved = int(heard[b - lo] - heard[a - lo])
         # the evidence for the split at ``at`` over the split now: the speech moved sounds
         # like the speaker it goes to (either way, this is the drop of ``spoken``)
         gain = float(spoken[now - lo] - spoken[at - lo])
         if at == cur or moved < least or gain < margin * moved:
+            continue
+        if after_left_out:  # the left-out talk takes or gives up the difference
+            moved_turn = start_earlier(turn, at * HOP_MS) if at < cur else start_after(turn, at * HOP_MS)
+            if moved_turn is not None:
+                out[k] = moved_turn
             continue
         stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
         moved_pair = _move_change(before, turn, stop * HOP_MS, at * HOP_MS)
         if moved_pair is not None:
             out[k - 1], out[k] = moved_pair
     return tuple(out)
+
+
+def _talk_frames(talk: np.ndarray, start_ms: int, end_ms: int) -> np.ndarray:
+    """The frames of talk from ``start_ms`` to ``end_ms``."""
+    f = np.arange(min(len(talk), start_ms // HOP_MS), min(len(talk), end_ms // HOP_MS))
+    return f[talk[f]]
+
+
+def _voice_groups(x: np.ndarray, k: int, *, least: int, rounds: int = 10) -> np.ndarray:
+    """The group of each row of ``x`` (voice features) among ``k`` (k-means, from centres
+    spread along the rows' first principal axis: the same groups on every run); a group
+    under ``least`` rows goes to the nearest others (one group when the rows are few)."""
+    if k <= 1:
+        return np.zeros(len(x), np.int64)
+    centred = x - x.mean(axis=0)
+    axis = np.linalg.svd(centred[::max(1, len(x) // 2000)], full_matrices=False)[2][0]
+    order = np.argsort(centred @ axis, kind="stable")
+    centres = x[order[((np.arange(k) + 0.5) * len(x) / k).astype(np.int64)]]
+    for _ in range(rounds):
+        d = ((x[:, None, :] - centres[None]) ** 2).sum(axis=2)
+        sizes = np.bincount(d.argmin(axis=1), minlength=k)
+        d[:, sizes < least] = np.inf
+        groups = d.argmin(axis=1)
+        centres = np.stack([x[groups == i].mean(axis=0) if (groups == i).any() else centres[i] for i in range(k)])
+    return np.unique(groups, return_inverse=True)[1].astype(np.int64)
 
 
 def _move_change(before: TurnTiming, turn: TurnTiming, stop_ms: int, start_ms: int) -> tuple[TurnTiming, TurnTiming] | None:
@@ -103,3 +157,4 @@ def _move_change(before: TurnTiming, turn: TurnTiming, stop_ms: int, start_ms: i
         return (before, shorter) if shorter else None
     last = dataclasses.replace(before.words[-1], end_ms=stop_ms)
     return dataclasses.replace(before, end_ms=stop_ms, words=before.words[:-1] + (last,)), shorter
+
