@@ -82,8 +82,10 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         before, turn = out[k - 1], out[k]
         cur = turn.start_ms // HOP_MS
         after_left_out = int(talk[min(n, before.end_ms // HOP_MS):cur].sum()) > max_gap_ms // HOP_MS
-        if not turn.words or (after_left_out and left_out is None) or (not after_left_out and before.speaker == turn.speaker):
-            continue
+        if not turn.words or (after_left_out and left_out is None):
+            continue  # (too little talk left out to learn its voices)
+        if not after_left_out and before.speaker == turn.speaker:
+            continue  # no change of voice
         mine = names[turn.speaker]
         if after_left_out:
             far = left_out_reach_ms // HOP_MS
@@ -157,4 +159,3 @@ def _move_change(before: TurnTiming, turn: TurnTiming, stop_ms: int, start_ms: i
         return (before, shorter) if shorter else None
     last = dataclasses.replace(before.words[-1], end_ms=stop_ms)
     return dataclasses.replace(before, end_ms=stop_ms, words=before.words[:-1] + (last,)), shorter
-
