@@ -56,20 +56,21 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     talk = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
     n = min(len(talk), len(cepstra))
     talk = talk[:n]
-    voice = voice_features(cepstra[:n], window_ms)
     said = [_talk_frames(talk, t.start_ms, t.end_ms) for t in turns]
-    if min(sum(len(f) for f, t in zip(said, turns) if t.speaker == name) for name in names) < 100:
-        return turns  # a speaker too short to learn
-    unsaid = [f for f in (_talk_frames(talk, a.end_ms, b.start_ms) for a, b in zip(turns, turns[1:]))
-              if len(f) > max_gap_ms // HOP_MS]
     frames = np.concatenate(said)
     labels = np.concatenate([np.full(len(f), names[t.speaker], np.int64) for f, t in zip(said, turns)])
+    if np.bincount(labels, minlength=len(names)).min() < 100:  # a speaker too short to learn
+        return turns
+    voice = voice_features(cepstra[:n], window_ms)
     left_out = None  # the column of the left-out talk's voices
-    if left_out_reach_ms is not None and sum(map(len, unsaid)) >= 100:
-        unsaid_frames = np.concatenate(unsaid)
-        left_out = len(names)
-        frames = np.concatenate([frames, unsaid_frames])
-        labels = np.concatenate([labels, left_out + _voice_groups(voice[unsaid_frames], left_out_voices, least=100)])
+    if left_out_reach_ms is not None:
+        unsaid = [f for f in (_talk_frames(talk, a.end_ms, b.start_ms) for a, b in zip(turns, turns[1:]))
+                  if len(f) > max_gap_ms // HOP_MS]
+        if sum(map(len, unsaid)) >= 100:
+            unsaid_frames = np.concatenate(unsaid)
+            left_out = len(names)
+            frames = np.concatenate([frames, unsaid_frames])
+            labels = np.concatenate([labels, left_out + _voice_groups(voice[unsaid_frames], left_out_voices, least=100)])
     logp = LinearDiscriminant(int(labels.max()) + 1, 0).fit(voice, frames, labels).log_proba(voice)
     if left_out is not None:  # the likeliest of its voices
         logp = np.concatenate([logp[:, :left_out], logp[:, left_out:].max(axis=1, keepdims=True)], axis=1)
