@@ -6,7 +6,9 @@ import dataclasses
 
 import numpy as np
 
-from aligner.align.engine import _edges, _end_before_music, _out_of_pauses, _spurt_onsets, _to_spurt_onsets
+from aligner.align.engine import (
+    _after_left_out_talk, _edges, _end_before_music, _out_of_pauses, _spurt_onsets, _to_spurt_onsets,
+)
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
 
@@ -171,6 +173,36 @@ def test_a_turn_start_does_not_move_back_across_a_long_pause():
     quiet[150:170] = 1.0
     music[170:245] = 0.7
     assert _to_spurt_onsets([turn], _spurt_onsets(_map(quiet, music)), 150)[0].start_ms == 1000
+
+
+def test_a_turn_after_left_out_talk_starts_after_the_break_not_on_its_last_words():
+    """A turn 0-1 s, a replay's talk 1.4-5.2 s (a 0.1-s dip in it), a 1-s break, the next
+    turn from 6.2 s. The path laid that turn's first words on the replay's last 0.7 s: it
+    starts after the break, its words before it sharing the time up to the first word that
+    ends after it; the turn before keeps its end."""
+    from aligner.align.model import TurnTiming, WordTiming
+
+    quiet = np.zeros(1000, np.float32)
+    quiet[100:140] = quiet[300:310] = quiet[520:620] = 1.0
+    amap = _map(quiet, np.zeros(1000, np.float32))
+    words = (WordTiming("x", 4500, 4800, 1.0, 0, 1), WordTiming("y", 4800, 6500, 1.0, 2, 3),
+             WordTiming("z", 6500, 9000, 1.0, 4, 5))
+    before = _turn(0, 1000, 500)
+    turn = TurnTiming(1, "B", "x y z", 4500, 9000, 1.0, words)
+    moved = _after_left_out_talk((before, turn), amap, 150)
+    assert moved[0] == before
+    assert moved[1].start_ms == 6200
+    assert [(w.start_ms, w.end_ms) for w in moved[1].words] == [(6200, 6245), (6245, 6500), (6500, 9000)]
+    # the break too far (more than 0.5 s after the start): stays
+    assert _after_left_out_talk((before, turn), amap, 50)[1] == turn
+    # little talk between the two turns (the turn before ends at 4 s): a turn change inside
+    # the talk is the passes' call, not a replay's end
+    assert _after_left_out_talk((_turn(0, 4000, 500), turn), amap, 150)[1] == turn
+    # a start in the break stays; so does one at the onset of a stretch (a 0.4-s break at 4-4.4 s)
+    quiet[400:440] = 1.0
+    for start, audio_map in ((5500, amap), (4400, _map(quiet, np.zeros(1000, np.float32)))):
+        at = dataclasses.replace(turn, start_ms=start, words=(dataclasses.replace(words[0], start_ms=start),) + words[1:])
+        assert _after_left_out_talk((before, at), audio_map, 450)[1] == at
 
 
 def test_word_confidences_match_a_plain_mean_per_word():
