@@ -242,10 +242,13 @@ def test_a_squeezed_turn_and_its_neighbours_are_searched_for_further_off():
     assert asked == []  # every turn at its pace, on speech: no more search
     assert _search_around_misplaced(place(0.9), squeezed, blocks, speech, config)[2].end_ms == 23_000
     assert asked == [((1, 2, 3), config.music_turn_reach_ms // HOP_MS)]
-    assert _search_around_misplaced(place(0.7), squeezed, blocks, speech, config) is squeezed  # matched worse
+    # its words a little worse matched than on the sliver, but at their pace: kept (the
+    # sliver's turn reports a confidence of 0 once its length is weighed, a mean of 0.64)
+    assert _search_around_misplaced(place(0.78), squeezed, blocks, speech, config)[2].end_ms == 23_000
+    assert _search_around_misplaced(place(0.6), squeezed, blocks, speech, config) is squeezed  # matched worse
     off = dataclasses.replace(config, squeezed_turn_share=None)
     assert _search_around_misplaced(place(0.9), squeezed, blocks, speech, off) is squeezed
-    assert len(asked) == 2
+    assert len(asked) == 3
 
 
 @pytest.fixture(scope="module")
