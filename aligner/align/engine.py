@@ -444,11 +444,10 @@ def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[
         return turns
     near = sorted({j for k in misplaced for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
     other = place((tuple(near), config.music_turn_reach_ms // HOP_MS))
+    here, there = (_mean_confidence(_squeeze_aware(t, blocks, config.confidence_duration_weight)) for t in (turns, other))
     log.debug("turns %s misplaced: searched again %d s around them, %+.3f", sorted(misplaced),
-              config.music_turn_reach_ms // 1000, _mean_confidence(other) - _mean_confidence(turns))
-    weight = config.confidence_duration_weight
-    better = _mean_confidence(_squeeze_aware(other, blocks, weight)) > _mean_confidence(_squeeze_aware(turns, blocks, weight))
-    return other if better else turns
+              config.music_turn_reach_ms // 1000, there - here)
+    return other if there > here else turns
 
 
 def _common_offset(deltas: list[int], config: AlignConfig) -> set[int]:
@@ -806,15 +805,14 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
 
 
 def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, reach: int, *,
-                         max_gap: int = 150) -> tuple[TurnTiming, ...]:
+                         max_gap: int = 150, at_onset: int = 10) -> tuple[TurnTiming, ...]:
     """A turn after talk the text leaves out (more than ``max_gap`` frames of it since the
-    turn before ends: a replayed segment, an ad) that starts inside a stretch of talk starts
-    where the stretch's next break ends, when that break begins within ``reach`` frames.
-    The passes may lay a turn's first words on the last words of a replay in the show's
-    own voices, which match them no worse than the replay's gap costs; but a turn changes at
-    a break in the talk, and the head of this stretch is no turn's (``_to_spurt_onsets``
-    moves a start back to its stretch's onset, never over talk left out). The breaks are
-    ``_spurt_onsets``': 0.3 s or more without talk."""
+    turn before ends: a replayed segment, an ad) that starts inside a stretch of talk (more
+    than ``at_onset`` frames after its onset) starts where the stretch's next break ends,
+    when that break begins within ``reach`` frames. The passes may lay a turn's first words
+    on the last words of a replay in the show's own voices, which match them no worse than
+    the replay's gap costs; but a turn changes at a break in the talk, and the head of this
+    stretch is no turn's. The breaks are ``_spurt_onsets``': 0.3 s or more without talk."""
     onsets, stopped, _ = _spurt_onsets(audio_map)
     talk = _talk(audio_map)
     out = list(turns)
@@ -824,8 +822,8 @@ def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, rea
             continue
         nxt = int(np.searchsorted(onsets, start, side="right"))  # the stretch after the one ``start`` is in
         onset = int(onsets[nxt - 1]) if nxt else 0
-        if nxt == len(onsets) or start - onset <= 10 or not start < stopped[nxt] <= start + reach:
-            continue  # at the stretch's onset (within 0.1 s), in a break, or the break too far
+        if nxt == len(onsets) or start - onset <= at_onset or not start < stopped[nxt] <= start + reach:
+            continue  # at the stretch's onset, in a break, or the break too far
         moved = start_after(turn, int(onsets[nxt]) * HOP_MS)
         if moved is not None:
             out[k] = moved
