@@ -29,7 +29,7 @@ from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming, offset_words
 from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.align.retime import end_before, start_after, start_earlier
-from aligner.align.voices import to_voice_changes, voice_features
+from aligner.align.voices import left_out_before, to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant, one_hot
 from aligner.audiomap import KINDS, MUSIC, SPEECH_OVER_MUSIC, AudioMap, runs
 from aligner.errors import AlignmentError
@@ -805,9 +805,9 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
 
 
 def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, reach: int, *,
-                         max_gap: int = 150, at_onset: int = 10) -> tuple[TurnTiming, ...]:
-    """A turn after talk the text leaves out (more than ``max_gap`` frames of it since the
-    turn before ends: a replayed segment, an ad) that starts inside a stretch of talk (more
+                         at_onset: int = 10) -> tuple[TurnTiming, ...]:
+    """A turn after talk the text leaves out (``left_out_before``, with this module's
+    ``_talk``: a replayed segment, an ad) that starts inside a stretch of talk (more
     than ``at_onset`` frames after its onset) starts where the stretch's next break ends,
     when that break begins within ``reach`` frames. The passes may lay a turn's first words
     on the last words of a replay in the show's own voices, which match them no worse than
@@ -818,7 +818,7 @@ def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, rea
     out = list(turns)
     for k in range(1, len(out)):
         turn, start = out[k], out[k].start_ms // HOP_MS
-        if int(talk[out[k - 1].end_ms // HOP_MS:start].sum()) <= max_gap:
+        if not left_out_before(talk, out[k - 1], turn):
             continue
         nxt = int(np.searchsorted(onsets, start, side="right"))  # the stretch after the one ``start`` is in
         onset = int(onsets[nxt - 1]) if nxt else 0

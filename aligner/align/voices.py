@@ -28,6 +28,8 @@ from aligner.audiomap import AudioMap, runs
 from aligner.discriminant import LinearDiscriminant
 from aligner.features import HOP_MS
 
+LEFT_OUT_MS = 1500  # more talk than this between two turns is talk the text leaves out
+
 
 def voice_features(cepstra: np.ndarray, window_ms: int) -> np.ndarray:
     """Cepstra (without the loudness) averaged over ``window_ms``, standardised: who is
@@ -38,7 +40,7 @@ def voice_features(cepstra: np.ndarray, window_ms: int) -> np.ndarray:
 
 def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *,
                      window_ms: int, reach_ms: int, min_pause_ms: int, min_moved_ms: int,
-                     margin: float, max_gap_ms: int = 1500, left_out_reach_ms: int | None = None,
+                     margin: float, max_gap_ms: int = LEFT_OUT_MS, left_out_reach_ms: int | None = None,
                      left_out_voices: int = 2) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
@@ -82,7 +84,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     for k in range(1, len(out)):
         before, turn = out[k - 1], out[k]
         cur = turn.start_ms // HOP_MS
-        after_left_out = int(talk[min(n, before.end_ms // HOP_MS):cur].sum()) > max_gap_ms // HOP_MS
+        after_left_out = left_out_before(talk, before, turn, max_gap_ms)
         if not turn.words or (after_left_out and left_out is None):
             continue  # (too little talk left out to learn its voices)
         if not after_left_out and before.speaker == turn.speaker:
@@ -120,6 +122,12 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         if moved_pair is not None:
             out[k - 1], out[k] = moved_pair
     return tuple(out)
+
+
+def left_out_before(talk: np.ndarray, before: TurnTiming, turn: TurnTiming, max_gap_ms: int = LEFT_OUT_MS) -> bool:
+    """Whether more than ``max_gap_ms`` of ``talk`` (frames) lies between ``before``'s end and
+    ``turn``'s start: talk the text leaves out (a replayed segment, an ad)."""
+    return int(talk[min(len(talk), before.end_ms // HOP_MS):turn.start_ms // HOP_MS].sum()) > max_gap_ms // HOP_MS
 
 
 def _talk_frames(talk: np.ndarray, start_ms: int, end_ms: int) -> np.ndarray:
