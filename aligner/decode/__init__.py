@@ -1,9 +1,10 @@
 """Stage: decode an audio file, once, into the one audio type used inside: ``Audio``.
 
-Two decoders: ffmpeg (a system ffmpeg on PATH, else the binary the imageio-ffmpeg wheel
-ships) for every format, and soundfile (libsndfile: wav, flac, ogg/vorbis/opus, mp3) when
-no ffmpeg can run. Both give mono int16 at ``rate`` Hz, never a whole 44.1 kHz or float64
-copy of the file.
+Decoders: ffmpeg (a system ffmpeg on PATH, else the binary the imageio-ffmpeg wheel
+ships) for every format; libmpg123 (``mpg123.py``) for MP3 files when the system has it,
+at half ffmpeg's CPU time; soundfile (libsndfile: wav, flac, ogg/vorbis/opus, mp3) when no
+ffmpeg can run. All give mono int16 at ``rate`` Hz, never a whole 44.1 kHz or float64 copy
+of the file.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 
+from aligner.decode import mpg123
 from aligner.errors import AudioError
 
 log = logging.getLogger(__name__)
@@ -64,18 +66,24 @@ def find_ffmpeg() -> str | None:
 def decode(path: str | Path, *, rate: int = DEFAULT_RATE, decoder: str = "auto") -> Audio:
     """Decode ``path`` to mono int16 at ``rate`` Hz.
 
-    ``decoder`` is ``"auto"`` (ffmpeg when one is found, else soundfile), ``"ffmpeg"`` or
-    ``"soundfile"``. Raises ``AudioError`` for a missing, unreadable or empty file.
+    ``decoder`` is ``"auto"`` (libmpg123 for an MP3 file when the system has it, else
+    ffmpeg when one is found, else soundfile), ``"ffmpeg"``, ``"mpg123"`` (an MP3 file;
+    ffmpeg reads its duration) or ``"soundfile"``. Raises ``AudioError`` for a missing,
+    unreadable or empty file.
     """
     path = Path(path)
     if not path.is_file():
         raise AudioError(f"{path}: no such audio file; check the path")
     if path.stat().st_size == 0:
         raise AudioError(f"{path}: the file is empty (0 bytes); give a recording")
-    ffmpeg = find_ffmpeg() if decoder in ("auto", "ffmpeg") else None
-    if decoder == "ffmpeg" and ffmpeg is None:
+    if decoder not in ("auto", "ffmpeg", "mpg123", "soundfile"):
+        raise ValueError(f"unknown decoder {decoder!r}")
+    ffmpeg = find_ffmpeg() if decoder != "soundfile" else None
+    if decoder in ("ffmpeg", "mpg123") and ffmpeg is None:
         raise AudioError("no ffmpeg found; install imageio-ffmpeg or put ffmpeg on PATH")
-    samples = _decode_ffmpeg(path, ffmpeg, rate) if ffmpeg else _decode_soundfile(path, rate)
+    if decoder == "mpg123" and not mpg123.available():
+        raise AudioError("no libmpg123 found; install it (Debian: libmpg123-0) or decode with ffmpeg")
+    samples = _decode_probed(path, ffmpeg, rate, decoder) if ffmpeg else _decode_soundfile(path, rate)
     if len(samples) == 0:
         raise AudioError(f"{path}: holds no audio samples; give a recording with sound")
     log.debug("decoded %s: %.1f s at %d Hz", path, len(samples) / rate, rate)
@@ -90,22 +98,46 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _decode_ffmpeg(path: Path, ffmpeg: str, rate: int) -> np.ndarray:
-    """Decode with ffmpeg straight into one int16 array sized from the container's
-    duration, so that the samples never sit in memory twice; a long file in two halves at
-    once, one per core (ffmpeg decodes an MP3 on one core)."""
-    duration = _probe_seconds(path, ffmpeg)
+def _decode_probed(path: Path, ffmpeg: str, rate: int, decoder: str) -> np.ndarray:
+    """Decode an MP3 file with libmpg123 (``decoder`` "auto" or "mpg123"), anything else
+    with ffmpeg, straight into one int16 array sized from the duration that ffmpeg reads
+    in the container, so that the samples never sit in memory twice; a long file in two
+    halves at once, one per core (either decoder reads an MP3 on one core)."""
+    duration, is_mp3 = _probe(path, ffmpeg)
     if duration is None:
         return _ffmpeg_pipe(path, ffmpeg, rate)
+    if decoder == "mpg123" and not is_mp3:
+        raise AudioError(f"{path}: not an MP3 file; decode it with ffmpeg")
+    # a file stitched from several encodes goes to ffmpeg unless asked: the joins' timing
+    if is_mp3 and (decoder == "mpg123" or decoder == "auto" and mpg123.available() and not mpg123.stitched(path)):
+        try:
+            return _decode_ranges(partial(mpg123.decode_range, path, rate), rate, duration)
+        except mpg123.Unsupported as exc:
+            if decoder == "mpg123":
+                raise AudioError(f"{path}: libmpg123 cannot decode it ({exc}); decode it with ffmpeg") from None
+            log.debug("%s: libmpg123 cannot decode it (%s); ffmpeg does", path, exc)
+    return _decode_ranges(partial(_ffmpeg_range, path, ffmpeg, rate), rate, duration)
+
+
+def _ffmpeg_range(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, *, start: float | None = None,
+                  limit: float | None = None, **kwargs) -> np.ndarray:
+    """``_ffmpeg_into`` from ``start`` seconds, for ``limit`` seconds."""
+    command = _command(path, ffmpeg, rate, start=start, limit=limit) if start or limit else None
+    return _ffmpeg_into(path, ffmpeg, rate, dest, command=command, **kwargs)
+
+
+def _decode_ranges(decode_range, rate: int, duration: float) -> np.ndarray:
+    """Decode with ``decode_range`` (a stretch of the file into preallocated arrays, as
+    ``_ffmpeg_range``) into one array sized from ``duration``: a long file in two halves."""
     out = np.empty(int(duration * rate) + rate, np.int16)  # a second of margin
     if duration >= _HALVES_MIN_SECONDS and (os.cpu_count() or 1) > 1:
-        samples = _ffmpeg_halves(path, ffmpeg, rate, out, duration)
+        samples = _halves(decode_range, rate, out, duration)
         if samples is not None:
             return samples
-    return _ffmpeg_into(path, ffmpeg, rate, out)
+    return decode_range(out)
 
 
-def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duration: float) -> np.ndarray | None:
+def _halves(decode_range, rate: int, dest: np.ndarray, duration: float) -> np.ndarray | None:
     """Decode the first half into ``dest[:split]`` and, at the same time, the second half
     from ``_PREROLL_SECONDS`` before the split on (the pre-roll primes the decoder and the
     resampler: an MP3 or Opus decoder's first 200 ms after a seek differ). The pre-roll's
@@ -117,11 +149,9 @@ def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duratio
     if split >= len(dest):
         return None
     preroll = np.empty(pre, np.int16)
-    first = _command(path, ffmpeg, rate, limit=split_s)
-    second = _command(path, ffmpeg, rate, start=split_s - _PREROLL_SECONDS)
     with ThreadPoolExecutor(2) as pool:
-        a = pool.submit(_ffmpeg_into, path, ffmpeg, rate, dest[:split], command=first, keep_rest=False)
-        b = pool.submit(_ffmpeg_into, path, ffmpeg, rate, dest[split:], command=second, head=preroll)
+        a = pool.submit(decode_range, dest[:split], limit=split_s, keep_rest=False)
+        b = pool.submit(decode_range, dest[split:], start=split_s - _PREROLL_SECONDS, head=preroll)
         try:
             head_part, tail_part = a.result(), b.result()
         except AudioError:  # the one-go decoding says what is wrong, if anything is
@@ -135,7 +165,7 @@ def _ffmpeg_halves(path: Path, ffmpeg: str, rate: int, dest: np.ndarray, duratio
     head, max_slip = len(head_part), int(_MAX_SLIP_SECONDS * rate)
     slip = _seek_slip(preroll, dest[:head], max_slip) if head >= split - max_slip else None
     if slip is None:
-        log.debug("%s: the two halves do not meet; decoding in one go", path)
+        log.debug("the two halves do not meet; decoding in one go")
         return None
     if slip == 0 and head == split and np.shares_memory(tail_part, dest):  # all of it in ``dest``, in place
         return dest[: split + len(tail_part)]
@@ -177,16 +207,18 @@ def _same_sound(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 _DURATION = re.compile(rb"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+_MP3 = re.compile(rb"Input #0, mp3,.*?Stream #0:\d+.*?: Audio: mp3\b", re.DOTALL)
 
 
-def _probe_seconds(path: Path, ffmpeg: str) -> float | None:
-    """The container's duration, from ffmpeg's banner (None when it does not say)."""
+def _probe(path: Path, ffmpeg: str) -> tuple[float | None, bool]:
+    """The container's duration, from ffmpeg's banner (None when it does not say), and
+    whether the file is an MP3 (its first audio stream MPEG layer 3 in an MP3 file)."""
     proc = subprocess.run([ffmpeg, "-nostdin", "-hide_banner", "-i", str(path)], capture_output=True, check=False)
     m = _DURATION.search(proc.stderr)
     if not m:
-        return None
+        return None, False
     h, mi, sec = m.groups()
-    return int(h) * 3600 + int(mi) * 60 + float(sec)
+    return int(h) * 3600 + int(mi) * 60 + float(sec), bool(_MP3.search(proc.stderr))
 
 
 def _command(path: Path, ffmpeg: str, rate: int, *, start: float | None = None, limit: float | None = None) -> list[str]:
