@@ -294,6 +294,11 @@ def test_a_held_alignment_that_moves_a_turn_onto_music_must_match_clearly_better
     assert _retry_anchors(place, free, transcript, spoken, music, config)[:2] == (free, set())
     clearly = dataclasses.replace(config, anchor_retry_music_margin=0.03)
     assert _retry_anchors(place, free, transcript, spoken, music, clearly)[:2] == (held, {0})
+    # the turn on music where it was too (a short turn after a long break, laid inside it,
+    # that a shifted timecode moves further into it): moved onto music all the same
+    both = _speech_called_music(music, free[k0].start_ms, free[k0].end_ms)
+    assert k0 in _on_music(free, both, 0.5) and k0 in _on_music(held, both, 0.5)
+    assert _retry_anchors(place, free, transcript, spoken, both, config)[:2] == (free, set())
 
 
 def test_an_anchor_held_early_is_let_go_when_the_alignment_matches_as_well_without_it(two_anchors):

@@ -351,9 +351,9 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | numbers))
         held = all(check(n, other).ok for n in numbers)
         gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-        # a turn moved onto what the map calls music: the anchor or the map is wrong
-        onto_music = (set(_on_music(other, audio_map, config.music_turn_share))
-                      - set(_on_music(turns, audio_map, config.music_turn_share)))
+        # a turn moved onto what the map calls music, from elsewhere on it too: the anchor
+        # or the map is wrong
+        onto_music = set(_on_music(other, audio_map, config.music_turn_share)) & set(_moved(turns, other))
         margin = config.anchor_retry_music_margin if onto_music else config.anchor_retry_margin
         log.debug("timecodes %s held: %s, %+.3f%s", sorted(numbers), held, gain, " (turns onto music)" if onto_music else "")
         return other if held and gain > margin else None
@@ -515,6 +515,11 @@ def _end_in_doubt(turns: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
     return _mean_confidence(turns[:-k]) - _mean_confidence(turns[-k:]) > config.early_end_doubt
 
 
+def _moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], moved_ms: int = 500) -> list[int]:
+    """The turns that ``other`` starts more than ``moved_ms`` away from where ``turns`` does."""
+    return [k for k, (a, b) in enumerate(zip(turns, other)) if abs(a.start_ms - b.start_ms) > moved_ms]
+
+
 def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
                       weight: float, *, moved_ms: int = 500) -> float:
     """How much better ``other`` matches than ``turns`` on the turns that it places
@@ -522,7 +527,7 @@ def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ..
     ``weight`` times how far its length strays from what its text takes (the log of its
     length over eSpeak's, from the recording's usual ratio): confidence alone does not see a
     turn squeezed into a third of its time."""
-    moved = [k for k, (a, b) in enumerate(zip(turns, other)) if abs(a.start_ms - b.start_ms) > moved_ms]
+    moved = _moved(turns, other, moved_ms)
     if not moved:
         return 0.0
     here, there = _strays(turns, blocks), _strays(other, blocks)
