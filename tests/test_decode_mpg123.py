@@ -63,7 +63,7 @@ def test_a_long_mp3_decodes_in_halves_as_in_one_go(tmp_path, monkeypatch):
     real = mpg123.decode_range
     monkeypatch.setattr(mpg123, "decode_range", lambda *a, **k: calls.append(k) or real(*a, **k))
     halves = decode(path).samples
-    assert [k.get("start") is not None for k in calls] == [False, True]  # two halves, no third decoding
+    assert sorted(k.get("start") is not None for k in calls) == [False, True]  # two halves, no third decoding
     assert len(halves) == len(one_go) and np.abs(halves.astype(np.int32) - one_go).max() <= 1
 
 
