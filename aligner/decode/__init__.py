@@ -2,7 +2,7 @@
 
 Decoders: ffmpeg (a system ffmpeg on PATH, else the binary the imageio-ffmpeg wheel
 ships) for every format; libmpg123 (``mpg123.py``) for MP3 files when the system has it,
-at half ffmpeg's CPU time; soundfile (libsndfile: wav, flac, ogg/vorbis/opus, mp3) when no
+in two thirds of ffmpeg's CPU time; soundfile (libsndfile: wav, flac, ogg/vorbis/opus, mp3) when no
 ffmpeg can run. All give mono int16 at ``rate`` Hz, never a whole 44.1 kHz or float64 copy
 of the file.
 """
