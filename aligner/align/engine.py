@@ -515,19 +515,22 @@ def _end_in_doubt(turns: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
     return _mean_confidence(turns[:-k]) - _mean_confidence(turns[-k:]) > config.early_end_doubt
 
 
-def _moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], moved_ms: int = 500) -> list[int]:
-    """The turns that ``other`` starts more than ``moved_ms`` away from where ``turns`` does."""
-    return [k for k, (a, b) in enumerate(zip(turns, other)) if abs(a.start_ms - b.start_ms) > moved_ms]
+_MOVED_MS = 500  # a turn that another alignment starts further away than this is placed elsewhere
+
+
+def _moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...]) -> list[int]:
+    """The turns that ``other`` starts more than ``_MOVED_MS`` away from where ``turns`` does."""
+    return [k for k, (a, b) in enumerate(zip(turns, other)) if abs(a.start_ms - b.start_ms) > _MOVED_MS]
 
 
 def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
-                      weight: float, *, moved_ms: int = 500) -> float:
+                      weight: float) -> float:
     """How much better ``other`` matches than ``turns`` on the turns that it places
-    elsewhere (by more than ``moved_ms``): their mean confidence there minus here, each less
+    elsewhere (``_moved``): their mean confidence there minus here, each less
     ``weight`` times how far its length strays from what its text takes (the log of its
     length over eSpeak's, from the recording's usual ratio): confidence alone does not see a
     turn squeezed into a third of its time."""
-    moved = _moved(turns, other, moved_ms)
+    moved = _moved(turns, other)
     if not moved:
         return 0.0
     here, there = _strays(turns, blocks), _strays(other, blocks)

@@ -126,12 +126,11 @@ def decode_range(path: str | Path, rate: int, dest: np.ndarray, *, start: float 
             code = lib.mpg123_read(handle, buf.ctypes.data, buf.nbytes, ctypes.byref(got))
             if code not in (_OK, _DONE):  # a format change (a rate that changes) or an error
                 raise Unsupported(f"mpg123_read returned {code}")
-            block = buf[:got.value // 4]
-            last = code == _DONE
-            if wanted is not None and len(block) >= wanted:
-                block, last = block[:wanted], True
+            block, last = buf[:got.value // 4], code == _DONE
             if wanted is not None:
+                block = block[:wanted]
                 wanted -= len(block)
+                last = last or wanted == 0
             if not sink.put(resampler.resample_chunk(block, last=last)) or last:
                 break
     finally:
