@@ -1,7 +1,7 @@
 """Stage: read the transcript into a ``Transcript``.
 
-``read_transcript(path)`` detects the format (wiki page, plain text, SRT, WebVTT,
-Podcasting 2.0 JSON); ``format=`` overrides the detection.
+``read_transcript(path)`` detects the format (wiki page, as shown or as its MediaWiki
+source, plain text, SRT, WebVTT, Podcasting 2.0 JSON); ``format=`` overrides the detection.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from aligner.transcript.captions import read_cues, read_plain, read_podcast_json
 from aligner.transcript.model import Anchor, Direction, DirectionKind, Metadata, Section, Span, Transcript, Turn
 from aligner.transcript.source import read_text
 from aligner.transcript.wiki import read_wiki
+from aligner.transcript.wikitext import is_wikitext, to_rendered
 
 FORMATS = ("wiki", "plain", "srt", "vtt", "podcast-json")
 
@@ -36,7 +37,7 @@ def detect_format(text: str, *, name: str = "") -> str:
         return "srt"
     if suffix == ".json" or head.startswith("{"):
         return "podcast-json"
-    if _TURN_LIKE.search(text):
+    if _TURN_LIKE.search(to_rendered(text)[0] if is_wikitext(text) else text):
         return "wiki"
     return "plain"
 

@@ -8,6 +8,11 @@
     https://…                      a replayed segment named only by its URL
     Deuxième partie 47‘ 57         a section title, here with a timecode anchor
 
+The page's MediaWiki source (``'''Titre :'''``, ``<b>Name : </b>``, ``==Title==``) is read
+as the rendered page (see ``wikitext``), its headings as section titles; so is a header
+whose values sit on the line after their key (``Titre :`` then the title), as
+librealire.org shows it.
+
 A colon inside running text ("… un choix stratégique : mettre en place …") does not start
 a turn: a turn head needs a listed speaker or a name-like head.
 """
@@ -22,6 +27,7 @@ from aligner.errors import AnchorError, TranscriptError
 from aligner.transcript.header import HEADER_LINE, NAME_PARTICLES, build_metadata, fold, header_key
 from aligner.transcript.model import Anchor, Direction, DirectionKind, Section, Span, Transcript, Turn
 from aligner.transcript.timecodes import find_timecodes, format_clock
+from aligner.transcript.wikitext import is_wikitext, to_rendered
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +193,8 @@ def _split_header(lines: list[str], rule: _SpeakerRule) -> tuple[list[tuple[str,
         m = HEADER_LINE.match(line.strip())
         if m and header_key(m.group("key")) is not None:
             fields.append((m.group("key"), m.group("value"), i + 1))
+        elif fields and not fields[-1][1].strip() and line.strip():  # the value under its key
+            fields[-1] = (fields[-1][0], line.strip(), fields[-1][2])
         elif end is None and line.strip() and (rule.speaker(line.strip()) or _direction(line.strip())):
             return fields, i
         elif fields and line.strip() and fields[-1][0].strip().lower() == "nb":
@@ -196,21 +204,25 @@ def _split_header(lines: list[str], rule: _SpeakerRule) -> tuple[list[tuple[str,
 
 
 def _speaker_list(lines: list[str]) -> tuple[str, ...]:
-    for line in lines:
+    for i, line in enumerate(lines):
         m = HEADER_LINE.match(line.strip())
         if m and header_key(m.group("key")) == "speakers":
-            return build_metadata([(m.group("key"), m.group("value"), 0)]).speakers
+            value = m.group("value").strip() or next((v.strip() for v in lines[i + 1:] if v.strip()), "")
+            return build_metadata([(m.group("key"), value, 0)]).speakers
     return ()
 
 
 def read_wiki(text: str, *, source: str | None = None) -> Transcript:
     """Read a wiki transcript; ``TranscriptError`` if it holds no speaker turn."""
+    headings: frozenset[int] = frozenset()
+    if is_wikitext(text):
+        text, headings = to_rendered(text)
     lines = text.split("\n")
     rule = _SpeakerRule(_speaker_list(lines))
     fields, body = _split_header(lines, rule)
     b = _Builder()
     for index in range(body, len(lines)):
-        _read_line(b, rule, lines[index].strip(), index + 1, lines, index)
+        _read_line(b, rule, lines[index].strip(), index + 1, lines, index, heading=index in headings)
     b.close_turn()
     if b.pending:
         written, _, line = b.pending[0]
@@ -236,16 +248,18 @@ def _check_anchor_order(anchors: list[Anchor], source: str | None) -> None:
             )
 
 
-def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: list[str], index: int) -> None:
+def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: list[str], index: int, *,
+               heading: bool = False) -> None:
+    """One line of the body; ``heading``: a wiki heading (a section title or a timecode)."""
     if not line:
         b.blank_before = True
         return
     blank_before, b.blank_before = b.blank_before, False
-    direction = _direction(line)
+    direction = None if heading else _direction(line)
     if direction is not None:
         b.add_item(Direction(direction.kind, direction.text, number, direction.title, direction.artist, direction.url))
         return
-    head = rule.speaker(line)
+    head = None if heading else rule.speaker(line)
     if head is not None:
         b.start_turn(head[0], number)
         b.add_text(head[1], number, new_paragraph=False)
@@ -254,7 +268,7 @@ def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: l
     if len(timecodes) == 1 and timecodes[0].start == 0 and timecodes[0].end == len(line):
         b.pending.append((timecodes[0].written, timecodes[0].time_ms, number))
         return
-    if b.turn is not None and not _is_title_after_turn(line, blank_before, lines, index, rule):
+    if b.turn is not None and not heading and not _is_title_after_turn(line, blank_before, lines, index, rule):
         b.add_text(line, number, new_paragraph=blank_before)
         return
     title, found = _strip_timecodes(line)

@@ -1,0 +1,109 @@
+"""The wiki page's MediaWiki source, and headers with each value under its key."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from aligner.transcript import detect_format, parse_transcript, read_transcript
+from aligner.transcript.source import read_text
+from aligner.transcript.wikitext import is_wikitext, to_rendered
+
+_TURN = re.compile(r"^(?P<name>[^:]+?)(?P<colon>[ \u00a0]*:[ \u00a0]+)(?P<text>.*)$")
+
+
+def _as_source(text: str, model) -> str:
+    """The reference page written back as a transcriber types it in the wiki's editor:
+    bold keys and speakers, headings, line breaks, emphasis, a category; line for line."""
+    lines = text.split("\n")
+    turn_lines = {t.line for t in model.turns}
+    headings = {s.line for s in model.sections} | {a.line for a in model.anchors if a.offset == 0}
+    body = next(i for i, line in enumerate(lines) if line.strip() == "Transcription")
+    out = []
+    for number, line in enumerate(lines, start=1):
+        m = _TURN.match(line)
+        if number - 1 < body and m:
+            line = f"'''{m['name']}{m['colon'].rstrip()}''' {m['text']}"
+        elif number - 1 == body or number in headings:
+            line = f"== {line.strip()} =="
+        elif number in turn_lines:
+            line = f"<b>{m['name']}{m['colon']}</b>{m['text']}"
+        if number in turn_lines or number - 1 > body:
+            line = line.replace("Libre à vous !", "<em>Libre à vous !</em>").replace("&", "&amp;")
+        if number - 1 > body and line.strip() and number < len(lines) and lines[number].strip():
+            line += "<br/>"  # a line break inside a paragraph
+        out.append(line)
+    out[2] = "[[Catégorie:Transcriptions]]"  # a blank line of the page
+    return "\n".join(out)
+
+
+def test_the_reference_as_wiki_source_reads_as_the_page(reference_path):
+    text = read_text(reference_path)
+    page = parse_transcript(text)
+    source = _as_source(text, page)
+    assert is_wikitext(source) and not is_wikitext(text)
+    assert "<b>Étienne Gonnu\u00a0: </b>" in source and "== Deuxième partie 47‘ 57 ==" in source
+    assert detect_format(source) == "wiki"
+    assert dataclasses.replace(parse_transcript(source), source=None) == dataclasses.replace(page, source=None)
+
+
+def test_markup_to_text_line_for_line():
+    source = ("<!-- a note\nover two lines -->'''Titre :''' Une émission{{DEFAULTSORT:x}}\n"
+              "<b>Anne Martin : </b>Voir [[Logiciel libre|les logiciels libres]] et [https://april.org le site]"
+              "<ref>Une note.</ref>, [[April]] [https://example.org] &nbsp;R&amp;D.<br />Fin.\n"
+              "* un point\n[[Category:Radio]]\n----\n[Jingle]\nhttps://www.librealire.org/x")
+    text, headings = to_rendered(source)
+    assert text.split("\n") == [
+        "", "Titre : Une émission",
+        "Anne Martin : Voir les logiciels libres et le site, April \u00a0R&D. Fin.",
+        "un point", "", "", "[Jingle]", "https://www.librealire.org/x",
+    ]
+    assert headings == frozenset()
+
+
+def test_headings_are_sections_and_timecodes():
+    source = ("'''Intervenant·e·s :''' Anne Martin - Paul Durand\n\n==Transcription==\n"
+              "<b>Anne Martin : </b>Bonjour.\n==Première partie==\n<b>Paul Durand : </b>Oui : bien sûr.\n"
+              "==12’ 58==\n<b>Anne Martin : </b>Merci.\n=== Pause musicale ===\n<b>Paul Durand : </b>Voilà.")
+    t = parse_transcript(source)
+    kinds = [(type(i).__name__, getattr(i, "speaker", None) or getattr(i, "title", None)) for i in t.items]
+    assert kinds == [("Turn", "Anne Martin"), ("Section", "Première partie"), ("Turn", "Paul Durand"),
+                     ("Turn", "Anne Martin"), ("Section", "Pause musicale"), ("Turn", "Paul Durand")]
+    assert [t.text for t in t.turns] == ["Bonjour.", "Oui : bien sûr.", "Merci.", "Voilà."]
+    (anchor,) = t.anchors
+    assert (anchor.written, anchor.time_ms, anchor.line, anchor.item) == ("12’ 58", 778_000, 7, 3)
+
+
+def test_turns_in_bold_quotes_are_detected():
+    source = "'''Anne Martin :''' Bonjour à tous.\n\n'''Paul Durand :''' Bonjour Anne.\n"
+    assert detect_format(source) == "wiki"
+    assert [(t.speaker, t.text) for t in parse_transcript(source).turns] == [
+        ("Anne Martin", "Bonjour à tous."), ("Paul Durand", "Bonjour Anne.")]
+
+
+def test_values_under_their_keys(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Libre à vous ! - Transcription de l’émission du 1er décembre 2020\n\nTitre :\n"
+        "Émission Libre à vous ! diffusée mardi 1er décembre 2020\nIntervenant·e·s :\n"
+        "Béatrice Pradillon - Laurent Costy - Isabella Vanni à la régie\nLieu :\nRadio Cause Commune\n"
+        "Date :\n1er décembre 2020\nDurée :\n1 h 30 min\nÉcouter ou enregistrer le podcast\n\n"
+        "Licence de la transcription :\nVerbatim\n\nLaurent Costy : Bonjour.\n\nBéatrice Pradillon : Bonjour Laurent.\n",
+        encoding="utf-8")
+    t = read_transcript(path)
+    m = t.metadata
+    assert m.title == "Émission Libre à vous ! diffusée mardi 1er décembre 2020"
+    assert m.speakers == ("Béatrice Pradillon", "Laurent Costy", "Isabella Vanni")
+    assert (m.place, m.date.isoformat(), m.duration_ms, m.licence) == ("Radio Cause Commune", "2020-12-01", 5_400_000,
+                                                                       "Verbatim")
+    assert [(x.speaker, x.text, x.line) for x in t.turns] == [("Laurent Costy", "Bonjour.", 18),
+                                                               ("Béatrice Pradillon", "Bonjour Laurent.", 20)]
+
+
+@pytest.mark.parametrize("said", ["Il a dit == et c’est tout.", "Un [[ crochet, un {{ et une {{ accolade.",
+                                  "L'un ''et'' l'autre."])
+def test_signs_of_markup_in_a_page_are_left_alone(said):
+    (turn,) = parse_transcript(f"Anne Martin : {said}\n").turns
+    assert turn.text == said
