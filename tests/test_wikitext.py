@@ -1,4 +1,5 @@
-"""The wiki page's MediaWiki source, and headers with each value under its key."""
+"""Wiki pages as they are found: the MediaWiki source, headers with each value under its
+key, text that goes on after a stage direction."""
 
 from __future__ import annotations
 
@@ -107,3 +108,17 @@ def test_values_under_their_keys(tmp_path):
 def test_signs_of_markup_in_a_page_are_left_alone(said):
     (turn,) = parse_transcript(f"Anne Martin : {said}\n").turns
     assert turn.text == said
+
+
+def test_text_after_a_direction_goes_on_the_last_speakers_turn():
+    t = parse_transcript(
+        "Intervenant·e·s : Anne Martin - Paul Durand\n\nTranscription\n\n"
+        "Qu’est-ce que le logiciel libre aujourd’hui ?\n\n"
+        "Anne Martin : Bonjour à tous.\n\n[Jingle]\n\n"
+        "Dans les annonces, nous avons des nouveaux jingles. Vous venez d’entendre le premier.\n\n"
+        "[Virgule musicale]\n\nPourquoi parler de logiciel libre à la radio ?\n\nPaul Durand : Bonjour Anne.\n")
+    kinds = [(type(i).__name__, getattr(i, "speaker", None) or getattr(i, "title", None) or i.text) for i in t.items]
+    assert kinds == [("Section", "Qu’est-ce que le logiciel libre aujourd’hui ?"), ("Turn", "Anne Martin"),
+                     ("Direction", "[Jingle]"), ("Turn", "Anne Martin"), ("Direction", "[Virgule musicale]"),
+                     ("Section", "Pourquoi parler de logiciel libre à la radio ?"), ("Turn", "Paul Durand")]
+    assert t.turns[1].text.startswith("Dans les annonces") and t.turns[1].line == 11

@@ -47,6 +47,8 @@ _DIRECTION_LABELS = {
     "pause musicale": DirectionKind.MUSIC_BREAK,
 }
 TITLE_MAX_CHARS = 250
+# a free line this long that ends a sentence is said, not a title ("Qu'est-ce que le libre ?" is one)
+_RUNNING_TEXT_WORDS = 12
 
 
 @dataclass
@@ -67,6 +69,9 @@ class _Builder:
         spans = tuple(Span(m.start(), m.end()) for m in _UNCERTAIN.finditer(text))
         self.items.append(Turn(t["speaker"], text, t["line"], t["end_line"], spans))
         self.turn = None
+
+    def last_speaker(self) -> str | None:
+        return next((i.speaker for i in reversed(self.items) if isinstance(i, Turn)), None)
 
     def add_item(self, item) -> int:
         self.close_turn()
@@ -271,10 +276,23 @@ def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: l
     if b.turn is not None and not heading and not _is_title_after_turn(line, blank_before, lines, index, rule):
         b.add_text(line, number, new_paragraph=blank_before)
         return
+    speaker = None if heading else b.last_speaker()
+    if speaker is not None and _is_running_text(line):
+        # the host goes on after a jingle, and the page names nobody: "[Jingle]", then "Dans les annonces, …"
+        log.info("line %d: text with no speaker after a direction or title, taken as %s's", number, speaker)
+        b.start_turn(speaker, number)
+        b.add_text(line, number, new_paragraph=False)
+        return
     title, found = _strip_timecodes(line)
     index_of_section = b.add_item(Section(title, number))
     for written, ms, _offset in found:
         b.anchors.append(Anchor(written, ms, number, index_of_section, 0))
+
+
+def _is_running_text(line: str) -> bool:
+    """Sentences rather than a title: too long for one, or a dozen words or more that end a sentence."""
+    clean, _ = _strip_timecodes(line)
+    return len(clean) > TITLE_MAX_CHARS or (clean.endswith(tuple(".?!…")) and len(clean.split()) >= _RUNNING_TEXT_WORDS)
 
 
 def _is_title_after_turn(line: str, blank_before: bool, lines: list[str], index: int, rule: _SpeakerRule) -> bool:
