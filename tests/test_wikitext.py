@@ -122,3 +122,24 @@ def test_text_after_a_direction_goes_on_the_last_speakers_turn():
                      ("Direction", "[Jingle]"), ("Turn", "Anne Martin"), ("Direction", "[Virgule musicale]"),
                      ("Section", "Pourquoi parler de logiciel libre à la radio ?"), ("Turn", "Paul Durand")]
     assert t.turns[1].text.startswith("Dans les annonces") and t.turns[1].line == 11
+
+
+def test_heads_that_name_a_speaker_with_more():
+    t = parse_transcript(
+        "Intervenant·e·s : Frédéric Couchet - Isabella Vanni - Laurent Costy\n\nTranscription\n\n"
+        "Frédéric Couchet (April) : Bonjour.\n\nLaurent Costy, chroniqueur : Bonjour Fred.\n\n"
+        "Isabella Vanni et Laurent Costy : Au revoir.\n\nDiverses voix off : Libre à vous !\n\n"
+        "Jean Dupont (auditeur) : Une question.\n\nUn auditeur : Une autre.\n")
+    assert [(x.speaker, x.text) for x in t.turns] == [
+        ("Frédéric Couchet", "Bonjour."), ("Laurent Costy", "Bonjour Fred."),
+        ("Isabella Vanni et Laurent Costy", "Au revoir."), ("Diverses voix off", "Libre à vous !"),
+        ("Jean Dupont", "Une question."), ("Un auditeur", "Une autre.")]
+
+
+@pytest.mark.parametrize("said", ["Enfin, deuxième point : nous verrons.", "Laurent Costy, tu as la parole : merci.",
+                                  "Laurent Costy, c’est à toi : vas-y.", "Paris et Lyon : deux villes.",
+                                  "Et pour le public : c’est gratuit.", "Laurent Costy et les autres : rien.",
+                                  "La Rochelle et Saint Malo : deux ports."])
+def test_running_text_with_a_colon_stays_text(said):
+    t = parse_transcript(f"Intervenant·e·s : Frédéric Couchet - Laurent Costy\n\nFrédéric Couchet : Oui.\n{said}\n")
+    assert [(x.speaker, x.text) for x in t.turns] == [("Frédéric Couchet", f"Oui. {said}")]

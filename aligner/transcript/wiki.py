@@ -40,6 +40,15 @@ _UNCERTAIN = re.compile(r"\?{2,}|\[[^\[\]]*\]")
 _SENTENCE_END = tuple(".?!…:;,")
 
 KNOWN_ROLES = frozenset({"voix off", "public", "auditeur", "auditrice", "journaliste", "intervenant", "intervenante", "animateur", "animatrice", "presentateur", "presentatrice", "speaker", "speakerine", "inconnu", "inconnue"})
+# "Diverses voix off", "Un auditeur", "Deux intervenantes": a role with a word before it
+_ROLE_QUALIFIERS = frozenset({"divers", "diverses", "plusieurs", "des", "deux", "trois", "un", "une", "autre", "autres",
+                              "nouvel", "nouvelle", "nouveau", "premier", "premiere", "second", "seconde", "deuxieme"})
+_ROLES = KNOWN_ROLES | {r + "s" for r in KNOWN_ROLES if not r.endswith(("s", "x"))}
+_TOGETHER = re.compile(r"\s*,\s*|\s+et\s+|\s*&\s*")  # "Isabella Vanni et Laurent Costy"
+_ASIDE = re.compile(r"^(?P<who>[^(),]+?)\s*(?:\((?P<paren>[^()]*)\)|,\s*(?P<what>[^,]+))$")  # "Name (April)", "Name, chroniqueur"
+# words that start a clause: "Étienne Gonnu, tu as la parole : …" is said to him, not by him
+_CLAUSE_WORDS = frozenset({"je", "j", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "c", "ce", "ca", "est",
+                           "a", "as", "ai", "que", "qui", "quoi", "ne", "n", "merci", "bonjour", "voila", "oui", "non"})
 _DIRECTION_LABELS = {
     "jingle": DirectionKind.JINGLE,
     "virgule sonore": DirectionKind.SOUND_BREAK,
@@ -155,17 +164,53 @@ class _SpeakerRule:
         name = " ".join(m.group("name").replace("\u00a0", " ").replace("\u202f", " ").split())
         key = fold(name)
         text = (m.group("text") or "").strip()
-        if key in self.listed:
-            return self.listed[key], text
-        if key in self.seen or key in KNOWN_ROLES:
-            return self.seen.get(key, name), text
+        known = self._known(name)
+        if known is not None:
+            return known, text
         if header_key(name) is not None or key in {"transcription", "illustration"}:
             return None
         if is_name_like(name) and (not self.listed or len(name.split()) >= 2):
-            log.info("speaker %r is not in the header's list of speakers", name)
-            self.seen[key] = name
-            return name, text
+            return self._new(name), text
+        more = self._more_than_a_name(name)
+        return (more, text) if more is not None else None
+
+    def _more_than_a_name(self, name: str) -> str | None:
+        """The speaker of a head that says more than a name: a role with a word before it,
+        speakers together, a known speaker with what they are (not said: a parenthesis, or a
+        few words after a comma that start no clause), a full name with a parenthesis."""
+        words = fold(name).split()
+        if len(words) > 1 and words[0] in _ROLE_QUALIFIERS and " ".join(words[1:]) in _ROLES:
+            return name
+        together = _TOGETHER.split(name)
+        if len(together) > 1 and any(self._known(p) for p in together) and all(
+                self._known(p) or (is_name_like(p) and len(p.split()) >= 2) for p in together):
+            names = [self._known(p) or self._new(p) for p in together]
+            return ", ".join(names[:-1]) + " et " + names[-1]
+        aside = _ASIDE.match(name)
+        if aside is None:
+            return None
+        who, what = aside.group("who"), fold(aside.group("what") or "")
+        if self._known(who) is not None and (
+                aside.group("paren") is not None
+                or (len(what.split()) <= 4 and not _CLAUSE_WORDS & set(re.split(r"[\s'’]+", what)))):
+            return self._known(who)
+        if aside.group("paren") is not None and is_name_like(who) and len(who.split()) >= 2:
+            return self._new(who)
         return None
+
+    def _known(self, name: str) -> str | None:
+        """The speaker ``name`` names when listed, seen before, or a role."""
+        key = fold(name)
+        if key in self.listed:
+            return self.listed[key]
+        if key in self.seen or key in KNOWN_ROLES:
+            return self.seen.get(key, name)
+        return None
+
+    def _new(self, name: str) -> str:
+        log.info("speaker %r is not in the header's list of speakers", name)
+        self.seen[fold(name)] = name
+        return name
 
 
 def _direction(line: str) -> Direction | None:
