@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 import webvtt
@@ -224,3 +225,38 @@ def test_podcast_transcript_fields():
         assert seg["speaker"] == "Zoé 🎙️ <b>" and seg["endTime"] > seg["startTime"]
         assert isinstance(seg["startTime"], float) and seg["body"]
     assert " ".join(s["body"] for s in doc["segments"]) == " ".join(("Un & deux --> trois. " * 8).split())
+
+
+def _cue_texts(text: str) -> list[str]:
+    return [c.text for c in vtt.split_turn(_alignment("A", text).turns[0])]
+
+
+def test_cues_are_cut_at_clauses_not_after_a_leaning_word():
+    assert _cue_texts("Veuillez composer le numéro de fichier pour la dictée, suivi du dièse ou appuyez "
+                      "seulement sur dièse pour quitter.") == [
+        "Veuillez composer le numéro de fichier pour la dictée,",
+        "suivi du dièse ou appuyez seulement sur dièse pour quitter."]
+    assert vtt.wrap("Je suis Étienne Gonnu, chargé de mission affaires publiques pour l’April.") == (
+        "Je suis Étienne Gonnu, chargé de mission\naffaires publiques pour l’April.")
+
+
+def test_a_long_sentence_leaves_no_word_alone():
+    cues = _cue_texts("Merci. Veuillez attendre pendant que je tente d'établir la connexion avec votre destinataire.")
+    assert cues[0] == "Merci." and len(cues) == 3 and all(len(c.split()) > 3 for c in cues[1:])
+
+
+def test_the_reference_captions_keep_to_their_lines(reference_path):
+    """Every turn of the reference page at a steady pace: two lines of 42 characters at most,
+    no cue that ends on a word leaning on the next, none that starts a sentence and stops in it."""
+    from aligner.transcript import read_transcript
+
+    leaning = {"le", "la", "les", "de", "du", "des", "un", "une", "à", "au", "et", "que", "pour", "votre", "je", "qui"}
+    for turn in read_transcript(reference_path).turns:
+        cues = vtt.split_turn(_alignment(turn.speaker, turn.text, step=330).turns[0])
+        for cue in cues:
+            assert all(len(line) <= 42 for line in vtt.wrap(cue.text).split("\n")), cue.text
+        for cue in cues[:-1]:
+            words = cue.text.split()
+            assert words[-1].casefold() not in leaning, cue.text
+            sentence_inside = any(re.search(r"[.!?…]»?$", w) for w in words[:-1])
+            assert not sentence_inside or re.search(r"[.!?…,;:]»?$", words[-1]), cue.text

@@ -1,6 +1,10 @@
 """WebVTT captions: a cue per phrase, ``<v Speaker>`` on every cue, at most two lines of
-42 characters and 7 seconds, split at sentence, then clause, then word boundaries using the
-word times. No cue crosses a turn."""
+42 characters and 7 seconds, using the word times. No cue crosses a turn.
+
+A turn is cut into cues as a captioner would, the best cut over the whole turn rather than
+the first that fits: at sentence ends, else at a clause's punctuation or a pause, not after
+a word that leans on the next (``le``, ``de``, ``votre``, ``que``…), into cues of even
+length rather than a full one and a word left over; a cue's two lines are cut the same way."""
 
 from __future__ import annotations
 
@@ -33,6 +37,19 @@ PROFILES = {
 }
 _SENTENCE = re.compile(r"[.!?…]+[»\"”)]*$")
 _CLAUSE = re.compile(r"[,;:]$")
+# words that lean on the next one: neither a cue nor a line ends on them
+_LEANING = frozenset("""
+    le la les l' l’ un une des du de d' d’ au aux à en dans par pour sur sous avec sans chez vers entre
+    et ou mais donc car ni que qu' qu’ si je j' j’ tu il elle on ils elles me m' m’ te t' t’ se s' s’ ce c' c’
+    ne n' n’ mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs cet cette ces qui dont où
+    the a an of to and or in on for with at by from
+""".split())
+_PAUSE_MS = 400  # a pause this long between two words is a natural place to cut: its cost x 0.3
+# costs, in cues: each cue costs 1, plus how empty it is (squared), plus where it is cut
+_CUT_SENTENCE, _CUT_CLAUSE, _CUT_WORD, _CUT_LEANING = 0.0, 0.5, 3.0, 5.0
+_SHORT_CHARS, _SHORT_FRAGMENT, _SHORT_SENTENCE = 16, 1.5, 0.3  # a cue this short: a fragment, a whole sentence
+_SENTENCE_INSIDE, _SENTENCE_LEFT_OPEN = 0.5, 2.0  # a cue that ends a sentence and goes on; ... then stops mid-sentence
+_LINE_CUT = 0.3  # a cut between a cue's two lines costs this share of a cut between cues
 
 
 @dataclass(frozen=True)
@@ -78,28 +95,78 @@ def split_turn(turn: TurnTiming, profile: Profile = PROFILES["standard"]) -> lis
     pieces = _written_words(turn)
     if profile.per_turn:
         return [Cue(turn.start_ms, max(turn.end_ms, turn.start_ms + 1), turn.speaker, " ".join(p[0] for p in pieces))]
-    max_chars = MAX_LINE * profile.max_lines
-    cues, current = [], []
-
-    def flush():
-        if current:
-            start, end = current[0][1], max(current[-1][2], current[0][1] + 1)
-            cues.append(Cue(start, min(end, turn.end_ms) if end > start else end, turn.speaker, " ".join(p[0] for p in current)))
-            current.clear()
-
-    for piece in pieces:
-        text_len = len(" ".join(p[0] for p in current + [piece]))
-        duration = piece[2] - current[0][1] if current else 0
-        if current and (text_len > max_chars or duration > MAX_MS):
-            flush()
-        current.append(piece)
-        length = len(" ".join(p[0] for p in current))
-        if _SENTENCE.search(piece[0]) and length >= max_chars // 4:
-            flush()
-        elif _CLAUSE.search(piece[0]) and length >= max_chars * 3 // 4:
-            flush()
-    flush()
+    cues = []
+    for i, j in _cuts(pieces, MAX_LINE * profile.max_lines):
+        start, end = pieces[i][1], max(pieces[j - 1][2], pieces[i][1] + 1)
+        cues.append(Cue(start, min(end, turn.end_ms) if end > start else end, turn.speaker,
+                        " ".join(p[0] for p in pieces[i:j])))
     return _fix_times(cues, turn)
+
+
+def _cuts(pieces: list[tuple[str, int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """The cheapest way to cut ``pieces`` into cues ``pieces[i:j]`` (dynamic programming
+    over the places to cut): none longer than ``max_chars`` nor ``MAX_MS`` unless it is one
+    word."""
+    n, cost = len(pieces), _cue_cost(pieces, max_chars)
+    best, back = [0.0] + [float("inf")] * n, [0] * (n + 1)
+    for j in range(1, n + 1):
+        chars = -1
+        for i in range(j - 1, -1, -1):
+            chars += len(pieces[i][0]) + 1
+            if j - i > 1 and (chars > max_chars or pieces[j - 1][2] - pieces[i][1] > MAX_MS):
+                break
+            c = best[i] + cost(i, j)
+            if c < best[j]:
+                best[j], back[j] = c, i
+    cuts, j = [], n
+    while j > 0:
+        cuts.append((back[j], j))
+        j = back[j]
+    return cuts[::-1]
+
+
+def _cue_cost(pieces: list[tuple[str, int, int]], max_chars: int):
+    """``cost(i, j)``: what the cue ``pieces[i:j]`` costs (infinite when its two lines cannot
+    hold it): 1, plus how empty it is (squared), plus where it ends and where its lines part,
+    plus the sentences it ends before its last word (more when it then stops mid-sentence),
+    plus a short cue's (less for a whole sentence)."""
+    n = len(pieces)
+    ends = [bool(_SENTENCE.search(p[0])) for p in pieces]
+    at, ends_before = [0], [0]  # where each piece starts in the text joined by spaces; sentence ends before it
+    for p, e in zip(pieces, ends):
+        at.append(at[-1] + len(p[0]) + 1)
+        ends_before.append(ends_before[-1] + e)
+    word_cut = [_cut_cost(p[0]) for p in pieces]
+    cut = [c * (0.3 if k + 1 < n and pieces[k + 1][1] - pieces[k][2] >= _PAUSE_MS else 1.0)
+           for k, c in enumerate(word_cut)]
+
+    def cost(i: int, j: int) -> float:
+        chars = at[j] - at[i] - 1
+        closed = j == n or ends[j - 1]
+        total = 1.0 + (1.0 - min(chars, max_chars) / max_chars) ** 2 + (cut[j - 1] if j < n else 0.0)
+        inside = ends_before[j - 1] - ends_before[i]  # sentences ended before the cue's last word
+        if inside:
+            total += _SENTENCE_INSIDE * inside + (0.0 if closed else _SENTENCE_LEFT_OPEN)
+        if chars < _SHORT_CHARS:
+            total += _SHORT_SENTENCE if closed and (i == 0 or ends[i - 1]) else _SHORT_FRAGMENT
+        if chars > MAX_LINE and max_chars > MAX_LINE:  # two lines: the best place between them
+            line = [word_cut[k - 1] for k in range(i + 1, j)
+                    if at[k] - at[i] - 1 <= MAX_LINE and at[j] - at[k] - 1 <= MAX_LINE]
+            if not line and j - i > 2:
+                return float("inf")
+            total += _LINE_CUT * min(line, default=_CUT_LEANING)
+        return total
+
+    return cost
+
+
+def _cut_cost(word: str) -> float:
+    """What a cue or a line that ends on ``word`` costs: nothing after a sentence."""
+    if _SENTENCE.search(word):
+        return _CUT_SENTENCE
+    if _CLAUSE.search(word):
+        return _CUT_CLAUSE
+    return _CUT_LEANING if word.casefold().strip("«»\"“”()[]") in _LEANING else _CUT_WORD
 
 
 def _fix_times(cues: list[Cue], turn: TurnTiming) -> list[Cue]:
@@ -115,15 +182,16 @@ def _fix_times(cues: list[Cue], turn: TurnTiming) -> list[Cue]:
 
 
 def wrap(text: str, profile: Profile = PROFILES["standard"]) -> str:
-    """At most two lines of about ``MAX_LINE`` characters, balanced (one line, or the
-    turn's text as it is, in the other profiles)."""
+    """At most two lines of about ``MAX_LINE`` characters (one line, or the turn's text as
+    it is, in the other profiles): balanced, and cut where a cue would be (a few characters
+    of balance given up for a comma, more for a sentence; not after a leaning word)."""
     if len(text) <= MAX_LINE or profile.max_lines == 1 or profile.per_turn:
         return text
     words = text.split(" ")
     best, best_score = text, None
     for i in range(1, len(words)):
         a, b = " ".join(words[:i]), " ".join(words[i:])
-        score = max(len(a), len(b))
+        score = max(len(a), len(b)) + 8 * _cut_cost(words[i - 1]) + (100 if max(len(a), len(b)) > MAX_LINE else 0)
         if best_score is None or score < best_score:
             best, best_score = f"{a}\n{b}", score
     return best
