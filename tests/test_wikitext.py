@@ -143,3 +143,10 @@ def test_heads_that_name_a_speaker_with_more():
 def test_running_text_with_a_colon_stays_text(said):
     t = parse_transcript(f"Intervenant·e·s : Frédéric Couchet - Laurent Costy\n\nFrédéric Couchet : Oui.\n{said}\n")
     assert [(x.speaker, x.text) for x in t.turns] == [("Frédéric Couchet", f"Oui. {said}")]
+
+
+def test_a_key_without_value_does_not_take_the_first_turn():
+    t = parse_transcript("Titre : Une émission\nLieu :\n\nAnne Martin : Bonjour.\n\nPaul Durand : Bonjour Anne.\n")
+    assert t.metadata.place is None
+    assert [(x.speaker, x.text) for x in t.turns] == [("Anne Martin", "Bonjour."), ("Paul Durand", "Bonjour Anne.")]
+    assert parse_transcript("Intervenant·e·s :\n\nAnne Martin : Bonjour.\n").metadata.speakers == ()

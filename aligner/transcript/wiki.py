@@ -243,10 +243,10 @@ def _split_header(lines: list[str], rule: _SpeakerRule) -> tuple[list[tuple[str,
         m = HEADER_LINE.match(line.strip())
         if m and header_key(m.group("key")) is not None:
             fields.append((m.group("key"), m.group("value"), i + 1))
-        elif fields and not fields[-1][1].strip() and line.strip():  # the value under its key
-            fields[-1] = (fields[-1][0], line.strip(), fields[-1][2])
         elif end is None and line.strip() and (rule.speaker(line.strip()) or _direction(line.strip())):
             return fields, i
+        elif fields and not fields[-1][1].strip() and line.strip():  # the value under its key
+            fields[-1] = (fields[-1][0], line.strip(), fields[-1][2])
         elif fields and line.strip() and fields[-1][0].strip().lower() == "nb":
             key, value, ln = fields[-1]
             fields[-1] = (key, value + " " + line.strip(), ln)
@@ -257,7 +257,8 @@ def _speaker_list(lines: list[str]) -> tuple[str, ...]:
     for i, line in enumerate(lines):
         m = HEADER_LINE.match(line.strip())
         if m and header_key(m.group("key")) == "speakers":
-            value = m.group("value").strip() or next((v.strip() for v in lines[i + 1:] if v.strip()), "")
+            under = next((v.strip() for v in lines[i + 1:] if v.strip()), "")  # the value under its key
+            value = m.group("value").strip() or ("" if _TURN_HEAD.match(under) else under)
             return build_metadata([(m.group("key"), value, 0)]).speakers
     return ()
 
