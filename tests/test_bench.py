@@ -337,3 +337,14 @@ def test_a_prompt_glued_to_the_next_one_in_the_text_list_keeps_its_own_text():
     assert _GLUED.split(line, 1)[0] == "vm-record-prepend: Appuyez sur dièse."
     colon_in_text = "vm-options: Pour enregistrer: votre message, appuyez sur 1."
     assert _GLUED.split(colon_in_text, 1)[0] == colon_in_text
+
+
+def test_the_caption_count_runs_on_the_sample(capsys, monkeypatch):
+    import captions
+
+    monkeypatch.setattr(sys, "argv", ["captions.py", str(ROOT / "transcripts" / "sample.txt"), "--pace", "300"])
+    assert captions.main() == 0
+    out = capsys.readouterr().out
+    counts = dict(line.strip().rsplit(": ", 1) for line in out.splitlines()[1:])
+    assert int(counts["cues"]) > 10 and counts["lines over 42 characters"] == "0"
+    assert counts["cut after a leaning word"] == "0"
