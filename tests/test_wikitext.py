@@ -150,3 +150,8 @@ def test_a_key_without_value_does_not_take_the_first_turn():
     assert t.metadata.place is None
     assert [(x.speaker, x.text) for x in t.turns] == [("Anne Martin", "Bonjour."), ("Paul Durand", "Bonjour Anne.")]
     assert parse_transcript("Intervenant·e·s :\n\nAnne Martin : Bonjour.\n").metadata.speakers == ()
+
+
+def test_a_role_keeps_its_first_spelling():
+    t = parse_transcript("Voix off : Libre à vous !\n\nAnne Martin : Bonjour.\n\nVoix Off : Libre à vous !\n")
+    assert [x.speaker for x in t.turns] == ["Voix off", "Anne Martin", "Voix off"]

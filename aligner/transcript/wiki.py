@@ -204,7 +204,7 @@ class _SpeakerRule:
         if key in self.listed:
             return self.listed[key]
         if key in self.seen or key in KNOWN_ROLES:
-            return self.seen.get(key, name)
+            return self.seen.setdefault(key, name)  # a role as first written: "Voix Off" later is the same
         return None
 
     def _new(self, name: str) -> str:
