@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 
-from aligner.align.engine import AlignConfig, _end_in_doubt, _end_unanchored, _start_unanchored
+from aligner.align.engine import AlignConfig, _early_end_better, _end_in_doubt, _end_unanchored, _start_unanchored
 from aligner.align.model import TurnTiming
 from aligner.pipeline import run
 
@@ -28,6 +28,13 @@ def test_doubt_comes_from_the_last_quarter_matching_worse():
     assert not _end_in_doubt(_turns([0.9] * 12), AlignConfig())
     assert not _end_in_doubt(_turns([0.7] * 9 + [0.9] * 3), AlignConfig())
     assert not _end_in_doubt(_turns([0.9, 0.5, 0.5]), AlignConfig())  # too few turns to compare
+
+
+def test_an_early_end_must_match_better_by_more_than_a_decoding_moves_it():
+    usual = _turns([0.85] * 10)
+    assert not _early_end_better(usual, _turns([0.85] * 9 + [0.855]), AlignConfig())  # +0.0005: a coin toss
+    assert _early_end_better(usual, _turns([0.85] * 9 + [0.88]), AlignConfig())  # +0.003
+    assert not _early_end_better(usual, _turns([0.85] * 9 + [0.88]), AlignConfig(early_end_margin=0.005))
 
 
 class _Said:
