@@ -47,8 +47,9 @@ _ROLES = KNOWN_ROLES | {r + "s" for r in KNOWN_ROLES if not r.endswith(("s", "x"
 _TOGETHER = re.compile(r"\s*,\s*|\s+et\s+|\s*&\s*")  # "Isabella Vanni et Laurent Costy"
 _ASIDE = re.compile(r"^(?P<who>[^(),]+?)\s*(?:\((?P<paren>[^()]*)\)|,\s*(?P<what>[^,]+))$")  # "Name (April)", "Name, chroniqueur"
 # words that start a clause: "Étienne Gonnu, tu as la parole : …" is said to him, not by him
-_CLAUSE_WORDS = frozenset({"je", "j", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "c", "ce", "ca", "est",
-                           "a", "as", "ai", "que", "qui", "quoi", "ne", "n", "merci", "bonjour", "voila", "oui", "non"})
+# (accents kept: "à la régie" starts none, "a" is the verb)
+_CLAUSE_WORDS = frozenset({"je", "j", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "c", "ce", "ça", "est",
+                           "a", "as", "ai", "que", "qui", "quoi", "ne", "n", "merci", "bonjour", "voilà", "oui", "non"})
 _DIRECTION_LABELS = {
     "jingle": DirectionKind.JINGLE,
     "virgule sonore": DirectionKind.SOUND_BREAK,
@@ -189,7 +190,7 @@ class _SpeakerRule:
         aside = _ASIDE.match(name)
         if aside is None:
             return None
-        who, what = aside.group("who"), fold(aside.group("what") or "")
+        who, what = aside.group("who"), (aside.group("what") or "").casefold()
         if self._known(who) is not None and (
                 aside.group("paren") is not None
                 or (len(what.split()) <= 4 and not _CLAUSE_WORDS & set(re.split(r"[\s'’]+", what)))):

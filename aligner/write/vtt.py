@@ -44,12 +44,13 @@ _LEANING = frozenset("""
     ne n' n’ mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs cet cette ces qui dont où
     the a an of to and or in on for with at by from
 """.split())
-_PAUSE_MS = 400  # a pause this long between two words is a natural place to cut: its cost x 0.3
+_PAUSE_MS, _PAUSE_SHARE = 400, 0.3  # a pause this long between two words is a natural place to cut: its cost x 0.3
 # costs, in cues: each cue costs 1, plus how empty it is (squared), plus where it is cut
 _CUT_SENTENCE, _CUT_CLAUSE, _CUT_WORD, _CUT_LEANING = 0.0, 0.5, 3.0, 5.0
 _SHORT_CHARS, _SHORT_FRAGMENT, _SHORT_SENTENCE = 16, 1.5, 0.3  # a cue this short: a fragment, a whole sentence
 _SENTENCE_INSIDE, _SENTENCE_LEFT_OPEN = 0.5, 2.0  # a cue that ends a sentence and goes on; ... then stops mid-sentence
 _LINE_CUT = 0.3  # a cut between a cue's two lines costs this share of a cut between cues
+_CHARS_PER_CUT = 8  # ... and, in ``wrap``, as many characters of balance per unit of cost
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _cue_cost(pieces: list[tuple[str, int, int]], max_chars: int):
         at.append(at[-1] + len(p[0]) + 1)
         ends_before.append(ends_before[-1] + e)
     word_cut = [_cut_cost(p[0]) for p in pieces]
-    cut = [c * (0.3 if k + 1 < n and pieces[k + 1][1] - pieces[k][2] >= _PAUSE_MS else 1.0)
+    cut = [c * (_PAUSE_SHARE if k + 1 < n and pieces[k + 1][1] - pieces[k][2] >= _PAUSE_MS else 1.0)
            for k, c in enumerate(word_cut)]
 
     def cost(i: int, j: int) -> float:
@@ -183,15 +184,17 @@ def _fix_times(cues: list[Cue], turn: TurnTiming) -> list[Cue]:
 
 def wrap(text: str, profile: Profile = PROFILES["standard"]) -> str:
     """At most two lines of about ``MAX_LINE`` characters (one line, or the turn's text as
-    it is, in the other profiles): balanced, and cut where a cue would be (a few characters
-    of balance given up for a comma, more for a sentence; not after a leaning word)."""
+    it is, in the other profiles): balanced, and cut where a cue would be (``_CHARS_PER_CUT``
+    characters of balance weigh as a unit of ``_cut_cost``: a comma is worth 20 characters
+    of balance over a plain word, a sentence's end 24, a leaning word 16 the other way)."""
     if len(text) <= MAX_LINE or profile.max_lines == 1 or profile.per_turn:
         return text
     words = text.split(" ")
     best, best_score = text, None
     for i in range(1, len(words)):
         a, b = " ".join(words[:i]), " ".join(words[i:])
-        score = max(len(a), len(b)) + 8 * _cut_cost(words[i - 1]) + (100 if max(len(a), len(b)) > MAX_LINE else 0)
+        longest = max(len(a), len(b))
+        score = longest + _CHARS_PER_CUT * _cut_cost(words[i - 1]) + (100 * MAX_LINE if longest > MAX_LINE else 0)
         if best_score is None or score < best_score:
             best, best_score = f"{a}\n{b}", score
     return best
