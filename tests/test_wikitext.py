@@ -129,11 +129,11 @@ def test_heads_that_name_a_speaker_with_more():
         "Intervenant·e·s : Frédéric Couchet - Isabella Vanni - Laurent Costy\n\nTranscription\n\n"
         "Frédéric Couchet (April) : Bonjour.\n\nLaurent Costy, chroniqueur : Bonjour Fred.\n\n"
         "Isabella Vanni et Laurent Costy : Au revoir.\n\nDiverses voix off : Libre à vous !\n\n"
-        "Jean Dupont (auditeur) : Une question.\n\nUn auditeur : Une autre.\n")
+        "Jean Dupont (auditeur) : Une question.\n\nUn auditeur : Une autre.\n\nLaurent Costy, à la régie : Top.\n")
     assert [(x.speaker, x.text) for x in t.turns] == [
         ("Frédéric Couchet", "Bonjour."), ("Laurent Costy", "Bonjour Fred."),
         ("Isabella Vanni et Laurent Costy", "Au revoir."), ("Diverses voix off", "Libre à vous !"),
-        ("Jean Dupont", "Une question."), ("Un auditeur", "Une autre.")]
+        ("Jean Dupont", "Une question."), ("Un auditeur", "Une autre."), ("Laurent Costy", "Top.")]
 
 
 @pytest.mark.parametrize("said", ["Enfin, deuxième point : nous verrons.", "Laurent Costy, tu as la parole : merci.",
