@@ -107,30 +107,10 @@ def split_turn(turn: TurnTiming, profile: Profile = PROFILES["standard"]) -> lis
 def _cuts(pieces: list[tuple[str, int, int]], max_chars: int) -> list[tuple[int, int]]:
     """The cheapest way to cut ``pieces`` into cues ``pieces[i:j]`` (dynamic programming
     over the places to cut): none longer than ``max_chars`` nor ``MAX_MS`` unless it is one
-    word."""
-    n, cost = len(pieces), _cue_cost(pieces, max_chars)
-    best, back = [0.0] + [float("inf")] * n, [0] * (n + 1)
-    for j in range(1, n + 1):
-        chars = -1
-        for i in range(j - 1, -1, -1):
-            chars += len(pieces[i][0]) + 1
-            if j - i > 1 and (chars > max_chars or pieces[j - 1][2] - pieces[i][1] > MAX_MS):
-                break
-            c = best[i] + cost(i, j)
-            if c < best[j]:
-                best[j], back[j] = c, i
-    cuts, j = [], n
-    while j > 0:
-        cuts.append((back[j], j))
-        j = back[j]
-    return cuts[::-1]
-
-
-def _cue_cost(pieces: list[tuple[str, int, int]], max_chars: int):
-    """``cost(i, j)``: what the cue ``pieces[i:j]`` costs (infinite when its two lines cannot
-    hold it): 1, plus how empty it is (squared), plus where it ends and where its lines part,
-    plus the sentences it ends before its last word (more when it then stops mid-sentence),
-    plus a short cue's (less for a whole sentence)."""
+    word. A cue costs 1, plus how empty it is (squared), plus where it ends and where its
+    lines part (when it needs two; it may not when they cannot hold it), plus the sentences
+    it ends before its last word (more when it then stops mid-sentence), plus a short cue's
+    (less for a whole sentence)."""
     n = len(pieces)
     ends = [bool(_SENTENCE.search(p[0])) for p in pieces]
     at, ends_before = [0], [0]  # where each piece starts in the text joined by spaces; sentence ends before it
@@ -140,25 +120,35 @@ def _cue_cost(pieces: list[tuple[str, int, int]], max_chars: int):
     word_cut = [_cut_cost(p[0]) for p in pieces]
     cut = [c * (_PAUSE_SHARE if k + 1 < n and pieces[k + 1][1] - pieces[k][2] >= _PAUSE_MS else 1.0)
            for k, c in enumerate(word_cut)]
-
-    def cost(i: int, j: int) -> float:
-        chars = at[j] - at[i] - 1
-        closed = j == n or ends[j - 1]
-        total = 1.0 + (1.0 - min(chars, max_chars) / max_chars) ** 2 + (cut[j - 1] if j < n else 0.0)
-        inside = ends_before[j - 1] - ends_before[i]  # sentences ended before the cue's last word
-        if inside:
-            total += _SENTENCE_INSIDE * inside + (0.0 if closed else _SENTENCE_LEFT_OPEN)
-        if chars < _SHORT_CHARS:
-            total += _SHORT_SENTENCE if closed and (i == 0 or ends[i - 1]) else _SHORT_FRAGMENT
-        if chars > MAX_LINE and max_chars > MAX_LINE:  # two lines: the best place between them
-            line = [word_cut[k - 1] for k in range(i + 1, j)
-                    if at[k] - at[i] - 1 <= MAX_LINE and at[j] - at[k] - 1 <= MAX_LINE]
-            if not line and j - i > 2:
-                return float("inf")
-            total += _LINE_CUT * min(line, default=_CUT_LEANING)
-        return total
-
-    return cost
+    two_lines = max_chars > MAX_LINE
+    best, back = [0.0] + [float("inf")] * n, [0] * (n + 1)
+    for j in range(1, n + 1):
+        closed, end_cut = j == n or ends[j - 1], cut[j - 1] if j < n else 0.0  # (no cut at the turn's end)
+        for i in range(j - 1, -1, -1):
+            chars = at[j] - at[i] - 1
+            if j - i > 1 and (chars > max_chars or pieces[j - 1][2] - pieces[i][1] > MAX_MS):
+                break
+            cost = 1.0 + (1.0 - min(chars, max_chars) / max_chars) ** 2 + end_cut
+            if best[i] + cost >= best[j]:
+                continue  # the terms below only add
+            inside = ends_before[j - 1] - ends_before[i]  # sentences ended before the cue's last word
+            if inside:
+                cost += _SENTENCE_INSIDE * inside + (0.0 if closed else _SENTENCE_LEFT_OPEN)
+            if chars < _SHORT_CHARS:
+                cost += _SHORT_SENTENCE if closed and (i == 0 or ends[i - 1]) else _SHORT_FRAGMENT
+            if two_lines and chars > MAX_LINE and best[i] + cost < best[j]:  # the best place between its two lines
+                line = [word_cut[k - 1] for k in range(i + 1, j)
+                        if at[k] - at[i] - 1 <= MAX_LINE and at[j] - at[k] - 1 <= MAX_LINE]
+                if not line and j - i > 2:
+                    continue
+                cost += _LINE_CUT * min(line, default=_CUT_LEANING)
+            if best[i] + cost < best[j]:
+                best[j], back[j] = best[i] + cost, i
+    cuts, j = [], n
+    while j > 0:
+        cuts.append((back[j], j))
+        j = back[j]
+    return cuts[::-1]
 
 
 def _cut_cost(word: str) -> float:
