@@ -15,7 +15,6 @@ they do between the pauses of a real recording.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -28,8 +27,8 @@ from aligner.transcript.normalize import normalize  # noqa: E402
 from aligner.write import vtt  # noqa: E402
 
 REFERENCE = Path(__file__).resolve().parents[1] / "transcripts" / "libre-a-vous-2024-07-02.txt"
-_SENTENCE = re.compile(r"[.!?…]+[»\"”)]*$")
-_CLAUSE = re.compile(r"[,;:]$")
+_KINDS = {"sentence": "after a sentence", "clause": "after a clause's punctuation", "leaning": "after a leaning word",
+          "word": "after another word"}
 
 
 def steady_turn(speaker: str, text: str, pace_ms: int) -> TurnTiming:
@@ -37,10 +36,6 @@ def steady_turn(speaker: str, text: str, pace_ms: int) -> TurnTiming:
     words = [w for w in normalize(text) if w.alignable]
     timed = tuple(WordTiming(w.written, k * pace_ms, (k + 1) * pace_ms, 1.0, w.start, w.end) for k, w in enumerate(words))
     return TurnTiming(0, speaker, text, 0, len(words) * pace_ms, 1.0, timed)
-
-
-def leans(word: str) -> bool:
-    return word.casefold().strip("«»\"“”()[]") in vtt._LEANING
 
 
 def count(turns: list[TurnTiming], show: bool = False) -> Counter:
@@ -54,14 +49,13 @@ def count(turns: list[TurnTiming], show: bool = False) -> Counter:
             out["lines"] += len(lines)
             out["lines over 42 characters"] += sum(len(line) > vtt.MAX_LINE for line in lines)
             out["one-word cues"] += len(words) == 1
-            out["lines ending on a leaning word"] += len(lines) == 2 and leans(lines[0].split()[-1])
+            out["lines ending on a leaning word"] += len(lines) == 2 and vtt.cut_kind(lines[0].split()[-1]) == "leaning"
             if k == len(cues) - 1:
                 continue
-            last = words[-1]
-            kind = ("after a sentence" if _SENTENCE.search(last) else "after a clause's punctuation"
-                    if _CLAUSE.search(last) else "after a leaning word" if leans(last) else "after another word")
+            kinds = [vtt.cut_kind(w) for w in words]
+            kind = _KINDS[kinds[-1]]
             out["cut " + kind] += 1
-            if any(_SENTENCE.search(w) for w in words[:-1]) and not _SENTENCE.search(last):
+            if "sentence" in kinds[:-1] and kinds[-1] != "sentence":
                 out["cues leaving a new sentence open"] += 1
             if show and kind in ("after a leaning word", "after another word"):
                 print(f"  {kind}: {cue.text!r}")

@@ -47,6 +47,7 @@ _LEANING = frozenset("""
 _PAUSE_MS, _PAUSE_SHARE = 400, 0.3  # a pause this long between two words is a natural place to cut: its cost x 0.3
 # costs, in cues: each cue costs 1, plus how empty it is (squared), plus where it is cut
 _CUT_SENTENCE, _CUT_CLAUSE, _CUT_WORD, _CUT_LEANING = 0.0, 0.5, 3.0, 5.0
+_CUT_COSTS = {"sentence": _CUT_SENTENCE, "clause": _CUT_CLAUSE, "word": _CUT_WORD, "leaning": _CUT_LEANING}
 _SHORT_CHARS, _SHORT_FRAGMENT, _SHORT_SENTENCE = 16, 1.5, 0.3  # a cue this short: a fragment, a whole sentence
 _SENTENCE_INSIDE, _SENTENCE_LEFT_OPEN = 0.5, 2.0  # a cue that ends a sentence and goes on; ... then stops mid-sentence
 _LINE_CUT = 0.3  # a cut between a cue's two lines costs this share of a cut between cues
@@ -151,13 +152,19 @@ def _cuts(pieces: list[tuple[str, int, int]], max_chars: int) -> list[tuple[int,
     return cuts[::-1]
 
 
+def cut_kind(word: str) -> str:
+    """What a cut after ``word`` falls on: a sentence's end, a clause's punctuation, a word
+    that leans on the next one, or another word."""
+    if _SENTENCE.search(word):
+        return "sentence"
+    if _CLAUSE.search(word):
+        return "clause"
+    return "leaning" if word.casefold().strip("«»\"“”()[]") in _LEANING else "word"
+
+
 def _cut_cost(word: str) -> float:
     """What a cue or a line that ends on ``word`` costs: nothing after a sentence."""
-    if _SENTENCE.search(word):
-        return _CUT_SENTENCE
-    if _CLAUSE.search(word):
-        return _CUT_CLAUSE
-    return _CUT_LEANING if word.casefold().strip("«»\"“”()[]") in _LEANING else _CUT_WORD
+    return _CUT_COSTS[cut_kind(word)]
 
 
 def _fix_times(cues: list[Cue], turn: TurnTiming) -> list[Cue]:
