@@ -327,3 +327,26 @@ def test_an_anchor_held_early_is_let_go_when_the_alignment_matches_as_well_witho
     calls.clear()
     assert _recheck_kept(place(obeyed, free), obeyed, {0}, {1}, transcript, spoken, config) == (obeyed, {0, 1})
     assert not calls  # one held alone: nothing to weigh it against
+
+
+def test_an_alignment_asked_for_again_with_the_same_settings_is_not_computed_again(stages, monkeypatch):
+    """Rechecking the anchors held asks again for an alignment that the retries made (held
+    to all but the last of them): it is placed once."""
+    from aligner.align import engine
+
+    transcript, spoken, cepstra, audio_map = stages
+    placed, timings = [], engine._timings
+    monkeypatch.setattr(engine, "_timings", lambda *a, **k: placed.append(1) or timings(*a, **k))
+
+    def retry(place, turns, transcript, blocks, audio_map, config):
+        held = engine._pins(transcript, blocks, config, tight={0})
+        first = place(config.tail_gap, held)
+        assert place(config.tail_gap, held) is first
+        assert place(config.tail_gap, list(held)) is first  # the same pins in a new list
+        assert place(config.tail_gap, engine._pins(transcript, blocks, config)) is turns  # the first alignment's
+        return first, {0}, False
+
+    monkeypatch.setattr(engine, "_retry_anchors", retry)
+    config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0)
+    align(transcript, spoken, cepstra, audio_map, config=config)
+    assert len(placed) == 2

@@ -280,10 +280,20 @@ def align(
         first_starts[tail_gap, tuple(pins), head_gap] = _path_starts(*path)
         return path
 
+    placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
+
     def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None,
               widen: tuple[tuple[int, ...], int] | None = None) -> tuple[TurnTiming, ...]:
         """Every pass (the first one's ``path`` when already found; the phoneme passes'
-        first level looking ``widen[1]`` frames further for the blocks ``widen[0]``)."""
+        first level looking ``widen[1]`` frames further for the blocks ``widen[0]``), once
+        for the same settings: rechecking the anchors held asks again for the alignment held
+        to all but the last of them, which the retries made (3-7 s at 90 minutes)."""
+        key = (tail_gap, tuple(pins), head_gap, widen)
+        if key not in placed:
+            placed[key] = place_anew(tail_gap, pins, head_gap, path, widen)
+        return placed[key]
+
+    def place_anew(tail_gap: float, pins, head_gap: float | None, path, widen) -> tuple[TurnTiming, ...]:
         settings = dataclasses.replace(config, tail_gap=tail_gap)
         rows, pi, pj = path or first_pass(tail_gap, pins, head_gap)
         heard, metric = real, EUCLIDEAN
