@@ -170,3 +170,21 @@ def test_a_timecode_the_audio_contradicts_does_not_hold_a_late_start(tmp_path):
     assert np.abs(_starts(alignment) - whole).max() <= 500
     (check,) = alignment.anchors
     assert not check.ok and abs(check.measured_ms - whole[0]) <= 500
+
+
+def test_an_end_hypothesis_whose_first_pass_ends_the_text_where_it_was_goes_no_further(monkeypatch):
+    """The sample's text runs to its end: the cheapest tail squeezes it, 53 s sooner in the
+    first pass, and is weighed through the phoneme passes (and not kept); the milder one
+    moves its end by less than a second and goes no further."""
+    from aligner.align import engine
+
+    placed, timings = [], engine._timings
+    monkeypatch.setattr(engine, "_timings", lambda *a, **k: placed.append(1) or timings(*a, **k))
+    config = AlignConfig(early_end_doubt=-1.0, late_start_head_gap=None, music_turn_reach_ms=0)
+    assert config.early_end_tail_gaps == (0.25, 0.5)
+    usual = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=config)
+    assert len(placed) == 2
+    placed.clear()
+    tried = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=dataclasses.replace(config, early_end_moved_ms=None))
+    assert len(placed) == 3
+    assert np.array_equal(_starts(tried), _starts(usual))
