@@ -159,3 +159,23 @@ def test_a_progress_bar_moves_with_the_stages_on_a_terminal_only():
         hook("decode", None)
         raise AudioError("x.mp3: cannot be decoded")
     assert terminal.getvalue().endswith("\n") and "100%" not in terminal.getvalue()
+
+
+def test_a_page_that_names_no_speaker_aligns(tmp_path):
+    """The sample's page with its speakers' names taken off (refused before: "no speaker
+    turn found"): its paragraphs start where the sample's truth puts their turns, and its
+    captions carry no voice tag."""
+    from test_transcript_input import _unnamed_sample
+
+    transcript = tmp_path / "unnamed.txt"
+    transcript.write_text(_unnamed_sample(), encoding="utf-8")
+    assert main(["align", str(SAMPLE_AUDIO), str(transcript), "-o", str(tmp_path)]) == 0
+    doc = json.loads((tmp_path / "sample.json").read_text(encoding="utf-8"))
+    truth = {g["start_ms"] // 1000: g["start_ms"] for g in json.loads(
+        (DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))["turns"]}
+    starts = [t["start"] * 1000 for t in doc["turns"]]
+    assert len(starts) == len(truth) - 1  # one turn without punctuation read as a title
+    errors = np.array([min(abs(s - g) for g in truth.values()) for s in starts])
+    assert np.median(errors) <= 100 and np.mean(errors <= 500) >= 0.8
+    captions = webvtt.from_buffer(io.StringIO((tmp_path / "sample.vtt").read_text(encoding="utf-8"))).captions
+    assert captions and not any(c.voice for c in captions)

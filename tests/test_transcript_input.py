@@ -40,7 +40,7 @@ def test_cp1252_is_read_with_a_warning(tmp_path, caplog):
     (b"", "is empty"),
     (b"  \n\n ", "is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    ("Titre : Une émission\n\nTranscription\n\n[Jingle]\n".encode(), "no speaker turn"),
+    ("Titre : Une émission\n\nTranscription\n\n[Jingle]\n".encode(), "no text to align"),
     ("Intervenant·e·s : A B\n\nA B : un [10:00]\n\nA B : deux [05:00]\n".encode(), "is earlier"),
     ("Intervenant·e·s : A B\n\nA B : un\n\n[10:00]\n".encode(), "followed by nothing"),
 ])
@@ -122,3 +122,43 @@ def test_reader_never_crashes(text):
         for a in t.anchors:
             assert 0 <= a.item < len(t.items)
             assert 0 <= a.offset <= len(getattr(t.items[a.item], "text", ""))
+
+
+def _unnamed_sample() -> str:
+    """The sample's transcript with every speaker's name taken off its turns."""
+    import re
+
+    from conftest import ROOT
+
+    text = (ROOT / "transcripts" / "sample.txt").read_text(encoding="utf-8")
+    return re.sub(r"^(Claire Dubois|Sophie Laurent)[ \u00a0]*:[ \u00a0]*", "", text, flags=re.MULTILINE)
+
+
+def test_a_page_that_names_no_speaker_has_a_turn_per_paragraph():
+    """Its header, stage directions, section titles and timecodes read as on any page: the
+    page used to be refused ("no speaker turn found")."""
+    from aligner.transcript import Direction, Section, Turn
+    from conftest import ROOT
+
+    named = read_transcript(ROOT / "transcripts" / "sample.txt")
+    unnamed = parse_transcript(_unnamed_sample())
+    assert unnamed.format == "plain" and unnamed.metadata == named.metadata
+    assert {t.speaker for t in unnamed.turns} == {""}
+    # the sample's turns, each a paragraph, but one short line without punctuation: a title
+    title = "Vous avez un appel entrant Vous avez entrer"
+    assert [t.text for t in unnamed.turns] == [t.text for t in named.turns if t.text != title]
+    assert [i.title for i in unnamed.items if isinstance(i, Section)] == ["Ouverture", "Partie 2", title]
+    assert [i for i in unnamed.items if isinstance(i, Direction)] == [i for i in named.items if isinstance(i, Direction)]
+    (anchor,) = unnamed.anchors
+    assert anchor.time_ms == 91_000 and unnamed.items[anchor.item].title == "Partie 2"
+    assert isinstance(unnamed.items[anchor.item + 1], Turn)
+
+
+def test_text_without_speakers_keeps_its_directions_and_timecodes():
+    t = parse_transcript("Bonjour à tous.\nBienvenue.\n\n[Jingle]\n\n[0:21]\n\nNous revoilà.\n\nSuite.\n")
+    assert t.format == "plain"
+    assert [(x.speaker, x.text) for x in t.turns] == [("", "Bonjour à tous. Bienvenue."), ("", "Nous revoilà."),
+                                                      ("", "Suite.")]
+    assert [type(i).__name__ for i in t.items] == ["Turn", "Direction", "Turn", "Turn"]
+    (anchor,) = t.anchors
+    assert anchor.time_ms == 21_000 and t.items[anchor.item].text == "Nous revoilà."

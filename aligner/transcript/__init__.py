@@ -25,6 +25,8 @@ __all__ = [
 
 _SRT_START = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2},\d{3}\s+-->", re.MULTILINE)
 _TURN_LIKE = re.compile(r"^[^:\n\[\]]{1,60}?[ \u00a0\u202f]*:[ \u00a0\u202f]+\S", re.MULTILINE)
+# a line that is only a bracketed note: a stage direction ("[Jingle]") or a timecode ("[12:30]")
+_BRACKETED_LINE = re.compile(r"^[ \t]*\[[^\]\n]{1,60}\][ \t]*$", re.MULTILINE)
 
 
 def detect_format(text: str, *, name: str = "") -> str:
@@ -37,8 +39,9 @@ def detect_format(text: str, *, name: str = "") -> str:
         return "srt"
     if suffix == ".json" or head.startswith("{"):
         return "podcast-json"
-    if _TURN_LIKE.search(to_rendered(text)[0] if is_wikitext(text) else text):
-        return "wiki"
+    rendered = to_rendered(text)[0] if is_wikitext(text) else text
+    if _TURN_LIKE.search(rendered) or _BRACKETED_LINE.search(rendered):
+        return "wiki"  # the wiki reader also reads a page that names no speaker (as "plain")
     return "plain"
 
 

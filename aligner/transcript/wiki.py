@@ -70,6 +70,9 @@ class _Builder:
     pending: list[tuple[str, int, int]] = field(default_factory=list)  # anchors for the next item
     turn: dict | None = None  # the turn being read
     blank_before: bool = True
+    # a page that names no speaker: each paragraph of running text is a turn of an unknown
+    # speaker (""), its directions, titles and timecodes read as on any page
+    unnamed: bool = False
 
     def close_turn(self) -> None:
         if self.turn is None:
@@ -265,28 +268,50 @@ def _speaker_list(lines: list[str]) -> tuple[str, ...]:
 
 
 def read_wiki(text: str, *, source: str | None = None) -> Transcript:
-    """Read a wiki transcript; ``TranscriptError`` if it holds no speaker turn."""
+    """Read a wiki transcript; one that names no speaker has a turn of an unknown speaker
+    ("") per paragraph (format "plain"); ``TranscriptError`` if it holds no text to align."""
     headings: frozenset[int] = frozenset()
     if is_wikitext(text):
         text, headings = to_rendered(text)
     lines = text.split("\n")
     rule = _SpeakerRule(_speaker_list(lines))
     fields, body = _split_header(lines, rule)
-    b = _Builder()
-    for index in range(body, len(lines)):
-        _read_line(b, rule, lines[index].strip(), index + 1, lines, index, heading=index in headings)
-    b.close_turn()
+    b = _read_body(lines, body, rule, headings, unnamed=False)
+    if not any(isinstance(i, Turn) for i in b.items):
+        log.info("no speaker named: each paragraph is a turn of an unknown speaker")
+        b = _read_body(lines, _unnamed_body(lines, fields, body), rule, headings, unnamed=True)
     if b.pending:
         written, _, line = b.pending[0]
         raise TranscriptError(f"timecode '{written}' is followed by nothing to anchor", path=source, line=line)
     items = tuple(b.items)
     if not any(isinstance(i, Turn) for i in items):
         raise TranscriptError(
-            "no speaker turn found (expected lines such as 'Name : text'); "
-            "use --format plain for a text without speakers", path=source, line=body + 1,
+            "no text to align found (expected lines such as 'Name : text', or paragraphs of text)",
+            path=source, line=body + 1,
         )
     _check_anchor_order(b.anchors, source)
-    return Transcript("wiki", build_metadata(fields), items, tuple(b.anchors), source)
+    return Transcript("plain" if b.unnamed else "wiki", build_metadata(fields), items, tuple(b.anchors), source)
+
+
+def _unnamed_body(lines: list[str], fields: list[tuple[str, str, int]], body: int) -> int:
+    """Where the body of a page that names no speaker starts: after "Transcription", else
+    after its last header field (its first line when it has none); text before the first
+    direction is not a header there."""
+    if any(fold(line) == "transcription" for line in lines[:body]):
+        return body
+    if not fields:
+        return 0
+    number = fields[-1][2]
+    m = HEADER_LINE.match(lines[number - 1].strip())
+    return number + (0 if m and m.group("value").strip() else 1)  # or the value under its key
+
+
+def _read_body(lines: list[str], body: int, rule: "_SpeakerRule", headings: frozenset[int], *, unnamed: bool) -> _Builder:
+    b = _Builder(unnamed=unnamed)
+    for index in range(body, len(lines)):
+        _read_line(b, rule, lines[index].strip(), index + 1, lines, index, heading=index in headings)
+    b.close_turn()
+    return b
 
 
 def _check_anchor_order(anchors: list[Anchor], source: str | None) -> None:
@@ -320,6 +345,11 @@ def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: l
     if len(timecodes) == 1 and timecodes[0].start == 0 and timecodes[0].end == len(line):
         b.pending.append((timecodes[0].written, timecodes[0].time_ms, number))
         return
+    if b.unnamed and not heading and not _is_set_apart_title(line, blank_before, lines, index):
+        if b.turn is None or blank_before:  # a paragraph: a turn
+            b.start_turn("", number)
+        b.add_text(line, number, new_paragraph=False)
+        return
     if b.turn is not None and not heading and not _is_title_after_turn(line, blank_before, lines, index, rule):
         b.add_text(line, number, new_paragraph=blank_before)
         return
@@ -340,6 +370,14 @@ def _is_running_text(line: str) -> bool:
     """Sentences rather than a title: too long for one, or a dozen words or more that end a sentence."""
     clean, _ = _strip_timecodes(line)
     return len(clean) > TITLE_MAX_CHARS or (clean.endswith(tuple(".?!…")) and len(clean.split()) >= _RUNNING_TEXT_WORDS)
+
+
+def _is_set_apart_title(line: str, blank_before: bool, lines: list[str], index: int) -> bool:
+    """A line alone between blank lines, short, with no closing punctuation: a title on a
+    page that names no speaker."""
+    clean, _ = _strip_timecodes(line)
+    alone = blank_before and (index + 1 >= len(lines) or not lines[index + 1].strip())
+    return alone and len(clean) <= TITLE_MAX_CHARS and not clean.endswith(_SENTENCE_END)
 
 
 def _is_title_after_turn(line: str, blank_before: bool, lines: list[str], index: int, rule: _SpeakerRule) -> bool:
