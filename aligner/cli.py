@@ -268,7 +268,7 @@ def summarize(t: Transcript) -> str:
     if meta.speakers:
         lines.append(f"listed speakers: {', '.join(meta.speakers)}")
     counts = Counter(turn.speaker or "(unknown)" for turn in t.turns)
-    lines.append(f"turns: {len(t.turns)} by {len(counts)} speakers")
+    lines.append(f"turns: {len(t.turns)} by {len(counts)} speaker{'' if len(counts) == 1 else 's'}")
     lines += [f"  {n:4d}  {name}" for name, n in counts.most_common()]
     kinds = Counter(d.kind.value for d in t.directions)
     lines.append("directions: " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
