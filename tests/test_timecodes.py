@@ -10,12 +10,14 @@ WRITTEN = [
     ("47' 57", 2877), ("47‘ 57", 2877), ("47’57", 2877), ("[32 min 50]", 1970),
     ("[1 h 05 min 12]", 3912), ("1 h 05' 12", 3912), ("[01:02:03]", 3723), ("[32:50]", 1970),
     ("[32\u00a0min 50]", 1970), ("[130:07]", 7807), ("130' 07", 7807), ("[130 min 07]", 7807),
+    ("(32:50)", 1970), ("(01:02:03)", 3723), ("32:50", 1970), ("01:02:03", 3723), ("[01:02:03.500]", 3723.5),
+    ("[01:02:03,5]", 3723.5), ("[32m50s]", 1970), ("[1h02m03s]", 3723), ("[1 h 02 m 03 s]", 3723),
 ]
 
 
 @pytest.mark.parametrize("written,seconds", WRITTEN)
 def test_forms_people_write(written, seconds):
-    assert parse_timecode(written) == seconds * 1000
+    assert parse_timecode(written) == round(seconds * 1000)
 
 
 @pytest.mark.parametrize("text", [
@@ -25,6 +27,9 @@ def test_forms_people_write(written, seconds):
     "[75 min 61]",  # 61 seconds
     "[1 h 75 min 00]",
     "[1:75:00]",
+    "Jean (3:16) le dit",  # a verse, not a marker: parentheses take two-digit minutes
+    "à 32:50 on en parle",  # a colon form inside a line is said
+    "(32:50 environ)",
 ])
 def test_not_timecodes(text):
     assert find_timecodes(text) == []

@@ -162,3 +162,19 @@ def test_text_without_speakers_keeps_its_directions_and_timecodes():
     assert [type(i).__name__ for i in t.items] == ["Turn", "Direction", "Turn", "Turn"]
     (anchor,) = t.anchors
     assert anchor.time_ms == 21_000 and t.items[anchor.item].text == "Nous revoilà."
+
+
+@pytest.mark.parametrize("written", ["(01:31)", "[1m31s]", "[00:01:31.000]"])
+def test_timecodes_written_otherwise_anchor_the_same_place(written):
+    from conftest import ROOT
+
+    text = (ROOT / "transcripts" / "sample.txt").read_text(encoding="utf-8")
+    (usual,) = parse_transcript(text).anchors
+    (anchor,) = parse_transcript(text.replace("[1:31]", written)).anchors
+    assert (anchor.time_ms, anchor.item, anchor.written) == (usual.time_ms, usual.item, written)
+
+
+def test_a_clock_time_alone_on_its_line_anchors_the_next_turn():
+    t = parse_transcript("Anne : Bonjour.\n\n00:12:30\n\nBen : Suite, à 12:45 environ.\n")
+    (anchor,) = t.anchors
+    assert anchor.time_ms == 750_000 and t.items[anchor.item].speaker == "Ben"

@@ -5,9 +5,13 @@ Recognised forms (``h`` hours, ``m`` minutes, ``s`` seconds):
     47' 57   47‘ 57   47’57   47′57      m + prime + s (bare or in brackets)
     1 h 05' 12                            h + m + prime + s (bare or in brackets)
     [32 min 50]   [1 h 05 min 12]         with "min": in brackets only
-    [32:50]   [130:07]   [01:02:03]       colon forms: in brackets only
+    [32:50]   [130:07]   [01:02:03]       colon forms: in brackets, or alone on their line
+    [01:02:03.500]                        ... with a fraction of a second
+    (32:50)   (01:02:03)                  in parentheses: two-digit minutes ("(3:16)" is a verse)
+    [32m50s]   [1h02m03s]                 h, m and s letters: in brackets
 
-Bare ``min`` and colon forms are left alone: in running text they are said, not markers.
+Bare ``min`` and colon forms are left alone inside a line: in running text they are said,
+not markers.
 """
 
 from __future__ import annotations
@@ -21,12 +25,18 @@ _SP = r"[ \u00a0\u202f]*"
 _H = rf"(?P<h>\d{{1,2}}){_SP}h{_SP}"
 _PRIME_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}[{_PRIME}]{_SP}(?P<s>\d{{2}})"
 _MIN_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}min{_SP}(?P<s>\d{{1,2}})"
-_COLON_BODY = r"(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,3}):(?P<s>\d{2})"  # [130:07] in a three-hour show
+_FRACTION = r"(?:[.,](?P<f>\d{1,3}))?"
+_COLON_BODY = rf"(?:(?P<h>\d{{1,2}}):)?(?P<m>\d{{1,3}}):(?P<s>\d{{2}}){_FRACTION}"  # [130:07] in a three-hour show
+_PAREN_BODY = rf"(?:(?P<h>\d{{1,2}}):)?(?P<m>\d{{2,3}}):(?P<s>\d{{2}}){_FRACTION}"
+_LETTERS_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}m{_SP}(?P<s>\d{{1,2}}){_SP}s"
 
 _PATTERNS = (
     re.compile(rf"\[{_SP}(?:{_MIN_BODY}){_SP}\]"),
     re.compile(rf"\[{_SP}(?:{_COLON_BODY}){_SP}\]"),
     re.compile(rf"\[{_SP}(?:{_PRIME_BODY}){_SP}\]"),
+    re.compile(rf"\[{_SP}(?:{_LETTERS_BODY}){_SP}\]"),
+    re.compile(rf"\({_SP}(?:{_PAREN_BODY}){_SP}\)"),
+    re.compile(rf"^(?:{_COLON_BODY})$"),  # the whole (stripped) text: a line of its own
     re.compile(rf"(?<![\w{_PRIME}])(?:{_PRIME_BODY})(?![\w{_PRIME}])"),
 )
 
@@ -49,7 +59,8 @@ def _to_ms(m: re.Match) -> int | None:
     seconds = int(m.group("s"))
     if seconds >= 60 or (m.group("h") is not None and minutes >= 60):
         return None
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000
+    fraction = (m.groupdict().get("f") or "").ljust(3, "0")
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(fraction or 0)
 
 
 def find_timecodes(text: str) -> list[TimecodeMatch]:
