@@ -306,7 +306,7 @@ def _unnamed_body(lines: list[str], fields: list[tuple[str, str, int]], body: in
     return number + (0 if m and m.group("value").strip() else 1)  # or the value under its key
 
 
-def _read_body(lines: list[str], body: int, rule: "_SpeakerRule", headings: frozenset[int], *, unnamed: bool) -> _Builder:
+def _read_body(lines: list[str], body: int, rule: _SpeakerRule, headings: frozenset[int], *, unnamed: bool) -> _Builder:
     b = _Builder(unnamed=unnamed)
     for index in range(body, len(lines)):
         _read_line(b, rule, lines[index].strip(), index + 1, lines, index, heading=index in headings)
