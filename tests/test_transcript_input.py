@@ -178,3 +178,10 @@ def test_a_clock_time_alone_on_its_line_anchors_the_next_turn():
     t = parse_transcript("Anne : Bonjour.\n\n00:12:30\n\nBen : Suite, à 12:45 environ.\n")
     (anchor,) = t.anchors
     assert anchor.time_ms == 750_000 and t.items[anchor.item].speaker == "Ben"
+
+
+def test_text_whose_lines_start_with_timecodes_keeps_them_as_anchors():
+    t = parse_transcript("[00:00:05] Bonjour à tous.\n\n(00:01:10) Suite de la discussion.\n")
+    assert t.format == "plain" and [x.text for x in t.turns] == ["Bonjour à tous.", "Suite de la discussion."]
+    assert [(a.time_ms, a.item) for a in t.anchors] == [(5_000, 0), (70_000, 1)]
+    assert parse_transcript("Rendez-vous à 10:30 demain.\n").anchors == ()  # a clock time said

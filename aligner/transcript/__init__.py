@@ -13,6 +13,7 @@ from aligner.errors import TranscriptError
 from aligner.transcript.captions import read_cues, read_plain, read_podcast_json
 from aligner.transcript.model import Anchor, Direction, DirectionKind, Metadata, Section, Span, Transcript, Turn
 from aligner.transcript.source import read_text
+from aligner.transcript.timecodes import find_timecodes
 from aligner.transcript.wiki import read_wiki
 from aligner.transcript.wikitext import is_wikitext, to_rendered
 
@@ -40,9 +41,14 @@ def detect_format(text: str, *, name: str = "") -> str:
     if suffix == ".json" or head.startswith("{"):
         return "podcast-json"
     rendered = to_rendered(text)[0] if is_wikitext(text) else text
-    if _TURN_LIKE.search(rendered) or _BRACKETED_LINE.search(rendered):
+    if _TURN_LIKE.search(rendered) or _BRACKETED_LINE.search(rendered) or _timecode_leads_a_line(rendered):
         return "wiki"  # the wiki reader also reads a page that names no speaker (as "plain")
     return "plain"
+
+
+def _timecode_leads_a_line(text: str) -> bool:
+    """A line starts with a timecode ("[00:01:10] Suite…"): a marker, not words to say."""
+    return any(m.start == 0 for line in text.splitlines() if line.strip() for m in find_timecodes(line.strip())[:1])
 
 
 _READERS = {
