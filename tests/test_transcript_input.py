@@ -185,3 +185,12 @@ def test_text_whose_lines_start_with_timecodes_keeps_them_as_anchors():
     assert t.format == "plain" and [x.text for x in t.turns] == ["Bonjour à tous.", "Suite de la discussion."]
     assert [(a.time_ms, a.item) for a in t.anchors] == [(5_000, 0), (70_000, 1)]
     assert parse_transcript("Rendez-vous à 10:30 demain.\n").anchors == ()  # a clock time said
+
+
+def test_on_a_page_without_names_a_title_is_short_capitalised_and_holds_no_sentence():
+    from aligner.transcript import Section
+
+    t = parse_transcript("[Jingle]\n\nLe grand entretien\n\nBonjour.\n\nn'est pas disponible\n\n"
+                         "La salle est pleine. Merci de patienter\n\nÀ bientôt\n")
+    assert [i.title for i in t.items if isinstance(i, Section)] == ["Le grand entretien", "À bientôt"]
+    assert [x.text for x in t.turns] == ["Bonjour.", "n'est pas disponible", "La salle est pleine. Merci de patienter"]

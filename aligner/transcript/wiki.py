@@ -38,6 +38,7 @@ _MUSIC_BREAK = re.compile(rf"^pause musicale{_SP}*(?::{_SP}*(?P<rest>.*))?$", re
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _UNCERTAIN = re.compile(r"\?{2,}|\[[^\[\]]*\]")
 _SENTENCE_END = tuple(".?!…:;,")
+_SENTENCE_INSIDE = re.compile(r"[.?!…]\s+\S")
 
 KNOWN_ROLES = frozenset({"voix off", "public", "auditeur", "auditrice", "journaliste", "intervenant", "intervenante", "animateur", "animatrice", "presentateur", "presentatrice", "speaker", "speakerine", "inconnu", "inconnue"})
 # "Diverses voix off", "Un auditeur", "Deux intervenantes": a role with a word before it
@@ -373,11 +374,13 @@ def _is_running_text(line: str) -> bool:
 
 
 def _is_set_apart_title(line: str, blank_before: bool, lines: list[str], index: int) -> bool:
-    """A line alone between blank lines, short, with no closing punctuation: a title on a
-    page that names no speaker."""
+    """A line alone between blank lines, short, capitalised, with no sentence's end in it or
+    at its end: a title on a page that names no speaker ("n'est pas disponible" and "… est
+    verrouillée. Vous n'êtes plus en ligne" are words said)."""
     clean, _ = _strip_timecodes(line)
     alone = blank_before and (index + 1 >= len(lines) or not lines[index + 1].strip())
-    return alone and len(clean) <= TITLE_MAX_CHARS and not clean.endswith(_SENTENCE_END)
+    return (alone and len(clean) <= TITLE_MAX_CHARS and not clean.endswith(_SENTENCE_END)
+            and (clean[:1].isupper() or clean[:1].isdigit()) and not _SENTENCE_INSIDE.search(clean))
 
 
 def _is_title_after_turn(line: str, blank_before: bool, lines: list[str], index: int, rule: _SpeakerRule) -> bool:
