@@ -191,6 +191,7 @@ def test_on_a_page_without_names_a_title_is_short_capitalised_and_holds_no_sente
     from aligner.transcript import Section
 
     t = parse_transcript("[Jingle]\n\nLe grand entretien\n\nBonjour.\n\nn'est pas disponible\n\n"
-                         "La salle est pleine. Merci de patienter\n\nÀ bientôt\n")
-    assert [i.title for i in t.items if isinstance(i, Section)] == ["Le grand entretien", "À bientôt"]
-    assert [x.text for x in t.turns] == ["Bonjour.", "n'est pas disponible", "La salle est pleine. Merci de patienter"]
+                         "La salle est pleine. Merci de patienter\n\nÀ bientôt\n\n« Pépites libres »\n\nSuite.\n")
+    assert [i.title for i in t.items if isinstance(i, Section)] == ["Le grand entretien", "À bientôt", "« Pépites libres »"]
+    assert [x.text for x in t.turns] == ["Bonjour.", "n'est pas disponible", "La salle est pleine. Merci de patienter",
+                                         "Suite."]

@@ -351,7 +351,8 @@ def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: l
             b.start_turn("", number)
         b.add_text(line, number, new_paragraph=False)
         return
-    if b.turn is not None and not heading and not _is_title_after_turn(line, blank_before, lines, index, rule):
+    continues = b.turn is not None and not heading and not b.unnamed  # without names, a title gets here
+    if continues and not _is_title_after_turn(line, blank_before, lines, index, rule):
         b.add_text(line, number, new_paragraph=blank_before)
         return
     speaker = None if heading else b.last_speaker()
@@ -379,8 +380,9 @@ def _is_set_apart_title(line: str, blank_before: bool, lines: list[str], index: 
     verrouillée. Vous n'êtes plus en ligne" are words said)."""
     clean, _ = _strip_timecodes(line)
     alone = blank_before and (index + 1 >= len(lines) or not lines[index + 1].strip())
+    first = next((c for c in clean if c.isalnum()), "")  # past an opening quote: « Pépites libres »
     return (alone and len(clean) <= TITLE_MAX_CHARS and not clean.endswith(_SENTENCE_END)
-            and (clean[:1].isupper() or clean[:1].isdigit()) and not _SENTENCE_INSIDE.search(clean))
+            and (first.isupper() or first.isdigit()) and not _SENTENCE_INSIDE.search(clean))
 
 
 def _is_title_after_turn(line: str, blank_before: bool, lines: list[str], index: int, rule: _SpeakerRule) -> bool:
