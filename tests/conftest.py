@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,12 @@ REFERENCE = ROOT / "transcripts" / "libre-a-vous-2024-07-02.txt"
 @pytest.fixture(scope="session")
 def reference_path() -> Path:
     return REFERENCE
+
+
+def unnamed_sample() -> str:
+    """The sample's transcript with every speaker's name taken off its turns."""
+    text = (ROOT / "transcripts" / "sample.txt").read_text(encoding="utf-8")
+    return re.sub(r"^(Claire Dubois|Sophie Laurent)[ \u00a0]*:[ \u00a0]*", "", text, flags=re.MULTILINE)
 
 
 def chord(seconds: float, rate: int = 16000) -> np.ndarray:

@@ -10,7 +10,7 @@ import webvtt
 
 from aligner.cli import main
 
-from conftest import DATA, ROOT, chord
+from conftest import DATA, ROOT, chord, unnamed_sample
 
 SAMPLE_AUDIO = ROOT / "audio" / "sample.mp3"
 SAMPLE_TEXT = ROOT / "transcripts" / "sample.txt"
@@ -165,10 +165,8 @@ def test_a_page_that_names_no_speaker_aligns(tmp_path):
     """The sample's page with its speakers' names taken off (refused before: "no speaker
     turn found"): its paragraphs start where the sample's truth puts their turns, and its
     captions carry no voice tag."""
-    from test_transcript_input import _unnamed_sample
-
     transcript = tmp_path / "unnamed.txt"
-    transcript.write_text(_unnamed_sample(), encoding="utf-8")
+    transcript.write_text(unnamed_sample(), encoding="utf-8")
     assert main(["align", str(SAMPLE_AUDIO), str(transcript), "-o", str(tmp_path)]) == 0
     doc = json.loads((tmp_path / "sample.json").read_text(encoding="utf-8"))
     truth = {g["start_ms"] // 1000: g["start_ms"] for g in json.loads(

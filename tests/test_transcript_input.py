@@ -12,6 +12,8 @@ from aligner.cli import main
 from aligner.errors import TranscriptError
 from aligner.transcript import detect_format, parse_transcript, read_transcript
 
+from conftest import unnamed_sample
+
 WIKI = "Intervenant·e·s : Anne Martin\n\nAnne Martin : Éloïse a 30\u00a0000 €.\n"
 
 
@@ -124,16 +126,6 @@ def test_reader_never_crashes(text):
             assert 0 <= a.offset <= len(getattr(t.items[a.item], "text", ""))
 
 
-def _unnamed_sample() -> str:
-    """The sample's transcript with every speaker's name taken off its turns."""
-    import re
-
-    from conftest import ROOT
-
-    text = (ROOT / "transcripts" / "sample.txt").read_text(encoding="utf-8")
-    return re.sub(r"^(Claire Dubois|Sophie Laurent)[ \u00a0]*:[ \u00a0]*", "", text, flags=re.MULTILINE)
-
-
 def test_a_page_that_names_no_speaker_has_a_turn_per_paragraph():
     """Its header, stage directions, section titles and timecodes read as on any page: the
     page used to be refused ("no speaker turn found")."""
@@ -141,7 +133,7 @@ def test_a_page_that_names_no_speaker_has_a_turn_per_paragraph():
     from conftest import ROOT
 
     named = read_transcript(ROOT / "transcripts" / "sample.txt")
-    unnamed = parse_transcript(_unnamed_sample())
+    unnamed = parse_transcript(unnamed_sample())
     assert unnamed.format == "plain" and unnamed.metadata == named.metadata
     assert {t.speaker for t in unnamed.turns} == {""}
     # the sample's turns, each a paragraph, but one short line without punctuation: a title

@@ -48,7 +48,7 @@ def detect_format(text: str, *, name: str = "") -> str:
 
 def _timecode_leads_a_line(text: str) -> bool:
     """A line starts with a timecode ("[00:01:10] Suite…"): a marker, not words to say."""
-    return any(m.start == 0 for line in text.splitlines() if line.strip() for m in find_timecodes(line.strip())[:1])
+    return any(found[0].start == 0 for line in text.splitlines() if (found := find_timecodes(line.strip())))
 
 
 _READERS = {

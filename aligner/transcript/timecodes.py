@@ -25,9 +25,16 @@ _SP = r"[ \u00a0\u202f]*"
 _H = rf"(?P<h>\d{{1,2}}){_SP}h{_SP}"
 _PRIME_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}[{_PRIME}]{_SP}(?P<s>\d{{2}})"
 _MIN_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}min{_SP}(?P<s>\d{{1,2}})"
-_FRACTION = r"(?:[.,](?P<f>\d{1,3}))?"
-_COLON_BODY = rf"(?:(?P<h>\d{{1,2}}):)?(?P<m>\d{{1,3}}):(?P<s>\d{{2}}){_FRACTION}"  # [130:07] in a three-hour show
-_PAREN_BODY = rf"(?:(?P<h>\d{{1,2}}):)?(?P<m>\d{{2,3}}):(?P<s>\d{{2}}){_FRACTION}"
+
+
+def _colon_body(least_minute_digits: int) -> str:
+    """h:mm:ss or m:ss, with a fraction of a second or not (minutes up to 3 digits: [130:07]
+    in a three-hour show)."""
+    return rf"(?:(?P<h>\d{{1,2}}):)?(?P<m>\d{{{least_minute_digits},3}}):(?P<s>\d{{2}})(?:[.,](?P<f>\d{{1,3}}))?"
+
+
+_COLON_BODY = _colon_body(1)
+_PAREN_BODY = _colon_body(2)
 _LETTERS_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}m{_SP}(?P<s>\d{{1,2}}){_SP}s"
 
 _PATTERNS = (
@@ -59,8 +66,8 @@ def _to_ms(m: re.Match) -> int | None:
     seconds = int(m.group("s"))
     if seconds >= 60 or (m.group("h") is not None and minutes >= 60):
         return None
-    fraction = (m.groupdict().get("f") or "").ljust(3, "0")
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(fraction or 0)
+    milliseconds = int((m.groupdict().get("f") or "").ljust(3, "0"))
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + milliseconds
 
 
 def find_timecodes(text: str) -> list[TimecodeMatch]:

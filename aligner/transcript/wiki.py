@@ -235,27 +235,34 @@ def _direction(line: str) -> Direction | None:
     return None
 
 
-def _split_header(lines: list[str], rule: _SpeakerRule) -> tuple[list[tuple[str, str, int]], int]:
-    """Header fields and the index of the first body line."""
+def _split_header(lines: list[str], rule: _SpeakerRule) -> tuple[list[tuple[str, str, int]], int, int]:
+    """Header fields, the index of the first body line, and that of the first line past the
+    header's fields (after "Transcription" when the page has it): on a page that names no
+    speaker, the text before the first direction is not a header."""
     end = None
     for i, line in enumerate(lines):
         if fold(line) == "transcription":
             end = i + 1
             break
     fields = []
+    past_fields = 0
     stop = end - 1 if end is not None else len(lines)
     for i, line in enumerate(lines[:stop]):
         m = HEADER_LINE.match(line.strip())
         if m and header_key(m.group("key")) is not None:
             fields.append((m.group("key"), m.group("value"), i + 1))
+            past_fields = i + 1
         elif end is None and line.strip() and (rule.speaker(line.strip()) or _direction(line.strip())):
-            return fields, i
+            return fields, i, past_fields
         elif fields and not fields[-1][1].strip() and line.strip():  # the value under its key
             fields[-1] = (fields[-1][0], line.strip(), fields[-1][2])
+            past_fields = i + 1
         elif fields and line.strip() and fields[-1][0].strip().lower() == "nb":
             key, value, ln = fields[-1]
             fields[-1] = (key, value + " " + line.strip(), ln)
-    return fields, (end if end is not None else len(lines))
+    if end is not None:
+        return fields, end, end
+    return fields, len(lines), past_fields
 
 
 def _speaker_list(lines: list[str]) -> tuple[str, ...]:
@@ -276,11 +283,11 @@ def read_wiki(text: str, *, source: str | None = None) -> Transcript:
         text, headings = to_rendered(text)
     lines = text.split("\n")
     rule = _SpeakerRule(_speaker_list(lines))
-    fields, body = _split_header(lines, rule)
+    fields, body, past_fields = _split_header(lines, rule)
     b = _read_body(lines, body, rule, headings, unnamed=False)
     if not any(isinstance(i, Turn) for i in b.items):
         log.info("no speaker named: each paragraph is a turn of an unknown speaker")
-        b = _read_body(lines, _unnamed_body(lines, fields, body), rule, headings, unnamed=True)
+        b = _read_body(lines, past_fields, rule, headings, unnamed=True)
     if b.pending:
         written, _, line = b.pending[0]
         raise TranscriptError(f"timecode '{written}' is followed by nothing to anchor", path=source, line=line)
@@ -292,19 +299,6 @@ def read_wiki(text: str, *, source: str | None = None) -> Transcript:
         )
     _check_anchor_order(b.anchors, source)
     return Transcript("plain" if b.unnamed else "wiki", build_metadata(fields), items, tuple(b.anchors), source)
-
-
-def _unnamed_body(lines: list[str], fields: list[tuple[str, str, int]], body: int) -> int:
-    """Where the body of a page that names no speaker starts: after "Transcription", else
-    after its last header field (its first line when it has none); text before the first
-    direction is not a header there."""
-    if any(fold(line) == "transcription" for line in lines[:body]):
-        return body
-    if not fields:
-        return 0
-    number = fields[-1][2]
-    m = HEADER_LINE.match(lines[number - 1].strip())
-    return number + (0 if m and m.group("value").strip() else 1)  # or the value under its key
 
 
 def _read_body(lines: list[str], body: int, rule: _SpeakerRule, headings: frozenset[int], *, unnamed: bool) -> _Builder:
