@@ -187,3 +187,62 @@ def test_on_a_page_without_names_a_title_is_short_capitalised_and_holds_no_sente
     assert [i.title for i in t.items if isinstance(i, Section)] == ["Le grand entretien", "À bientôt", "« Pépites libres »"]
     assert [x.text for x in t.turns] == ["Bonjour.", "n'est pas disponible", "La salle est pleine. Merci de patienter",
                                          "Suite."]
+
+
+# the sample's first turns as transcription services export them: the time each turn starts
+# written at its head (0:08 and 0:13 in the sample's truth)
+_EXPORTS = {
+    "otter": "Sophie Laurent  0:08\nEntrez votre code.\n\nClaire Dubois  0:13\nAppuyez sur 9.\nMerci.\n",
+    "rev": "Sophie Laurent (00:08):\nEntrez votre code.\n\nClaire Dubois (00:13):\nAppuyez sur 9.\nMerci.\n",
+    "descript": "[00:00:08] Sophie Laurent: Entrez votre code.\n\n[00:00:13] Claire Dubois: Appuyez sur 9.\nMerci.\n",
+    "happy scribe": "[00:00:08.00] - Sophie Laurent\nEntrez votre code.\n\n[00:00:13.00] - Claire Dubois\n"
+                    "Appuyez sur 9.\nMerci.\n",
+}
+
+
+@pytest.mark.parametrize("service", sorted(_EXPORTS))
+def test_a_time_written_at_a_turn_head_anchors_the_turn_and_is_not_said(service):
+    t = parse_transcript(_EXPORTS[service])
+    assert [(x.speaker, x.text) for x in t.turns] == [("Sophie Laurent", "Entrez votre code."),
+                                                      ("Claire Dubois", "Appuyez sur 9. Merci.")]
+    assert [(a.time_ms, a.item, a.offset) for a in t.anchors] == [(8_000, 0, 0), (13_000, 1, 0)]
+
+
+@pytest.mark.parametrize("text", ["Sophie Laurent:\nEntrez votre code.\n\nClaire Dubois:\nAppuyez sur 9.\n",
+                                  "**Sophie Laurent** : Entrez votre code.\n\n**Claire Dubois :** Appuyez sur 9.\n",
+                                  "__Sophie Laurent__: Entrez votre code.\n\n__Claire Dubois__: Appuyez sur 9.\n"])
+def test_a_name_on_its_own_line_or_in_bold_heads_a_turn(text):
+    assert detect_format(text) == "wiki"
+    assert [(x.speaker, x.text) for x in parse_transcript(text).turns] == [
+        ("Sophie Laurent", "Entrez votre code."), ("Claire Dubois", "Appuyez sur 9.")]
+
+
+def test_numbered_speakers_are_speakers():
+    t = parse_transcript("Speaker 1: Bonjour.\n\nSPEAKER_01: Salut.\n\nIntervenant 2 : Merci.\n\nPartie 2 : la suite.\n")
+    assert [(x.speaker, x.text) for x in t.turns] == [("Speaker 1", "Bonjour."), ("SPEAKER_01", "Salut."),
+                                                      ("Intervenant 2", "Merci.\nPartie 2 : la suite.")]
+
+
+def test_a_title_with_its_time_is_not_a_speaker():
+    """A name alone with a time heads a turn when listed, numbered, or found so twice: a
+    section title written once with its time stays a title."""
+    from aligner.transcript import Section
+
+    t = parse_transcript("Anne Martin : Bonjour.\n\n[00:01:00] Ouverture\n\nAnne Martin : Voici.\n\n"
+                         "[00:02:00] Le grand entretien\n\nBen Dupont : Merci.\n\nBen  2:30\nSuite.\n\n"
+                         "Anne Martin  2:40\nFin.\n\nBen  2:50\nAu revoir.\n")
+    assert [i.title for i in t.items if isinstance(i, Section)] == ["Ouverture", "Le grand entretien"]
+    # "Ben" alone, but twice with a time; "Anne Martin" named
+    assert [x.speaker for x in t.turns] == ["Anne Martin", "Anne Martin", "Ben Dupont", "Ben", "Anne Martin", "Ben"]
+    assert [a.time_ms // 1000 for a in t.anchors] == [60, 120, 150, 160, 170]
+
+
+def test_a_markdown_heading_is_a_section_title():
+    from aligner.transcript import Section
+
+    t = parse_transcript("# Émission test\n\n**Anne Martin** : Bonjour.\n\n## Deuxième partie [12:00]\n"
+                         "**Ben Dupont** : Merci.\n")
+    assert [i.title for i in t.items if isinstance(i, Section)] == ["Deuxième partie"]
+    assert [(x.speaker, x.text) for x in t.turns] == [("Anne Martin", "Bonjour."), ("Ben Dupont", "Merci.")]
+    (anchor,) = t.anchors
+    assert anchor.time_ms == 720_000 and isinstance(t.items[anchor.item], Section)

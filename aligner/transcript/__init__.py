@@ -14,7 +14,7 @@ from aligner.transcript.captions import read_cues, read_plain, read_podcast_json
 from aligner.transcript.model import Anchor, Direction, DirectionKind, Metadata, Section, Span, Transcript, Turn
 from aligner.transcript.source import read_text
 from aligner.transcript.timecodes import find_timecodes
-from aligner.transcript.wiki import read_wiki
+from aligner.transcript.wiki import read_wiki, speaker_heads
 from aligner.transcript.wikitext import is_wikitext, to_rendered
 
 FORMATS = ("wiki", "plain", "srt", "vtt", "podcast-json")
@@ -43,6 +43,8 @@ def detect_format(text: str, *, name: str = "") -> str:
     rendered = to_rendered(text)[0] if is_wikitext(text) else text
     if _TURN_LIKE.search(rendered) or _BRACKETED_LINE.search(rendered) or _timecode_leads_a_line(rendered):
         return "wiki"  # the wiki reader also reads a page that names no speaker (as "plain")
+    if speaker_heads(rendered) >= 2:  # "Name:" or "Name  1:05" on lines of their own, the text below
+        return "wiki"
     return "plain"
 
 

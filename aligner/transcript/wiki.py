@@ -15,6 +15,14 @@ librealire.org shows it.
 
 A colon inside running text ("… un choix stratégique : mettre en place …") does not start
 a turn: a turn head needs a listed speaker or a name-like head.
+
+Transcription services' exports read the same way, the time written at a turn's head an
+anchor of that turn:
+
+    [00:01:05] Name: text          Descript          Name (01:05):      Rev, the text below
+    [00:01:05.12] - Name           Happy Scribe      Name  1:05         Otter, the text below
+    Name:                          the text below    **Name** : text    Markdown (# Title: a section)
+    Speaker 1: text                numbered speakers (SPEAKER_00, Intervenant 2)
 """
 
 from __future__ import annotations
@@ -22,17 +30,29 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from aligner.errors import AnchorError, TranscriptError
 from aligner.transcript.header import HEADER_LINE, NAME_PARTICLES, build_metadata, fold, header_key
 from aligner.transcript.model import Anchor, Direction, DirectionKind, Section, Span, Transcript, Turn
-from aligner.transcript.timecodes import find_timecodes, format_clock
+from aligner.transcript.timecodes import find_timecodes, format_clock, parse_timecode
 from aligner.transcript.wikitext import is_wikitext, to_rendered
 
 log = logging.getLogger(__name__)
 
 _SP = "[ \t\u00a0\u202f]"
 _TURN_HEAD = re.compile(rf"^(?P<name>[^:\[\]\n]{{1,60}}?){_SP}*:(?:{_SP}+(?P<text>.*))?$")
+# transcription services time each turn at its head: "[00:01:05] Name : text" (Descript),
+# "[00:01:05.12] - Name" (Happy Scribe), "Name  1:05" (Otter), "Name (01:05):" (Rev)
+_CLOCK = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
+_HEAD_TIME = rf"\[{_SP}*{_CLOCK}{_SP}*\]|\({_SP}*{_CLOCK}{_SP}*\)|{_CLOCK}"
+_TIME_FIRST = re.compile(rf"^(?P<time>{_HEAD_TIME}){_SP}*(?:[-–—|]{_SP}*)?(?P<rest>[^\s\d].*)$")
+_TIME_AFTER_NAME = re.compile(rf"^(?P<name>[^:\[\]()\n]{{1,60}}?){_SP}+(?P<time>{_HEAD_TIME}){_SP}*(?:(?P<colon>:){_SP}*(?P<text>.*))?$")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?=\S)")
+_EMPHASIS = re.compile(r"^(?P<mark>\*\*|__)(?P<inner>[^*_\n]{1,62}?)(?P=mark)")  # **Name** : text, **Name :** text
+_NUMBERED = re.compile(r"^(?P<role>[^\W\d_]+)[ _-]?\d{1,3}$")  # Speaker 1, SPEAKER_00, Intervenant 2
+_NUMBERED_ROLES = frozenset({"speaker", "intervenant", "intervenante", "locuteur", "locutrice", "orateur", "oratrice",
+                             "participant", "participante", "invite", "invitee", "guest", "host", "voix", "personne"})
 _BRACKET_LINE = re.compile(r"^\[(?P<label>[^\[\]]+)\]$")
 _MUSIC_BREAK = re.compile(rf"^pause musicale{_SP}*(?::{_SP}*(?P<rest>.*))?$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -155,29 +175,62 @@ def is_name_like(name: str) -> bool:
     return all(w[:1].isupper() or fold(w) in NAME_PARTICLES or "-" in w for w in words)
 
 
-class _SpeakerRule:
-    """Decides whether the head of ``Name : text`` names a speaker."""
+class Head(NamedTuple):
+    """A turn's head: who speaks, the text after the head, and the times written at it."""
 
-    def __init__(self, listed: tuple[str, ...]):
+    speaker: str
+    text: str
+    times: tuple[tuple[str, int], ...] = ()  # (written, ms): when the turn starts
+
+
+class _SpeakerRule:
+    """Decides whether a line starts a turn: ``Name : text``, or the same with the time the
+    turn starts written at its head, or a name alone with that time (the text below it)."""
+
+    def __init__(self, listed: tuple[str, ...], repeated: frozenset[str] = frozenset()):
         self.listed = {fold(n): n for n in listed}
         self.seen: dict[str, str] = {}
+        self.repeated = repeated  # names that head several lines with a time and no colon
 
-    def speaker(self, line: str) -> tuple[str, str] | None:
-        m = _TURN_HEAD.match(line)
-        if not m:
+    def speaker(self, line: str) -> Head | None:
+        times, rest = [], line
+        first = _TIME_FIRST.match(rest)
+        if first:
+            times.append(first.group("time"))
+            rest = first.group("rest")
+        rest = _unemphasised(rest)
+        after = _TIME_AFTER_NAME.match(rest)
+        if after:
+            times.append(after.group("time"))
+            rest = after.group("name") + (" : " + after.group("text") if after.group("colon") else "")
+        parsed = [(t, _head_time_ms(t)) for t in times]
+        if any(ms is None for _, ms in parsed):
             return None
-        name = " ".join(m.group("name").replace("\u00a0", " ").replace("\u202f", " ").split())
+        m = _TURN_HEAD.match(rest)
+        if m:
+            who = self._who(_clean_name(m.group("name")))
+            return Head(who, (m.group("text") or "").strip(), tuple(parsed)) if who is not None else None
+        if times and rest.strip():  # a name alone with its time: its turn's text is below
+            name = _clean_name(rest)
+            if (self._known(name) is not None or _numbered_role(name) or fold(name) in self.repeated
+                    or (is_name_like(name) and len(name.split()) >= 2)):
+                who = self._who(name)
+                return Head(who, "", tuple(parsed)) if who is not None else None
+        return None
+
+    def _who(self, name: str) -> str | None:
+        """The speaker that a turn head's ``name`` names, or None."""
         key = fold(name)
-        text = (m.group("text") or "").strip()
         known = self._known(name)
         if known is not None:
-            return known, text
+            return known
+        if _numbered_role(name):  # before the header's keys: "Intervenant 2" is no "Intervenant·e·s"
+            return self._new(name)
         if header_key(name) is not None or key in {"transcription", "illustration"}:
             return None
         if is_name_like(name) and (not self.listed or len(name.split()) >= 2):
-            return self._new(name), text
-        more = self._more_than_a_name(name)
-        return (more, text) if more is not None else None
+            return self._new(name)
+        return self._more_than_a_name(name)
 
     def _more_than_a_name(self, name: str) -> str | None:
         """The speaker of a head that says more than a name: a role with a word before it,
@@ -216,6 +269,57 @@ class _SpeakerRule:
         log.info("speaker %r is not in the header's list of speakers", name)
         self.seen[fold(name)] = name
         return name
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def _numbered_role(name: str) -> bool:
+    """A speaker a transcription service numbered: "Speaker 1", "SPEAKER_00", "Intervenant 2"."""
+    m = _NUMBERED.match(name)
+    return m is not None and fold(m.group("role")) in _NUMBERED_ROLES
+
+
+def speaker_heads(text: str) -> int:
+    """How many lines of ``text`` start a speaker's turn as the wiki reader reads them."""
+    lines = text.split("\n")
+    rule = _SpeakerRule(_speaker_list(lines), _repeated_names(lines))
+    return sum(1 for line in lines if line.strip() and rule.speaker(line.strip()) is not None)
+
+
+def _unemphasised(line: str) -> str:
+    """``line`` with the Markdown emphasis around its head taken off: ``**Name** : text``
+    and ``**Name :** text`` read as ``Name : text``."""
+    m = _EMPHASIS.match(line)
+    return m.group("inner") + line[m.end():] if m else line
+
+
+def _head_time_ms(written: str) -> int | None:
+    try:
+        return parse_timecode(written.strip("[]() \u00a0\u202f"))
+    except ValueError:
+        return None
+
+
+def _repeated_names(lines: list[str]) -> frozenset[str]:
+    """Names that head two lines or more with a time and no colon ("Anne  1:05", "[01:05] -
+    Anne"): speakers, where a title with its time ("Ouverture [00:05]") is written once."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        line = line.strip()
+        first = _TIME_FIRST.match(line)
+        after = _TIME_AFTER_NAME.match(_unemphasised(line))
+        if after and not after.group("colon"):
+            name = after.group("name")
+        elif first and ":" not in first.group("rest"):
+            name = _unemphasised(first.group("rest"))
+        else:
+            continue
+        if is_name_like(_clean_name(name)):
+            key = fold(_clean_name(name))
+            counts[key] = counts.get(key, 0) + 1
+    return frozenset(k for k, n in counts.items() if n >= 2)
 
 
 def _direction(line: str) -> Direction | None:
@@ -282,7 +386,11 @@ def read_wiki(text: str, *, source: str | None = None) -> Transcript:
     if is_wikitext(text):
         text, headings = to_rendered(text)
     lines = text.split("\n")
-    rule = _SpeakerRule(_speaker_list(lines))
+    marked = [i for i, line in enumerate(lines) if _MARKDOWN_HEADING.match(line)]
+    for i in marked:  # "## Deuxième partie": a section title
+        lines[i] = _MARKDOWN_HEADING.sub("", lines[i]).rstrip("# \t")
+    headings |= frozenset(marked)
+    rule = _SpeakerRule(_speaker_list(lines), _repeated_names(lines))
     fields, body, past_fields = _split_header(lines, rule)
     b = _read_body(lines, body, rule, headings, unnamed=False)
     if not any(isinstance(i, Turn) for i in b.items):
@@ -333,8 +441,9 @@ def _read_line(b: _Builder, rule: _SpeakerRule, line: str, number: int, lines: l
         return
     head = None if heading else rule.speaker(line)
     if head is not None:
-        b.start_turn(head[0], number)
-        b.add_text(head[1], number, new_paragraph=False)
+        b.pending += [(written, ms, number) for written, ms in head.times]
+        b.start_turn(head.speaker, number)
+        b.add_text(head.text, number, new_paragraph=False)
         return
     timecodes = find_timecodes(line)
     if len(timecodes) == 1 and timecodes[0].start == 0 and timecodes[0].end == len(line):
