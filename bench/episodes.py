@@ -385,6 +385,20 @@ def unanchored(transcript: str, truth: dict) -> tuple[str, dict]:
     return "\n".join(lines) + "\n", dict(truth, anchors=[])
 
 
+_DIRECTION_LINE = re.compile(r"^(?:\[[^\[\]\d]+\]|Pause musicale\b.*|https?://\S+)$")
+
+
+def undirected(transcript: str, truth: dict) -> tuple[str, dict]:
+    """The transcript without its stage directions (jingles, music breaks, the replayed
+    segment's URL), and its truth: a transcript that says nothing of the recording's
+    non-speech, as a transcription service's export does."""
+    lines = transcript.splitlines()
+    kept = [i for i, line in enumerate(lines) if not _DIRECTION_LINE.match(line)]
+    new_line = {old + 1: new + 1 for new, old in enumerate(kept)}
+    anchors = [dict(a, line=new_line[a["line"]]) for a in truth["anchors"]]
+    return "\n".join(lines[i] for i in kept) + "\n", dict(truth, anchors=anchors)
+
+
 def write(audio: np.ndarray, transcript: str, truth: dict, folder: Path, name: str) -> Path:
     """``name.mp3`` (44.1 kHz stereo), ``name.txt`` and ``name.truth.json`` in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

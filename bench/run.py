@@ -8,6 +8,7 @@ against the ground truth, and print one table.
     python bench/run.py --late 0.5           # and each episode with only its later half transcribed
     python bench/run.py --unanchored         # and each transcript without its timecodes
     python bench/run.py --offset -30         # and each with every timecode written 30 s early
+    python bench/run.py --undirected         # and each transcript without its stage directions
     python bench/run.py --mix bed            # episodes mixed otherwise (see episodes.MIXES)
 
 With ``--aeneas``, the runner installs aeneas-ng in its own virtual environment
@@ -96,6 +97,12 @@ def unanchored(mp3: Path) -> Path:
     """``<name>_noanchor.mp3`` (a link to the same recording) with no timecode in its
     transcript."""
     return _variant(mp3, "_noanchor", episodes.unanchored)
+
+
+def undirected(mp3: Path) -> Path:
+    """``<name>_nodir.mp3`` (a link to the same recording) with no stage direction in its
+    transcript."""
+    return _variant(mp3, "_nodir", episodes.undirected)
 
 
 def _variant(mp3: Path, suffix: str, change) -> Path:
@@ -272,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(e.g. -30: a recording cut otherwise than the show they were written for)")
     parser.add_argument("--unanchored", action="store_true",
                         help="also align each episode (and its partial or late transcript) with every timecode removed")
+    parser.add_argument("--undirected", action="store_true",
+                        help="also align each episode (and its variants) with no stage direction in its transcript")
     parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
                         help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels, gated pauses, a compressor")
     args = parser.parse_args(argv)
@@ -288,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             variants += [offset(mp3, args.offset)] if args.offset else []
             if args.unanchored:
                 variants += [unanchored(v) for v in [mp3] + variants]
+            if args.undirected:
+                variants += [undirected(v) for v in [mp3] + variants]
             rows += [dict(run_one(v), variant=v.stem[len(mp3.stem):]) for v in variants]
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
     print(table(rows, args.markdown))
