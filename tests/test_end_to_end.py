@@ -177,3 +177,24 @@ def test_a_page_that_names_no_speaker_aligns(tmp_path):
     assert np.median(errors) <= 100 and np.mean(errors <= 500) >= 0.8
     captions = webvtt.from_buffer(io.StringIO((tmp_path / "sample.vtt").read_text(encoding="utf-8"))).captions
     assert captions and not any(c.voice for c in captions)
+
+
+def test_a_transcript_that_names_no_music_aligns_around_it(tmp_path):
+    """The sample's page without its stage directions (no jingle, music break or replay
+    named, as a transcription service exports it): the gaps between its turns may hold
+    anything, so its text is not laid on the music break (65.2-90.9 s in the truth) and the
+    turns after it are not pulled into it (before: 4 to 51 s early from the fifth turn on)."""
+    text = SAMPLE_TEXT.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not (
+        (line.startswith("[") and not line.startswith("[1")) or line.startswith(("Pause musicale", "https://")))]
+    transcript = tmp_path / "undirected.txt"
+    transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(lines) < len(text.splitlines()) - 4  # two jingles, a sting, a music break, a replay gone
+    assert main(["align", str(SAMPLE_AUDIO), str(transcript), "-o", str(tmp_path)]) == 0
+    doc = json.loads((tmp_path / "sample.json").read_text(encoding="utf-8"))
+    truth = json.loads((DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))
+    errors = np.abs([t["start"] * 1000 - g["start_ms"] for t, g in zip(doc["turns"], truth["turns"])])
+    assert len(errors) == len(truth["turns"]) and np.mean(errors <= 500) >= 0.8
+    music = next(r for r in truth["regions"] if r["kind"] == "music")
+    assert not any(t["start"] * 1000 < music["end_ms"] - 500 and t["end"] * 1000 > music["start_ms"] + 500
+                   for t in doc["turns"])

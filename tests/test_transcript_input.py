@@ -246,3 +246,12 @@ def test_a_markdown_heading_is_a_section_title():
     assert [(x.speaker, x.text) for x in t.turns] == [("Anne Martin", "Bonjour."), ("Ben Dupont", "Merci.")]
     (anchor,) = t.anchors
     assert anchor.time_ms == 720_000 and isinstance(t.items[anchor.item], Section)
+
+
+@pytest.mark.parametrize("label", ["[Musique]", "[Music]", "[Générique]", "[Indicatif]"])
+def test_music_written_as_captions_write_it_is_a_music_direction(label):
+    from aligner.transcript import Direction, DirectionKind
+
+    t = parse_transcript(f"Anne Martin : Bonjour.\n\n{label}\n\nAnne Martin : Suite.\n")
+    (d,) = [i for i in t.items if isinstance(i, Direction)]
+    assert d.kind in {DirectionKind.MUSIC_STING, DirectionKind.JINGLE}

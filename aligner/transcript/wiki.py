@@ -76,6 +76,10 @@ _DIRECTION_LABELS = {
     "virgule sonore": DirectionKind.SOUND_BREAK,
     "virgule musicale": DirectionKind.MUSIC_STING,
     "pause musicale": DirectionKind.MUSIC_BREAK,
+    "musique": DirectionKind.MUSIC_STING,  # as captions and services write it
+    "music": DirectionKind.MUSIC_STING,
+    "generique": DirectionKind.JINGLE,
+    "indicatif": DirectionKind.JINGLE,
 }
 TITLE_MAX_CHARS = 250
 # a free line this long that ends a sentence is said, not a title ("Qu'est-ce que le libre ?" is one)
