@@ -250,9 +250,42 @@ def test_a_squeezed_turn_and_its_neighbours_are_searched_for_further_off():
     # sliver's turn reports a confidence of 0 once its length is weighed, a mean of 0.64)
     assert _search_around_misplaced(place(0.78), squeezed, blocks, speech, config)[2].end_ms == 23_000
     assert _search_around_misplaced(place(0.6), squeezed, blocks, speech, config) is squeezed  # matched worse
-    off = dataclasses.replace(config, squeezed_turn_share=None)
+    # (the sliver's confidence of 0 makes it doubtful too: both off)
+    off = dataclasses.replace(config, squeezed_turn_share=None, doubtful_turn_drop=None)
     assert _search_around_misplaced(place(0.9), squeezed, blocks, speech, off) is squeezed
     assert len(asked) == 3
+
+
+def test_a_run_of_turns_that_match_poorly_is_searched_for_further_off():
+    """Turns whose words match the audio they lie on far worse than the turns' median (a
+    text pulled into a replay that the transcript does not name) are searched around, as a
+    squeezed turn is."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from aligner.align.engine import _doubtful, _search_around_misplaced
+    from aligner.align.model import TurnTiming
+    from aligner.audiomap import SPEECH, AudioMap
+
+    confidences = [0.9, 0.88, 0.9, 0.6, 0.65, 0.9, 0.89, 0.8]  # median 0.885
+    turns = tuple(TurnTiming(k, "A", "x", 10_000 * k, 10_000 * k + 3_000, c, ()) for k, c in enumerate(confidences))
+    assert _doubtful(turns, 0.18) == [3, 4]
+    assert _doubtful(turns, 0.05) == [3, 4, 7]
+    assert _doubtful(turns, 0.3) == [] and _doubtful((), 0.1) == []
+
+    blocks = [SimpleNamespace(end_frame=300)] * len(turns)  # each at its pace: none squeezed
+    frames = 90_000 // HOP_MS
+    speech = AudioMap(90_000, (), (), np.full(frames, SPEECH, np.int8), np.zeros(frames, np.float32),
+                      np.zeros(frames, np.float32))
+    config = dataclasses.replace(AlignConfig(), doubtful_turn_drop=0.18)
+    asked = []
+    better = tuple(dataclasses.replace(t, confidence=0.9) for t in turns)
+    assert _search_around_misplaced(lambda widen: asked.append(widen) or better, turns, blocks, speech, config) is better
+    assert asked == [((2, 3, 4, 5), config.music_turn_reach_ms // HOP_MS)]
+    off = dataclasses.replace(config, doubtful_turn_drop=None)
+    assert _search_around_misplaced(lambda widen: asked.append(widen) or better, turns, blocks, speech, off) is turns
+    assert len(asked) == 1
 
 
 @pytest.fixture(scope="module")

@@ -93,6 +93,16 @@ class AlignConfig:
     # alone, a turn squeezed into a sliver of silence matched better than found in its place
     # (bench: 3 turns 7 to 49 s off fixed on the sung/voiced mixes and the variants, none moved elsewhere)
     squeezed_turn_share: float | None = 0.25
+    # ... as are the turns whose confidence as reported is ``doubtful_turn_drop`` or more
+    # under the turns' median: their words match the audio they lie on poorly, as when the
+    # text was pulled into speech that the transcript does not hold (a replay, an ad that it
+    # does not name) further than the phoneme passes look (None: off). Bench: 3 turns of a
+    # compressed mix 3 to 49 s off and 2 of a sung one 32 and 67 s off set right; 16
+    # episodes without their directions 37 -> 33 of 661 off by 0.5 s (16 fresh ones 54 ->
+    # 51 of 489); the 128 whole episodes and the fresh seeds unchanged, 19 of the 128
+    # searched again. 0.1: 28 of the 661, but the 90-minute episode's loosely transcribed
+    # turns (0.10 to 0.17 under) searched around too, its alignment stage twice as long
+    doubtful_turn_drop: float | None = 0.18
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 2.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 1000  # frames averaged for the speaker classifier
@@ -471,15 +481,18 @@ def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTimi
 
 def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
                              config: AlignConfig) -> tuple[TurnTiming, ...]:
-    """The turns left mostly on music (``_on_music``) or squeezed (``_squeezed``) are
-    misplaced: ``place(widen)`` runs the phoneme passes again, their first level looking
-    ``music_turn_reach_ms`` further around those turns and one on either side (the gaps
-    around them), kept when it matches better: when the turns' mean confidence, each less
+    """The turns left mostly on music (``_on_music``), squeezed (``_squeezed``) or
+    matching poorly (``_doubtful``) are misplaced: ``place(widen)`` runs the phoneme
+    passes again, their first level looking ``music_turn_reach_ms`` further around those
+    turns and one on either side (the gaps around them), kept when it matches better: when the turns' mean confidence, each less
     how far its length strays from its text's, is higher (a squeezed turn's words match
     the sliver they are laid on well all the same)."""
     misplaced = set(_on_music(turns, audio_map, config.music_turn_share))
     if config.squeezed_turn_share is not None:
         misplaced |= set(_squeezed(turns, blocks, config.squeezed_turn_share))
+    if config.doubtful_turn_drop is not None:
+        misplaced |= set(_doubtful(_squeeze_aware(turns, blocks, config.confidence_duration_weight),
+                                   config.doubtful_turn_drop))
     if not config.music_turn_reach_ms or not misplaced:
         return turns
     near = sorted({j for k in misplaced for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
@@ -610,6 +623,14 @@ def _squeezed(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], share: fl
     """The turns placed in less than ``share`` of the time their text takes at the
     recording's usual pace."""
     return np.flatnonzero(_paces(turns, blocks) < np.log(share)).tolist()
+
+
+def _doubtful(turns: tuple[TurnTiming, ...], drop: float) -> list[int]:
+    """The turns whose confidence is ``drop`` or more under the turns' median."""
+    if not turns:
+        return []
+    confidence = np.array([t.confidence for t in turns])
+    return np.flatnonzero(confidence < np.median(confidence) - drop).tolist()
 
 
 def _squeeze_aware(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], weight: float) -> tuple[TurnTiming, ...]:
