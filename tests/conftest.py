@@ -22,6 +22,14 @@ def unnamed_sample() -> str:
     return re.sub(r"^(Claire Dubois|Sophie Laurent)[ \u00a0]*:[ \u00a0]*", "", text, flags=re.MULTILINE)
 
 
+def undirected_sample() -> str:
+    """The sample's transcript without its stage directions (its jingles, sting, music
+    break and replay), as a transcription service exports it; its timecode stays."""
+    text = (ROOT / "transcripts" / "sample.txt").read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not (
+        (line.startswith("[") and not line.startswith("[1")) or line.startswith(("Pause musicale", "https://")))) + "\n"
+
+
 def chord(seconds: float, rate: int = 16000) -> np.ndarray:
     """A steady four-note chord (music to the audio map), amplitude 0.4 at most."""
     t = np.arange(int(rate * seconds)) / rate

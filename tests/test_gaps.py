@@ -100,3 +100,28 @@ def test_untranscribed_audio_is_learnt_from_what_the_path_left_out():
     assert np.median(log_p[kind == 0]) < -5
     assert np.median(log_p[kind > 0]) > -0.01
     assert (_untranscribed(voice, said, unsaid[:100], nonspeech) == 0).all()
+
+
+def test_the_phoneme_passes_look_further_when_the_transcript_names_no_music(monkeypatch):
+    """A transcript that names no music and no replay leaves the first pass to guess where
+    they are: the phoneme passes' first level looks ``unmarked_phone_radius_ms`` around it,
+    where one that names them looks ``phone_radius_ms``."""
+    from aligner.align import engine
+    from aligner.audiomap import map_audio
+    from aligner.decode import decode
+    from aligner.features import log_mel, mfcc
+    from aligner.speak import speak
+
+    from conftest import ROOT, undirected_sample
+
+    logmel = log_mel(decode(ROOT / "audio" / "sample.mp3").samples, 16000)
+    cepstra, audio_map = mfcc(logmel), map_audio(logmel)
+    config = AlignConfig()
+    search = engine._search
+    for text, radius in (((ROOT / "transcripts" / "sample.txt").read_text(encoding="utf-8"), config.phone_radius_ms[0]),
+                         (undirected_sample(), config.unmarked_phone_radius_ms)):
+        transcript = parse_transcript(text)
+        radii = []
+        monkeypatch.setattr(engine, "_search", lambda *a, **k: radii.append(k.get("radius_ms")) or search(*a, **k))
+        engine.align(transcript, speak(transcript), cepstra, audio_map, config=config)
+        assert radii and {r[0] for r in radii if r is not None} == {radius}
