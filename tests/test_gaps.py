@@ -104,8 +104,9 @@ def test_untranscribed_audio_is_learnt_from_what_the_path_left_out():
 
 def test_the_phoneme_passes_look_further_when_the_transcript_names_no_music(monkeypatch):
     """A transcript that names no music and no replay leaves the first pass to guess where
-    they are: the phoneme passes' first level looks ``unmarked_phone_radius_ms`` around it,
-    where one that names them looks ``phone_radius_ms``."""
+    they are: the phoneme passes start with a coarser level that looks
+    ``unmarked_phone_radius_ms`` around it, where one that names them looks
+    ``phone_radius_ms`` at their usual first level."""
     from aligner.align import engine
     from aligner.audiomap import map_audio
     from aligner.decode import decode
@@ -121,7 +122,9 @@ def test_the_phoneme_passes_look_further_when_the_transcript_names_no_music(monk
     for text, radius in (((ROOT / "transcripts" / "sample.txt").read_text(encoding="utf-8"), config.phone_radius_ms[0]),
                          (undirected_sample(), config.unmarked_phone_radius_ms)):
         transcript = parse_transcript(text)
-        radii = []
-        monkeypatch.setattr(engine, "_search", lambda *a, **k: radii.append(k.get("radius_ms")) or search(*a, **k))
+        levels = []
+        monkeypatch.setattr(engine, "_search", lambda *a, **k: levels.append((k.get("factors"), k.get("radius_ms")))
+                            or search(*a, **k))
         engine.align(transcript, speak(transcript), cepstra, audio_map, config=config)
-        assert radii and {r[0] for r in radii if r is not None} == {radius}
+        phoneme = {(f[0], r[0]) for f, r in levels if r is not None}
+        assert phoneme == {(config.phone_factors[0] * (1 if radius == config.phone_radius_ms[0] else 2), radius)}

@@ -74,12 +74,14 @@ class AlignConfig:
     phone_vertical: float = 1.0  # ``vertical`` of the phoneme passes (2.0 there too: 10 fixed, 5 broken)
     phone_factors: tuple[int, ...] = (10, 2)  # levels of the phoneme passes, the first around the last path
     phone_radius_ms: tuple[int, ...] = (30_000, 1_000)  # how far each level looks
-    # ... its first level, when the transcript names no music and no replay anywhere: the
-    # first pass, left to guess where they are, may lay the text a minute or more off, into
-    # a replay, with no gap priced cheaper there (None: as ``phone_radius_ms``). Bench,
-    # episodes without their directions: 16 of them 33 -> 27 of 661 turn starts off by 0.5
-    # s, captions on music 17 -> 14; 16 more 51 -> 23 of 489 and 35 -> 16 (90 s: 27 and 29;
-    # 300 s: 27 and 23); the 90-minute one's alignment stage 6 -> 16 s (a turn then doubtful)
+    # ... and a level twice as coarse as their first, in front of it, that looks this far,
+    # when the transcript names no music and no replay anywhere: the first pass, left to
+    # guess where they are, may lay the text a minute or more off, into a replay, with no
+    # gap priced cheaper there (None: no such level). Bench, episodes without their
+    # directions: 16 of them 33 -> 26 of 661 turn starts off by 0.5 s, captions on music 17
+    # -> 14; 16 more 51 -> 27 of 489 and 35 -> 19. The same reach at the usual first level:
+    # 27 and 23 (90 s: 27 and 29; 300 s: 27 and 23), but 1.0 GB at 90 minutes (0.7 GB with
+    # this level); at a level three times as coarse: 34 and 29
     unmarked_phone_radius_ms: int | None = 150_000
     # a turn that ends up mostly (this share) on music is misplaced: the first pass left it
     # further from its place than the phoneme passes look (a short turn between a music
@@ -275,8 +277,8 @@ def align(
     if not blocks:
         raise AlignmentError("the transcript has no words to align; check that it holds speaker turns")
     if config.unmarked_phone_radius_ms is not None and not _names_nonspeech(transcript):
-        config = dataclasses.replace(config, phone_radius_ms=(config.unmarked_phone_radius_ms,
-                                                              *config.phone_radius_ms[1:]))
+        config = dataclasses.replace(config, phone_factors=(2 * config.phone_factors[0], *config.phone_factors),
+                                     phone_radius_ms=(config.unmarked_phone_radius_ms, *config.phone_radius_ms))
     duration_ms = len(cepstra) * HOP_MS
     synth_frames = sum(len(b.features) for b in blocks)
     if synth_frames > 2 * len(cepstra):
