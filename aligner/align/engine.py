@@ -496,9 +496,9 @@ def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[
     """The turns left mostly on music (``_on_music``), squeezed (``_squeezed``) or
     matching poorly (``_doubtful``) are misplaced: ``place(widen)`` runs the phoneme
     passes again, their first level looking ``music_turn_reach_ms`` further around those
-    turns and one on either side (the gaps around them), kept when it matches better: when the turns' mean confidence, each less
-    how far its length strays from its text's, is higher (a squeezed turn's words match
-    the sliver they are laid on well all the same)."""
+    turns and one on either side (the gaps around them), kept when it matches better: when
+    the turns' mean confidence, each less how far its length strays from its text's, is
+    higher (a squeezed turn's words match the sliver they are laid on well all the same)."""
     misplaced = set(_on_music(turns, audio_map, config.music_turn_share))
     if config.squeezed_turn_share is not None:
         misplaced |= set(_squeezed(turns, blocks, config.squeezed_turn_share))
