@@ -276,9 +276,8 @@ def align(
     blocks = list(spoken)
     if not blocks:
         raise AlignmentError("the transcript has no words to align; check that it holds speaker turns")
-    if config.unmarked_phone_radius_ms is not None and not _names_nonspeech(transcript):
-        config = dataclasses.replace(config, phone_factors=(2 * config.phone_factors[0], *config.phone_factors),
-                                     phone_radius_ms=(config.unmarked_phone_radius_ms, *config.phone_radius_ms))
+    if not _names_nonspeech(transcript):
+        config = _unmarked(config)
     duration_ms = len(cepstra) * HOP_MS
     synth_frames = sum(len(b.features) for b in blocks)
     if synth_frames > 2 * len(cepstra):
@@ -499,17 +498,18 @@ def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[
     turns and one on either side (the gaps around them), kept when it matches better: when
     the turns' mean confidence, each less how far its length strays from its text's, is
     higher (a squeezed turn's words match the sliver they are laid on well all the same)."""
+    reported = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
     misplaced = set(_on_music(turns, audio_map, config.music_turn_share))
     if config.squeezed_turn_share is not None:
         misplaced |= set(_squeezed(turns, blocks, config.squeezed_turn_share))
     if config.doubtful_turn_drop is not None:
-        misplaced |= set(_doubtful(_squeeze_aware(turns, blocks, config.confidence_duration_weight),
-                                   config.doubtful_turn_drop))
+        misplaced |= set(_doubtful(reported, config.doubtful_turn_drop))
     if not config.music_turn_reach_ms or not misplaced:
         return turns
     near = sorted({j for k in misplaced for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
     other = place((tuple(near), config.music_turn_reach_ms // HOP_MS))
-    here, there = (_mean_confidence(_squeeze_aware(t, blocks, config.confidence_duration_weight)) for t in (turns, other))
+    here = _mean_confidence(reported)
+    there = _mean_confidence(_squeeze_aware(other, blocks, config.confidence_duration_weight))
     log.debug("turns %s misplaced: searched again %d s around them, %+.3f", sorted(misplaced),
               config.music_turn_reach_ms // 1000, there - here)
     return other if there > here else turns
@@ -945,14 +945,25 @@ def _names_nonspeech(transcript: Transcript) -> bool:
                for i in transcript.items)
 
 
+def _unmarked(config: AlignConfig) -> AlignConfig:
+    """``config`` for a transcript that names no music and no replay anywhere: the gaps
+    between its turns priced ``unmarked_gap``, the phoneme passes led by a level twice as
+    coarse as their first that looks ``unmarked_phone_radius_ms`` around the first pass."""
+    if config.unmarked_gap is not None:
+        config = dataclasses.replace(config, unannounced_gap=config.unmarked_gap)
+    if config.unmarked_phone_radius_ms is not None:
+        config = dataclasses.replace(config, phone_factors=(2 * config.phone_factors[0], *config.phone_factors),
+                                     phone_radius_ms=(config.unmarked_phone_radius_ms, *config.phone_radius_ms))
+    return config
+
+
 def _gap_scales(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> list[tuple[float, float, float]]:
     """For each block, the cost factors (on speech, on music, on speech over music) of
     untranscribed audio just before it, from what the transcript says is there: music (a
     jingle, a music break) is cheap on music only, and on its voice (a song's) less dear; a
     replay, another direction, a section title alone or the start of the transcript allow
-    anything; consecutive turns make any gap dear, unless the transcript names no music
-    and no replay anywhere (``unmarked_gap``)."""
-    dear = config.unannounced_gap if _names_nonspeech(transcript) or config.unmarked_gap is None else config.unmarked_gap
+    anything; consecutive turns make any gap dear (less so where the transcript names no
+    music and no replay anywhere: ``_unmarked``)."""
     out, prev = [], -1
     for b in blocks:
         between = [i for i in transcript.items[prev + 1:b.item] if not isinstance(i, Turn)]
@@ -962,6 +973,7 @@ def _gap_scales(transcript: Transcript, blocks: list[SpokenTurn], config: AlignC
         options = [_direction_gap(i, config) for i in (directions or between)]
         if prev < 0:
             options.append((config.head_gap_on_speech, 0.5, config.head_gap_on_speech))
+        dear = config.unannounced_gap
         out.append(min(options) if options else (dear, 0.5 * dear, dear))
         prev = b.item
     return out

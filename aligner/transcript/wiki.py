@@ -197,16 +197,7 @@ class _SpeakerRule:
         self.repeated = repeated  # names that head several lines with a time and no colon
 
     def speaker(self, line: str) -> Head | None:
-        times, rest = [], line
-        first = _TIME_FIRST.match(rest)
-        if first:
-            times.append(first.group("time"))
-            rest = first.group("rest")
-        rest = _unemphasised(rest)
-        after = _TIME_AFTER_NAME.match(rest)
-        if after:
-            times.append(after.group("time"))
-            rest = after.group("name") + (" : " + after.group("text") if after.group("colon") else "")
+        times, rest = _timed_head(line)
         parsed = [(t, _head_time_ms(t)) for t in times]
         if any(ms is None for _, ms in parsed):
             return None
@@ -275,6 +266,22 @@ class _SpeakerRule:
         return name
 
 
+def _timed_head(line: str) -> tuple[list[str], str]:
+    """The times written at ``line``'s head (before its name, after it), and the line
+    without them or Markdown emphasis: ``Name : text``, or the name alone."""
+    times, rest = [], line
+    first = _TIME_FIRST.match(rest)
+    if first:
+        times.append(first.group("time"))
+        rest = first.group("rest")
+    rest = _unemphasised(rest)
+    after = _TIME_AFTER_NAME.match(rest)
+    if after:
+        times.append(after.group("time"))
+        rest = after.group("name") + (" : " + after.group("text") if after.group("colon") else "")
+    return times, rest
+
+
 def _clean_name(name: str) -> str:
     return " ".join(name.replace("\u00a0", " ").replace("\u202f", " ").split())
 
@@ -311,18 +318,10 @@ def _repeated_names(lines: list[str]) -> frozenset[str]:
     Anne"): speakers, where a title with its time ("Ouverture [00:05]") is written once."""
     counts: dict[str, int] = {}
     for line in lines:
-        line = line.strip()
-        first = _TIME_FIRST.match(line)
-        after = _TIME_AFTER_NAME.match(_unemphasised(line))
-        if after and not after.group("colon"):
-            name = after.group("name")
-        elif first and ":" not in first.group("rest"):
-            name = _unemphasised(first.group("rest"))
-        else:
-            continue
-        if is_name_like(_clean_name(name)):
-            key = fold(_clean_name(name))
-            counts[key] = counts.get(key, 0) + 1
+        times, rest = _timed_head(line.strip())
+        name = _clean_name(rest)
+        if times and ":" not in rest and is_name_like(name):
+            counts[fold(name)] = counts.get(fold(name), 0) + 1
     return frozenset(k for k, n in counts.items() if n >= 2)
 
 
