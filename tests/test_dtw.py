@@ -179,6 +179,29 @@ def test_rows_layout():
     assert pooled.features[1].tolist() == [1.0, 2.0]  # mean of frames 0 and 1
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_rows_of_all_blocks_at_once_match_the_block_by_block_reference(seed):
+    from aligner.align.multilevel import Block, build_rows, build_rows_reference
+
+    rng = np.random.default_rng(seed)
+    blocks = []
+    for _ in range(int(rng.integers(1, 6))):
+        n = int(rng.integers(1, 40))  # frames; words may share a pooled frame, or start it
+        words = np.sort(rng.integers(0, n, int(rng.integers(1, 7))))
+        words[0] = 0
+        labels = rng.integers(0, 5, n) if rng.random() < 0.7 else None
+        scale = tuple(rng.random(int(rng.integers(2, 4))))
+        blocks.append(Block(rng.standard_normal((n, 3)).astype(np.float32), words, scale, labels))
+    factor = int(rng.choice([1, 2, 3, 5, 10, 50]))
+    tail = (float(rng.random()), float(rng.random()))
+    gap = rng.standard_normal(3).astype(np.float32) if seed % 3 == 0 else None
+    fast, plain = build_rows(blocks, factor, tail, gap), build_rows_reference(blocks, factor, tail, gap)
+    for name in ("features", "kinds", "gap_scale", "labels", "position", "end_rows"):
+        a, b = getattr(fast, name), getattr(plain, name)
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name  # the same numbers, bit for bit
+    assert [w.tolist() for w in fast.word_rows] == [w.tolist() for w in plain.word_rows]
+
+
 def test_negated_dot_product_follows_the_likeliest_phonemes():
     # rows say phonemes 0, 1, 2 (one-hot); columns hold log-probabilities where 1 is heard
     # only in column 3: the row saying it must land there
