@@ -22,6 +22,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from numba import njit
 
 _BLOCK = 10_000  # frames classified at a time (they stay in cache)
 
@@ -49,10 +50,10 @@ class LinearDiscriminant:
             keep = np.linspace(0, len(frames) - 1, max_frames).astype(np.int64)
             frames, labels = frames[keep], labels[keep]
         x = stack(features, self.context, frames)
+        labels = np.asarray(labels, np.int64)
         k, d = self.n_classes, x.shape[1]
         counts = np.bincount(labels, minlength=k).astype(np.float64)
-        means = np.stack([np.bincount(labels, weights=x[:, c], minlength=k) for c in range(d)], axis=1)
-        means /= np.maximum(counts, 1.0)[:, None]
+        means = _class_sums(x, labels, k) / np.maximum(counts, 1.0)[:, None]
         # centred in double precision block by block (no double copy of all the frames: 190 MB
         # at 100k frames of 117 values), the product in single precision: half the time
         centred = np.empty(x.shape, np.float32)
@@ -94,6 +95,24 @@ class LinearDiscriminant:
             with ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
                 list(pool.map(fill, blocks))
         return out
+
+
+@njit(cache=True, nogil=True)
+def _class_sums(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """``(k, D)`` float64 sums of the rows of ``x`` by label, added in row order (the numbers
+    of ``np.bincount(labels, weights=x[:, c])`` for every column ``c``, in one pass over
+    ``x`` rather than a strided copy of each column: 0.5 s less at 90 minutes)."""
+    out = np.zeros((k, x.shape[1]))
+    for i in range(x.shape[0]):
+        row = out[labels[i]]
+        for c in range(x.shape[1]):
+            row[c] += x[i, c]
+    return out
+
+
+def warm_up() -> None:
+    """Load the compiled kernel from numba's cache, for instance while other work waits."""
+    _class_sums(np.zeros((1, 1), np.float32), np.zeros(1, np.int64), 1)
 
 
 def one_hot(labels: np.ndarray, n_classes: int, dtype=np.float32) -> np.ndarray:

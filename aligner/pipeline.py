@@ -18,7 +18,8 @@ from typing import Callable
 
 from threadpoolctl import threadpool_limits
 
-from aligner.align.dtw import warm_up
+from aligner import discriminant
+from aligner.align import dtw
 from aligner.align.engine import AlignConfig, align
 from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
@@ -79,7 +80,7 @@ def _run(
     with ThreadPoolExecutor(3) as pool, _cancelling() as cancel:
         speaking = pool.submit(speak, transcript, rate_wpm=rate_wpm, nice=_SPEAK_NICE, cancel=cancel)
         decoding = pool.submit(decode, audio_path)
-        pool.submit(warm_up)  # the DTW kernels load meanwhile, not after
+        pool.submit(_warm_up)  # the compiled kernels load meanwhile, not after
         audio = decoding.result()
         del decoding  # the future holds the samples too: they are freed below, before aligning
         hook("decode", audio)
@@ -101,6 +102,11 @@ def _run(
     alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path), map_regions=amap.regions)
     hook("align", alignment)
     return alignment
+
+
+def _warm_up() -> None:
+    dtw.warm_up()
+    discriminant.warm_up()
 
 
 def _detector(audio: Audio):

@@ -44,3 +44,15 @@ def test_survives_wrong_labels_on_a_minority_of_frames():
 
 def test_one_hot_leaves_unlabelled_frames_empty():
     assert one_hot(np.array([1, -1, 0]), 2).tolist() == [[0, 1], [0, 0], [1, 0]]
+
+
+def test_class_sums_are_bincounts_bit_for_bit():
+    from aligner.discriminant import _class_sums
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((5000, 13)).astype(np.float32) * 1e3
+    labels = rng.integers(0, 7, 5000)
+    labels[labels == 4] = 5  # a class without frames sums to 0
+    sums = _class_sums(x, labels, 7)
+    expected = np.stack([np.bincount(labels, weights=x[:, c], minlength=7) for c in range(13)], axis=1)
+    assert sums.tobytes() == expected.tobytes()
