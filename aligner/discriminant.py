@@ -52,6 +52,8 @@ class LinearDiscriminant:
         x = stack(features, self.context, frames)
         labels = np.asarray(labels, np.int64)
         k, d = self.n_classes, x.shape[1]
+        if len(labels) and (labels.min() < 0 or labels.max() >= k):
+            raise ValueError(f"labels must lie in [0, {k}): the classes the classifier was made for")
         counts = np.bincount(labels, minlength=k).astype(np.float64)
         means = _class_sums(x, labels, k) / np.maximum(counts, 1.0)[:, None]
         # centred in double precision block by block (no double copy of all the frames: 190 MB

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from aligner.discriminant import LinearDiscriminant, one_hot, stack
 
@@ -56,3 +57,10 @@ def test_class_sums_are_bincounts_bit_for_bit():
     sums = _class_sums(x, labels, 7)
     expected = np.stack([np.bincount(labels, weights=x[:, c], minlength=7) for c in range(13)], axis=1)
     assert sums.tobytes() == expected.tobytes()
+
+
+def test_labels_outside_the_classes_are_refused():
+    x = np.zeros((4, 2), np.float32)
+    for labels in ([0, 1, 2, 1], [0, -1, 1, 1]):
+        with pytest.raises(ValueError, match="labels must lie"):
+            LinearDiscriminant(2, context=0).fit(x, np.arange(4), np.array(labels))
