@@ -74,21 +74,22 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
     if lens.min(initial=1) < 1:
         raise ValueError("a block without frames")
     n = -(-lens // factor)  # pooled frames per block
+    frame0 = np.cumsum(n) - n  # each block's first pooled frame
     block_of = np.repeat(np.arange(len(blocks)), n)  # block of each pooled frame
-    local = np.arange(len(block_of)) - np.repeat(np.cumsum(n) - n, n)  # its index in the block
+    local = np.arange(len(block_of)) - frame0[block_of]  # its index in the block
     # the first pooled frame of each word, a PAUSE row before each (but before frame 0)
     first = [np.minimum(np.asarray(b.word_frames, np.int64) // factor, k - 1) for b, k in zip(blocks, n)]
     pause_before = np.zeros(len(block_of), bool)
-    frame0 = np.cumsum(n) - n
     pause_before[np.concatenate([f[1:][f[1:] > 0] + s for f, s in zip(first, frame0)])] = True
-    pauses = np.bincount(block_of, weights=pause_before, minlength=len(blocks)).astype(np.int64)
+    pauses = np.bincount(block_of[pause_before], minlength=len(blocks))
     total = 1 + n + pauses  # rows per block, its GAP row first
     row0 = np.cumsum(total) - total  # each block's GAP row
     # each pooled frame's row: its block's GAP row, 1, its index, and the pauses up to it
-    within = np.cumsum(pause_before) - np.repeat(np.cumsum(pauses) - pauses, n)
-    speech_row = np.repeat(row0 + 1, n) + local + within
+    within = np.cumsum(pause_before) - (np.cumsum(pauses) - pauses)[block_of]
+    speech_row = (row0 + 1)[block_of] + local + within
     m = int(total.sum()) + 1
     offset = np.cumsum(lens + 1) - (lens + 1)  # each block's place in synthetic time
+    at = offset[block_of] + local * factor  # each pooled frame's place
     feats = np.zeros((m, blocks[0].features.shape[1]), np.float32)
     feats[speech_row] = np.concatenate([pool(b.features, factor) for b in blocks])
     kinds = np.full(m, PAUSE, np.int8)
@@ -104,12 +105,12 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
     pos = np.empty(m)
     pos[row0] = offset - 0.75
     pos[-1] = float(lens.sum() + len(blocks)) - 0.75
-    pos[speech_row] = np.repeat(offset, n) + local * factor
-    pos[speech_row[pause_before] - 1] = (np.repeat(offset, n) + local * factor - 0.5)[pause_before]
+    pos[speech_row] = at
+    pos[speech_row[pause_before] - 1] = at[pause_before] - 0.5
     if gap_features is not None:
         feats[kinds == GAP] = gap_features
     word_rows = tuple(speech_row[f + s] for f, s in zip(first, frame0))
-    end_rows = speech_row[np.cumsum(n) - 1]
+    end_rows = speech_row[frame0 + n - 1]
     return Rows(feats, kinds, scales, labels, pos, word_rows, end_rows, factor)
 
 
