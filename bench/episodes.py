@@ -399,6 +399,43 @@ def undirected(transcript: str, truth: dict) -> tuple[str, dict]:
     return "\n".join(lines[i] for i in kept) + "\n", dict(truth, anchors=anchors)
 
 
+# Talk that no recording of the corpus holds (written for the bench): the text of turns
+# cut from the recording but not from its transcript
+UNSAID = (
+    "Nous avions aussi parlé des logiciels libres dans les collectivités territoriales.",
+    "Ce passage a été coupé au montage pour tenir dans la durée du podcast.",
+    "La mairie a voté un budget de 120 000 euros pour renouveler ses postes de travail.",
+    "Je rappelle que l'émission est diffusée chaque mardi de 15 h 30 à 17 h.",
+    "Les associations du quartier organisent des ateliers d'installation le samedi matin.",
+    "On en reparlera dans une prochaine émission, avec les développeurs du projet.",
+    "Il faut saluer le travail des bénévoles qui traduisent la documentation.",
+    "Vous retrouverez toutes les références sur le site de la radio.",
+)
+
+
+def unsaid(transcript: str, truth: dict, count: int, seed: int = 0) -> tuple[str, dict]:
+    """The transcript with ``count`` turns more, two sentences of ``UNSAID`` each, that the
+    recording does not hold (each said by the speaker of the turn before it, put before a
+    turn drawn at random but the first), and its truth, which lists them by their number
+    among the turns (``unsaid_turns``): a passage cut from the recording (the podcast's edit
+    of a broadcast) and left in its transcript. None of them may be given any audio."""
+    rng = random.Random(seed)
+    lines = transcript.splitlines()
+    turn_lines = [i for i, line in enumerate(lines) if "\u00a0: " in line]
+    if not 0 < count < len(turn_lines):
+        raise ValueError(f"{count} unsaid turns for {len(turn_lines)} turns")
+    before = sorted(rng.sample(range(1, len(turn_lines)), count))
+    anchors = [dict(a) for a in truth["anchors"]]
+    for k in reversed(before):  # from the end: the earlier line numbers stay right
+        at = turn_lines[k]
+        speaker = lines[turn_lines[k - 1]].split("\u00a0: ", 1)[0]
+        lines[at:at] = [f"{speaker}\u00a0: {' '.join(rng.sample(UNSAID, 2))}", ""]
+        for a in anchors:
+            if a["line"] > at:
+                a["line"] += 2
+    return "\n".join(lines) + "\n", dict(truth, anchors=anchors, unsaid_turns=[k + j for j, k in enumerate(before)])
+
+
 def write(audio: np.ndarray, transcript: str, truth: dict, folder: Path, name: str) -> Path:
     """``name.mp3`` (44.1 kHz stereo), ``name.txt`` and ``name.truth.json`` in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ against the ground truth, and print one table.
     python bench/run.py --unanchored         # and each transcript without its timecodes
     python bench/run.py --offset -30         # and each with every timecode written 30 s early
     python bench/run.py --undirected         # and each transcript without its stage directions
+    python bench/run.py --unsaid 2           # and each with 2 turns more that the recording lacks
     python bench/run.py --mix bed            # episodes mixed otherwise (see episodes.MIXES)
 
 With ``--aeneas``, the runner installs aeneas-ng in its own virtual environment
@@ -105,6 +106,13 @@ def undirected(mp3: Path) -> Path:
     return _variant(mp3, "_nodir", episodes.undirected)
 
 
+def unsaid(mp3: Path, count: int) -> Path:
+    """``<name>_unsaid<count>.mp3`` (a link to the same recording) with ``count`` turns more
+    in its transcript, that the recording does not hold."""
+    seed = json.loads((EPISODES / f"{mp3.stem}.truth.json").read_text()).get("seed", 0)
+    return _variant(mp3, f"_unsaid{count}", lambda text, truth: episodes.unsaid(text, truth, count, seed))
+
+
 def _variant(mp3: Path, suffix: str, change) -> Path:
     """An episode that is ``mp3`` (linked) with its transcript and truth changed."""
     name = f"{mp3.stem}{suffix}"
@@ -142,6 +150,8 @@ def run_one(mp3: Path) -> dict:
         "episode": name, "tool": "aligner", "minutes": truth["minutes"], "turns": len(truth["turns"]),
         "start": turns["start"], "end": turns["end"],
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
+        **({"unsaid": {"turns": len(truth["unsaid_turns"]), "captioned": score.unsaid_captioned(doc["turns"], truth)}}
+           if "unsaid_turns" in truth else {}),
         "anchors": score.score_anchors(doc["anchors"], truth),
         **scored_map,
         "wall_s": round(wall, 2), "peak_mib": rss, "ffmpeg_decode_s": round(decode_wall, 2),
@@ -241,6 +251,8 @@ def totals(rows: list[dict]) -> str:
                  overlaps=r.get("caption_overlaps", 0), shifted_flagged=a.get("shifted_flagged", 0),
                  shifted=a.get("shifted", 0), correct_flagged=a.get("correct_flagged", 0),
                  correct=a.get("anchors", 0) - a.get("shifted", 0))
+        if "unsaid" in r:
+            s.update(unsaid=r["unsaid"]["turns"], unsaid_captioned=r["unsaid"]["captioned"])
     lines = []
     for (tool, variant), s in sums.items():
         line = f"- {tool} {variant or 'whole transcripts'}: {s['ok']} of {s['turns']} turn starts within 0.5 s"
@@ -250,6 +262,8 @@ def totals(rows: list[dict]) -> str:
         if tool == "aligner":
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
                      f"correct ones flagged {s['correct_flagged']}/{s['correct']}")
+        if s["unsaid"]:
+            line += f"; {s['unsaid_captioned']} of {s['unsaid']} turns that the recording lacks given some of it"
         lines.append(line + (f"; {s['failed']} failed" if s["failed"] else ""))
     maps = [r["map"] for r in rows if "map" in r and "error" not in r]
     if maps:
@@ -281,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also align each episode (and its partial or late transcript) with every timecode removed")
     parser.add_argument("--undirected", action="store_true",
                         help="also align each episode (and its variants) with no stage direction in its transcript")
+    parser.add_argument("--unsaid", type=int, default=0,
+                        help="also align each episode with this many turns more in its transcript, "
+                             "that the recording does not hold (a passage cut from it)")
     parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
                         help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels, gated pauses, a compressor")
     args = parser.parse_args(argv)
@@ -299,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
                 variants += [unanchored(v) for v in [mp3] + variants]
             if args.undirected:
                 variants += [undirected(v) for v in [mp3] + variants]
+            variants += [unsaid(mp3, args.unsaid)] if args.unsaid else []
             rows += [dict(run_one(v), variant=v.stem[len(mp3.stem):]) for v in variants]
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
     print(table(rows, args.markdown))

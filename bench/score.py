@@ -26,13 +26,29 @@ def error_stats(errors_ms) -> dict:
 
 def score_turns(predicted: list[dict], truth: dict) -> dict:
     """``predicted``: the aligner's turns in transcript order, each with ``start``/``end``
-    in seconds (the alignment JSON's shape). Turns it did not place count as misses."""
+    in seconds (the alignment JSON's shape). Turns it did not place count as misses; the
+    transcript's turns that the recording does not hold (``unsaid_turns``) are not scored
+    here (see ``unsaid_captioned``)."""
     gold = truth["turns"]
+    predicted = said_turns(predicted, truth)
     if len(predicted) != len(gold):
         raise ValueError(f"{len(predicted)} predicted turns for {len(gold)} true turns")
     starts = [p["start"] * 1000 - g["start_ms"] for p, g in zip(predicted, gold)]
     ends = [p["end"] * 1000 - g["end_ms"] for p, g in zip(predicted, gold)]
     return {"start": error_stats(starts), "end": error_stats(ends)}
+
+
+def said_turns(predicted: list[dict], truth: dict) -> list[dict]:
+    """``predicted`` without the turns that the recording does not hold."""
+    unsaid = set(truth.get("unsaid_turns", ()))
+    return [p for k, p in enumerate(predicted) if k not in unsaid]
+
+
+def unsaid_captioned(predicted: list[dict], truth: dict, *, tolerance_ms: int = 500) -> int:
+    """The transcript's turns that the recording does not hold (``unsaid_turns``) and that
+    were given more than ``tolerance_ms`` of it anyway (the alignment JSON's turns)."""
+    return sum(1 for k in truth.get("unsaid_turns", ())
+               if k < len(predicted) and (predicted[k]["end"] - predicted[k]["start"]) * 1000 > tolerance_ms)
 
 
 def caption_overlaps(predicted: list[dict], truth: dict, *, tolerance_ms: int = 500) -> int:

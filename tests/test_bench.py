@@ -238,7 +238,9 @@ def test_totals_sum_the_exact_counts_per_tool_and_kind_of_transcript():
         return dict(out, variant=variant) if variant else out
 
     rows = [row([10, 600, 20], overlaps=1), row([0] * 4, correct_flagged=1, overlaps=2), row([900, 5], tool="aeneas"),
-            row([1, 2, 3000], "_late50", shifted=0, flagged=0), {"episode": "x", "variant": "_late50", "error": "boom"}]
+            row([1, 2, 3000], "_late50", shifted=0, flagged=0), {"episode": "x", "variant": "_late50", "error": "boom"},
+            dict(row([0, 0], "_unsaid2"), unsaid={"turns": 2, "captioned": 1}),
+            dict(row([0, 700], "_unsaid2"), unsaid={"turns": 2, "captioned": 2})]
     assert run.totals(rows).splitlines() == [
         "Totals:",
         "- aligner whole transcripts: 6 of 7 turn starts within 0.5 s (85.7%), 7 within 1 s (100.0%); "
@@ -246,7 +248,10 @@ def test_totals_sum_the_exact_counts_per_tool_and_kind_of_transcript():
         "- aeneas whole transcripts: 1 of 2 turn starts within 0.5 s (50.0%), 2 within 1 s (100.0%); "
         "0 captions on music or untranscribed audio",
         "- aligner _late50: 2 of 3 turn starts within 0.5 s (66.7%), 2 within 1 s (66.7%); "
-        "0 captions on music or untranscribed audio; shifted anchors flagged 0/0, correct ones flagged 0/3; 1 failed"]
+        "0 captions on music or untranscribed audio; shifted anchors flagged 0/0, correct ones flagged 0/3; 1 failed",
+        "- aligner _unsaid2: 3 of 4 turn starts within 0.5 s (75.0%), 4 within 1 s (100.0%); "
+        "0 captions on music or untranscribed audio; shifted anchors flagged 2/2, correct ones flagged 0/4; "
+        "3 of 4 turns that the recording lacks given some of it"]
 
 
 def test_totals_give_the_maps_accuracy_and_music_edges_over_the_episodes_scored():
@@ -330,6 +335,43 @@ def test_an_unanchored_transcript_has_the_same_turns_and_no_timecode():
     assert bare_truth["anchors"] == [] and bare_truth["turns"] == truth["turns"]
     parsed = parse_transcript(bare, format="wiki")
     assert not parsed.anchors and [t.text for t in parsed.turns] == ["un deux", "trois"]
+
+
+def test_an_unsaid_transcript_has_turns_more_that_its_truth_lists_and_the_same_timecodes():
+    import episodes
+
+    from aligner.transcript import parse_transcript
+
+    text = "Titre\n\nA\u00a0: un [0:05] deux\n\nPartie 2 [1:00]\n\nB\u00a0: trois\n\nA\u00a0: quatre\n\nB\u00a0: cinq [2:00]\n"
+    truth = {"turns": [{"start_ms": k} for k in range(4)],
+             "anchors": [{"line": 3, "written": "[0:05]"}, {"line": 5, "written": "[1:00]"}, {"line": 11, "written": "[2:00]"}]}
+    more, more_truth = episodes.unsaid(text, truth, 2, seed=3)
+    parsed = parse_transcript(more, format="wiki")
+    texts = [t.text for t in parsed.turns]
+    assert len(texts) == 6 and more_truth["turns"] == truth["turns"]
+    unsaid = more_truth["unsaid_turns"]
+    assert len(unsaid) == 2 and 0 not in unsaid  # never before the first turn
+    assert [t for k, t in enumerate(texts) if k not in unsaid] == ["un deux", "trois", "quatre", "cinq"]
+    for k in unsaid:  # two sentences that no recording holds, said by the turn before's speaker
+        assert sum(s in texts[k] for s in episodes.UNSAID) == 2
+        assert parsed.turns[k].speaker == parsed.turns[k - 1].speaker
+    lines = more.splitlines()
+    assert [a.time_ms for a in parsed.anchors] == [5_000, 60_000, 120_000]
+    assert all(a["written"] in lines[a["line"] - 1] for a in more_truth["anchors"])
+    assert all(0 not in episodes.unsaid(text, truth, 2, seed=k)[1]["unsaid_turns"] for k in range(20))
+    with pytest.raises(ValueError):
+        episodes.unsaid(text, truth, 4)
+
+
+def test_turns_that_the_recording_lacks_are_scored_apart():
+    truth = dict(TRUTH, unsaid_turns=[1, 3])
+    predicted = _perfect()
+    predicted[1:1] = [{"start": 9.2, "end": 9.5}]  # given 0.3 s: not counted
+    predicted[3:3] = [{"start": 30.0, "end": 31.0}]  # given a second: counted
+    s = score.score_turns(predicted, truth)["start"]
+    assert s["n"] == 3 and s["max_ms"] == 0
+    assert score.unsaid_captioned(predicted, truth) == 1
+    assert score.unsaid_captioned(_perfect(), TRUTH) == 0
 
 
 def test_a_prompt_glued_to_the_next_one_in_the_text_list_keeps_its_own_text():
