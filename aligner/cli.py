@@ -142,6 +142,9 @@ def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | No
                    f"measured {format_clock(check.measured_ms)} ({check.delta_ms / 1000:+.1f} s) {verdict}")
     for region in alignment.uncovered:
         click.echo(f"  {region.kind.replace('_', ' ')}: {format_clock(region.start_ms)}-{format_clock(region.end_ms)}")
+    for turn in alignment.unplaced:
+        click.echo(f"  not found in the audio: line {alignment.transcript.items[turn.item].line} ({turn.speaker}), "
+                   "no captions")
     for path in paths:
         click.echo(f"wrote {path}")
 

@@ -256,3 +256,24 @@ def test_music_straight_after_talk_or_an_end_in_talk_keeps_the_end():
     quiet[20:25] = 1.0
     edges = _edges(quiet, music)
     assert _end_before_music(_spoken(2, [10, 19]), edges, sure, 100) == _spoken(2, [10, 19])
+
+
+def test_a_turn_given_almost_none_of_the_time_its_text_takes_is_not_placed():
+    from types import SimpleNamespace
+
+    from aligner.align.engine import _mark_unplaced
+
+    # five turns said in about the time their text takes (2 to 4 s), the fourth given 50 ms of its 3 s
+    said_ms = [2000, 4000, 3000, 3000, 2500]
+    given_ms = [2100, 3900, 3100, 50, 2400]
+    blocks = [SimpleNamespace(end_frame=ms // HOP_MS) for ms in said_ms]
+    starts = np.cumsum([0] + given_ms[:-1]).tolist()
+    turns = tuple(TurnTiming(k, "A", "x", s, s + g, 0.8, ()) for k, (s, g) in enumerate(zip(starts, given_ms)))
+    transcript = SimpleNamespace(items=[SimpleNamespace(line=3 + 2 * k) for k in range(5)])
+    marked = _mark_unplaced(turns, blocks, transcript, 0.1)
+    assert [t.placed for t in marked] == [True, True, True, False, True]
+    assert [dataclasses.replace(t, placed=True) for t in marked] == list(turns)  # nothing else changes
+    assert _mark_unplaced(turns, blocks, transcript, None) == turns
+    # a tenth of its time is not yet nowhere: 400 ms of 3 s stays placed
+    roomier = turns[:3] + (dataclasses.replace(turns[3], end_ms=turns[3].start_ms + 400),) + turns[4:]
+    assert all(t.placed for t in _mark_unplaced(roomier, blocks, transcript, 0.1))

@@ -260,3 +260,39 @@ def test_the_reference_captions_keep_to_their_lines(reference_path):
             assert words[-1].casefold() not in leaning, cue.text
             sentence_inside = any(re.search(r"[.!?…]»?$", w) for w in words[:-1])
             assert not sentence_inside or re.search(r"[.!?…,;:]»?$", words[-1]), cue.text
+
+
+def _two_turns_one_unplaced() -> Alignment:
+    said, cut = "Bonjour à toutes et à tous.", "Ce passage a été coupé au montage."
+    words = lambda text, start: tuple(WordTiming(w.written, start + i * 300, start + (i + 1) * 300, 0.9, w.start, w.end)
+                                      for i, w in enumerate(x for x in normalize(text) if x.alignable))
+    first = TurnTiming(0, "Anne Martin", said, 1000, 2800, 0.9, words(said, 1000))
+    squeezed = tuple(WordTiming(w.text, 2800, 2800, 0.5, w.start_char, w.end_char) for w in words(cut, 0))
+    second = TurnTiming(1, "Paul Durand", cut, 2800, 2810, 0.0, squeezed, placed=False)
+    transcript = Transcript("wiki", Metadata(), (Turn("Anne Martin", said, 3, 3), Turn("Paul Durand", cut, 5, 5)), (), "t.txt")
+    return Alignment(transcript, 5000, (first, second), (), (), "ab" * 32, "a.mp3")
+
+
+def test_a_turn_found_nowhere_in_the_audio_is_listed_and_has_no_captions(tmp_path):
+    from aligner.write import labels, podcast_json, srt, textgrid
+
+    a = _two_turns_one_unplaced()
+    assert [t.speaker for t in a.unplaced] == ["Paul Durand"]
+    for text in (vtt.compose(a), srt.compose(a), podcast_json.compose(a), labels.compose(a), textgrid.compose(a)):
+        assert "Bonjour" in text or "Anne Martin" in text
+        assert "coupé" not in text and "Paul Durand" not in text
+    turns = json.loads(alignment_json.compose(a))["turns"]
+    assert "placed" not in turns[0] and turns[1]["placed"] is False and turns[1]["line"] == 5
+    placed = alignment_json.to_dict(a.__class__(**{**a.__dict__, "turns": (a.turns[0],)}))["turns"]
+    assert placed == turns[:1]  # a turn placed is written as before
+
+
+def test_the_command_lists_the_turns_found_nowhere_in_the_audio(tmp_path, capsys, monkeypatch):
+    import aligner.pipeline
+    from aligner.cli import main
+
+    monkeypatch.setattr(aligner.pipeline, "run", lambda *a, **k: _two_turns_one_unplaced())
+    assert main(["align", "a.mp3", "t.txt", "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "not found in the audio: line 5 (Paul Durand), no captions" in out
+    assert "line 3" not in out.replace("anchor line", "")

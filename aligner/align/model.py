@@ -22,7 +22,9 @@ class WordTiming:
 
 @dataclass(frozen=True)
 class TurnTiming:
-    """A turn placed in time. ``item`` is its index in ``Transcript.items``."""
+    """A turn placed in time. ``item`` is its index in ``Transcript.items``. ``placed`` is
+    False for a turn that the alignment found nowhere in the audio (squeezed into almost no
+    time between its neighbours): it keeps that place, but has no captions."""
 
     item: int
     speaker: str
@@ -31,6 +33,7 @@ class TurnTiming:
     end_ms: int
     confidence: float
     words: tuple[WordTiming, ...]
+    placed: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,11 @@ class Alignment:
     # alignment found them so and did not hold to them: a recording cut otherwise than the
     # show they were written for
     timecode_offset_ms: int | None = None
+
+    @property
+    def unplaced(self) -> tuple[TurnTiming, ...]:
+        """The turns found nowhere in the audio (``TurnTiming.placed``)."""
+        return tuple(t for t in self.turns if not t.placed)
 
 
 def offset_words(offset_ms: int) -> str:

@@ -5,7 +5,7 @@ precision.
      "audio": {"path", "sha256", "duration"},
      "transcript": {"path", "format", "title", "date"},
      "turns": [{"speaker", "start", "end", "confidence", "line", "text",
-                "words": [{"text", "start", "end", "confidence"}]}],
+                "words": [{"text", "start", "end", "confidence"}]}],  (and "placed": false, see below)
      "anchors": [{"text", "line", "written", "measured", "delta", "ok"}],
      "uncovered": [{"start", "end", "kind"}]}
 
@@ -14,7 +14,9 @@ matches the recording worse than where it was placed (about 0.5 when the text is
 there, towards 1 when it clearly is); a turn's is the mean of its words', less 0.2 times
 how far its length strays from what its text takes to say (the log of the ratio, from the
 recording's usual one): a turn squeezed into too little time, or spread over too much, scores
-lower even where its words match.
+lower even where its words match. A turn found nowhere in the audio (given less than a tenth
+of the time its text takes) has ``"placed": false``: its times are where the alignment
+squeezed it, and the captions leave it out.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ def to_dict(a: Alignment) -> dict:
             {"speaker": turn.speaker, "start": seconds(turn.start_ms), "end": seconds(turn.end_ms),
              "confidence": round(turn.confidence, 3), "line": t.items[turn.item].line, "text": turn.text,
              "words": [{"text": w.text, "start": seconds(w.start_ms), "end": seconds(w.end_ms),
-                        "confidence": round(w.confidence, 3)} for w in turn.words]}
+                        "confidence": round(w.confidence, 3)} for w in turn.words],
+             **({} if turn.placed else {"placed": False})}
             for turn in a.turns
         ],
         "anchors": [

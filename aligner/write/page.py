@@ -58,7 +58,8 @@ def compose(alignment: Alignment, captions_vtt: str, audio_href: str) -> str:
     )
     turns = "".join(
         f'<div class="turn" data-start="{t.start_ms / 1000:.3f}" style="border-color:{_colour(t.confidence)}" '
-        f'title="confidence {t.confidence:.2f}"><span class="at">{format_clock(t.start_ms)}</span>'
+        f'title="{f"confidence {t.confidence:.2f}" if t.placed else "not found in the audio"}">'
+        f'<span class="at">{format_clock(t.start_ms)}</span>'
         f'<span class="who">{html.escape(t.speaker)}</span> {html.escape(t.text)}</div>'
         for t in alignment.turns
     )

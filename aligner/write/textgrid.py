@@ -1,5 +1,5 @@
-"""Praat TextGrid (long text format): one interval tier per speaker, a turn per interval,
-empty intervals in between."""
+"""Praat TextGrid (long text format): one interval tier per speaker, a turn placed per
+interval, empty intervals in between."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ def _quote(text: str) -> str:
 
 def compose(alignment: Alignment) -> str:
     end = alignment.duration_ms / 1000
-    speakers = list(dict.fromkeys(t.speaker or "speaker" for t in alignment.turns))
+    speakers = list(dict.fromkeys(t.speaker or "speaker" for t in alignment.turns if t.placed))
     lines = ['File type = "ooTextFile"', 'Object class = "TextGrid"', "", "xmin = 0", f"xmax = {end:.3f}",
              "tiers? <exists>", f"size = {len(speakers)}", "item []:"]
     for n, speaker in enumerate(speakers, start=1):
         intervals, pos = [], 0.0
         for t in alignment.turns:
-            if (t.speaker or "speaker") != speaker:
+            if (t.speaker or "speaker") != speaker or not t.placed:
                 continue
             start, stop = max(pos, t.start_ms / 1000), max(pos, t.end_ms / 1000)
             if start > pos:

@@ -198,8 +198,9 @@ def wrap(text: str, profile: Profile = PROFILES["standard"]) -> str:
 
 
 def turn_cues(alignment: Alignment, profile: Profile = PROFILES["standard"]) -> list[list[Cue]]:
-    """Each turn's cues (the caption formats share them: work them out once)."""
-    return [split_turn(turn, profile) for turn in alignment.turns]
+    """Each turn's cues (the caption formats share them: work them out once); none for a
+    turn found nowhere in the audio."""
+    return [split_turn(turn, profile) if turn.placed else [] for turn in alignment.turns]
 
 
 def cues(alignment: Alignment, profile: Profile = PROFILES["standard"], *,
