@@ -150,6 +150,7 @@ def run_one(mp3: Path) -> dict:
         "episode": name, "tool": "aligner", "minutes": truth["minutes"], "turns": len(truth["turns"]),
         "start": turns["start"], "end": turns["end"],
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
+        "not_found": score.not_found(doc["turns"], truth),
         **({"unsaid": {"turns": len(truth["unsaid_turns"]), "captioned": score.unsaid_captioned(doc["turns"], truth)}}
            if "unsaid_turns" in truth else {}),
         "anchors": score.score_anchors(doc["anchors"], truth),
@@ -253,6 +254,8 @@ def totals(rows: list[dict]) -> str:
                  correct=a.get("anchors", 0) - a.get("shifted", 0))
         if "unsaid" in r:
             s.update(unsaid=r["unsaid"]["turns"], unsaid_captioned=r["unsaid"]["captioned"])
+        if "not_found" in r:
+            s.update(listed_unsaid=r["not_found"]["unsaid"], listed_said=r["not_found"]["said"])
     lines = []
     for (tool, variant), s in sums.items():
         line = f"- {tool} {variant or 'whole transcripts'}: {s['ok']} of {s['turns']} turn starts within 0.5 s"
@@ -263,7 +266,10 @@ def totals(rows: list[dict]) -> str:
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
                      f"correct ones flagged {s['correct_flagged']}/{s['correct']}")
         if s["unsaid"]:
-            line += f"; {s['unsaid_captioned']} of {s['unsaid']} turns that the recording lacks given some of it"
+            line += (f"; {s['unsaid_captioned']} of {s['unsaid']} turns that the recording lacks given some of it, "
+                     f"{s['listed_unsaid']} listed as not found")
+        if s["listed_said"]:
+            line += f"; {s['listed_said']} turns said listed as not found"
         lines.append(line + (f"; {s['failed']} failed" if s["failed"] else ""))
     maps = [r["map"] for r in rows if "map" in r and "error" not in r]
     if maps:

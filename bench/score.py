@@ -51,6 +51,15 @@ def unsaid_captioned(predicted: list[dict], truth: dict, *, tolerance_ms: int = 
                if k < len(predicted) and (predicted[k]["end"] - predicted[k]["start"]) * 1000 > tolerance_ms)
 
 
+def not_found(predicted: list[dict], truth: dict) -> dict:
+    """The turns that the aligner lists as found nowhere in the audio (``"placed": false``
+    in the alignment JSON): those the recording lacks (``unsaid_turns``: right) and those it
+    holds (wrong)."""
+    unsaid = set(truth.get("unsaid_turns", ()))
+    listed = {k for k, p in enumerate(predicted) if p.get("placed", True) is False}
+    return {"unsaid": len(listed & unsaid), "said": len(listed - unsaid)}
+
+
 def caption_overlaps(predicted: list[dict], truth: dict, *, tolerance_ms: int = 500) -> int:
     """Turns whose span covers music or untranscribed audio by more than ``tolerance_ms``."""
     bad = 0

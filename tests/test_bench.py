@@ -239,8 +239,8 @@ def test_totals_sum_the_exact_counts_per_tool_and_kind_of_transcript():
 
     rows = [row([10, 600, 20], overlaps=1), row([0] * 4, correct_flagged=1, overlaps=2), row([900, 5], tool="aeneas"),
             row([1, 2, 3000], "_late50", shifted=0, flagged=0), {"episode": "x", "variant": "_late50", "error": "boom"},
-            dict(row([0, 0], "_unsaid2"), unsaid={"turns": 2, "captioned": 1}),
-            dict(row([0, 700], "_unsaid2"), unsaid={"turns": 2, "captioned": 2})]
+            dict(row([0, 0], "_unsaid2"), unsaid={"turns": 2, "captioned": 1}, not_found={"unsaid": 1, "said": 0}),
+            dict(row([0, 700], "_unsaid2"), unsaid={"turns": 2, "captioned": 2}, not_found={"unsaid": 0, "said": 1})]
     assert run.totals(rows).splitlines() == [
         "Totals:",
         "- aligner whole transcripts: 6 of 7 turn starts within 0.5 s (85.7%), 7 within 1 s (100.0%); "
@@ -251,7 +251,7 @@ def test_totals_sum_the_exact_counts_per_tool_and_kind_of_transcript():
         "0 captions on music or untranscribed audio; shifted anchors flagged 0/0, correct ones flagged 0/3; 1 failed",
         "- aligner _unsaid2: 3 of 4 turn starts within 0.5 s (75.0%), 4 within 1 s (100.0%); "
         "0 captions on music or untranscribed audio; shifted anchors flagged 2/2, correct ones flagged 0/4; "
-        "3 of 4 turns that the recording lacks given some of it"]
+        "3 of 4 turns that the recording lacks given some of it, 1 listed as not found; 1 turns said listed as not found"]
 
 
 def test_totals_give_the_maps_accuracy_and_music_edges_over_the_episodes_scored():
@@ -372,6 +372,9 @@ def test_turns_that_the_recording_lacks_are_scored_apart():
     assert s["n"] == 3 and s["max_ms"] == 0
     assert score.unsaid_captioned(predicted, truth) == 1
     assert score.unsaid_captioned(_perfect(), TRUTH) == 0
+    predicted[3]["placed"] = predicted[0]["placed"] = False  # listed as found nowhere: one right, one wrong
+    assert score.not_found(predicted, truth) == {"unsaid": 1, "said": 1}
+    assert score.not_found(_perfect(), TRUTH) == {"unsaid": 0, "said": 0}
 
 
 def test_a_prompt_glued_to_the_next_one_in_the_text_list_keeps_its_own_text():
