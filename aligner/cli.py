@@ -223,10 +223,11 @@ def batch_command(source: str, outdir: str, jobs: int, force: bool, cluster: str
     results = run_batch(episodes, outdir, jobs=jobs, force=force, progress=progress, cluster=cluster, fetch=fetch)
     if show:
         click.echo("", err=True)
-    click.echo(f"{'episode':<30} {'status':<8} {'duration':>9} {'turns':>6} {'anchors off':>11} {'wall s':>7}  message")
+    click.echo(f"{'episode':<30} {'status':<8} {'duration':>9} {'turns':>6} {'anchors off':>11} {'not found':>9} "
+               f"{'wall s':>7}  message")
     for r in results:
         click.echo(f"{r.name:<30} {r.status:<8} {format_clock(int(r.duration_s * 1000)):>9} {r.turns:>6} "
-                   f"{r.anchors_off:>11} {r.wall_s:>7}  {r.message}")
+                   f"{r.anchors_off:>11} {r.not_found:>9} {r.wall_s:>7}  {r.message}")
     write_atomic(Path(outdir) / "batch-summary.json", summary_json(results))
     failed = [r for r in results if r.status == "failed"]
     if failed:

@@ -45,7 +45,7 @@ def test_folder_batch_isolates_failures_and_resumes(archive, tmp_path, capsys):
     s = _summary(out)
     assert {n: e["status"] for n, e in s.items()} == {"corrupt": "failed", "ep1": "ok", "ep2": "ok", "lonely": "failed"}
     assert "cannot be decoded as audio" in s["corrupt"]["message"] and "no transcript" in s["lonely"]["message"]
-    assert s["ep1"]["turns"] == 10
+    assert s["ep1"]["turns"] == 10 and s["ep1"]["not_found"] == 0
     assert "2 of 4 episode(s) failed" in capsys.readouterr().err
 
     # outputs match a single `aligner align` run byte for byte

@@ -656,7 +656,7 @@ def _mark_unplaced(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], tran
     unplaced = set(_squeezed(turns, blocks, share))
     for k in sorted(unplaced):
         log.info("line %d (%s): not found in the audio; no captions for it",
-                    transcript.items[turns[k].item].line, turns[k].speaker)
+                 transcript.items[turns[k].item].line, turns[k].speaker)
     return tuple(dataclasses.replace(t, placed=False) if k in unplaced else t for k, t in enumerate(turns))
 
 

@@ -60,6 +60,7 @@ class Result:
     duration_s: float = 0.0
     turns: int = 0
     anchors_off: int = 0
+    not_found: int = 0  # turns found nowhere in the audio (``Alignment.unplaced``)
     wall_s: float = 0.0
 
 
@@ -177,7 +178,7 @@ def align_episode(
         except AlignerError as exc:
             return Result(episode.name, "failed", str(exc), wall_s=round(time.perf_counter() - started, 2)), {}
         summary = {"duration_s": round(alignment.duration_ms / 1000, 1), "turns": len(alignment.turns),
-                   "anchors_off": sum(1 for a in alignment.anchors if not a.ok)}
+                   "anchors_off": sum(1 for a in alignment.anchors if not a.ok), "not_found": len(alignment.unplaced)}
         write_atomic(folder / DONE, json.dumps({"fingerprint": mark, "summary": summary}, indent=1) + "\n")
         files = {p.name: p.read_bytes() for p in folder.iterdir()} if fetch else {}
     return Result(episode.name, "ok", "", wall_s=round(time.perf_counter() - started, 2), **summary), files

@@ -5,7 +5,7 @@ precision.
      "audio": {"path", "sha256", "duration"},
      "transcript": {"path", "format", "title", "date"},
      "turns": [{"speaker", "start", "end", "confidence", "line", "text",
-                "words": [{"text", "start", "end", "confidence"}]}],  (and "placed": false, see below)
+                "words": [{"text", "start", "end", "confidence"}], ("placed": false)}],
      "anchors": [{"text", "line", "written", "measured", "delta", "ok"}],
      "uncovered": [{"start", "end", "kind"}]}
 
