@@ -109,8 +109,7 @@ def undirected(mp3: Path) -> Path:
 def unsaid(mp3: Path, count: int) -> Path:
     """``<name>_unsaid<count>.mp3`` (a link to the same recording) with ``count`` turns more
     in its transcript, that the recording does not hold."""
-    seed = json.loads((EPISODES / f"{mp3.stem}.truth.json").read_text()).get("seed", 0)
-    return _variant(mp3, f"_unsaid{count}", lambda text, truth: episodes.unsaid(text, truth, count, seed))
+    return _variant(mp3, f"_unsaid{count}", lambda text, truth: episodes.unsaid(text, truth, count, truth.get("seed", 0)))
 
 
 def _variant(mp3: Path, suffix: str, change) -> Path:

@@ -12,13 +12,14 @@ def _quote(text: str) -> str:
 
 def compose(alignment: Alignment) -> str:
     end = alignment.duration_ms / 1000
-    speakers = list(dict.fromkeys(t.speaker or "speaker" for t in alignment.turns if t.placed))
+    turns = [t for t in alignment.turns if t.placed]
+    speakers = list(dict.fromkeys(t.speaker or "speaker" for t in turns))
     lines = ['File type = "ooTextFile"', 'Object class = "TextGrid"', "", "xmin = 0", f"xmax = {end:.3f}",
              "tiers? <exists>", f"size = {len(speakers)}", "item []:"]
     for n, speaker in enumerate(speakers, start=1):
         intervals, pos = [], 0.0
-        for t in alignment.turns:
-            if (t.speaker or "speaker") != speaker or not t.placed:
+        for t in turns:
+            if (t.speaker or "speaker") != speaker:
                 continue
             start, stop = max(pos, t.start_ms / 1000), max(pos, t.end_ms / 1000)
             if start > pos:
