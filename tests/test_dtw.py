@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded, dtw_reference, row_cost, step_cost
+from aligner.align.dtw import (
+    EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded, dtw_reference, previous_gap, row_cost, skip_prices, step_cost,
+)
 
 
 def _seq(values):
@@ -78,20 +80,110 @@ def test_banded_kernel_agrees_with_reference(seed, metric):
     # two factors (speech, music) or three (and a voice between music, where ``vocal`` says)
     gap_scale = rng.uniform(0.5, 3.0, size=(m, 2 + seed % 2)).astype(np.float32)
     vocal = (rng.random(n) < 0.4).astype(np.float32) if seed % 3 else None
-    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, gap_scale=gap_scale, vocal=vocal)
-    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, gap_scale, vocal)
+    # turns left out at a price per speech row (some GAP rows not to be skipped into)
+    skip = skip_prices(kinds, float(rng.uniform(0, 1)), rng.random(m) < 0.3) if seed % 4 < 2 else None
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, gap_scale=gap_scale, vocal=vocal, skip=skip)
+    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, gap_scale, vocal, skip)
     voiced = np.zeros(n) if vocal is None else vocal
+
+    def step(a, b):
+        if b[0] - a[0] > 1:  # a skip: from the GAP row before, at the same column
+            assert b[1] == a[1] and previous_gap(kinds)[b[0]] == a[0]
+            return skip[b[0]]
+        return step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs)
+
     # ties may be broken differently; the costs must be equal
     def cost(p):
         cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, tuple(gap_scale[i]), voiced[j])
                     for i, j in p)
-        steps = sum(step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs) for a, b in zip(p, p[1:]))
-        return cells + steps
+        return cells + sum(step(a, b) for a, b in zip(p, p[1:]))
 
     assert cost(_path(ri, rj)) == pytest.approx(cost(ref), rel=1e-5)
     assert (ri[0], rj[0]) == (0, 0) and (ri[-1], rj[-1]) == (m - 1, n - 1)
     steps = np.stack([np.diff(ri), np.diff(rj)], axis=1)
-    assert set(map(tuple, steps.tolist())) <= {(1, 1), (1, 0), (0, 1)}
+    assert set(map(tuple, steps.tolist())) <= {(1, 1), (1, 0), (0, 1)} | {(int(d), 0) for d in range(2, m)}
+
+
+@pytest.mark.parametrize("metric", [EUCLIDEAN, NEG_DOT])
+@pytest.mark.parametrize("seed", range(12))
+def test_banded_kernel_agrees_with_reference_on_turns_left_out(seed, metric):
+    """Rows laid out as turns between GAP rows, a recording that says some of them: the
+    kernel with skips finds a path as cheap as the reference's, and leaves turns out."""
+    rng = np.random.default_rng(200 + seed)
+    turns = [rng.normal(size=(int(rng.integers(1, 4)), 3)).astype(np.float32) for _ in range(int(rng.integers(2, 5)))]
+    said = [t for t in turns if rng.random() < 0.6] or turns[:1]
+    rows = np.concatenate([r for t in turns for r in (np.zeros((1, 3), np.float32), t)] + [np.zeros((1, 3), np.float32)])
+    kinds = np.concatenate([np.r_[GAP, np.full(len(t), SPEECH)] for t in turns] + [[GAP]]).astype(np.int8)
+    cols = np.concatenate(said) + rng.normal(scale=0.1, size=(sum(map(len, said)), 3)).astype(np.float32)
+    n = len(cols)
+    quiet, nonspeech = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    costs = Costs(2.0, 0.2, 1.0, vertical=float(rng.uniform(0.5, 2)), metric=metric)
+    skip = skip_prices(kinds, float(rng.uniform(0.5, 2)))
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, skip=skip)
+    ref = dtw_reference(rows, kinds, cols, quiet, nonspeech, costs, skip=skip)
+
+    def cost(p):
+        cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs) for i, j in p)
+        return cells + sum(skip[b[0]] if b[0] - a[0] > 1 else step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs)
+                           for a, b in zip(p, p[1:]))
+
+    assert cost(_path(ri, rj)) == pytest.approx(cost(ref), rel=1e-5)
+    assert (ri[0], rj[0]) == (0, 0) and (ri[-1], rj[-1]) == (len(rows) - 1, n - 1)
+
+
+def test_a_turn_the_recording_lacks_is_left_out():
+    # turns "1 1", "5 5 5", "9 9" against a recording of "1 1 9 9": at a price per row
+    # under what squeezing "5 5 5" costs, the path steps from the GAP row before it to the
+    # one after it, at the same column; dearer, it squeezes the turn in
+    rows = _seq([0, 1, 1, 0, 5, 5, 5, 0, 9, 9, 0])
+    kinds = np.array([GAP, SPEECH, SPEECH, GAP, SPEECH, SPEECH, SPEECH, GAP, SPEECH, SPEECH, GAP], np.int8)
+    cols = _seq([1, 1, 9, 9])
+    costs = Costs(3.0, 0.1, 1.0, vertical=2.0)
+    for price, left_out in ((1.0, True), (10.0, False)):
+        skip = skip_prices(kinds, price)
+        assert skip[7] == 3 * price and skip[3] == 2 * price and skip[10] == 2 * price and np.isinf(skip[:3]).all()
+        path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], LOUD[:4], costs, skip=skip))
+        assert path == dtw_reference(rows, kinds, cols, LOUD[:4], LOUD[:4], costs, skip=skip)
+        assert ((3, 1) in path and (7, 1) in path and not any(4 <= i <= 6 for i, _ in path)) == left_out
+        assert [j for i, j in path if i == 8][0] == 2
+    # a turn that may not be left out (an anchor holds it) is squeezed in at any price
+    kept = np.zeros(len(kinds), bool)
+    kept[7] = True
+    path = _path(*dtw_banded(rows, kinds, cols, LOUD[:4], LOUD[:4], costs, skip=skip_prices(kinds, 1.0, kept)))
+    assert {4, 5, 6} <= {i for i, _ in path}
+
+
+def test_rows_left_out_take_the_column_of_the_skip():
+    from aligner.align.multilevel import row_spans
+
+    pi = np.array([0, 1, 1, 2, 6, 7, 7])
+    pj = np.array([0, 0, 1, 2, 2, 3, 4])
+    first, last = row_spans(pi, pj, 8)
+    assert first.tolist() == [0, 0, 2, 2, 2, 2, 2, 3] and last.tolist() == [0, 1, 2, 2, 2, 2, 2, 4]
+
+
+def test_a_coarse_to_fine_search_leaves_out_the_turn_the_recording_lacks():
+    """The finer levels search around the coarse path's skip (the rows left out get its
+    column), and find the same path as a search of the whole matrix; a turn pinned by an
+    anchor is not left out."""
+    from aligner.align.multilevel import Block, align_blocks
+
+    rng = np.random.default_rng(11)
+    a, b, c = (rng.normal(size=(40, 3)).astype(np.float32) for _ in range(3))
+    real = np.concatenate([a, c])
+    quiet, ns = np.zeros(len(real), np.float32), np.zeros(len(real), np.float32)
+    blocks = [Block(a, np.array([0, 20])), Block(b, np.array([0])), Block(c, np.array([0, 10]))]
+    settings = dict(gap_quantile=0.3, vertical=2.0, skip=2.0)
+    whole = align_blocks(blocks, real, quiet, ns, factors=(1,), radius_ms=(300,), **settings)
+    banded = align_blocks(blocks, real, quiet, ns, factors=(8, 2, 1), radius_ms=(300, 100, 50), **settings)
+    for rows, pi, pj in (whole, banded):
+        gone = rows.word_rows[1][0]
+        assert gone not in pi  # the second turn left out
+        assert pj[pi == rows.word_rows[2][0]][0] == 40
+    assert banded[1].tolist() == whole[1].tolist() and banded[2].tolist() == whole[2].tolist()
+    rows, pi, pj = align_blocks(blocks, real, quiet, ns, factors=(8, 2, 1), radius_ms=(300, 100, 50),
+                                pins=[(1, 0, 40, 100)], **settings)
+    assert rows.word_rows[1][0] in pi
 
 
 def test_music_penalty_keeps_speech_rows_off_music():
@@ -147,7 +239,9 @@ def test_banded_kernel_finds_the_cheapest_path_inside_a_narrow_band(seed, metric
                   metric=metric)
     centre = np.sort(rng.integers(0, n, m))
     lo, hi = _feasible_band(centre - rng.integers(0, 3, m), centre + rng.integers(1, 4, m), n)
-    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, lo, hi)
+    skip = skip_prices(kinds, float(rng.uniform(0, 1)))
+    source = previous_gap(kinds)
+    ri, rj = dtw_banded(rows, kinds, cols, quiet, nonspeech, costs, lo, hi, skip=skip)
     assert np.all((lo[ri] <= rj) & (rj < hi[ri]))
     scale = (1.0, 0.5)
     inf = float("inf")
@@ -157,10 +251,12 @@ def test_banded_kernel_finds_the_cheapest_path_inside_a_narrow_band(seed, metric
             own = row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale)
             ways = [acc.get((i - di, j - dj), inf) + step_cost(kinds[i], di, dj, costs)
                     for di, dj in ((1, 1), (1, 0), (0, 1))]
+            ways.append(acc.get((int(source[i]), j), inf) + skip[i])  # a turn left out
             acc[i, j] = own + (0.0 if i == j == 0 else min(ways))
     path = _path(ri, rj)
     cells = sum(row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale) for i, j in path)
-    steps = sum(step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs) for a, b in zip(path, path[1:]))
+    steps = sum(skip[b[0]] if b[0] - a[0] > 1 else step_cost(kinds[b[0]], b[0] - a[0], b[1] - a[1], costs)
+                for a, b in zip(path, path[1:]))
     assert cells + steps == pytest.approx(acc[m - 1, n - 1], rel=1e-5)
 
 

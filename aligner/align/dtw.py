@@ -22,9 +22,14 @@ Rows are feature frames of the synthesised text, of three kinds:
   boundaries towards the pauses of the recording.
 
 Steps: diagonal (1, 1), down (1, 0), right (0, 1); each adds the cost of the cell entered.
+With ``skip`` prices, a fourth step leaves a turn out: from a GAP row straight down to the
+next GAP row at the same column, past the rows between (a turn of the transcript that the
+recording does not hold), at ``skip[i]`` to enter GAP row ``i`` that way (``skip_prices``:
+so much per SPEECH row left out; infinite where it is not allowed). It is taken only when
+it is strictly cheaper than the other three.
 A step down into a SPEECH row adds ``vertical`` (synthetic speech squeezed into one frame
 of the recording), a step right along a SPEECH row adds ``horizontal`` (one synthetic frame
-stretched): without them, squeezing turns and skipping the rest through GAP rows is cheap.
+stretched): without them, squeezing turns and leaving the rest to GAP rows is cheap.
 The path runs from (0, 0) to (M - 1, N - 1).
 
 Two implementations of the same recurrence: ``dtw_reference`` (plain Python, full matrix,
@@ -90,15 +95,43 @@ def step_cost(kind: int, di: int, dj: int, costs: Costs) -> float:
     return costs.vertical if di == 1 else costs.horizontal
 
 
+def skip_prices(kinds: np.ndarray, per_row, kept: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the price of entering it by a skip: for a GAP row after the first,
+    ``per_row`` (one price, or one for each turn: each run of rows that ends at such a GAP
+    row) times the SPEECH rows since the GAP row before it; infinite for other rows, for
+    every row when ``per_row`` is None, and for the GAP rows that ``kept`` (per row) marks:
+    the turn before them may not be left out."""
+    kinds = np.asarray(kinds)
+    out = np.full(len(kinds), np.inf)
+    if per_row is None or len(kinds) == 0:
+        return out
+    gaps = np.flatnonzero(kinds == GAP)
+    speech = np.concatenate([[0], np.cumsum(kinds == SPEECH)])
+    out[gaps[1:]] = np.asarray(per_row, np.float64) * (speech[gaps[1:]] - speech[gaps[:-1]])
+    if kept is not None:
+        out[np.asarray(kept, bool)] = np.inf
+    return out
+
+
+def previous_gap(kinds: np.ndarray) -> np.ndarray:
+    """Per row, the last GAP row before it (-1 for none): where a skip into it comes from."""
+    kinds = np.asarray(kinds)
+    at = np.where(kinds == GAP, np.arange(len(kinds)), -1)
+    before = np.maximum.accumulate(np.concatenate([[-1], at[:-1]])) if len(kinds) else at
+    return before.astype(np.int64)
+
+
 def dtw_reference(
     rows: np.ndarray, kinds: np.ndarray, cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray, costs: Costs,
-    gap_scale: np.ndarray | None = None, vocal: np.ndarray | None = None,
+    gap_scale: np.ndarray | None = None, vocal: np.ndarray | None = None, skip: np.ndarray | None = None,
 ) -> list[tuple[int, int]]:
     """The cheapest path as a list of (row, col) cells, by the textbook full-matrix DP."""
     m, n = len(rows), len(cols)
     inf = float("inf")
     scale = gap_factors(gap_scale, m)
     vocal = np.zeros(n) if vocal is None else vocal
+    skip = np.full(m, inf) if skip is None else skip
+    source = previous_gap(kinds)
     d = [[row_cost(kinds[i], rows[i], cols[j], quiet[j], nonspeech[j], costs, scale[i], vocal[j]) for j in range(n)]
          for i in range(m)]
     acc = [[inf] * n for _ in range(m)]
@@ -109,6 +142,8 @@ def dtw_reference(
             pi, pj = i - di, j - dj
             if pi >= 0 and pj >= 0:
                 out.append((acc[pi][pj] + step_cost(kinds[i], di, dj, costs), (di, dj) != (1, 1), pi, pj))
+        if source[i] >= 0 and skip[i] < inf:  # ranked last on ties
+            out.append((acc[source[i]][j] + float(skip[i]), 2, int(source[i]), j))
         return out
 
     for i in range(m):
@@ -122,8 +157,8 @@ def dtw_reference(
 
 
 @njit(cache=True, nogil=True)
-def _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j):
-    """(cost, row, col) of the cheapest way into (i, j), diagonal first on ties."""
+def _best_predecessor(kinds, p, lo, hi, offsets, acc, skip, source, i, j):
+    """(cost, row, col) of the cheapest way into (i, j), diagonal first on ties, a skip last."""
     best, bi, bj = np.inf, -1, -1
     speech = kinds[i] == 0
     if i > 0 and j > 0 and lo[i - 1] <= j - 1 < hi[i - 1]:
@@ -138,6 +173,11 @@ def _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j):
         v = acc[offsets[i] + j - 1 - lo[i]] + (p[5] if speech else 0.0)
         if v < best:
             best, bi, bj = v, i, j - 1
+    s = source[i]
+    if s >= 0 and skip[i] < np.inf and lo[s] <= j < hi[s]:
+        v = acc[offsets[s] + j - lo[s]] + skip[i]
+        if v < best:
+            best, bi, bj = v, s, j
     return best, bi, bj
 
 
@@ -195,7 +235,7 @@ def _costs(rows, nz, kinds, cols_t, quiet, nonspeech, vocal, gap_scale, p, lo, h
 
 
 @njit(cache=True, nogil=True)
-def _accumulate(kinds, p, lo, hi, offsets, acc):
+def _accumulate(kinds, p, lo, hi, offsets, acc, skip, source):
     """Turn each cell's own cost into the cost of the cheapest path to it, in place."""
     inf = np.inf
     for i in range(lo.shape[0]):
@@ -206,6 +246,10 @@ def _accumulate(kinds, p, lo, hi, offsets, acc):
         plo, phi, pbase = 0, 0, 0
         if i > 0:
             plo, phi, pbase = lo[i - 1], hi[i - 1], offsets[i - 1] - lo[i - 1]
+        s, price = source[i], skip[i]
+        slo, shi, sbase = 0, 0, 0
+        if s >= 0 and price < inf:
+            slo, shi, sbase = lo[s], hi[s], offsets[s] - lo[s]
         for j in range(lo_i, hi_i):
             if i == 0 and j == 0:
                 continue
@@ -221,11 +265,15 @@ def _accumulate(kinds, p, lo, hi, offsets, acc):
                 v = acc[base + j - 1] + hpen
                 if v < best:
                     best = v
+            if slo <= j < shi:
+                v = acc[sbase + j] + price
+                if v < best:
+                    best = v
             acc[base + j] += best
 
 
 @njit(cache=True, nogil=True)
-def _backtrack(kinds, p, lo, hi, offsets, acc, n):
+def _backtrack(kinds, p, lo, hi, offsets, acc, skip, source, n):
     m = lo.shape[0]
     out_i = np.empty(m + n, dtype=np.int64)
     out_j = np.empty(m + n, dtype=np.int64)
@@ -233,7 +281,7 @@ def _backtrack(kinds, p, lo, hi, offsets, acc, n):
     out_i[0], out_j[0] = i, j
     k = 1
     while i > 0 or j > 0:
-        _, bi, bj = _best_predecessor(kinds, p, lo, hi, offsets, acc, i, j)
+        _, bi, bj = _best_predecessor(kinds, p, lo, hi, offsets, acc, skip, source, i, j)
         if bi < 0:
             break
         i, j = bi, bj
@@ -245,10 +293,11 @@ def _backtrack(kinds, p, lo, hi, offsets, acc, n):
 def dtw_banded(
     rows: np.ndarray, kinds: np.ndarray, cols: np.ndarray, quiet: np.ndarray, nonspeech: np.ndarray,
     costs: Costs, lo: np.ndarray | None = None, hi: np.ndarray | None = None, gap_scale: np.ndarray | None = None,
-    vocal: np.ndarray | None = None,
+    vocal: np.ndarray | None = None, skip: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The cheapest path restricted to columns ``lo[i] <= j < hi[i]`` of each row ``i``
-    (the whole matrix when ``lo``/``hi`` are None), as two arrays (rows, cols)."""
+    (the whole matrix when ``lo``/``hi`` are None), as two arrays (rows, cols); ``skip``:
+    see ``skip_prices``."""
     m, n = len(rows), len(cols)
     if lo is None or hi is None:
         lo, hi = np.zeros(m, np.int64), np.full(m, n, np.int64)
@@ -264,8 +313,10 @@ def dtw_banded(
     _costs(rows, _nonzero_columns(rows, costs.metric), kinds, np.ascontiguousarray(np.asarray(cols, np.float32).T),
            np.ascontiguousarray(quiet, np.float32), np.ascontiguousarray(nonspeech, np.float32),
            np.zeros(n, np.float32) if vocal is None else np.ascontiguousarray(vocal, np.float32), scale, p, lo, hi, offsets, acc)
-    _accumulate(kinds, p, lo, hi, offsets, acc)
-    return _backtrack(kinds, p, lo, hi, offsets, acc, n)
+    skip = np.full(m, np.inf) if skip is None else np.ascontiguousarray(skip, np.float64)
+    source = previous_gap(kinds)
+    _accumulate(kinds, p, lo, hi, offsets, acc, skip, source)
+    return _backtrack(kinds, p, lo, hi, offsets, acc, skip, source, n)
 
 
 def warm_up() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded, gap_factors
+from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded, gap_factors, skip_prices
 from aligner.features import HOP_MS
 
 log = logging.getLogger(__name__)
@@ -166,12 +166,17 @@ def build_rows_reference(blocks: list[Block], factor: int, tail_gap: tuple[float
 
 def row_spans(path_i: np.ndarray, path_j: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     """The first and last column of each of the ``m`` rows on a path (rows and columns
-    non-decreasing, as a DTW path runs; -1 for a row the path misses)."""
+    non-decreasing, as a DTW path runs). A row that the path leaves out (a turn skipped)
+    gets the column where it left out (the last of the row before); -1 for the rows before
+    the path's first."""
     first, last = np.full(m, -1, np.int64), np.full(m, -1, np.int64)
     if len(path_i):
         starts = np.flatnonzero(np.r_[True, path_i[1:] != path_i[:-1]])
         ends = np.r_[starts[1:] - 1, len(path_i) - 1]
         first[path_i[starts]], last[path_i[starts]] = path_j[starts], path_j[ends]
+        on = np.maximum.accumulate(np.where(first >= 0, np.arange(m), -1))  # the last row on the path so far
+        out = (first < 0) & (on >= 0)
+        first[out] = last[out] = last[on[out]]
     return first, last
 
 
@@ -227,7 +232,7 @@ def align_blocks(
     tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
     reach_back: tuple[int, int, int] | None = None, coarse_radius_ms: int = 30_000,
     gap_features: np.ndarray | None = None, widen: tuple[tuple[int, ...], int] | None = None,
-    vocal: np.ndarray | None = None,
+    vocal: np.ndarray | None = None, skip: float | np.ndarray | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -242,7 +247,10 @@ def align_blocks(
     anchors of the transcript. ``gap_features``: see ``build_rows``. ``widen`` (blocks,
     frames): the first level around ``around`` looks that many frames further for those
     blocks' rows (the gap before each included). ``vocal`` (per frame, in [0, 1]): where a
-    gap row's third factor replaces its factor on speech (see ``dtw``)."""
+    gap row's third factor replaces its factor on speech (see ``dtw``). ``skip``: the price
+    of leaving a block out (a block that the recording does not hold; never one that
+    ``pins`` hold), per synthetic row at each level, in the level's cost scale: one for all
+    blocks or one for each; None: never."""
     given = len(factors)
     if around is None:
         factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
@@ -274,7 +282,10 @@ def align_blocks(
                     hi[r0:r1] = np.minimum(hi[r0:r1] + frames // factor, len(cols))
         if pins:
             lo, hi = _pinned(rows, len(cols), pins, lo, hi)
-        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale, vocal=voc)
+        kept = np.zeros(len(rows.kinds), bool)
+        kept[[int(rows.end_rows[block]) + 1 for block, *_ in pins]] = True  # the GAP row after a pinned block
+        pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale, vocal=voc,
+                            skip=None if skip is None else skip_prices(rows.kinds, np.asarray(skip) * costs.gap, kept))
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
     return previous
