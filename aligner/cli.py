@@ -104,6 +104,9 @@ def progress(stages: tuple[str, ...], file=None):
         yield lambda stage, value: bar.update(shares.get(stage, 0), stage)
 
 
+_CUT_HELP = ("The recording may lack some of the transcript's turns (a podcast cut from a broadcast, with the "
+             "broadcast's transcript): let the alignment leave them out, listed as not found. Off by default: it also "
+             "leaves out a few turns that are said but match poorly.")
 _BUNDLED_AUDIO = "audio/sample.mp3"
 _BUNDLED_TRANSCRIPT = "transcripts/sample.txt"
 
@@ -117,17 +120,20 @@ _BUNDLED_TRANSCRIPT = "transcripts/sample.txt"
 @click.option("--id3-chapters", is_flag=True, help="Also write <stem>.chapters.mp3: a copy of AUDIO (an MP3) with ID3 chapters.")
 @click.option("--captions", type=click.Choice(["standard", "one-line", "turn"]), default="standard", show_default=True,
               help="Caption cues: two lines of 42 characters, one line, or one cue per turn.")
-def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | None, id3_chapters: bool, captions: str) -> None:
+@click.option("--cut", is_flag=True, help=_CUT_HELP)
+def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | None, id3_chapters: bool, captions: str,
+                  cut: bool) -> None:
     """Align TRANSCRIPT with AUDIO and write captions and the alignment JSON.
 
     With no argument, aligns the bundled sample (audio/sample.mp3, transcripts/sample.txt)."""
     from pathlib import Path
 
+    from aligner.align.engine import AlignConfig
     from aligner.pipeline import run
     from aligner.write import write_all
 
     with progress(ALIGN_STAGES) as hook:
-        alignment = run(audio, transcript, transcript_format=fmt, hook=hook)
+        alignment = run(audio, transcript, transcript_format=fmt, hook=hook, config=AlignConfig(cut=cut))
     stem = Path(audio).stem
     folder = Path(outdir) if outdir else Path("outputs") / stem
     paths = write_all(alignment, folder, stem, captions=captions, audio_href=_relative(audio, folder))
@@ -196,7 +202,8 @@ def check_command(audio: str, transcript: str, tolerance: float, outdir: str | N
 @click.option("--cluster", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster: the scheduler's address (tcp://host:8786), or 'local'.")
 @click.option("--fetch", is_flag=True, help="With --cluster: workers send the outputs back instead of writing them.")
-def batch_command(source: str, outdir: str, jobs: int, force: bool, cluster: str | None, fetch: bool) -> None:
+@click.option("--cut", is_flag=True, help=_CUT_HELP)
+def batch_command(source: str, outdir: str, jobs: int, force: bool, cluster: str | None, fetch: bool, cut: bool) -> None:
     """Align every episode of SOURCE: a folder (audio and transcripts paired by name) or a
     manifest (.csv or .jsonl with audio, transcript and an optional name).
 
@@ -220,7 +227,8 @@ def batch_command(source: str, outdir: str, jobs: int, force: bool, cluster: str
             bar = "#" * filled + "-" * (30 - filled)
             click.echo(f"\r[{bar}] {len(done)}/{len(episodes)} {result.name[:30]}: {result.status:<8}", err=True, nl=False)
 
-    results = run_batch(episodes, outdir, jobs=jobs, force=force, progress=progress, cluster=cluster, fetch=fetch)
+    results = run_batch(episodes, outdir, jobs=jobs, force=force, progress=progress, cluster=cluster, fetch=fetch,
+                        settings={"cut": True} if cut else None)
     if show:
         click.echo("", err=True)
     click.echo(f"{'episode':<30} {'status':<8} {'duration':>9} {'turns':>6} {'anchors off':>11} {'not found':>9} "

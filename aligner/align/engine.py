@@ -73,6 +73,12 @@ class AlignConfig:
     phone_gap_quantile: float = 0.02  # ``gap_quantile`` of the phoneme passes
     phone_horizontal: float = 0.5  # ``horizontal`` of the phoneme passes
     phone_vertical: float = 1.0  # ``vertical`` of the phoneme passes (2.0 there too: 10 fixed, 5 broken)
+    # the recording may lack turns of the transcript (a podcast cut from the broadcast whose
+    # transcript it keeps): the phoneme passes may leave a turn out, at ``cut_price`` per
+    # synthetic row left out (in their cost scale). Not by default: it also leaves out said
+    # turns that match poorly (talk over a loud bed, loosely transcribed). Bench (table 25):
+    cut: bool = False
+    cut_price: float = 2.0
     phone_factors: tuple[int, ...] = (10, 2)  # levels of the phoneme passes, the first around the last path
     phone_radius_ms: tuple[int, ...] = (30_000, 1_000)  # how far each level looks
     # ... and a level twice as coarse as their first, in front of it, that looks this far,
@@ -312,6 +318,7 @@ def align(
             gap_row = np.zeros(said[0].features.shape[1], np.float32)
             gap_row[-1] = config.untranscribed_weight
 
+    cut_prices = _cut_prices(transcript, blocks, config)
     first_starts: dict[tuple, np.ndarray] = {}  # where each first pass started the turns
     first_ends: dict[tuple, int] = {}  # ... and ended the last one
 
@@ -350,7 +357,8 @@ def align(
                                    horizontal=config.phone_horizontal, vertical=config.phone_vertical, metric=NEG_DOT,
                                    factors=config.phone_factors,
                                    radius_ms=config.phone_radius_ms, around=(rows, pi, pj), widen=widen,
-                                   reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal)
+                                   reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal,
+                                   skip=cut_prices)
             metric = NEG_DOT
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
 
@@ -513,12 +521,13 @@ def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[
         misplaced |= set(_squeezed(turns, blocks, config.squeezed_turn_share))
     if config.doubtful_turn_drop is not None:
         misplaced |= set(_doubtful(reported, config.doubtful_turn_drop))
+    misplaced = {k for k in misplaced if turns[k].placed}  # not those left out
     if not config.music_turn_reach_ms or not misplaced:
         return turns
     near = sorted({j for k in misplaced for j in (k - 1, k, k + 1) if 0 <= j < len(turns)})
     other = place((tuple(near), config.music_turn_reach_ms // HOP_MS))
-    here = _mean_confidence(reported)
-    there = _mean_confidence(_squeeze_aware(other, blocks, config.confidence_duration_weight))
+    here = _mean_confidence(reported, other)
+    there = _mean_confidence(_squeeze_aware(other, blocks, config.confidence_duration_weight), turns)
     log.debug("turns %s misplaced: searched again %d s around them, %+.3f", sorted(misplaced),
               config.music_turn_reach_ms // 1000, there - here)
     return other if there > here else turns
@@ -559,7 +568,7 @@ def _late_start_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, .
     """Whether the late-start alignment ``other`` matches clearly better than ``turns``: by
     ``late_start_margin`` of mean confidence, or at all and by ``late_start_moved_gain``
     on the turns it moves (see ``_gain_where_moved``)."""
-    overall = _mean_confidence(other) - _mean_confidence(turns)
+    overall = _mean_confidence(other, turns) - _mean_confidence(turns, other)
     where_moved = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
     log.debug("late start: mean confidence %+.3f, %+.3f where moved", overall, where_moved)
     return overall > config.late_start_margin or (overall > 0 and where_moved > config.late_start_moved_gain)
@@ -568,7 +577,7 @@ def _late_start_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, .
 def _early_end_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], config: AlignConfig) -> bool:
     """Whether the early-end hypothesis ``other`` matches better than ``turns`` by more than
     ``early_end_margin`` of mean confidence."""
-    gain = _mean_confidence(other) - _mean_confidence(turns)
+    gain = _mean_confidence(other, turns) - _mean_confidence(turns, other)
     log.debug("early end: mean confidence %+.4f", gain)
     return gain > config.early_end_margin
 
@@ -608,7 +617,8 @@ _MOVED_MS = 500  # a turn that another alignment starts further away than this i
 
 def _moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...]) -> list[int]:
     """The turns that ``other`` starts more than ``_MOVED_MS`` away from where ``turns`` does."""
-    return [k for k, (a, b) in enumerate(zip(turns, other)) if abs(a.start_ms - b.start_ms) > _MOVED_MS]
+    return [k for k, (a, b) in enumerate(zip(turns, other))
+            if a.placed and b.placed and abs(a.start_ms - b.start_ms) > _MOVED_MS]
 
 
 def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
@@ -649,23 +659,24 @@ def _squeezed(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], share: fl
 def _mark_unplaced(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], transcript: Transcript,
                    share: float | None) -> tuple[TurnTiming, ...]:
     """The turns with those placed in less than ``share`` of the time their text takes
-    (``_squeezed``) marked as not placed: the alignment found no audio for them (a passage
-    cut from the recording and left in its transcript, as a podcast cut from a broadcast)."""
-    if share is None or not turns:
-        return turns
-    unplaced = set(_squeezed(turns, blocks, share))
-    for k in sorted(unplaced):
-        log.info("line %d (%s): not found in the audio; no captions for it",
-                 transcript.items[turns[k].item].line, turns[k].speaker)
-    return tuple(dataclasses.replace(t, placed=False) if k in unplaced else t for k, t in enumerate(turns))
+    (``_squeezed``) marked as not placed, as those the path left out are: the alignment
+    found no audio for them (a passage cut from the recording and left in its transcript,
+    as a podcast cut from a broadcast)."""
+    squeezed = set(_squeezed(turns, blocks, share)) if share is not None and turns else set()
+    for k, t in enumerate(turns):
+        if k in squeezed or not t.placed:
+            log.info("line %d (%s): not found in the audio; no captions for it",
+                     transcript.items[t.item].line, t.speaker)
+    return tuple(dataclasses.replace(t, placed=False) if k in squeezed else t for k, t in enumerate(turns))
 
 
 def _doubtful(turns: tuple[TurnTiming, ...], drop: float) -> list[int]:
-    """The turns whose confidence is ``drop`` or more under the turns' median."""
-    if not turns:
+    """The turns placed whose confidence is ``drop`` or more under their median."""
+    placed = [k for k, t in enumerate(turns) if t.placed]
+    if not placed:
         return []
-    confidence = np.array([t.confidence for t in turns])
-    return np.flatnonzero(confidence < np.median(confidence) - drop).tolist()
+    confidence = np.array([turns[k].confidence for k in placed])
+    return [placed[i] for i in np.flatnonzero(confidence < np.median(confidence) - drop)]
 
 
 def _squeeze_aware(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], weight: float) -> tuple[TurnTiming, ...]:
@@ -690,8 +701,11 @@ def _on_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, share: float) 
     return out
 
 
-def _mean_confidence(turns: tuple[TurnTiming, ...]) -> float:
-    return float(np.mean([t.confidence for t in turns]))
+def _mean_confidence(turns: tuple[TurnTiming, ...], among: tuple[TurnTiming, ...] | None = None) -> float:
+    """The mean confidence of the turns placed (in ``among`` too, another alignment of the
+    same text, when given): a turn that an alignment left out has none to weigh."""
+    placed = [t.confidence for k, t in enumerate(turns) if t.placed and (among is None or among[k].placed)]
+    return float(np.mean(placed)) if placed else 0.0
 
 
 def _reach_back(pins, config: AlignConfig):
@@ -701,6 +715,17 @@ def _reach_back(pins, config: AlignConfig):
         return None
     block, _, frame, _ = max(pins)
     return (block + 1, frame, config.tail_reach_ms // HOP_MS)
+
+
+def _cut_prices(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> np.ndarray | None:
+    """Per block, the price of leaving it out in the phoneme passes (``AlignConfig.cut``):
+    ``cut_price``, but for a block that a timecode is written in or before (the transcript
+    says where it is said). None without ``cut``."""
+    if not config.cut:
+        return None
+    prices = np.full(len(blocks), config.cut_price)
+    prices[[block for block, *_ in _pins(transcript, blocks, config)]] = np.inf
+    return prices
 
 
 def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig,
@@ -866,6 +891,10 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges, sure,
                           snap=config.snap_ms // HOP_MS, reach=config.resume_reach_ms // HOP_MS)
              for k, b in enumerate(blocks)]
+    on_path = np.zeros(len(rows.kinds), bool)
+    on_path[pi] = True
+    # the turns that the path left out (``AlignConfig.cut``): not placed
+    turns = [t if on_path[rows.word_rows[k][0]] else dataclasses.replace(t, placed=False) for k, t in enumerate(turns)]
     if config.spurt_back_ms > 0:
         spurts = _spurt_onsets(audio_map, min_silence=config.spurt_silence_ms // HOP_MS)
         turns = _to_spurt_onsets(turns, spurts, config.spurt_back_ms // HOP_MS)

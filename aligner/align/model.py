@@ -23,8 +23,9 @@ class WordTiming:
 @dataclass(frozen=True)
 class TurnTiming:
     """A turn placed in time. ``item`` is its index in ``Transcript.items``. ``placed`` is
-    False for a turn that the alignment found nowhere in the audio (squeezed into almost no
-    time between its neighbours): it keeps that place, but has no captions."""
+    False for a turn that the alignment found nowhere in the audio (left out, when told that
+    the recording may lack turns, or squeezed into almost no time between its neighbours):
+    it keeps that place, but has no captions."""
 
     item: int
     speaker: str

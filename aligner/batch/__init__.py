@@ -155,6 +155,7 @@ def align_episode(
     name to bytes, the marker included) instead of left in ``outdir``."""
     import tempfile
 
+    from aligner.align.engine import AlignConfig
     from aligner.pipeline import run
     from aligner.write import write_all, write_atomic
 
@@ -171,7 +172,7 @@ def align_episode(
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch if fetch else outdir) / episode.name
         try:
-            alignment = run(episode.audio, episode.transcript)
+            alignment = run(episode.audio, episode.transcript, config=AlignConfig(cut=bool(settings.get("cut", False))))
             href = os.path.relpath(os.path.abspath(episode.audio), os.path.abspath(Path(outdir) / episode.name))
             write_all(alignment, folder, Path(episode.audio).stem, tolerance_ms=int(settings.get("tolerance_ms", 5000)),
                       audio_href=href)

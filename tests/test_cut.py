@@ -1,0 +1,102 @@
+"""A recording that lacks some of its transcript's turns (a podcast cut from a broadcast,
+with the broadcast's transcript): with ``--cut`` the alignment leaves them out, lists them
+as not found and writes no caption for them; the other turns are placed as in the whole
+transcript's alignment."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from aligner.align.model import TurnTiming
+from aligner.cli import main
+
+from conftest import DATA, ROOT
+
+SAMPLE_AUDIO = ROOT / "audio" / "sample.mp3"
+SAMPLE_TEXT = ROOT / "transcripts" / "sample.txt"
+# turns that the sample's recording does not hold, put before its 2nd and 9th turns
+LACKED = {
+    1: "Sophie Laurent\u00a0: Ce passage a été coupé au montage pour tenir dans la durée du podcast. "
+       "On en reparlera dans une prochaine émission, avec les développeurs du projet.",
+    8: "Claire Dubois\u00a0: La mairie a voté un budget pour renouveler ses postes de travail. "
+       "Les associations du quartier organisent des ateliers le samedi matin.",
+}
+
+
+def _cut_transcript(tmp_path):
+    """The sample's transcript with the ``LACKED`` turns, and their line numbers."""
+    lines = SAMPLE_TEXT.read_text(encoding="utf-8").splitlines()
+    turns = [i for i, line in enumerate(lines) if "\u00a0: " in line and not line.startswith("Pause musicale")]
+    for k in sorted(LACKED, reverse=True):
+        lines[turns[k]:turns[k]] = [LACKED[k], ""]
+    path = tmp_path / "cut.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    numbers = [n + 1 for n, line in enumerate(lines) if line in LACKED.values()]
+    return path, numbers
+
+
+def test_turns_the_recording_lacks_are_left_out(tmp_path, capsys):
+    text, numbers = _cut_transcript(tmp_path)
+    out = tmp_path / "cut"
+    assert main(["align", str(SAMPLE_AUDIO), str(text), "-o", str(out), "--cut"]) == 0
+    printed = capsys.readouterr().out
+    doc = json.loads((out / "sample.json").read_text(encoding="utf-8"))
+    lacked = [1, 9]  # their places among the turns
+    assert [k for k, t in enumerate(doc["turns"]) if t.get("placed", True) is False] == lacked
+    for n in numbers:
+        assert f"not found in the audio: line {n} " in printed
+    captions = (out / "sample.vtt").read_text(encoding="utf-8")
+    assert "coupé au montage" not in captions and "mairie" not in captions
+    truth = json.loads((DATA / "sample" / "sample.truth.json").read_text(encoding="utf-8"))
+    said = [t for k, t in enumerate(doc["turns"]) if k not in lacked]
+    errors = np.abs([t["start"] * 1000 - g["start_ms"] for t, g in zip(said, truth["turns"])])
+    assert np.median(errors) <= 100 and np.mean(errors <= 500) >= 0.8  # as the whole transcript's (test_end_to_end)
+    (anchor,) = doc["anchors"]
+    assert anchor["ok"]
+
+    # without --cut, the alignment gives them the audio of the turns around them
+    plain = tmp_path / "plain"
+    assert main(["align", str(SAMPLE_AUDIO), str(text), "-o", str(plain)]) == 0
+    doc = json.loads((plain / "sample.json").read_text(encoding="utf-8"))
+    assert all(doc["turns"][k].get("placed", True) and doc["turns"][k]["end"] - doc["turns"][k]["start"] > 1
+               for k in lacked)
+
+
+def test_hypotheses_are_compared_on_the_turns_both_place():
+    """A turn that one alignment leaves out weighs in neither's mean confidence, nor in
+    where they differ."""
+    from aligner.align.engine import _mean_confidence, _moved
+
+    def turn(start_ms: int, confidence: float, placed: bool = True) -> TurnTiming:
+        return TurnTiming(0, "A", "a", start_ms, start_ms + 1000, confidence, (), placed=placed)
+
+    left_out = (turn(0, 0.8), turn(5000, 0.0, placed=False), turn(9000, 0.6))
+    kept = (turn(0, 0.8), turn(2000, 0.7), turn(9000, 0.6))
+    assert _mean_confidence(left_out) == _mean_confidence(kept, left_out) == _mean_confidence(left_out, kept)
+    assert _mean_confidence(kept) > _mean_confidence(kept, left_out)
+    assert _moved(left_out, kept) == []
+
+
+def test_batch_passes_cut_to_each_episode_and_its_fingerprint(tmp_path, monkeypatch):
+    from aligner import pipeline
+    from aligner.batch import align_episode, fingerprint, plan
+    from aligner.errors import AlignerError
+
+    src = tmp_path / "archive"
+    src.mkdir()
+    (src / "ep.mp3").write_bytes(SAMPLE_AUDIO.read_bytes())
+    (src / "ep.txt").write_text(SAMPLE_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    (episode,) = plan(str(src))
+    asked = []
+
+    def run(audio, transcript, config):
+        asked.append(config.cut)
+        raise AlignerError("stopped here")
+
+    monkeypatch.setattr(pipeline, "run", run)
+    for settings in ({}, {"cut": True}):
+        align_episode(episode, str(tmp_path / "out"), settings)
+    assert asked == [False, True]
+    assert fingerprint(episode, {}) != fingerprint(episode, {"cut": True})
