@@ -10,6 +10,7 @@ against the ground truth, and print one table.
     python bench/run.py --offset -30         # and each with every timecode written 30 s early
     python bench/run.py --undirected         # and each transcript without its stage directions
     python bench/run.py --unsaid 2           # and each with 2 turns more that the recording lacks
+    python bench/run.py --unsaid 2 --cut     # ... aligned with `aligner align --cut`
     python bench/run.py --mix bed            # episodes mixed otherwise (see episodes.MIXES)
 
 With ``--aeneas``, the runner installs aeneas-ng in its own virtual environment
@@ -132,11 +133,13 @@ def _map_regions(mp3: Path, out: Path) -> list[dict]:
     return json.loads(map_json.read_text())["regions"]
 
 
-def run_one(mp3: Path) -> dict:
+def run_one(mp3: Path, cut: bool = False) -> dict:
+    """``aligner align`` on the episode (with ``--cut`` when ``cut``), scored."""
     name = mp3.stem
     truth = json.loads((EPISODES / f"{name}.truth.json").read_text())
-    out = RUNS / name
-    code, wall, rss, err = timed([sys.executable, "-m", "aligner", "align", str(mp3), str(EPISODES / f"{name}.txt"), "-o", str(out)])
+    out = RUNS / (f"{name}_cut" if cut else name)
+    code, wall, rss, err = timed([sys.executable, "-m", "aligner", "align", str(mp3), str(EPISODES / f"{name}.txt"),
+                                  "-o", str(out), *(["--cut"] if cut else [])])
     if code != 0:
         return {"episode": name, "error": err.decode(errors="replace").strip()}
     ffmpeg = corpus_mod._ffmpeg()
@@ -146,7 +149,8 @@ def run_one(mp3: Path) -> dict:
     # a cut transcript's truth no longer says where all the speech is: no map score
     scored_map = {} if "covered_turns" in truth else {"map": score.map_accuracy(_map_regions(mp3, out), truth)}
     return {
-        "episode": name, "tool": "aligner", "minutes": truth["minutes"], "turns": len(truth["turns"]),
+        "episode": name, "tool": "aligner --cut" if cut else "aligner", "minutes": truth["minutes"],
+        "turns": len(truth["turns"]),
         "start": turns["start"], "end": turns["end"],
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
         "not_found": score.not_found(doc["turns"], truth),
@@ -261,7 +265,7 @@ def totals(rows: list[dict]) -> str:
         if s["turns"]:
             line += f" ({s['ok'] / s['turns']:.1%}), {s['ok_1s']} within 1 s ({s['ok_1s'] / s['turns']:.1%})"
         line += f"; {s['overlaps']} captions on music or untranscribed audio"
-        if tool == "aligner":
+        if tool.startswith("aligner"):
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
                      f"correct ones flagged {s['correct_flagged']}/{s['correct']}")
         if s["unsaid"]:
@@ -303,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unsaid", type=int, default=0,
                         help="also align each episode with this many turns more in its transcript, "
                              "that the recording does not hold (a passage cut from it)")
+    parser.add_argument("--cut", action="store_true",
+                        help="align with `aligner align --cut` (the recording may lack turns of the transcript)")
     parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
                         help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels, gated pauses, a compressor")
     args = parser.parse_args(argv)
@@ -311,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     for minutes in (float(x) for x in args.sizes.split(",")):
         for seed in (int(x) for x in args.seeds.split(",")):
             mp3 = episode(minutes, seed, args.mix)
-            rows.append(run_one(mp3))
+            rows.append(run_one(mp3, args.cut))
             if peer is not None:
                 rows.append(run_aeneas(mp3, peer))
             variants = [partial(mp3, args.partial)] if args.partial else []
@@ -322,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.undirected:
                 variants += [undirected(v) for v in [mp3] + variants]
             variants += [unsaid(mp3, args.unsaid)] if args.unsaid else []
-            rows += [dict(run_one(v), variant=v.stem[len(mp3.stem):]) for v in variants]
+            rows += [dict(run_one(v, args.cut), variant=v.stem[len(mp3.stem):]) for v in variants]
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
     print(table(rows, args.markdown))
     print()

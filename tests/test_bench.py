@@ -393,3 +393,17 @@ def test_the_caption_count_runs_on_the_sample(capsys, monkeypatch):
     counts = dict(line.strip().rsplit(": ", 1) for line in out.splitlines()[1:])
     assert int(counts["cues"]) > 10 and counts["lines over 42 characters"] == "0"
     assert counts["cut after a leaning word"] == "0"
+
+
+def test_the_cut_option_runs_the_aligner_with_cut(tmp_path, monkeypatch):
+    import run
+
+    (tmp_path / "ep.truth.json").write_text("{}", encoding="utf-8")
+    asked = []
+    monkeypatch.setattr(run, "EPISODES", tmp_path)
+    monkeypatch.setattr(run, "RUNS", tmp_path / "runs")
+    monkeypatch.setattr(run, "timed", lambda cmd, **kwargs: asked.append(cmd) or (1, 0.0, 0, b"stopped"))
+    for cut in (False, True):
+        assert run.run_one(tmp_path / "ep.mp3", cut)["error"] == "stopped"
+    assert "--cut" not in asked[0] and asked[1][-1] == "--cut"
+    assert asked[0][-1] == str(tmp_path / "runs" / "ep") and asked[1][-2] == str(tmp_path / "runs" / "ep_cut")
