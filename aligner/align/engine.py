@@ -75,14 +75,16 @@ class AlignConfig:
     phone_vertical: float = 1.0  # ``vertical`` of the phoneme passes (2.0 there too: 10 fixed, 5 broken)
     # the recording may lack turns of the transcript (a podcast cut from the broadcast whose
     # transcript it keeps): the phoneme passes may leave a turn out, at ``cut_price`` per
-    # synthetic row left out (in their cost scale). Not by default: it also leaves out said
-    # turns that match poorly (talk over a loud bed, loosely transcribed). Bench (table 25),
-    # two such turns in each 5- and 20-minute episode (seeds 1-6): 18 of 24 left out, 5 said
-    # turns too, 393 of 404 turn starts within 0.5 s against 384 without ``cut`` (1.75: 11
-    # said turns left out; 2.5: 10 of 24 left out, 3 said). On the 70 cached whole
-    # episodes: 21 said turns of 3022 left out, 85 turn starts off against 64.
+    # synthetic row left out (in their cost scale), more for a speaker heard less surely
+    # (``_speaker_priced``). Not by default: it also leaves out said turns that match
+    # poorly (talk over a loud bed, loosely transcribed, short). Bench, two such turns in
+    # each 5- and 20-minute episode (seeds 1-6; table 25): 16 of 24 left out, 2 said turns
+    # too, 393 of 404 turn starts within 0.5 s against 384 without ``cut`` (1.5: 19 of 24,
+    # but on the bundled sample two said turns; without the speaker's part, 2.0: 18 of 24
+    # and 5 said). On 70 cached whole episodes: 9 said turns of 3022 left out, 74 turn
+    # starts off against 64 (1.5: 16 and 79; 2.0 without the speaker's part: 21 and 85).
     cut: bool = False
-    cut_price: float = 2.0
+    cut_price: float = 1.75
     phone_factors: tuple[int, ...] = (10, 2)  # levels of the phoneme passes, the first around the last path
     phone_radius_ms: tuple[int, ...] = (30_000, 1_000)  # how far each level looks
     # ... and a level twice as coarse as their first, in front of it, that looks this far,
@@ -317,6 +319,7 @@ def align(
     said = None
     if config.phone_passes:
         said = _said(feats, speakers, config)
+        n_classes = _n_classes(feats)
         gap_row = None
         if config.untranscribed_weight > 0:  # the last column of ``said`` and ``heard``
             gap_row = np.zeros(said[0].features.shape[1], np.float32)
@@ -362,7 +365,7 @@ def align(
                                    factors=config.phone_factors,
                                    radius_ms=config.phone_radius_ms, around=(rows, pi, pj), widen=widen,
                                    reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal,
-                                   skip=cut_prices)
+                                   skip=_speaker_priced(cut_prices, rows, pi, pj, heard, speakers, n_classes, config))
             metric = NEG_DOT
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
 
@@ -719,6 +722,31 @@ def _reach_back(pins, config: AlignConfig):
         return None
     block, _, frame, _ = max(pins)
     return (block + 1, frame, config.tail_reach_ms // HOP_MS)
+
+
+def _speaker_priced(prices: np.ndarray | None, rows, pi: np.ndarray, pj: np.ndarray, heard: np.ndarray,
+                    speakers: np.ndarray | None, n_classes: int, config: AlignConfig) -> np.ndarray | None:
+    """``prices`` (``_cut_prices``) raised for the turns of the speakers whose rows the
+    speaker term (-``speaker_weight`` log p(speaker)) makes dearer: a speaker that the
+    classifier hears less surely (heard little, or with a voice like another's) pays more on
+    every row of a turn said where it belongs, and such turns were left out. By how much:
+    the speaker's median of the term over the frames the path gave them, less the lowest
+    speaker's, in units of the cost between random rows and frames (its
+    ``phone_gap_quantile``, as the DTW scales its costs)."""
+    if prices is None or speakers is None:
+        return prices
+    speech = (rows.kinds[pi] == SPEECH) & (rows.labels[pi] >= 0)
+    labels = rows.labels[pi[speech]]
+    frames = np.minimum(pj[speech] * rows.factor, len(heard) - 1)
+    speaker = speakers[np.searchsorted(rows.end_rows, pi[speech])]
+    term = -config.speaker_weight * heard[frames, n_classes + speaker].astype(np.float64)
+    rng = np.random.default_rng(0)
+    k, j = rng.integers(0, len(labels), 4000), rng.integers(0, len(heard), 4000)
+    scale = float(np.quantile(-heard[j, labels[k]] - config.speaker_weight * heard[j, n_classes + speaker[k]],
+                              config.phone_gap_quantile))
+    median = {int(s): float(np.median(term[speaker == s])) for s in np.unique(speaker)}
+    lowest = min(median.values())
+    return prices + np.array([median.get(int(s), lowest) - lowest for s in speakers]) / max(scale, 1e-6)
 
 
 def _cut_prices(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> np.ndarray | None:
