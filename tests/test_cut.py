@@ -128,3 +128,16 @@ def test_a_speaker_heard_less_surely_pays_more_to_be_left_out():
     raised = _speaker_priced(prices, rows, pi, pj, heard, speakers, 2, config)
     assert raised[0] == 1.5 and raised[1] > 1.5 and np.isinf(raised[2])
     assert _speaker_priced(prices, rows, pi, pj, heard, None, 2, config) is prices  # one speaker: as they were
+
+
+def test_speaker_prices_of_a_path_that_left_every_turn_out_are_as_they_were():
+    from aligner.align.engine import AlignConfig, _speaker_priced
+    from aligner.align.multilevel import Block, build_rows
+
+    blocks = [Block(np.zeros((5, 2), np.float32), np.array([0]), labels=np.zeros(5, np.int32))] * 2
+    rows = build_rows(blocks, 1)
+    gaps = np.flatnonzero(rows.kinds == 1)  # the path runs along GAP rows only, skipping both turns
+    pi, pj = gaps, np.zeros(len(gaps), np.int64)
+    prices = np.array([1.75, 1.75])
+    heard = np.zeros((10, 4), np.float32)
+    assert _speaker_priced(prices, rows, pi, pj, heard, np.array([0, 1]), 2, AlignConfig(cut=True)) is prices

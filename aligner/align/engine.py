@@ -738,6 +738,8 @@ def _speaker_priced(prices: np.ndarray | None, rows, pi: np.ndarray, pj: np.ndar
     speech = (rows.kinds[pi] == SPEECH) & (rows.labels[pi] >= 0)
     labels = rows.labels[pi[speech]]
     frames = np.minimum(pj[speech] * rows.factor, len(heard) - 1)
+    if not len(labels):  # every turn left out
+        return prices
     speaker = speakers[np.searchsorted(rows.end_rows, pi[speech])]
     term = -config.speaker_weight * heard[frames, n_classes + speaker].astype(np.float64)
     rng = np.random.default_rng(0)
