@@ -141,3 +141,17 @@ def test_speaker_prices_of_a_path_that_left_every_turn_out_are_as_they_were():
     prices = np.array([1.75, 1.75])
     heard = np.zeros((10, 4), np.float32)
     assert _speaker_priced(prices, rows, pi, pj, heard, np.array([0, 1]), 2, AlignConfig(cut=True)) is prices
+
+
+def test_the_batch_command_hands_cut_to_the_run_as_a_setting(tmp_path, monkeypatch):
+    from aligner import batch
+
+    src = tmp_path / "archive"
+    src.mkdir()
+    (src / "ep.mp3").write_bytes(SAMPLE_AUDIO.read_bytes())
+    (src / "ep.txt").write_text(SAMPLE_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    given = []
+    monkeypatch.setattr(batch, "run_batch", lambda episodes, outdir, **kwargs: given.append(kwargs["settings"]) or [])
+    for flags in ([], ["--cut"]):
+        assert main(["batch", str(src), "-o", str(tmp_path / "out"), *flags]) == 0
+    assert given == [None, {"cut": True}]
