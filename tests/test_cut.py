@@ -160,14 +160,15 @@ def test_the_batch_command_hands_cut_to_the_run_as_a_setting(tmp_path, monkeypat
 def test_a_turn_that_a_timecode_is_written_in_is_never_left_out():
     """``_cut_prices``: the base price for every turn of the sample, but for the turn its
     timecode ("Partie 2 [1:31]") titles: the transcript says where that one is said."""
-    from aligner.align.engine import AlignConfig, _cut_prices
+    from aligner.align.engine import AlignConfig, _cut_prices, _pins
     from aligner.speak import speak
     from aligner.transcript import read_transcript
 
     transcript = read_transcript(SAMPLE_TEXT)
     blocks = list(speak(transcript))
-    prices = _cut_prices(transcript, blocks, AlignConfig(cut=True))
+    pins = _pins(transcript, blocks, AlignConfig())
+    prices = _cut_prices(pins, len(blocks), AlignConfig(cut=True))
     (anchor,) = transcript.anchors
     anchored = min(k for k, b in enumerate(blocks) if b.item > anchor.item)  # the first turn of its section
     assert np.isinf(prices[anchored]) and np.all(np.delete(prices, anchored) == AlignConfig().cut_price)
-    assert _cut_prices(transcript, blocks, AlignConfig()) is None
+    assert _cut_prices(pins, len(blocks), AlignConfig()) is None

@@ -325,7 +325,7 @@ def align(
             gap_row = np.zeros(said[0].features.shape[1], np.float32)
             gap_row[-1] = config.untranscribed_weight
 
-    cut_prices = _cut_prices(transcript, blocks, config)
+    cut_prices = _cut_prices(pins, len(blocks), config)
     first_starts: dict[tuple, np.ndarray] = {}  # where each first pass started the turns
     first_ends: dict[tuple, int] = {}  # ... and ended the last one
 
@@ -751,14 +751,14 @@ def _speaker_priced(prices: np.ndarray | None, rows, pi: np.ndarray, pj: np.ndar
     return prices + np.array([median.get(int(s), lowest) - lowest for s in speakers]) / max(scale, 1e-6)
 
 
-def _cut_prices(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig) -> np.ndarray | None:
+def _cut_prices(pins, n_blocks: int, config: AlignConfig) -> np.ndarray | None:
     """Per block, the price of leaving it out in the phoneme passes (``AlignConfig.cut``):
-    ``cut_price``, but for a block that a timecode is written in or before (the transcript
-    says where it is said). None without ``cut``."""
+    ``cut_price``, but for a block that a timecode is written in or before (its ``pins``:
+    the transcript says where it is said). None without ``cut``."""
     if not config.cut:
         return None
-    prices = np.full(len(blocks), config.cut_price)
-    prices[[block for block, *_ in _pins(transcript, blocks, config)]] = np.inf
+    prices = np.full(n_blocks, config.cut_price)
+    prices[[block for block, *_ in pins]] = np.inf
     return prices
 
 

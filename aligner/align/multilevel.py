@@ -282,10 +282,13 @@ def align_blocks(
                     hi[r0:r1] = np.minimum(hi[r0:r1] + frames // factor, len(cols))
         if pins:
             lo, hi = _pinned(rows, len(cols), pins, lo, hi)
-        kept = np.zeros(len(rows.kinds), bool)
-        kept[[int(rows.end_rows[block]) + 1 for block, *_ in pins]] = True  # the GAP row after a pinned block
+        prices = None
+        if skip is not None:
+            kept = np.zeros(len(rows.kinds), bool)
+            kept[[int(rows.end_rows[block]) + 1 for block, *_ in pins]] = True  # the GAP row after a pinned block
+            prices = skip_prices(rows.kinds, np.asarray(skip) * costs.gap, kept)
         pi, pj = dtw_banded(rows.features, rows.kinds, cols, q, ns, costs, lo, hi, rows.gap_scale, vocal=voc,
-                            skip=None if skip is None else skip_prices(rows.kinds, np.asarray(skip) * costs.gap, kept))
+                            skip=prices)
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
     return previous

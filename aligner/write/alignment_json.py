@@ -15,8 +15,8 @@ there, towards 1 when it clearly is); a turn's is the mean of its words', less 0
 how far its length strays from what its text takes to say (the log of the ratio, from the
 recording's usual one): a turn squeezed into too little time, or spread over too much, scores
 lower even where its words match. A turn found nowhere in the audio (given less than a tenth
-of the time its text takes) has ``"placed": false``: its times are where the alignment
-squeezed it, and the captions leave it out.
+of the time its text takes, or left out with ``AlignConfig.cut``) has ``"placed": false``: its
+times are where the alignment squeezed or left it out, and the captions leave it out.
 """
 
 from __future__ import annotations
