@@ -3,7 +3,9 @@ needs only the transcript) beside decode, features and map.
 
 ``run`` is what the CLI and the batch runner call; each stage reports to ``hook``
 (name, value) as it finishes, so that a caller can show progress or keep intermediate
-results.
+results. ``prepare`` runs every stage before the alignment: the benchmark keeps what it
+gives, to align the same episodes again after a change to the engine alone
+(``bench/realign.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
 from aligner import discriminant
@@ -27,8 +30,9 @@ from aligner.audiomap.voice_activity import RATE as VAD_RATE, speech_probability
 from aligner.decode import Audio, decode
 from aligner.errors import AnchorError, AudioError
 from aligner.features import log_mel, mfcc
-from aligner.speak import DEFAULT_RATE_WPM, speak
+from aligner.speak import DEFAULT_RATE_WPM, SpokenTurn, speak
 from aligner.transcript import read_transcript
+from aligner.transcript.model import Transcript
 from aligner.transcript.timecodes import format_clock
 
 log = logging.getLogger(__name__)
@@ -67,10 +71,24 @@ def run(
                     rate_wpm=rate_wpm, hook=hook)
 
 
-def _run(
+@dataclasses.dataclass(frozen=True, eq=False)
+class Prepared:
+    """What the alignment takes, from every stage before it: the transcript, its turns said
+    by eSpeak, the recording's cepstra and map, and the recording's SHA-256."""
+
+    transcript: Transcript
+    spoken: tuple[SpokenTurn, ...]
+    cepstra: np.ndarray
+    audio_map: AudioMap
+    audio_sha256: str
+
+
+def prepare(
     audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
-    config: AlignConfig = AlignConfig(), rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
-) -> Alignment:
+    rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
+) -> Prepared:
+    """read -> decode -> features -> map, with speak beside them: every stage before the
+    alignment (``run`` sets BLAS's threads)."""
     transcript = read_transcript(transcript_path, format=transcript_format)
     hook("read", transcript)
     # ffmpeg decodes in its own processes while eSpeak speaks in two others at a lower
@@ -98,8 +116,17 @@ def _run(
         del logmel  # the aligner needs the cepstra alone: 170 MB less for three hours
         spoken = speaking.result()
         hook("speak", spoken)
-    alignment = align(transcript, spoken, cepstra, amap, config=config)
-    alignment = dataclasses.replace(alignment, audio_sha256=sha256, audio_source=str(audio_path), map_regions=amap.regions)
+    return Prepared(transcript, spoken, cepstra, amap, sha256)
+
+
+def _run(
+    audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
+    config: AlignConfig = AlignConfig(), rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
+) -> Alignment:
+    ready = prepare(audio_path, transcript_path, transcript_format=transcript_format, rate_wpm=rate_wpm, hook=hook)
+    alignment = align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map, config=config)
+    alignment = dataclasses.replace(alignment, audio_sha256=ready.audio_sha256, audio_source=str(audio_path),
+                                    map_regions=ready.audio_map.regions)
     hook("align", alignment)
     return alignment
 
