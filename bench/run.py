@@ -145,11 +145,18 @@ def run_one(mp3: Path, cut: bool = False) -> dict:
     ffmpeg = corpus_mod._ffmpeg()
     _, decode_wall, _, _ = timed([ffmpeg, "-v", "error", "-i", str(mp3), "-ac", "1", "-ar", "16000", "-f", "s16le", "-"])
     doc = json.loads((out / f"{name}.json").read_text())
-    turns = score.score_turns(doc["turns"], truth)
     # a cut transcript's truth no longer says where all the speech is: no map score
     scored_map = {} if "covered_turns" in truth else {"map": score.map_accuracy(_map_regions(mp3, out), truth)}
+    return {**scored(name, doc, truth, "aligner --cut" if cut else "aligner"), **scored_map,
+            "wall_s": round(wall, 2), "peak_mib": rss, "ffmpeg_decode_s": round(decode_wall, 2)}
+
+
+def scored(name: str, doc: dict, truth: dict, tool: str) -> dict:
+    """An alignment JSON ``doc`` scored against the episode's ``truth``: a row of the table
+    (without the map and the times)."""
+    turns = score.score_turns(doc["turns"], truth)
     return {
-        "episode": name, "tool": "aligner --cut" if cut else "aligner", "minutes": truth["minutes"],
+        "episode": name, "tool": tool, "minutes": truth["minutes"],
         "turns": len(truth["turns"]),
         "start": turns["start"], "end": turns["end"],
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
@@ -157,8 +164,6 @@ def run_one(mp3: Path, cut: bool = False) -> dict:
         **({"unsaid": {"turns": len(truth["unsaid_turns"]), "captioned": score.unsaid_captioned(doc["turns"], truth)}}
            if "unsaid_turns" in truth else {}),
         "anchors": score.score_anchors(doc["anchors"], truth),
-        **scored_map,
-        "wall_s": round(wall, 2), "peak_mib": rss, "ffmpeg_decode_s": round(decode_wall, 2),
     }
 
 

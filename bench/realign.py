@@ -1,0 +1,189 @@
+"""Align the built episodes again from what every stage before the alignment gave, kept in
+bench/cache/stages/, and score them as run.py does: the alignment stage alone, so that a
+change to the engine (aligner/align) is measured on the whole bench in minutes, not hours.
+
+    python bench/realign.py                           # every episode in bench/episodes/
+    python bench/realign.py 'ep20m_*_nodir' ep5m_s1   # some of them (names or globs)
+    python bench/realign.py --save before             # keep the rows: bench/runs/realign-before.json
+    python bench/realign.py --against before          # ... and list what changed since
+    python bench/realign.py --cut --config '{"cut_price": 2.0}'   # AlignConfig's settings
+
+The episodes are those run.py built (its variants too: run it first). A stage's output is
+computed again when the episode's files, the code of the stages before the alignment
+(everything in aligner/ but align/, write/ and batch/) or the versions of the libraries they
+use change. Times are not measured here: run.py's are those of the whole command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import hashlib
+import json
+import pickle
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import episodes  # noqa: E402
+import run  # noqa: E402
+
+STAGES = HERE / "cache" / "stages"
+PACKAGE = HERE.parent / "aligner"
+_NOT_BEFORE = ("align", "write", "batch")  # the alignment and what comes after it
+_LIBRARIES = ("numpy", "scipy", "onnxruntime", "espeakng-loader", "soxr", "numba")
+_BASE = re.compile(r"^(ep[\d.]+m_s\d+(?:_(?:%s))?)(.*)$" % "|".join(sorted(m for m in episodes.MIXES if m)))
+
+
+def stage_version() -> str:
+    """A digest of the code and libraries that the stages before the alignment run."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        parts = path.relative_to(PACKAGE).parts
+        if parts[0] in _NOT_BEFORE or "__pycache__" in parts or not path.is_file():
+            continue
+        if path.suffix in (".py", ".onnx"):
+            h.update("/".join(parts).encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-".encode())
+    return h.hexdigest()
+
+
+def episode_names(patterns: list[str], folder: Path = run.EPISODES) -> list[str]:
+    """The built episodes (an MP3, its transcript and its truth) whose names match."""
+    built = sorted(p.stem for p in folder.glob("*.mp3")
+                   if (folder / f"{p.stem}.txt").exists() and (folder / f"{p.stem}.truth.json").exists())
+    return [n for n in built if any(fnmatch.fnmatchcase(n, p) for p in patterns or ["*"])]
+
+
+def variant(name: str) -> str:
+    """What run.py's totals group the episode by: the suffix after its seed and mix."""
+    m = _BASE.match(name)
+    return m.group(2) if m else ""
+
+
+def prepared(name: str, version: str, folder: Path = run.EPISODES):
+    """The episode's ``pipeline.Prepared``, from the cache when it is of this version."""
+    from threadpoolctl import threadpool_limits
+
+    from aligner import pipeline
+
+    mp3, text = folder / f"{name}.mp3", folder / f"{name}.txt"
+    key = hashlib.sha256(version.encode() + mp3.read_bytes() + text.read_bytes()).hexdigest()
+    path = STAGES / f"{name}.pkl"
+    if path.exists():
+        with open(path, "rb") as f:
+            kept_key, ready = pickle.load(f)
+        if kept_key == key:
+            return ready
+    with threadpool_limits(limits=1, user_api="blas"):
+        ready = pipeline.prepare(mp3, text)
+    STAGES.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    with open(partial, "wb") as f:
+        pickle.dump((key, ready), f, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+    return ready
+
+
+def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES) -> dict:
+    """The episode aligned with ``AlignConfig(**settings)`` from its prepared stages, scored;
+    ``digest`` tells two alignments apart (every word's time and confidence, the anchors)."""
+    from threadpoolctl import threadpool_limits
+
+    from aligner.align.engine import AlignConfig, align
+    from aligner.write.alignment_json import to_dict
+
+    ready = prepared(name, version, folder)
+    with threadpool_limits(limits=1, user_api="blas"):
+        alignment = align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map, config=AlignConfig(**settings))
+    doc = to_dict(alignment)
+    truth = json.loads((folder / f"{name}.truth.json").read_text())
+    tool = "aligner --cut" if settings.get("cut") else "aligner"
+    digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+    starts = [round(t["start"], 3) for t in doc["turns"]]
+    return {**run.scored(name, doc, truth, tool), "variant": variant(name), "digest": digest, "starts": starts}
+
+
+def _line(r: dict) -> str:
+    s, a = r["start"], r["anchors"]
+    off = r["turns"] - s["n_within_500ms"]
+    text = (f"{r['episode']:30s} {r['turns']:4d} turns, {off:3d} off by more than 0.5 s "
+            f"({r['turns'] - s['n_within_1000ms']} by 1 s), captions on music {r['caption_overlaps']}, "
+            f"anchors shifted flagged {a['shifted_flagged']}/{a['shifted']}, right ones {a['correct_flagged']}")
+    if "unsaid" in r:
+        text += f", unsaid given audio {r['unsaid']['captioned']}/{r['unsaid']['turns']}"
+    if r["not_found"]["said"] or r["not_found"]["unsaid"]:
+        text += f", not found: {r['not_found']['unsaid']} unsaid, {r['not_found']['said']} said"
+    return text
+
+
+def changes(rows: list[dict], before: list[dict]) -> str:
+    """The episodes whose alignment differs from ``before``'s (same names), with the turns
+    moved by more than 50 ms and the scores that changed; and the totals then."""
+    old = {r["episode"]: r for r in before if "digest" in r}
+    lines, then, changed = [], [], 0
+    for r in rows:
+        o = old.get(r["episode"])
+        if o is None:
+            lines.append(f"{r['episode']}: not in the earlier run")
+            continue
+        then.append(o)
+        if o["digest"] == r["digest"]:
+            continue
+        changed += 1
+        moved = sum(abs(a - b) > 0.05 for a, b in zip(o["starts"], r["starts"])) + abs(len(o["starts"]) - len(r["starts"]))
+        lines.append(f"{r['episode']}: {moved} turn starts moved\n  was {_line(o)}\n  now {_line(r)}")
+    head = f"{len(then) - changed} of {len(then)} alignments the same as in the earlier run"
+    return "\n".join([head, *lines, "", "The earlier run's " + run.totals(then)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("episodes", nargs="*", help="episode names or globs (default: every built episode)")
+    parser.add_argument("--cut", action="store_true", help="align as `aligner align --cut` does")
+    parser.add_argument("--config", default="{}", help="AlignConfig settings, as a JSON object")
+    parser.add_argument("--jobs", type=int, default=2, help="episodes aligned at once")
+    parser.add_argument("--save", metavar="TAG", help="keep the rows in bench/runs/realign-TAG.json")
+    parser.add_argument("--against", metavar="TAG", help="list what changed since the rows saved as TAG")
+    args = parser.parse_args(argv)
+    settings = json.loads(args.config)
+    if not isinstance(settings, dict):
+        parser.error("--config takes a JSON object, e.g. '{\"cut_price\": 2.0}'")
+    if args.cut:
+        settings["cut"] = True
+    names = episode_names(args.episodes)
+    if not names:
+        parser.error("no built episode matches; build them with bench/run.py first")
+    before = None
+    if args.against:
+        saved = run.RUNS / f"realign-{args.against}.json"
+        if not saved.exists():
+            parser.error(f"no saved run {saved}; save one with --save {args.against}")
+        before = json.loads(saved.read_text())
+    version = stage_version()
+    with ProcessPoolExecutor(max(1, args.jobs)) as pool:
+        rows = list(pool.map(realign, names, [version] * len(names), [settings] * len(names)))
+    for r in rows:
+        print(_line(r))
+    print()
+    print(run.totals(rows))
+    if before is not None:
+        print()
+        print(changes(rows, before))
+    if args.save:
+        run.RUNS.mkdir(parents=True, exist_ok=True)
+        (run.RUNS / f"realign-{args.save}.json").write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""bench/realign.py: the alignment stage again on kept stage outputs, scored as run.py
+scores a whole run; the kept outputs are those of the same episode files and stage code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import realign  # noqa: E402
+
+
+def test_the_variant_is_what_follows_the_seed_and_the_mix():
+    assert realign.variant("ep90m_s1") == ""
+    assert realign.variant("ep5m_s1_part50_noanchor") == "_part50_noanchor"
+    assert realign.variant("ep20m_s31_bed_nodir") == "_nodir"
+    assert realign.variant("ep0.5m_s3_unsaid2") == "_unsaid2"
+
+
+def test_only_whole_episodes_that_match_are_listed(tmp_path):
+    for name in ("ep5m_s1", "ep5m_s1_nodir", "ep20m_s2"):
+        for suffix in (".mp3", ".txt", ".truth.json"):
+            (tmp_path / f"{name}{suffix}").write_text("x")
+    (tmp_path / "ep5m_s9.mp3").write_text("x")  # no transcript, no truth: not built
+    assert realign.episode_names([], tmp_path) == ["ep20m_s2", "ep5m_s1", "ep5m_s1_nodir"]
+    assert realign.episode_names(["ep5m_*"], tmp_path) == ["ep5m_s1", "ep5m_s1_nodir"]
+    assert realign.episode_names(["*_nodir", "ep20m_s2"], tmp_path) == ["ep20m_s2", "ep5m_s1_nodir"]
+
+
+def test_the_stage_version_follows_the_stages_before_the_alignment_only(tmp_path, monkeypatch):
+    package = tmp_path / "aligner"
+    for part in ("decode", "align", "write"):
+        (package / part).mkdir(parents=True)
+        (package / part / "code.py").write_text("x = 1\n")
+    monkeypatch.setattr(realign, "PACKAGE", package)
+    first = realign.stage_version()
+    (package / "align" / "code.py").write_text("x = 2\n")
+    (package / "write" / "code.py").write_text("x = 2\n")
+    assert realign.stage_version() == first
+    (package / "decode" / "code.py").write_text("x = 2\n")
+    assert realign.stage_version() != first
+
+
+def _episode(folder, name="ep5m_s1"):
+    """The bundled sample as an episode, its truth the turns of a first alignment."""
+    shutil.copy(ROOT / "audio" / "sample.mp3", folder / f"{name}.mp3")
+    shutil.copy(ROOT / "transcripts" / "sample.txt", folder / f"{name}.txt")
+    (folder / f"{name}.truth.json").write_text(json.dumps({"minutes": 5, "turns": [], "regions": [], "anchors": []}))
+    return name
+
+
+def test_an_episode_is_prepared_once_then_aligned_again_from_what_was_kept(tmp_path, monkeypatch):
+    from aligner import pipeline
+    from aligner.align.engine import align
+
+    monkeypatch.setattr(realign, "STAGES", tmp_path / "stages")
+    name = _episode(tmp_path)
+    ready = realign.prepared(name, "v1", tmp_path)
+    assert (tmp_path / "stages" / f"{name}.pkl").exists()
+    starts = [t.start_ms for t in align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map).turns]
+    truth = {"minutes": 5, "regions": [], "turns": [{"start_ms": s, "end_ms": s + 1000} for s in starts],
+             "anchors": [{"line": a.line, "corrupted": False} for a in ready.transcript.anchors]}
+    (tmp_path / f"{name}.truth.json").write_text(json.dumps(truth))
+
+    def refused(*args, **kwargs):
+        raise AssertionError("prepared again")
+
+    monkeypatch.setattr(pipeline, "prepare", refused)
+    first = realign.realign(name, "v1", {}, tmp_path)
+    again = realign.realign(name, "v1", {}, tmp_path)
+    assert again["digest"] == first["digest"] and again["tool"] == "aligner"
+    assert again["turns"] == len(starts) > 3 and again["starts"] == [s / 1000 for s in starts]
+    assert again["start"]["n_within_500ms"] == again["turns"]  # scored against its own starts
+    assert realign.realign(name, "v1", {"cut": True}, tmp_path)["tool"] == "aligner --cut"
+    with pytest.raises(AssertionError, match="prepared again"):
+        realign.realign(name, "v2", {}, tmp_path)  # the stages' code changed
+    (tmp_path / f"{name}.txt").write_text((ROOT / "transcripts" / "sample.txt").read_text() + "\n")
+    with pytest.raises(AssertionError, match="prepared again"):
+        realign.realign(name, "v1", {}, tmp_path)  # the episode's transcript changed
+
+
+def _row(name, digest, starts, off=0):
+    return {"episode": name, "tool": "aligner", "variant": "", "turns": len(starts), "digest": digest, "starts": starts,
+            "start": {"n_within_500ms": len(starts) - off, "n_within_1000ms": len(starts) - off},
+            "caption_overlaps": 0, "not_found": {"said": 0, "unsaid": 0},
+            "anchors": {"anchors": 1, "shifted": 1, "shifted_flagged": 1, "correct_flagged": 0}}
+
+
+def test_changes_list_the_alignments_that_differ_and_the_turns_they_moved():
+    before = [_row("ep5m_s1", "a", [1.0, 5.0, 9.0], off=1), _row("ep5m_s2", "b", [2.0, 4.0])]
+    now = [_row("ep5m_s1", "c", [1.0, 5.5, 9.02]), _row("ep5m_s2", "b", [2.0, 4.0]), _row("ep5m_s3", "d", [1.0])]
+    text = realign.changes(now, before)
+    assert text.startswith("1 of 2 alignments the same as in the earlier run")
+    assert "ep5m_s1: 1 turn starts moved" in text and "ep5m_s2:" not in text
+    assert "ep5m_s3: not in the earlier run" in text
+    assert "4 of 5 turn starts within 0.5 s" in text  # the earlier run's totals, on the same episodes
