@@ -6,8 +6,10 @@ on purpose, as a loud music bed makes it: the speech from 1:31 to 2:10 called mu
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 
+import numpy as np
 import pytest
 
 from aligner.align.engine import AlignConfig, align
@@ -387,3 +389,73 @@ def test_an_alignment_asked_for_again_with_the_same_settings_is_not_computed_aga
     config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0)
     align(transcript, spoken, cepstra, audio_map, config=config)
     assert len(placed) == 2
+
+
+def test_the_gap_before_an_opened_turn_is_priced_as_before_a_named_replay():
+    from aligner.align.engine import _opened
+    from aligner.align.multilevel import Block
+
+    config = AlignConfig()
+    blocks = [Block(np.zeros((3, 2), np.float32), np.array([0]), gap, np.zeros(3, np.int32))
+              for gap in [(1.0, 0.5, 1.0), (2.0, 1.0, 2.0), (0.2, 0.5, 0.3)]]
+    assert _opened(blocks, (), config) is blocks
+    opened = _opened(blocks, (1, 2), config)
+    replay = config.replay_gap_on_speech
+    assert opened[0] is blocks[0]
+    assert opened[1].gap_scale == (replay, 0.5, replay)
+    assert opened[2].gap_scale == (0.2, 0.5, 0.3)  # already cheaper: kept
+
+
+def _stretched_run():
+    """Ten turns 10 s apart, each said in 3 s by eSpeak; turns 4 and 5 match poorly and
+    last twice their text's time (laid over talk that is not theirs), 3 a little less so."""
+    from types import SimpleNamespace
+
+    from aligner.align.model import TurnTiming
+
+    shape = {3: (0.8, 5_000), 4: (0.55, 6_500), 5: (0.6, 6_000)}
+    turns = tuple(TurnTiming(k, "A", "x", 10_000 * k, 10_000 * k + shape.get(k, (0.9, 3_000))[1],
+                             shape.get(k, (0.9, 3_000))[0], ()) for k in range(10))
+    return turns, [SimpleNamespace(end_frame=300, turn=SimpleNamespace(line=2 * k + 1, end_line=2 * k + 1)) for k in range(len(turns))]
+
+
+def test_untranscribed_talk_is_tried_before_the_run_of_stretched_turns_that_match_worst(caplog):
+    from aligner.align.engine import _try_unnamed_replay
+
+    turns, blocks = _stretched_run()
+    config = dataclasses.replace(AlignConfig(), unnamed_replay_drop=0.12)
+    asked = []
+    better = tuple(dataclasses.replace(t, confidence=0.9, end_ms=t.start_ms + 3_000) for t in turns)
+    moved = tuple(dataclasses.replace(t, start_ms=t.start_ms + (2_000 if k in (3, 4, 5) else 0))
+                  for k, t in enumerate(better))
+    with caplog.at_level(logging.INFO, logger="aligner.align.engine"):
+        assert _try_unnamed_replay(lambda opened: asked.append(opened) or moved, turns, blocks, config) is moved
+    # the worst is 4; 3 before it and 5 after it match poorly too and are stretched: the gaps
+    # before 3 and after 5 open
+    assert asked == [(3, 6)]
+    assert "leaves out near lines 7-11" in caplog.text
+    worse = tuple(dataclasses.replace(t, start_ms=t.start_ms + 2_000, confidence=0.5) if k == 4 else t
+                  for k, t in enumerate(turns))
+    assert _try_unnamed_replay(lambda opened: worse, turns, blocks, config) is turns  # kept only when better
+    strict = dataclasses.replace(config, unnamed_replay_drop=0.6)
+    assert _try_unnamed_replay(lambda opened: asked.append(opened) or moved, turns, blocks, strict) is turns
+    assert len(asked) == 1  # no turn that poor: not tried
+
+
+def test_untranscribed_talk_is_looked_for_only_where_the_transcript_names_no_replay_and_no_music(stages, monkeypatch,
+                                                                                                  tmp_path):
+    from aligner.align import engine
+
+    transcript, spoken, cepstra, audio_map = stages
+    tried = []
+    monkeypatch.setattr(engine, "_try_unnamed_replay", lambda place, turns, *a: tried.append(len(turns)) or turns)
+    align(transcript, spoken, cepstra, audio_map)
+    assert tried == []  # the sample names its music and its replay
+    bare = tmp_path / "bare.txt"
+    lines = SAMPLE_TEXT.read_text(encoding="utf-8").splitlines()
+    bare.write_text("\n".join(x for x in lines if not x.startswith(("[", "https:", "Pause musicale"))), encoding="utf-8")
+    undirected = read_transcript(bare)
+    align(undirected, speak(undirected), cepstra, audio_map)
+    assert tried == [len(spoken)]
+    align(undirected, speak(undirected), cepstra, audio_map, config=AlignConfig(unnamed_replay_drop=None))
+    assert len(tried) == 1

@@ -125,6 +125,21 @@ class AlignConfig:
     # searched again. 0.1: 28 of the 661, but the 90-minute episode's loosely transcribed
     # turns (0.10 to 0.17 under) searched around too, its alignment stage twice as long
     doubtful_turn_drop: float | None = 0.18
+    # a transcript that names no music and no replay: the hypothesis that untranscribed talk
+    # (a replay it does not name) lies next to the run of turns that match worst, this much
+    # or more under the turns' median confidence and slower than their text takes by more
+    # than ``unnamed_replay_pace`` (log of the ratio, from the usual): the gaps before and
+    # after the run priced as around a named replay in one alignment more, kept when it
+    # matches better by ``unnamed_replay_margin`` (None: not tried). Bench (bench/realign.py),
+    # undirected episodes, seeds 1-12 at 5 and 20 minutes and seed 1 at 90: 47 -> 33 turn
+    # starts off by more than 0.5 s of 1032, captions on the replay or music 26 -> 16, right
+    # timecodes flagged 3 -> 1; fresh seeds 60-65: 25 -> 18 of 352, 18 -> 11; 66-71: 29 -> 27
+    # of 368, 16 -> 13; no episode worse. The gap before the run alone: 47 -> 36, 25 -> 20,
+    # but 29 -> 30 (a run pulled back into the replay after it set later still). Margin 0.005:
+    # 2 more off; those kept gained 0.037 to 0.128. 0.09 under the median broke a turn
+    unnamed_replay_drop: float | None = 0.12
+    unnamed_replay_pace: float = 0.2
+    unnamed_replay_margin: float = 0.03
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 2.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 1000  # frames averaged for the speaker classifier
@@ -295,7 +310,8 @@ def align(
     blocks = list(spoken)
     if not blocks:
         raise AlignmentError("the transcript has no words to align; check that it holds speaker turns")
-    if not _names_nonspeech(transcript):
+    names_nonspeech = _names_nonspeech(transcript)
+    if not names_nonspeech:
         config = _unmarked(config)
     duration_ms = len(cepstra) * HOP_MS
     synth_frames = sum(len(b.features) for b in blocks)
@@ -329,38 +345,40 @@ def align(
     first_starts: dict[tuple, np.ndarray] = {}  # where each first pass started the turns
     first_ends: dict[tuple, int] = {}  # ... and ended the last one
 
-    def first_pass(tail_gap: float, pins, head_gap: float | None):
+    def first_pass(tail_gap: float, pins, head_gap: float | None, opened: tuple[int, ...] = ()):
         """The eSpeak pass, with ``tail_gap`` the cost factor of the audio after the last
-        turn and ``head_gap`` (when given) that of the speech before the first."""
+        turn and ``head_gap`` (when given) that of the speech before the first; the gaps
+        before the blocks ``opened`` priced as before a replay."""
         settings = dataclasses.replace(config, tail_gap=tail_gap)
-        path = _search(_cheap_head(feats, head_gap), real, audio_map.quiet, nonspeech, settings,
-                       gap_quantile=config.gap_quantile, horizontal=config.horizontal, pins=pins, vocal=vocal)
-        first_starts[tail_gap, tuple(pins), head_gap] = _path_starts(*path)
-        first_ends[tail_gap, tuple(pins), head_gap] = _path_end(*path)
+        path = _search(_opened(_cheap_head(feats, head_gap), opened, config), real, audio_map.quiet, nonspeech,
+                       settings, gap_quantile=config.gap_quantile, horizontal=config.horizontal, pins=pins, vocal=vocal)
+        if not opened:
+            first_starts[tail_gap, tuple(pins), head_gap] = _path_starts(*path)
+            first_ends[tail_gap, tuple(pins), head_gap] = _path_end(*path)
         return path
 
     placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
 
     def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None,
-              widen: tuple[tuple[int, ...], int] | None = None) -> tuple[TurnTiming, ...]:
+              widen: tuple[tuple[int, ...], int] | None = None, opened: tuple[int, ...] = ()) -> tuple[TurnTiming, ...]:
         """Every pass (the first one's ``path`` when already found; the phoneme passes'
         first level looking ``widen[1]`` frames further for the blocks ``widen[0]``), once
         for the same settings: rechecking the anchors held asks again for the alignment held
         to all but the last of them, which the retries made (3-7 s at 90 minutes)."""
-        key = (tail_gap, tuple(pins), head_gap, widen)
+        key = (tail_gap, tuple(pins), head_gap, widen, opened)
         if key not in placed:
-            placed[key] = place_anew(tail_gap, pins, head_gap, path, widen)
+            placed[key] = place_anew(tail_gap, pins, head_gap, path, widen, opened)
         return placed[key]
 
-    def place_anew(tail_gap: float, pins, head_gap: float | None, path, widen) -> tuple[TurnTiming, ...]:
+    def place_anew(tail_gap: float, pins, head_gap: float | None, path, widen, opened) -> tuple[TurnTiming, ...]:
         settings = dataclasses.replace(config, tail_gap=tail_gap)
-        rows, pi, pj = path or first_pass(tail_gap, pins, head_gap)
+        rows, pi, pj = path or first_pass(tail_gap, pins, head_gap, opened)
         heard, metric = real, EUCLIDEAN
         for _ in range(config.phone_passes):
             heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
             heard = _heard(feats, speakers, rows, pi, pj, real, voice, audio_map.quiet, nonspeech, config)
-            rows, pi, pj = _search(_cheap_head(said, head_gap), heard, audio_map.quiet, nonspeech, settings,
-                                   gap_quantile=config.phone_gap_quantile,
+            rows, pi, pj = _search(_opened(_cheap_head(said, head_gap), opened, config), heard, audio_map.quiet,
+                                   nonspeech, settings, gap_quantile=config.phone_gap_quantile,
                                    horizontal=config.phone_horizontal, vertical=config.phone_vertical, metric=NEG_DOT,
                                    factors=config.phone_factors,
                                    radius_ms=config.phone_radius_ms, around=(rows, pi, pj), widen=widen,
@@ -393,6 +411,9 @@ def align(
                 turns, tail_gap = other, cheaper
     turns = _search_around_misplaced(lambda widen: place(tail_gap, tight, head_gap, widen=widen), turns, blocks,
                                      audio_map, config)
+    if not names_nonspeech and config.unnamed_replay_drop is not None:
+        turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,
+                                    config)
     if config.voice_change_margin is not None:
         turns = to_voice_changes(turns, cepstra, audio_map, window_ms=config.voice_change_window_ms,
                                  reach_ms=config.voice_change_reach_ms, min_pause_ms=config.voice_change_min_pause_ms,
@@ -587,6 +608,56 @@ def _early_end_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ..
     gain = _mean_confidence(other, turns) - _mean_confidence(turns, other)
     log.debug("early end: mean confidence %+.4f", gain)
     return gain > config.early_end_margin
+
+
+def _opened(blocks: list[Block], opened: tuple[int, ...], config: AlignConfig) -> list[Block]:
+    """``blocks`` with the gap before each of ``opened`` priced as before a replay."""
+    if not opened:
+        return blocks
+    gap = (config.replay_gap_on_speech, 0.5, config.replay_gap_on_speech)
+    return [dataclasses.replace(b, gap_scale=tuple(min(a, c) for a, c in zip(b.gap_scale, gap))) if k in opened else b
+            for k, b in enumerate(blocks)]
+
+
+def _try_unnamed_replay(place, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
+                        config: AlignConfig) -> tuple[TurnTiming, ...]:
+    """The hypothesis, for a transcript that names no replay and no music, that untranscribed
+    talk lies before the run of turns matching worst: those ``unnamed_replay_drop`` or more
+    under the turns' median confidence and slower than their text takes (stretched over talk
+    that is not theirs). ``place(opened)`` aligns again with the gap before the run priced as
+    before a named replay; kept when it matches better (``_gain_where_moved``)."""
+    reported = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
+    placed = [k for k, t in enumerate(reported) if t.placed]
+    if len(placed) < 3:
+        return turns
+    confidence = np.array([t.confidence for t in reported])
+    median = float(np.median(confidence[placed]))
+    paces = _paces(turns, blocks)
+    drop = config.unnamed_replay_drop
+    poor = [k for k in placed if k > 0 and confidence[k] < median - drop and paces[k] > config.unnamed_replay_pace]
+    if not poor:
+        return turns
+    worst = min(poor, key=lambda j: confidence[j])
+
+    def also_poor(j: int) -> bool:  # matches poorly too and runs slow: of the same run
+        return 0 < j < len(turns) and turns[j].placed and confidence[j] < median - drop / 2 and paces[j] > 0
+
+    first = last = worst
+    while also_poor(first - 1):
+        first -= 1
+    while also_poor(last + 1):
+        last += 1
+    # the talk may lie before the run or after it (the text pulled back into it): both
+    # gaps open, the alignment chooses
+    opened = (first, last + 1) if last + 1 < len(turns) else (first,)
+    other = place(opened)
+    gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+    log.debug("untranscribed talk around turns %d-%d: %+.3f", first, last, gain)
+    if gain <= config.unnamed_replay_margin:
+        return turns
+    log.info("the recording seems to hold talk that the transcript leaves out near lines %d-%d; "
+             "its turns were placed accordingly", blocks[first].turn.line, blocks[last].turn.end_line)
+    return other
 
 
 def _cheap_head(blocks: list[Block], head_gap: float | None) -> list[Block]:
