@@ -100,11 +100,17 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
     from threadpoolctl import threadpool_limits
 
     from aligner.align.engine import AlignConfig, align
+    from aligner.errors import AlignerError
     from aligner.write.alignment_json import to_dict
 
-    ready = prepared(name, version, folder)
-    with threadpool_limits(limits=1, user_api="blas"):
-        alignment = align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map, config=AlignConfig(**settings))
+    try:
+        ready = prepared(name, version, folder)
+        with threadpool_limits(limits=1, user_api="blas"):
+            alignment = align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map,
+                              config=AlignConfig(**settings))
+    except AlignerError as exc:  # what the command would report: a row of its own, as run.py's
+        return {"episode": name, "tool": "aligner --cut" if settings.get("cut") else "aligner",
+                "variant": variant(name), "error": str(exc)}
     doc = to_dict(alignment)
     truth = json.loads((folder / f"{name}.truth.json").read_text())
     tool = "aligner --cut" if settings.get("cut") else "aligner"
@@ -114,6 +120,8 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
 
 
 def _line(r: dict) -> str:
+    if "error" in r:
+        return f"{r['episode']:30s} error: {r['error']}"
     s, a = r["start"], r["anchors"]
     off = r["turns"] - s["n_within_500ms"]
     text = (f"{r['episode']:30s} {r['turns']:4d} turns, {off:3d} off by more than 0.5 s "
@@ -129,7 +137,7 @@ def _line(r: dict) -> str:
 def changes(rows: list[dict], before: list[dict]) -> str:
     """The episodes whose alignment differs from ``before``'s (same names), with the turns
     moved by more than 50 ms and the scores that changed; and the totals then."""
-    old = {r["episode"]: r for r in before if "digest" in r}
+    old = {r["episode"]: r for r in before}
     lines, then, changed = [], [], 0
     for r in rows:
         o = old.get(r["episode"])
@@ -137,10 +145,11 @@ def changes(rows: list[dict], before: list[dict]) -> str:
             lines.append(f"{r['episode']}: not in the earlier run")
             continue
         then.append(o)
-        if o["digest"] == r["digest"]:
+        if o.get("digest") == r.get("digest"):
             continue
         changed += 1
-        moved = sum(abs(a - b) > 0.05 for a, b in zip(o["starts"], r["starts"])) + abs(len(o["starts"]) - len(r["starts"]))
+        was, now = o.get("starts", []), r.get("starts", [])
+        moved = sum(abs(a - b) > 0.05 for a, b in zip(was, now)) + abs(len(was) - len(now))
         lines.append(f"{r['episode']}: {moved} turn starts moved\n  was {_line(o)}\n  now {_line(r)}")
     head = f"{len(then) - changed} of {len(then)} alignments the same as in the earlier run"
     return "\n".join([head, *lines, "", "The earlier run's " + run.totals(then)])

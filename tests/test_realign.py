@@ -100,3 +100,14 @@ def test_changes_list_the_alignments_that_differ_and_the_turns_they_moved():
     assert "ep5m_s1: 1 turn starts moved" in text and "ep5m_s2:" not in text
     assert "ep5m_s3: not in the earlier run" in text
     assert "4 of 5 turn starts within 0.5 s" in text  # the earlier run's totals, on the same episodes
+
+
+def test_an_episode_the_aligner_refuses_is_a_row_with_its_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(realign, "STAGES", tmp_path / "stages")
+    name = _episode(tmp_path)
+    (tmp_path / f"{name}.txt").write_text("Sophie Laurent : [59:00] Bonjour à tous.\n", encoding="utf-8")
+    row = realign.realign(name, "v1", {}, tmp_path)
+    assert "past the end of the audio" in row["error"] and row["tool"] == "aligner"
+    assert realign._line(row).endswith(row["error"])
+    assert "1 failed" in realign.run.totals([row])
+    assert not (tmp_path / "stages" / f"{name}.pkl").exists()
