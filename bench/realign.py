@@ -75,9 +75,10 @@ def prepared(name: str, version: str, folder: Path = run.EPISODES):
     from threadpoolctl import threadpool_limits
 
     from aligner import pipeline
+    from aligner.decode import file_sha256
 
     mp3, text = folder / f"{name}.mp3", folder / f"{name}.txt"
-    key = hashlib.sha256(version.encode() + mp3.read_bytes() + text.read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{version} {file_sha256(mp3)} {file_sha256(text)}".encode()).hexdigest()
     path = STAGES / f"{name}.pkl"
     if path.exists():
         with open(path, "rb") as f:
@@ -103,17 +104,16 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
     from aligner.errors import AlignerError
     from aligner.write.alignment_json import to_dict
 
+    tool = "aligner --cut" if settings.get("cut") else "aligner"
     try:
         ready = prepared(name, version, folder)
         with threadpool_limits(limits=1, user_api="blas"):
             alignment = align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map,
                               config=AlignConfig(**settings))
     except AlignerError as exc:  # what the command would report: a row of its own, as run.py's
-        return {"episode": name, "tool": "aligner --cut" if settings.get("cut") else "aligner",
-                "variant": variant(name), "error": str(exc)}
+        return {"episode": name, "tool": tool, "variant": variant(name), "error": str(exc)}
     doc = to_dict(alignment)
     truth = json.loads((folder / f"{name}.truth.json").read_text())
-    tool = "aligner --cut" if settings.get("cut") else "aligner"
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
     starts = [round(t["start"], 3) for t in doc["turns"]]
     return {**run.scored(name, doc, truth, tool), "variant": variant(name), "digest": digest, "starts": starts}

@@ -622,25 +622,24 @@ def _opened(blocks: list[Block], opened: tuple[int, ...], config: AlignConfig) -
 def _try_unnamed_replay(place, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
                         config: AlignConfig) -> tuple[TurnTiming, ...]:
     """The hypothesis, for a transcript that names no replay and no music, that untranscribed
-    talk lies before the run of turns matching worst: those ``unnamed_replay_drop`` or more
-    under the turns' median confidence and slower than their text takes (stretched over talk
-    that is not theirs). ``place(opened)`` aligns again with the gap before the run priced as
-    before a named replay; kept when it matches better (``_gain_where_moved``)."""
-    reported = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
-    placed = [k for k, t in enumerate(reported) if t.placed]
-    if len(placed) < 3:
+    talk lies next to the run of turns matching worst: the worst of those
+    ``unnamed_replay_drop`` or more under the turns' median confidence and slower than their
+    text takes (stretched over talk that is not theirs), with its neighbours half as poor and
+    slow too. ``place(opened)`` aligns again with the gaps before and after the run priced as
+    around a named replay; kept when it matches better (``_gain_where_moved``)."""
+    if sum(t.placed for t in turns) < 3:
         return turns
-    confidence = np.array([t.confidence for t in reported])
-    median = float(np.median(confidence[placed]))
+    reported = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
     paces = _paces(turns, blocks)
-    drop = config.unnamed_replay_drop
-    poor = [k for k in placed if k > 0 and confidence[k] < median - drop and paces[k] > config.unnamed_replay_pace]
+    poor = [k for k in _doubtful(reported, config.unnamed_replay_drop)
+            if k > 0 and paces[k] > config.unnamed_replay_pace]
     if not poor:
         return turns
-    worst = min(poor, key=lambda j: confidence[j])
+    worst = min(poor, key=lambda j: reported[j].confidence)
+    half = set(_doubtful(reported, config.unnamed_replay_drop / 2))
 
     def also_poor(j: int) -> bool:  # matches poorly too and runs slow: of the same run
-        return 0 < j < len(turns) and turns[j].placed and confidence[j] < median - drop / 2 and paces[j] > 0
+        return j > 0 and j in half and paces[j] > 0
 
     first = last = worst
     while also_poor(first - 1):
