@@ -128,12 +128,9 @@ def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | No
     With no argument, aligns the bundled sample (audio/sample.mp3, transcripts/sample.txt)."""
     from pathlib import Path
 
-    from aligner.align.engine import AlignConfig
-    from aligner.pipeline import run
+    alignment = _aligned(audio, transcript, fmt, cut=cut)
     from aligner.write import write_all
 
-    with progress(ALIGN_STAGES) as hook:
-        alignment = run(audio, transcript, transcript_format=fmt, hook=hook, config=AlignConfig(cut=cut))
     stem = Path(audio).stem
     folder = Path(outdir) if outdir else Path("outputs") / stem
     paths = write_all(alignment, folder, stem, captions=captions, audio_href=_relative(audio, folder))
@@ -153,6 +150,20 @@ def align_command(audio: str, transcript: str, outdir: str | None, fmt: str | No
                    "no captions")
     for path in paths:
         click.echo(f"wrote {path}")
+
+
+def _aligned(audio: str, transcript: str, fmt: str | None, *, cut: bool = False):
+    """The pipeline's alignment, its speak stage's processes started before the pipeline's
+    modules are imported: their own imports (half a second each) overlap those."""
+    from aligner.speak import Workers
+
+    with Workers() as workers:
+        from aligner.align.engine import AlignConfig
+        from aligner.pipeline import run
+
+        with progress(ALIGN_STAGES) as hook:
+            return run(audio, transcript, transcript_format=fmt, hook=hook, config=AlignConfig(cut=cut),
+                       workers=workers)
 
 
 def _relative(audio: str, folder) -> str:
@@ -175,12 +186,10 @@ def check_command(audio: str, transcript: str, tolerance: float, outdir: str | N
     Exits with status 7 when a marker is off by more than the tolerance."""
     from pathlib import Path
 
-    from aligner.pipeline import run
+    tolerance_ms = int(round(tolerance * 1000))
+    alignment = _aligned(audio, transcript, fmt)
     from aligner.write import report, write_all
 
-    tolerance_ms = int(round(tolerance * 1000))
-    with progress(ALIGN_STAGES) as hook:
-        alignment = run(audio, transcript, transcript_format=fmt, hook=hook)
     stem = Path(audio).stem
     folder = Path(outdir) if outdir else Path("outputs") / stem
     write_all(alignment, folder, stem, tolerance_ms=tolerance_ms, audio_href=_relative(audio, folder))

@@ -11,7 +11,6 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.fft import dct, rfft
 
 HOP_MS = 10
 WIN_MS = 25
@@ -57,6 +56,8 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
     n_frames = 0
     if len(samples) >= win:
         n_frames = (len(samples) - win) * 1000 // (rate * HOP_MS) + 1
+    from scipy.fft import rfft  # here, not with the module: the command line imports aligner.speak light
+
     filters = _mel_filters(rate, n_fft, n_mels)
     bins = len(filters)
     window = np.hanning(win).astype(np.float32)
@@ -88,6 +89,8 @@ def log_mel(samples: np.ndarray, rate: int, *, n_mels: int = N_MELS) -> np.ndarr
 
 def mfcc(logmel: np.ndarray, *, n: int = N_MFCC) -> np.ndarray:
     """MFCCs ``c0..c{n-1}`` of log-mel frames."""
+    from scipy.fft import dct
+
     return dct(logmel, type=2, axis=1, norm="ortho")[:, :n].astype(np.float32)
 
 

@@ -30,7 +30,7 @@ from aligner.audiomap.voice_activity import RATE as VAD_RATE, speech_probability
 from aligner.decode import Audio, decode
 from aligner.errors import AnchorError, AudioError
 from aligner.features import log_mel, mfcc
-from aligner.speak import DEFAULT_RATE_WPM, SpokenTurn, speak
+from aligner.speak import DEFAULT_RATE_WPM, SpokenTurn, Workers, speak
 from aligner.transcript import read_transcript
 from aligner.transcript.model import Transcript
 from aligner.transcript.timecodes import format_clock
@@ -61,14 +61,16 @@ def map_file(audio_path: str | Path, *, hook: Hook = _no_hook) -> AudioMap:
 def run(
     audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
     config: AlignConfig = AlignConfig(), rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
+    workers: Workers | None = None,
 ) -> Alignment:
-    """Align the transcript at ``transcript_path`` with the recording at ``audio_path``.
+    """Align the transcript at ``transcript_path`` with the recording at ``audio_path``
+    (``workers``: the speak stage's processes when started earlier, see ``Workers``).
 
     BLAS runs on one thread: a matrix product's last bits depend on how many threads share
     it, and the same inputs must give the same outputs everywhere (a laptop, a batch worker)."""
     with threadpool_limits(limits=1, user_api="blas"):
         return _run(audio_path, transcript_path, transcript_format=transcript_format, config=config,
-                    rate_wpm=rate_wpm, hook=hook)
+                    rate_wpm=rate_wpm, hook=hook, workers=workers)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -85,10 +87,10 @@ class Prepared:
 
 def prepare(
     audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
-    rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
+    rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook, workers: Workers | None = None,
 ) -> Prepared:
     """read -> decode -> features -> map, with speak beside them: every stage before the
-    alignment (``run`` sets BLAS's threads)."""
+    alignment (``run`` sets BLAS's threads; ``workers``: see ``run``)."""
     transcript = read_transcript(transcript_path, format=transcript_format)
     hook("read", transcript)
     # ffmpeg decodes in its own processes while eSpeak speaks in two others at a lower
@@ -96,7 +98,8 @@ def prepare(
     # are computed while the speech is still being synthesised. An error meanwhile
     # (unreadable audio, a timecode past its end) stops eSpeak, not waited for.
     with ThreadPoolExecutor(3) as pool, _cancelling() as cancel:
-        speaking = pool.submit(speak, transcript, rate_wpm=rate_wpm, nice=_SPEAK_NICE, cancel=cancel)
+        speaking = pool.submit(speak, transcript, rate_wpm=rate_wpm, workers=workers or 2, nice=_SPEAK_NICE,
+                               cancel=cancel)
         decoding = pool.submit(decode, audio_path)
         pool.submit(_warm_up)  # the compiled kernels load meanwhile, not after
         audio = decoding.result()
@@ -122,8 +125,10 @@ def prepare(
 def _run(
     audio_path: str | Path, transcript_path: str | Path, *, transcript_format: str | None = None,
     config: AlignConfig = AlignConfig(), rate_wpm: int = DEFAULT_RATE_WPM, hook: Hook = _no_hook,
+    workers: Workers | None = None,
 ) -> Alignment:
-    ready = prepare(audio_path, transcript_path, transcript_format=transcript_format, rate_wpm=rate_wpm, hook=hook)
+    ready = prepare(audio_path, transcript_path, transcript_format=transcript_format, rate_wpm=rate_wpm, hook=hook,
+                    workers=workers)
     alignment = align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map, config=config)
     alignment = dataclasses.replace(alignment, audio_sha256=ready.audio_sha256, audio_source=str(audio_path),
                                     map_regions=ready.audio_map.regions)

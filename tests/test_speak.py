@@ -46,3 +46,24 @@ def test_a_cancelled_synthesis_stops_with_an_error():
     spoken = speak(parse_transcript(TEXT), cancel=finished)
     finished.set()
     assert [t.item for t in spoken] == [0, 1]
+
+
+def test_workers_started_ahead_say_the_same():
+    from aligner.speak import Workers
+
+    transcript = parse_transcript(TEXT)
+    with Workers(3) as workers:  # more processes than shares: the one left reads nothing and ends
+        ahead = speak(transcript, workers=workers)
+        assert all(proc.returncode == 0 for proc in workers.procs)
+    fresh = speak(transcript)
+    assert [t.item for t in ahead] == [t.item for t in fresh] == [0, 1]
+    for a, b in zip(ahead, fresh):
+        assert np.array_equal(a.features, b.features) and a.phonemes == b.phonemes
+
+
+def test_workers_never_used_are_stopped():
+    from aligner.speak import Workers
+
+    with Workers() as workers:
+        pass  # an error before the transcript was read, say
+    assert all(proc.poll() is not None for proc in workers.procs)

@@ -40,41 +40,77 @@ class SpokenTurn:
     phonemes: tuple[str, ...]  # (T,) the eSpeak phoneme of each frame
 
 
-def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int = 2, nice: int = 0,
+class Workers:
+    """The processes that say a transcript's turns (see ``speak``), started before the
+    transcript is read: each takes half a second to import what it needs, which then
+    overlaps the caller's own imports and reading. Each process says one share of one
+    transcript; ``close`` (or leaving the ``with`` block) kills those still running."""
+
+    def __init__(self, n: int = 2):
+        # one BLAS thread each: the processes already fill the cores, and more threads than
+        # cores made each of them twice as slow
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self.procs = [subprocess.Popen([sys.executable, "-m", "aligner.speak.worker"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                      for _ in range(max(1, n))]
+
+    def close(self) -> None:
+        for proc in self.procs:
+            proc.kill()  # (nothing when it has ended)
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout, proc.stderr):
+                stream.close()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int | Workers = 2, nice: int = 0,
           cancel: threading.Event | None = None) -> tuple[SpokenTurn, ...]:
     """Every turn with words to align, said and timed.
 
     eSpeak's output depends on what the engine said before in the same process (its pitch
     flutter keeps running), so that the same episode comes out the same everywhere, the
-    turns are said in ``workers`` fresh processes, each taking a fixed share of them, at
-    ``nice`` (a lower priority when positive: ``os.nice``). Setting ``cancel`` stops them
+    turns are said in fresh processes (``workers``: how many to start, or ``Workers``
+    started earlier and not used yet), each taking a fixed share of them, at ``nice`` (a
+    lower priority when positive: ``os.nice``). Setting ``cancel`` stops them
     (``AlignerError``): the caller had an error to report meanwhile. The caller sets it
     when done in any case, which ends the thread that waits on it."""
-    turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
-    if not turns:
+    if not any(isinstance(item, Turn) for item in transcript.items):
         return ()
-    shares = _shares(transcript, turns, max(1, workers))
-    # one BLAS thread each: the processes already fill the cores, and more threads than
-    # cores made each of them twice as slow
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    procs = [subprocess.Popen([sys.executable, "-m", "aligner.speak.worker"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in shares]
+    if isinstance(workers, Workers):
+        return _speak(transcript, workers, rate_wpm, nice, cancel)
+    with Workers(workers) as started:
+        return _speak(transcript, started, rate_wpm, nice, cancel)
+
+
+def _speak(transcript: Transcript, workers: Workers, rate_wpm: int, nice: int,
+           cancel: threading.Event | None) -> tuple[SpokenTurn, ...]:
+    turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
+    shares = _shares(transcript, turns, len(workers.procs))
+    procs = workers.procs
     if cancel is not None:
         def stop() -> None:
             cancel.wait()
             for proc in procs:
                 proc.kill()  # (nothing when it has ended)
         threading.Thread(target=stop, daemon=True).start()
-    # each process reads all its input before it writes: feed them all, then collect
+    # each process reads all its input before it writes: feed them all, then collect (a
+    # process without a share reads nothing and ends)
+    jobs = [pickle.dumps((transcript, share, rate_wpm, nice)) for share in shares]
+    jobs += [b""] * (len(procs) - len(jobs))
     with ThreadPoolExecutor(len(procs)) as pool:
-        outputs = list(pool.map(lambda ps: ps[0].communicate(pickle.dumps((transcript, ps[1], rate_wpm, nice))),
-                                zip(procs, shares)))
+        outputs = list(pool.map(lambda pj: pj[0].communicate(pj[1]), zip(procs, jobs)))
     blocks: list[SpokenTurn] = []
     for proc, (out, err) in zip(procs, outputs):
         if proc.returncode != 0:
             lines = err.decode("utf-8", "replace").strip().splitlines()
             raise AlignerError(f"speech synthesis failed: {lines[-1] if lines else proc.returncode}")
-        blocks += pickle.loads(out)
+        if out:
+            blocks += pickle.loads(out)
     return tuple(blocks)
 
 

@@ -1,6 +1,6 @@
 """Says a share of a transcript's turns in a fresh process (see ``aligner.speak.speak``):
-reads ``(transcript, turn indices, rate_wpm)`` pickled on stdin, writes the spoken turns
-pickled on stdout."""
+reads ``(transcript, turn indices, rate_wpm, nice)`` pickled on stdin, writes the spoken
+turns pickled on stdout; ends at once, writing nothing, when stdin holds nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from aligner.speak import speak_items
 
 
 def main() -> int:
-    transcript, indices, rate_wpm, nice = pickle.loads(sys.stdin.buffer.read())
+    job = sys.stdin.buffer.read()
+    if not job:  # started ahead (``Workers``) and not needed
+        return 0
+    transcript, indices, rate_wpm, nice = pickle.loads(job)
     if nice and hasattr(os, "nice"):
         os.nice(nice)
     spoken = speak_items(transcript, indices, rate_wpm=rate_wpm)
