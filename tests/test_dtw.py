@@ -465,3 +465,16 @@ def test_levels_put_in_front_of_a_long_recording_search_wider(monkeypatch):
     assert wide[0][1] is None  # the coarsest searches everything
     assert wide[1][1] >= 2 * 1000 // 80 > narrow[1][1]  # +-1 s at 80 ms a column
     assert wide[2:] == narrow[2:]  # the levels asked for: the same radii, the same paths
+
+
+def test_pool_averages_each_group_of_frames():
+    from aligner.align.multilevel import pool
+
+    frames = np.random.default_rng(3).standard_normal((11, 4)).astype(np.float32)
+    for factor in (1, 2, 3, 5):
+        for by_column in (False, True):
+            pooled = pool(frames, factor, by_column=by_column)
+            expected = np.array([frames[k:k + factor].mean(axis=0) for k in range(0, len(frames), factor)])
+            assert pooled.shape == expected.shape and pooled.dtype == np.float32
+            np.testing.assert_allclose(pooled, expected, rtol=1e-6, atol=1e-7)
+    assert pool(frames, 2, by_column=True).flags.f_contiguous  # the DTW kernel takes its transpose uncopied
