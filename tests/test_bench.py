@@ -407,3 +407,22 @@ def test_the_cut_option_runs_the_aligner_with_cut(tmp_path, monkeypatch):
         assert run.run_one(tmp_path / "ep.mp3", cut)["error"] == "stopped"
     assert "--cut" not in asked[0] and asked[1][-1] == "--cut"
     assert asked[0][-1] == str(tmp_path / "runs" / "ep") and asked[1][-2] == str(tmp_path / "runs" / "ep_cut")
+
+
+def test_alternate_swaps_the_first_version_each_pair_and_sums_up_within_pairs(tmp_path):
+    import alternate
+
+    assert alternate.schedule(4) == [("old", "new"), ("new", "old"), ("old", "new"), ("new", "old")]
+    times = {"old": [20.0, 10.0, 30.0], "new": [19.0, 9.5, 31.0]}
+    report = alternate.summary(times, decode=[10.0, 5.0, 10.0])
+    assert report["old_median_s"] == 20.0 and report["new_median_s"] == 19.0
+    assert report["paired_difference_median_s"] == -0.5  # of -1, -0.5, +1: not 19 - 20
+    assert report["new_ratio_median"] == 1.9 and report["old_ratio_median"] == 2.0
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    for folder in (old, new):
+        (folder / "a.vtt").write_text("WEBVTT\n")
+    (old / "b.json").write_text("{}")
+    (new / "b.json").write_text("[]")
+    (new / "c.srt").write_text("")
+    assert alternate._differing(old, new) == ["b.json", "c.srt"]
