@@ -28,7 +28,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import corpus as corpus_mod  # noqa: E402
 import run  # noqa: E402
 
 ROOT = HERE.parent
@@ -84,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no built episode {args.episode!r} in {run.EPISODES}; build it with bench/run.py first")
     trees = {"old": checkout(args.rev), "new": ROOT}
     out = {v: run.RUNS / "alternate" / f"{args.episode}_{v}" for v in trees}
-    ffmpeg = corpus_mod._ffmpeg()
     times: dict[str, list[float]] = {"old": [], "new": []}
     decode: list[float] = []
     for k, order in enumerate(schedule(args.pairs)):
@@ -96,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{version}: aligner failed: {err.decode(errors='replace').strip()}", file=sys.stderr)
                 return 1
             times[version].append(wall)
-        decode.append(run.timed([ffmpeg, "-v", "error", "-i", str(mp3), "-ac", "1", "-ar", "16000", "-f", "s16le",
-                                 "-"])[1])
+        decode.append(run.ffmpeg_decode_s(mp3))
         print(f"pair {k + 1}: old {times['old'][-1]:.2f} s, new {times['new'][-1]:.2f} s, ffmpeg {decode[-1]:.2f} s",
               flush=True)
     report = summary(times, decode)

@@ -133,6 +133,13 @@ def _map_regions(mp3: Path, out: Path) -> list[dict]:
     return json.loads(map_json.read_text())["regions"]
 
 
+def ffmpeg_decode_s(mp3: Path) -> float:
+    """Wall seconds of the issue's decode floor on ``mp3``: ``ffmpeg -i in.mp3 -ac 1 -ar 16000
+    -f s16le -``."""
+    return timed([corpus_mod._ffmpeg(), "-v", "error", "-i", str(mp3), "-ac", "1", "-ar", "16000", "-f", "s16le",
+                  "-"])[1]
+
+
 def run_one(mp3: Path, cut: bool = False) -> dict:
     """``aligner align`` on the episode (with ``--cut`` when ``cut``), scored."""
     name = mp3.stem
@@ -142,8 +149,7 @@ def run_one(mp3: Path, cut: bool = False) -> dict:
                                   "-o", str(out), *(["--cut"] if cut else [])])
     if code != 0:
         return {"episode": name, "error": err.decode(errors="replace").strip()}
-    ffmpeg = corpus_mod._ffmpeg()
-    _, decode_wall, _, _ = timed([ffmpeg, "-v", "error", "-i", str(mp3), "-ac", "1", "-ar", "16000", "-f", "s16le", "-"])
+    decode_wall = ffmpeg_decode_s(mp3)
     doc = json.loads((out / f"{name}.json").read_text())
     # a cut transcript's truth no longer says where all the speech is: no map score
     scored_map = {} if "covered_turns" in truth else {"map": score.map_accuracy(_map_regions(mp3, out), truth)}

@@ -79,17 +79,17 @@ def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: 
     lower priority when positive: ``os.nice``). Setting ``cancel`` stops them
     (``AlignerError``): the caller had an error to report meanwhile. The caller sets it
     when done in any case, which ends the thread that waits on it."""
-    if not any(isinstance(item, Turn) for item in transcript.items):
+    turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
+    if not turns:
         return ()
     if isinstance(workers, Workers):
-        return _speak(transcript, workers, rate_wpm, nice, cancel)
+        return _speak(transcript, turns, workers, rate_wpm, nice, cancel)
     with Workers(workers) as started:
-        return _speak(transcript, started, rate_wpm, nice, cancel)
+        return _speak(transcript, turns, started, rate_wpm, nice, cancel)
 
 
-def _speak(transcript: Transcript, workers: Workers, rate_wpm: int, nice: int,
+def _speak(transcript: Transcript, turns: list[int], workers: Workers, rate_wpm: int, nice: int,
            cancel: threading.Event | None) -> tuple[SpokenTurn, ...]:
-    turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
     shares = _shares(transcript, turns, len(workers.procs))
     procs = workers.procs
     if cancel is not None:
