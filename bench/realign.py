@@ -114,9 +114,17 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
         return {"episode": name, "tool": tool, "variant": variant(name), "error": str(exc)}
     doc = to_dict(alignment)
     truth = json.loads((folder / f"{name}.truth.json").read_text())
-    digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+    digest = alignment_digest(doc)
     starts = [round(t["start"], 3) for t in doc["turns"]]
     return {**run.scored(name, doc, truth, tool), "variant": variant(name), "digest": digest, "starts": starts}
+
+
+def alignment_digest(doc: dict) -> str:
+    """What tells two alignments of an episode apart (every word's time and confidence, the
+    anchors), whatever folder the episode was read from: runs from another checkout (a git
+    worktree) compare with this one's."""
+    doc = {**doc, "audio": {**doc["audio"], "path": None}, "transcript": {**doc["transcript"], "path": None}}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _line(r: dict) -> str:

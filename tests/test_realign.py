@@ -85,6 +85,18 @@ def test_an_episode_is_prepared_once_then_aligned_again_from_what_was_kept(tmp_p
         realign.realign(name, "v1", {}, tmp_path)  # the episode's transcript changed
 
 
+def test_the_digest_is_the_alignment_s_wherever_the_episode_was_read_from():
+    def doc(folder, start=1.0):
+        return {"audio": {"path": f"{folder}/ep5m_s1.mp3", "sha256": "ab", "duration": 300.0},
+                "transcript": {"path": f"{folder}/ep5m_s1.txt", "format": "wiki", "title": "T", "date": None},
+                "turns": [{"speaker": "A", "start": start, "words": [{"text": "oui", "start": start}]}],
+                "anchors": [], "uncovered": []}
+
+    here = realign.alignment_digest(doc("/work/main/bench/episodes"))
+    assert realign.alignment_digest(doc("/tmp/worktree/bench/episodes")) == here
+    assert realign.alignment_digest(doc("/work/main/bench/episodes", start=1.01)) != here
+
+
 def _row(name, digest, starts, off=0):
     return {"episode": name, "tool": "aligner", "variant": "", "turns": len(starts), "digest": digest, "starts": starts,
             "start": {"n_within_500ms": len(starts) - off, "n_within_1000ms": len(starts) - off},
