@@ -98,7 +98,7 @@ def prepare(
     # are computed while the speech is still being synthesised. An error meanwhile
     # (unreadable audio, a timecode past its end) stops eSpeak, not waited for.
     with ThreadPoolExecutor(3) as pool, _cancelling() as cancel:
-        speaking = pool.submit(speak, transcript, rate_wpm=rate_wpm, workers=workers or 2, nice=_SPEAK_NICE,
+        speaking = pool.submit(speak, transcript, rate_wpm=rate_wpm, workers=workers, nice=_SPEAK_NICE,
                                cancel=cancel)
         decoding = pool.submit(decode, audio_path)
         pool.submit(_warm_up)  # the compiled kernels load meanwhile, not after

@@ -67,3 +67,26 @@ def test_workers_never_used_are_stopped():
     with Workers() as workers:
         pass  # an error before the transcript was read, say
     assert all(proc.poll() is not None for proc in workers.procs)
+
+
+def test_workers_started_before_a_failed_start_are_stopped(monkeypatch):
+    import subprocess
+
+    import pytest
+
+    from aligner.speak import Workers
+
+    started = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        if started:
+            raise OSError("out of processes")
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    with pytest.raises(OSError, match="out of processes"):
+        Workers(2)
+    assert len(started) == 1 and started[0].poll() is not None and started[0].stdin.closed
+

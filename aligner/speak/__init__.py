@@ -50,9 +50,15 @@ class Workers:
         # one BLAS thread each: the processes already fill the cores, and more threads than
         # cores made each of them twice as slow
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        self.procs = [subprocess.Popen([sys.executable, "-m", "aligner.speak.worker"], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-                      for _ in range(max(1, n))]
+        self.procs: list[subprocess.Popen] = []
+        try:
+            for _ in range(max(1, n)):
+                self.procs.append(subprocess.Popen([sys.executable, "-m", "aligner.speak.worker"],
+                                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                   stderr=subprocess.PIPE, env=env))
+        except BaseException:  # (out of processes, say): those started are not left running
+            self.close()
+            raise
 
     def close(self) -> None:
         for proc in self.procs:
@@ -68,14 +74,14 @@ class Workers:
         self.close()
 
 
-def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int | Workers = 2, nice: int = 0,
-          cancel: threading.Event | None = None) -> tuple[SpokenTurn, ...]:
+def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: int | Workers | None = None,
+          nice: int = 0, cancel: threading.Event | None = None) -> tuple[SpokenTurn, ...]:
     """Every turn with words to align, said and timed.
 
     eSpeak's output depends on what the engine said before in the same process (its pitch
     flutter keeps running), so that the same episode comes out the same everywhere, the
-    turns are said in fresh processes (``workers``: how many to start, or ``Workers``
-    started earlier and not used yet), each taking a fixed share of them, at ``nice`` (a
+    turns are said in fresh processes (``workers``: how many to start, ``Workers``'s
+    default when None, or ``Workers`` started earlier and not used yet), each taking a fixed share of them, at ``nice`` (a
     lower priority when positive: ``os.nice``). Setting ``cancel`` stops them
     (``AlignerError``): the caller had an error to report meanwhile. The caller sets it
     when done in any case, which ends the thread that waits on it."""
@@ -84,7 +90,7 @@ def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: 
         return ()
     if isinstance(workers, Workers):
         return _speak(transcript, turns, workers, rate_wpm, nice, cancel)
-    with Workers(workers) as started:
+    with Workers() if workers is None else Workers(workers) as started:
         return _speak(transcript, turns, started, rate_wpm, nice, cancel)
 
 
