@@ -210,6 +210,34 @@ def test_vertical_penalty_stops_squeezing():
     assert [j for i, j in path if i == 3] == [4]
 
 
+@pytest.mark.parametrize("metric", [EUCLIDEAN, NEG_DOT])
+@pytest.mark.parametrize("seed", range(6))
+def test_costs_beside_the_sums_chunk_by_chunk_give_the_same_path(seed, metric):
+    """The cells' costs computed a chunk at a time beside the sums (as in long bands) give
+    the path that all the costs first give, whatever the chunks' size."""
+    from aligner.align.dtw import _feasible_band
+
+    rng = np.random.default_rng(300 + seed)
+    m, n = int(rng.integers(40, 90)), int(rng.integers(60, 120))
+    rows = rng.normal(size=(m, 4)).astype(np.float32)
+    if metric == NEG_DOT:
+        rows[rng.random((m, 4)) < 0.5] = 0.0
+    cols = rng.normal(size=(n, 4)).astype(np.float32)
+    kinds = rng.choice([SPEECH, SPEECH, SPEECH, GAP, PAUSE], size=m).astype(np.int8)
+    quiet, nonspeech = rng.random(n).astype(np.float32), (rng.random(n) < 0.3).astype(np.float32)
+    costs = Costs(1.5, 0.2, 1.0, music=0.5, vertical=0.3, horizontal=0.2, metric=metric)
+    centre = np.sort(rng.integers(0, n, m))
+    lo, hi = _feasible_band(centre - rng.integers(0, 12, m), centre + rng.integers(1, 12, m), n)
+    gap_scale = rng.uniform(0.5, 3.0, size=(m, 3)).astype(np.float32)
+    vocal = (rng.random(n) < 0.4).astype(np.float32)
+    skip = skip_prices(kinds, float(rng.uniform(0, 1)))
+    args = (rows, kinds, cols, quiet, nonspeech, costs, lo, hi, gap_scale, vocal, skip)
+    whole = dtw_banded(*args, chunk_cells=0)
+    for chunk_cells in (1, 7, 50, 10_000):
+        ri, rj = dtw_banded(*args, chunk_cells=chunk_cells)
+        assert np.array_equal(ri, whole[0]) and np.array_equal(rj, whole[1])
+
+
 def test_band_restricts_the_path():
     rng = np.random.default_rng(7)
     rows = rng.normal(size=(20, 2)).astype(np.float32)
