@@ -172,6 +172,23 @@ def test_a_compressed_mix_is_encoded_with_less_dynamic_range(tmp_path):
     assert ranges["compressed"] < ranges[""] - 8.0, ranges
 
 
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
+def test_a_fast_mix_says_the_same_words_in_two_thirds_of_the_time():
+    import corpus
+    import episodes
+
+    c = corpus.load()
+    _, text, truth = episodes.build(c, minutes=1, seed=3, replay=False)
+    _, fast_text, fast_truth = episodes.build(c, minutes=1, seed=3, replay=False, mix="fast")
+    turn, quick = truth["turns"][0], fast_truth["turns"][0]  # (later ones: the jingle comes after more turns)
+    first_line = next(line for line in text.splitlines() if "\u00a0: " in line)
+    assert first_line in fast_text.splitlines() and quick["speaker"] == turn["speaker"]
+    assert len(quick["utterance_starts_ms"]) == len(turn["utterance_starts_ms"])
+    for a, b, qa, qb in zip(turn["utterance_starts_ms"], turn["utterance_ends_ms"],
+                            quick["utterance_starts_ms"], quick["utterance_ends_ms"]):
+        assert 0.62 < (qb - qa) / (b - a) < 0.72  # 1 / 1.5, to the 10-ms frames of the speech bounds
+
+
 def test_a_tight_mix_has_pauses_a_third_as_long():
     import random
 
