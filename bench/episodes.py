@@ -52,6 +52,10 @@ class Mix:
     # the show's voices sped up this much, their pitch kept (ffmpeg's atempo): the prompts are
     # read slowly, eSpeak's speech lasts 0.7 of June's, and radio talk is quicker than both
     tempo: float = 1.0
+    # this share of the changes from one turn to the next, the next voice starts before the
+    # last one has ended (by ``overlap_ms``), as talk overlaps at a change of speaker on air
+    overlap_share: float = 0.0
+    overlap_ms: tuple[int, int] = (150, 450)
 
 
 MIXES = {
@@ -66,7 +70,8 @@ MIXES = {
     "compressed": Mix(processing="acompressor=threshold=0.02:ratio=8:attack=5:release=80:makeup=6"),
     "sung": Mix(sung_db=0.0),  # songs in the music breaks, their voice as loud as the music
     "voiced": Mix(sung_db=0.0, voiced_jingles=True),  # songs, and jingles with a voice over them
-    "fast": Mix(tempo=1.5),  # talk a half quicker than the prompts: a little quicker than eSpeak's
+    "fast": Mix(tempo=1.5),
+    "overlap": Mix(overlap_share=0.5),  # half the turn changes overlapped by 0.15 to 0.45 s  # talk a half quicker than the prompts: a little quicker than eSpeak's
 }
 
 
@@ -83,6 +88,10 @@ class _Track:
     turns: list[dict] = field(default_factory=list)
     regions: list[dict] = field(default_factory=list)
     anchors: list[dict] = field(default_factory=list)
+    speech_end: int = 0  # where the last turn's speech ended
+    overlap: int = 0  # samples of it that the next turn's speech overlaps (0: none)
+    # the overlaps' own draws: the episode is otherwise the one that the usual mix gives
+    overlaps: random.Random = field(default_factory=lambda: random.Random(0))
 
     def add(self, x: np.ndarray) -> int:
         start = self.pos
@@ -90,7 +99,23 @@ class _Track:
         self.pos += len(x)
         return start
 
+    def add_over(self, x: np.ndarray, start: int) -> int:
+        """``x`` from sample ``start``, at or before the end so far: summed into what is
+        there, the rest added after it."""
+        end, k = self.pos, len(self.audio) - 1
+        while end > start and k >= 0:  # back through the pieces that ``x`` overlaps
+            piece = self.audio[k]
+            first = end - len(piece)
+            lo, hi = max(first, start), min(end, start + len(x))
+            if hi > lo:
+                piece[lo - first:hi - first] += x[lo - start:hi - start]
+            end, k = first, k - 1
+        if start + len(x) > self.pos:
+            self.add(x[self.pos - start:])
+        return start
+
     def silence(self, lo_ms: int, hi_ms: int) -> None:
+        self.overlap = 0  # a pause comes first: no overlap
         scale = self.mix.pause_scale
         lo, hi = max(min(lo_ms, 60), round(lo_ms * scale)), max(min(hi_ms, 80), round(hi_ms * scale))
         self.add(np.zeros(self.rng.randint(lo, hi) * RATE // 1000, np.float32))
@@ -140,7 +165,12 @@ def _turn(track: _Track, pools: dict, voice: str, speaker: str, *, anchor: bool,
         clip = _paced(clip, track.mix.tempo)
         if i:
             track.silence(150, 700)
-        at = track.add(_level(clip.samples, -20.0 + (track.mix.loose_voice_db if approx else 0.0)))
+        x = _level(clip.samples, -20.0 + (track.mix.loose_voice_db if approx else 0.0))
+        if i == 0 and track.overlap:  # the voice comes in before the last turn's has ended
+            at = track.add_over(x, max(0, track.speech_end - track.overlap - clip.onset))
+            start_pos = at
+        else:
+            at = track.add(x)
         onsets.append(at + clip.onset)
         end = at + clip.offset
         ends.append(end)
@@ -156,6 +186,7 @@ def _turn(track: _Track, pools: dict, voice: str, speaker: str, *, anchor: bool,
     track.turns.append({"speaker": speaker, "voice": voice, "start_ms": _ms(onsets[0]), "end_ms": _ms(end),
                         "approximate_text": approx, "utterance_starts_ms": [_ms(o) for o in onsets],
                         "utterance_ends_ms": [_ms(e) for e in ends]})
+    track.speech_end = end
 
 
 _PACED: dict[tuple[str, str, float], Clip] = {}
@@ -232,7 +263,7 @@ def build(
     """Audio (16 kHz float32), transcript text and ground truth of one episode, mixed as
     ``MIXES[mix]`` says."""
     rng = random.Random(seed)
-    track = _Track(rng, MIXES[mix])
+    track = _Track(rng, MIXES[mix], overlaps=random.Random(seed + 1_000_003))
     pools = {"june": _Pool(corpus.june, rng), "armelle": _Pool(approximate_clips(corpus), rng)}
     target = int(minutes * 60 * RATE)
     next_break, next_jingle, replay_at = target // 3, target // 6, target // 2
@@ -272,6 +303,10 @@ def build(
             track.lines[i] = track.lines[i].replace("__ANCHOR__", written)
             track.anchors.append({"written": written, "line": i + 1, "true_ms": track.turns[-1]["start_ms"]})
         track.silence(250, 1200)
+        if track.overlaps.random() < track.mix.overlap_share:  # (the pause drawn all the same)
+            pause = track.audio.pop()
+            track.pos -= len(pause)
+            track.overlap = track.overlaps.randint(*track.mix.overlap_ms) * RATE // 1000
     audio = _mix(track, corpus, rng)
     for a in track.anchors:
         a["written_ms"] = _parse_written(a["written"])

@@ -189,6 +189,24 @@ def test_a_fast_mix_says_the_same_words_in_two_thirds_of_the_time():
         assert 0.62 < (qb - qa) / (b - a) < 0.72  # 1 / 1.5, to the 10-ms frames of the speech bounds
 
 
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None, reason="needs apt-get and dpkg-deb")
+def test_an_overlap_mix_brings_voices_in_before_the_last_one_ends_and_is_otherwise_the_usual_episode():
+    import corpus
+    import episodes
+
+    c = corpus.load()
+    _, text, _ = episodes.build(c, minutes=5, seed=3, replay=False)
+    over, over_text, over_truth = episodes.build(c, minutes=5, seed=3, replay=False, mix="overlap")
+    assert over_text.splitlines()[:12] == text.splitlines()[:12]  # the same turns, while they fit
+    turns = over_truth["turns"]
+    early = [b["start_ms"] - a["end_ms"] for a, b in zip(turns, turns[1:]) if b["start_ms"] < a["end_ms"]]
+    assert len(early) >= 3 and all(-460 <= d <= -140 for d in early)
+    # both voices sound there: the new one from its onset on, the last one up to its end
+    a, b = next((a, b) for a, b in zip(turns, turns[1:]) if b["start_ms"] < a["end_ms"])
+    both = over[b["start_ms"] * RATE // 1000:a["end_ms"] * RATE // 1000]
+    assert np.sqrt(np.mean(both.astype(np.float64) ** 2)) > 10 ** (-30 / 20)  # voices at -20 dBFS
+
+
 def test_a_tight_mix_has_pauses_a_third_as_long():
     import random
 
