@@ -196,12 +196,12 @@ def _n_used(nz, i):
 @njit(cache=True, nogil=True, parallel=True)
 def _costs(rows, nz, kinds, cols_t, quiet, nonspeech, vocal, gap_scale, p, lo, hi, offsets, acc, start, stop):
     """Every cell's own cost in rows ``start`` to ``stop``, rows in parallel (the expensive
-    part: the distances). ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal, metric, gap_quiet);
-    ``cols_t`` is the columns transposed, ``(D, N)``: a row's distances are summed one
-    dimension at a time over its band of columns, a loop the compiler vectorises (the
-    same sums, in the same order, as one column at a time). For ``NEG_DOT``, ``nz[i]``
-    lists the dimensions where row ``i`` is not zero (-1 after the last), so that the dot
-    product skips the rest."""
+    part: the distances). ``p`` = (gap, pause_lo, pause_hi, music, vertical, horizontal,
+    metric, gap_quiet); ``cols_t`` is the columns transposed, ``(D, N)``: a row's
+    distances are summed one dimension at a time over its band of columns, a loop the
+    compiler vectorises (the same sums, in the same order, as one column at a time). For
+    ``NEG_DOT``, ``nz[i]`` lists the dimensions where row ``i`` is not zero (-1 after the
+    last), so that the dot product skips the rest."""
     for i in prange(start, stop):
         _row_costs(i, rows, nz, kinds, cols_t, quiet, nonspeech, vocal, gap_scale, p, lo, hi, offsets, acc)
 
@@ -319,8 +319,8 @@ def dtw_banded(
     The sums run on one core, row after row. In a band of ``_PIPELINE_CELLS`` cells or more,
     the cells' own costs are computed ``_CHUNK_CELLS`` at a time on a second thread, each
     chunk's while the sums go through the chunk before (``chunk_cells``: that many a time,
-    or all first, in parallel, when 0): the same costs and sums, in a third less time at
-    90 minutes than all the costs first."""
+    or all first, in parallel, when 0): the same costs and sums, the DTW a fifth sooner at
+    90 minutes than with all the costs first."""
     m, n = len(rows), len(cols)
     if lo is None or hi is None:
         lo, hi = np.zeros(m, np.int64), np.full(m, n, np.int64)
