@@ -12,8 +12,7 @@ import json
 import random
 import re
 import subprocess
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -70,8 +69,8 @@ MIXES = {
     "compressed": Mix(processing="acompressor=threshold=0.02:ratio=8:attack=5:release=80:makeup=6"),
     "sung": Mix(sung_db=0.0),  # songs in the music breaks, their voice as loud as the music
     "voiced": Mix(sung_db=0.0, voiced_jingles=True),  # songs, and jingles with a voice over them
-    "fast": Mix(tempo=1.5),
-    "overlap": Mix(overlap_share=0.5),  # half the turn changes overlapped by 0.15 to 0.45 s  # talk a half quicker than the prompts: a little quicker than eSpeak's
+    "fast": Mix(tempo=1.5),  # talk a half quicker than the prompts: a little quicker than eSpeak's
+    "overlap": Mix(overlap_share=0.5),  # half the turn changes overlapped by 0.15 to 0.45 s
 }
 
 
@@ -203,7 +202,7 @@ def _paced(clip: Clip, tempo: float) -> Clip:
         out = subprocess.run(cmd, input=clip.samples.astype(np.float32).tobytes(), check=True, capture_output=True)
         x = np.frombuffer(out.stdout, np.float32).copy()
         on, off = speech_bounds(x)
-        _PACED[key] = dataclasses.replace(clip, samples=x, onset=on, offset=off)
+        _PACED[key] = replace(clip, samples=x, onset=on, offset=off)
     return _PACED[key]
 
 

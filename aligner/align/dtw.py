@@ -46,9 +46,9 @@ import numpy as np
 from numba import njit, prange
 
 SPEECH, GAP, PAUSE = 0, 1, 2
-_PIPELINE_CELLS = 4_000_000
-_CHUNK_CELLS = 1_000_000
 EUCLIDEAN, NEG_DOT = 0, 1
+_PIPELINE_CELLS = 4_000_000  # bands at least this large: costs a chunk ahead, beside the sums
+_CHUNK_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)

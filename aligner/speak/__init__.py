@@ -81,8 +81,9 @@ def speak(transcript: Transcript, *, rate_wpm: int = DEFAULT_RATE_WPM, workers: 
     eSpeak's output depends on what the engine said before in the same process (its pitch
     flutter keeps running), so that the same episode comes out the same everywhere, the
     turns are said in fresh processes (``workers``: how many to start, ``Workers``'s
-    default when None, or ``Workers`` started earlier and not used yet), each taking a fixed share of them, at ``nice`` (a
-    lower priority when positive: ``os.nice``). Setting ``cancel`` stops them
+    default when None, or ``Workers`` started earlier and not used yet), each taking a
+    fixed share of them, at ``nice`` (a lower priority when positive: ``os.nice``).
+    Setting ``cancel`` stops them
     (``AlignerError``): the caller had an error to report meanwhile. The caller sets it
     when done in any case, which ends the thread that waits on it."""
     turns = [i for i, item in enumerate(transcript.items) if isinstance(item, Turn)]
