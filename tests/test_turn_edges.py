@@ -152,6 +152,26 @@ def test_a_turn_change_inside_a_stretch_of_talk_moves_to_the_pause_before_it():
     assert [(t.start_ms, t.end_ms) for t in moved] == [(2450, 2650), (2700, 3000)]
 
 
+def test_a_change_of_speaker_into_the_last_speakers_words_stays():
+    """The next voice comes in while the last one is still talking: the stretch of talk
+    began 1 s before the path's start with the last speaker's last phrase, and the path
+    gives that phrase (y, 1700-2690) most of the stretch. The start stays; with the same
+    speaker, or when the last words fill less of it, it moves back to the stretch's onset."""
+    spurts = (np.array([170]), np.array([140]), np.array([], np.int64))
+    before = _turn(500, 2690, 1400)
+    before = dataclasses.replace(before, words=(before.words[0], dataclasses.replace(before.words[1], start_ms=1700)))
+    after = dataclasses.replace(_turn(2700, 4000), speaker="B")
+    kept = _to_spurt_onsets([before, after], spurts, 150, held=0.9)
+    assert [(t.start_ms, t.end_ms) for t in kept] == [(500, 2690), (2700, 4000)]
+    # the same speaker (one turn split in two by the text): a turn changes at a pause
+    same = _to_spurt_onsets([before, dataclasses.replace(after, speaker="A")], spurts, 150, held=0.9)
+    assert [(t.start_ms, t.end_ms) for t in same] == [(500, 1400), (1700, 4000)]
+    # without the rule, or with the last words in under 0.9 of the stretch (y ends at 2500)
+    assert _to_spurt_onsets([before, after], spurts, 150)[1].start_ms == 1700
+    short = dataclasses.replace(before, end_ms=2500, words=(before.words[0], dataclasses.replace(before.words[1], end_ms=2500)))
+    assert _to_spurt_onsets([short, after], spurts, 150, held=0.9)[1].start_ms == 1700
+
+
 def test_a_turn_start_does_not_move_back_across_a_long_pause():
     """A 50 ms blip (the end of the previous turn), 1.3 s of silence, then the turn: the
     path started it right after the silence, where the music score was still high for a few

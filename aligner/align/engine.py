@@ -267,6 +267,9 @@ class AlignConfig:
     resume_reach_ms: int = 3000  # a word started in a pause or music moves this far at most, to where talk resumes
     spurt_back_ms: int = 1500  # a turn start inside speech moves back to its onset, this far at most
     spurt_silence_ms: int = 500  # but not back across a pause this long
+    # nor, at a change of speaker, when the path gives the last speaker's words this share
+    # of the stretch before the start: the next voice came in while they were still talking
+    spurt_held_share: float = 0.9
     # a change of speaker moves to the pause where the voices part best (voices.py): within
     # this reach, voices weighed over this window, when the speech moved (this much at
     # least) sounds like the speaker it goes to by this mean log-likelihood ratio (None: off).
@@ -1001,7 +1004,7 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     turns = [t if on_path[rows.word_rows[k][0]] else dataclasses.replace(t, placed=False) for k, t in enumerate(turns)]
     if config.spurt_back_ms > 0:
         spurts = _spurt_onsets(audio_map, min_silence=config.spurt_silence_ms // HOP_MS)
-        turns = _to_spurt_onsets(turns, spurts, config.spurt_back_ms // HOP_MS)
+        turns = _to_spurt_onsets(turns, spurts, config.spurt_back_ms // HOP_MS, held=config.spurt_held_share)
     return tuple(turns)
 
 
@@ -1041,7 +1044,7 @@ def _talk(audio_map: AudioMap) -> np.ndarray:
 
 
 def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarray, np.ndarray],
-                     back: int) -> list[TurnTiming]:
+                     back: int, *, held: float | None = None) -> list[TurnTiming]:
     """A turn whose start falls inside a stretch of speech starts where that stretch does,
     up to ``back`` frames earlier: the path may give the first words of a loosely
     transcribed turn to the untranscribed audio before it, or to the end of the turn
@@ -1049,7 +1052,11 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
     turn changes at a pause, not a second into a stretch of talk). ``spurts`` are the
     onsets of stretches, where the talk before each stopped, and where long pauses begin:
     a stretch ends at a long pause, so a start after one (a blip of the previous turn's
-    end, then a second of silence, then the turn) does not move back to the blip."""
+    end, then a second of silence, then the turn) does not move back to the blip.
+
+    Two speakers need no pause between them: one may come in while the other is still
+    talking. A change of speaker stays where the path put it when the last speaker's words
+    fill ``held`` or more of the stretch before it (None: it moves all the same)."""
     onsets, stopped, breaks = spurts
     out: list[TurnTiming] = []
     earlier = 0  # the latest end of the turns before the last one out
@@ -1058,7 +1065,7 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
         k = int(np.searchsorted(onsets, start, side="right")) - 1
         j = int(np.searchsorted(breaks, start, side="right")) - 1
         inside = k >= 0 and (j < 0 or breaks[j] <= onsets[k])
-        if inside and start - back <= onsets[k] < start and t.words:
+        if inside and start - back <= onsets[k] < start and t.words and not _talked_over(out, t, int(onsets[k]) * HOP_MS, held):
             onset, stop = int(onsets[k]) * HOP_MS, int(stopped[k]) * HOP_MS
             if out and out[-1].end_ms > onset and 0 <= stop and earlier <= stop:
                 out[-1] = end_before(out[-1], stop) or out[-1]
@@ -1068,6 +1075,16 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
             earlier = max(earlier, out[-1].end_ms)
         out.append(t)
     return out
+
+
+def _talked_over(out: list[TurnTiming], turn: TurnTiming, onset_ms: int, held: float | None) -> bool:
+    """Whether ``turn`` starts while the last speaker (of ``out[-1]``) was still talking: a
+    change of speaker where the path gives that speaker's words ``held`` or more of the
+    stretch from ``onset_ms`` to ``turn``'s start."""
+    if held is None or not out or out[-1].speaker == turn.speaker:
+        return False
+    said = sum(max(0, min(w.end_ms, turn.start_ms) - max(w.start_ms, onset_ms)) for w in out[-1].words)
+    return said >= held * max(1, turn.start_ms - onset_ms)
 
 
 def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, reach: int, *,
