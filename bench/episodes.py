@@ -51,8 +51,9 @@ class Mix:
     # the show's voices sped up this much, their pitch kept (ffmpeg's atempo): the prompts are
     # read slowly, eSpeak's speech lasts 0.7 of June's, and radio talk is quicker than both
     tempo: float = 1.0
-    # this share of the changes from one turn to the next, the next voice starts before the
-    # last one has ended (by ``overlap_ms``), as talk overlaps at a change of speaker on air
+    # at this share of the changes of speaker from one turn to the next, the next voice starts
+    # before the last one has ended (by ``overlap_ms``), as talk overlaps on air; a speaker's
+    # own next turn (after a title, say) does not overlap their last
     overlap_share: float = 0.0
     overlap_ms: tuple[int, int] = (150, 450)
 
@@ -70,7 +71,7 @@ MIXES = {
     "sung": Mix(sung_db=0.0),  # songs in the music breaks, their voice as loud as the music
     "voiced": Mix(sung_db=0.0, voiced_jingles=True),  # songs, and jingles with a voice over them
     "fast": Mix(tempo=1.5),  # talk a half quicker than the prompts: a little quicker than eSpeak's
-    "overlap": Mix(overlap_share=0.5),  # half the turn changes overlapped by 0.15 to 0.45 s
+    "overlap": Mix(overlap_share=0.5),  # half the changes of speaker overlapped by 0.15 to 0.45 s
 }
 
 
@@ -292,6 +293,9 @@ def build(
             next_jingle += target // 6
         voice = "armelle" if rng.random() < approximate_share else "june"
         speaker = rng.choice(SPEAKERS[voice])
+        if track.overlap and track.turns[-1]["speaker"] == speaker:  # one speaker does not talk over themselves
+            track.overlap = 0
+            track.add(held_pause)
         titled = len(track.lines) > 1 and "__ANCHOR__" in track.lines[-2]
         if titled:
             track.silence(300, 800)
@@ -303,8 +307,8 @@ def build(
             track.anchors.append({"written": written, "line": i + 1, "true_ms": track.turns[-1]["start_ms"]})
         track.silence(250, 1200)
         if track.overlaps.random() < track.mix.overlap_share:  # (the pause drawn all the same)
-            pause = track.audio.pop()
-            track.pos -= len(pause)
+            held_pause = track.audio.pop()
+            track.pos -= len(held_pause)
             track.overlap = track.overlaps.randint(*track.mix.overlap_ms) * RATE // 1000
     audio = _mix(track, corpus, rng)
     for a in track.anchors:
