@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cut", action="store_true",
                         help="align with `aligner align --cut` (the recording may lack turns of the transcript)")
     parser.add_argument("--mix", default="", choices=sorted(episodes.MIXES),
-                        help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels, gated pauses, a compressor, songs, voiced jingles, quicker talk, overlapping turns")
+                        help="mix the episodes otherwise: louder beds, louder hiss, shorter pauses, uneven levels, gated pauses, a compressor, songs, voiced jingles, quicker talk, overlapping changes of speaker")
     args = parser.parse_args(argv)
     peer = aeneas_python() if args.aeneas else None
     rows = []
