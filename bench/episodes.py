@@ -270,6 +270,7 @@ def build(
     _nonspeech(track, _music(track, corpus, rng.uniform(4, 8), -22.0), "jingle", "[Jingle]")
     track.lines += ["Ouverture", ""]
     part = 1
+    dropped_pause = np.zeros(0, np.float32)  # the pause an overlap drew and took out, put back if the speaker stays
     while track.pos < target:
         if track.pos >= next_break and target - track.pos > 60 * RATE:
             secs = rng.uniform(60, 150) if minutes >= 10 else rng.uniform(15, 30)
@@ -295,7 +296,7 @@ def build(
         speaker = rng.choice(SPEAKERS[voice])
         if track.overlap and track.turns[-1]["speaker"] == speaker:  # one speaker does not talk over themselves
             track.overlap = 0
-            track.add(held_pause)
+            track.add(dropped_pause)
         titled = len(track.lines) > 1 and "__ANCHOR__" in track.lines[-2]
         if titled:
             track.silence(300, 800)
@@ -307,8 +308,8 @@ def build(
             track.anchors.append({"written": written, "line": i + 1, "true_ms": track.turns[-1]["start_ms"]})
         track.silence(250, 1200)
         if track.overlaps.random() < track.mix.overlap_share:  # (the pause drawn all the same)
-            held_pause = track.audio.pop()
-            track.pos -= len(held_pause)
+            dropped_pause = track.audio.pop()
+            track.pos -= len(dropped_pause)
             track.overlap = track.overlaps.randint(*track.mix.overlap_ms) * RATE // 1000
     audio = _mix(track, corpus, rng)
     for a in track.anchors:
