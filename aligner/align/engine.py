@@ -1065,7 +1065,8 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
         k = int(np.searchsorted(onsets, start, side="right")) - 1
         j = int(np.searchsorted(breaks, start, side="right")) - 1
         inside = k >= 0 and (j < 0 or breaks[j] <= onsets[k])
-        if inside and start - back <= onsets[k] < start and t.words and not _talked_over(out, t, int(onsets[k]) * HOP_MS, held):
+        if inside and start - back <= onsets[k] < start and t.words \
+                and not _talked_over(out[-1] if out else None, t, int(onsets[k]) * HOP_MS, held):
             onset, stop = int(onsets[k]) * HOP_MS, int(stopped[k]) * HOP_MS
             if out and out[-1].end_ms > onset and 0 <= stop and earlier <= stop:
                 out[-1] = end_before(out[-1], stop) or out[-1]
@@ -1077,13 +1078,13 @@ def _to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarr
     return out
 
 
-def _talked_over(out: list[TurnTiming], turn: TurnTiming, onset_ms: int, held: float | None) -> bool:
-    """Whether ``turn`` starts while the last speaker (of ``out[-1]``) was still talking: a
-    change of speaker where the path gives that speaker's words ``held`` or more of the
-    stretch from ``onset_ms`` to ``turn``'s start."""
-    if held is None or not out or out[-1].speaker == turn.speaker:
+def _talked_over(last: TurnTiming | None, turn: TurnTiming, onset_ms: int, held: float | None) -> bool:
+    """Whether ``turn`` starts while the speaker of ``last`` (the turn before) was still
+    talking: a change of speaker where the path gives ``last``'s words ``held`` or more of
+    the stretch from ``onset_ms`` to ``turn``'s start."""
+    if held is None or last is None or last.speaker == turn.speaker:
         return False
-    said = sum(max(0, min(w.end_ms, turn.start_ms) - max(w.start_ms, onset_ms)) for w in out[-1].words)
+    said = sum(max(0, min(w.end_ms, turn.start_ms) - max(w.start_ms, onset_ms)) for w in last.words)
     return said >= held * max(1, turn.start_ms - onset_ms)
 
 
