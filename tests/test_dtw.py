@@ -506,3 +506,32 @@ def test_pool_averages_each_group_of_frames():
             assert pooled.shape == expected.shape and pooled.dtype == np.float32
             np.testing.assert_allclose(pooled, expected, rtol=1e-6, atol=1e-7)
     assert pool(frames, 2, by_column=True).flags.f_contiguous  # the DTW kernel takes its transpose uncopied
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_two_rows_at_a_time_give_the_sums_of_one_row_at_a_time(seed):
+    """``_accumulate`` (two rows side by side, the steps unchecked inside the band) gives
+    every cell the sum that the plain row-by-row loop gives, bit for bit, over random bands
+    with turns left out, for any run of rows (an odd one out, a run not from row 0)."""
+    from aligner.align.dtw import _accumulate, _accumulate_row_by_row, _feasible_band
+
+    rng = np.random.default_rng(500 + seed)
+    m, n = int(rng.integers(2, 60)), int(rng.integers(2, 80))
+    kinds = rng.choice([SPEECH, SPEECH, SPEECH, GAP, PAUSE], size=m).astype(np.int8)
+    centre = np.sort(rng.integers(0, n, m))
+    lo, hi = _feasible_band(centre - rng.integers(0, 10, m), centre + rng.integers(1, 10, m), n)
+    if seed % 3 == 0:  # whole rows: every step inside the band
+        lo, hi = np.zeros(m, np.int64), np.full(m, n, np.int64)
+    offsets = np.zeros(m + 1, np.int64)
+    np.cumsum(hi - lo, out=offsets[1:])
+    own = rng.uniform(0, 3, int(offsets[-1])).astype(np.float32)
+    p = np.array([1.5, 0.2, 1.0, 0.5, rng.uniform(0, 1), rng.uniform(0, 1), 0.0, 0.2])
+    skip = skip_prices(kinds, float(rng.uniform(0, 1)), rng.random(m) < 0.3) if seed % 2 else np.full(m, np.inf)
+    source = previous_gap(kinds)
+    cut = int(rng.integers(0, m + 1))  # two runs of rows, as the chunks of a long band
+    sums = own.copy()
+    _accumulate(kinds, p, lo, hi, offsets, sums, skip, source, 0, cut)
+    _accumulate(kinds, p, lo, hi, offsets, sums, skip, source, cut, m)
+    plain = own.copy()
+    _accumulate_row_by_row(kinds, p, lo, hi, offsets, plain, skip, source, 0, m)
+    assert np.isfinite(plain[-1]) and np.array_equal(sums, plain)
