@@ -1,4 +1,4 @@
-from aligner.cli import main
+from aligner.cli import exit_now, main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_now(main())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from contextlib import contextmanager
@@ -332,5 +333,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry_point() -> None:
-    """The console script: exit with the status of :func:`main`."""
-    sys.exit(main())
+    """The console script (and ``python -m aligner``): exit with the status of :func:`main`."""
+    exit_now(main())
+
+
+def exit_now(status: int) -> None:
+    """End the process with ``status`` once stdout, stderr and the log are flushed, without
+    the interpreter's teardown: every output file is written and closed by then, and the
+    teardown only unloads modules, numba's compiled kernels the slowest of them (0.35 s of
+    a 90-minute alignment's 18)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can reach it
+            pass
+    logging.shutdown()
+    os._exit(status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 
@@ -196,3 +197,20 @@ def test_a_transcript_that_names_no_music_aligns_around_it(tmp_path):
     music = next(r for r in truth["regions"] if r["kind"] == "music")
     assert not any(t["start"] * 1000 < music["end_ms"] - 500 and t["end"] * 1000 > music["start_ms"] + 500
                    for t in doc["turns"])
+
+
+def test_the_command_flushes_its_output_and_keeps_its_status_when_it_exits_early(tmp_path):
+    """``python -m aligner`` ends without the interpreter's teardown: what it printed still
+    reaches a pipe, whole, and its exit status is the command's."""
+    import subprocess
+    import sys
+
+    parsed = subprocess.run([sys.executable, "-m", "aligner", "parse", str(SAMPLE_TEXT)], capture_output=True, text=True)
+    assert parsed.returncode == 0 and "anchors: 1" in parsed.stdout
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["parse", str(SAMPLE_TEXT)]) == 0
+    assert parsed.stdout == buf.getvalue()
+    missing = subprocess.run([sys.executable, "-m", "aligner", "align", str(tmp_path / "none.mp3"), str(SAMPLE_TEXT)],
+                             capture_output=True, text=True)
+    assert missing.returncode == 4 and missing.stderr.startswith("aligner: error:") and missing.stderr.count("\n") == 1
