@@ -35,7 +35,8 @@ import run  # noqa: E402
 
 STAGES = HERE / "cache" / "stages"
 PACKAGE = HERE.parent / "aligner"
-_NOT_BEFORE = ("align", "write", "batch")  # the alignment and what comes after it
+# the alignment, what comes after it, and the command line, which runs none of the stages
+_NOT_BEFORE = ("align", "write", "batch", "cli.py", "__main__.py")
 _LIBRARIES = ("numpy", "scipy", "onnxruntime", "espeakng-loader", "soxr", "numba")
 _BASE = re.compile(r"^(ep[\d.]+m_s\d+(?:_(?:%s))?)(.*)$" % "|".join(sorted(m for m in episodes.MIXES if m)))
 
