@@ -323,6 +323,7 @@ class _RowSteps(NamedTuple):
 
 @njit(cache=True, nogil=True, inline="always")
 def _row_steps(kinds, p, lo, hi, offsets, skip, source, i):
+    """The steps into the cells of row ``i`` (not the first row)."""
     s, price = source[i], skip[i]
     skips = s >= 0 and price < np.inf
     speech = kinds[i] == SPEECH
