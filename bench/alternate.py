@@ -12,7 +12,9 @@ pairs. ffmpeg's decode of the file (`ffmpeg -i in.mp3 -ac 1 -ar 16000 -f s16le -
 once per pair too, for the ratio the issue asks about.
 
 The other version is checked out once in ``bench/cache/worktrees/<commit>`` (``git
-worktree``) and run from there with ``PYTHONPATH``: its speak stage's processes inherit it.
+worktree``); each version runs from its own folder, with ``PYTHONPATH`` set to it for the
+speak stage's processes. (Before the thirty-third session both ran from the folder the
+command was given in, the checkout: the two versions were the same code.)
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ def checkout(rev: str) -> Path:
         subprocess.run(["git", "worktree", "add", "--detach", "--force", str(tree), commit], cwd=ROOT, check=True,
                        capture_output=True)
     return tree
+
+
+def version_command(tree: Path, args: list[str]) -> tuple[list[str], dict]:
+    """``python -m aligner ARGS`` as the version checked out in ``tree`` runs it: from that
+    folder, whose ``aligner`` then comes first (``-m`` puts the working folder before
+    ``PYTHONPATH``: run from a checkout, every version ran that checkout's code), with
+    ``PYTHONPATH`` for the processes it starts."""
+    return [sys.executable, "-m", "aligner", *args], {"env": dict(os.environ, PYTHONPATH=str(tree)), "cwd": str(tree)}
 
 
 def schedule(pairs: int) -> list[tuple[str, str]]:
@@ -87,9 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     decode: list[float] = []
     for k, order in enumerate(schedule(args.pairs)):
         for version in order:
-            env = dict(os.environ, PYTHONPATH=str(trees[version]))
-            code, wall, _, err = run.timed([sys.executable, "-m", "aligner", "align", str(mp3), str(txt),
-                                            "-o", str(out[version])], env=env)
+            command, where = version_command(trees[version], ["align", str(mp3), str(txt), "-o", str(out[version])])
+            code, wall, _, err = run.timed(command, **where)
             if code != 0:
                 print(f"{version}: aligner failed: {err.decode(errors='replace').strip()}", file=sys.stderr)
                 return 1

@@ -463,3 +463,21 @@ def test_alternate_swaps_the_first_version_each_pair_and_sums_up_within_pairs(tm
     (new / "b.json").write_text("[]")
     (new / "c.srt").write_text("")
     assert alternate._differing(old, new) == ["b.json", "c.srt"]
+
+
+def test_alternate_runs_each_version_from_its_own_tree(tmp_path, monkeypatch):
+    """Each version's ``python -m aligner`` imports that version's package, even when the
+    comparison is started from a checkout that holds another one."""
+    import subprocess
+
+    import alternate
+
+    for name in ("here", "other"):
+        package = tmp_path / name / "aligner"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text("")
+        (package / "__main__.py").write_text(f"print({name!r})\n")
+    monkeypatch.chdir(tmp_path / "here")
+    command, where = alternate.version_command(tmp_path / "other", ["align"])
+    assert subprocess.run(command, capture_output=True, text=True, **where).stdout.strip() == "other"
+    assert where["env"]["PYTHONPATH"] == str(tmp_path / "other")
