@@ -7,7 +7,7 @@ import numpy as np
 
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.align.retime import end_before, start_after
-from aligner.align.voices import _voice_groups, to_voice_changes
+from aligner.align.voices import _voice_groups, to_voice_changes, voice_features
 from aligner.audiomap import SPEECH, AudioMap
 
 STRETCH, PAUSE = 170, 30  # frames of talk, then of pause, over and over
@@ -47,6 +47,18 @@ def test_a_turn_start_moves_back_to_the_pause_where_the_voice_changes():
     assert moved[1].words[0].start_ms == moved[1].start_ms and moved[1].words[1:] == turns[1].words[1:]
     assert moved[0].end_ms == (15 * 200 - PAUSE) * 10  # where the pause before the change begins
     assert moved[0].words[-1].end_ms == moved[0].end_ms
+
+
+def test_voice_features_given_ahead_are_the_ones_used():
+    """The align stage computes the voice features ahead: given, they replace the step's own,
+    which they equal (the same move); features that tell no voice apart move nothing."""
+    cepstra, audio_map = _recording([0] * 15 + [1] * 15)
+    turns = (_turn(0, "A", 0, 16 * 200 - PAUSE), _turn(1, "B", 16 * 200, 30 * 200 - PAUSE))
+    ahead = voice_features(cepstra[:len(audio_map.quiet)], SETTINGS["window_ms"])
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS, voice=ahead) == to_voice_changes(
+        turns, cepstra, audio_map, **SETTINGS)
+    blank = np.zeros_like(ahead)
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS, voice=blank) == turns
 
 
 def test_a_turn_start_moves_on_past_the_other_voice():

@@ -41,7 +41,7 @@ def voice_features(cepstra: np.ndarray, window_ms: int) -> np.ndarray:
 def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *,
                      window_ms: int, reach_ms: int, min_pause_ms: int, min_moved_ms: int,
                      margin: float, max_gap_ms: int = LEFT_OUT_MS, left_out_reach_ms: int | None = None,
-                     left_out_voices: int = 2) -> tuple[TurnTiming, ...]:
+                     left_out_voices: int = 2, voice: np.ndarray | None = None) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
@@ -51,7 +51,11 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     replayed segment, an ad) moves the same way, within ``left_out_reach_ms`` (None: it
     does not), to where its speaker's voice parts best from every other one: the left-out
     talk's, learnt as ``left_out_voices`` voices, and the other speakers' (a replay may hold
-    the show's own voices)."""
+    the show's own voices).
+
+    ``voice``: ``voice_features`` of the frames of ``cepstra`` that ``audio_map`` covers, at
+    ``window_ms``, when computed already (the align stage computes them ahead, beside its
+    first steps)."""
     names = {s: k for k, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
     if len(names) < 2 or len(turns) < 2:
         return turns
@@ -63,7 +67,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     labels = np.concatenate([np.full(len(f), names[t.speaker], np.int64) for f, t in zip(said, turns)])
     if np.bincount(labels, minlength=len(names)).min() < 100:  # a speaker too short to learn
         return turns
-    voice = voice_features(cepstra[:n], window_ms)
+    if voice is None:
+        voice = voice_features(cepstra[:n], window_ms)
     left_out = None  # the column of the left-out talk's voices
     if left_out_reach_ms is not None:
         unsaid = [f for f in (_talk_frames(talk, a.end_ms, b.start_ms) for a, b in zip(turns, turns[1:]))
