@@ -1,4 +1,4 @@
-from aligner.cli import exit_now, main
+from aligner.cli import entry_point
 
 if __name__ == "__main__":
-    exit_now(main())
+    entry_point()

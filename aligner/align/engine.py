@@ -30,7 +30,7 @@ from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming, offset_words
 from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.align.retime import end_before, start_after, start_earlier
-from aligner.align.voices import left_out_before, to_voice_changes, voice_features
+from aligner.align.voices import left_out_before, mapped_voice_features, to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant, one_hot
 from aligner.audiomap import KINDS, MUSIC, SPEECH_OVER_MUSIC, AudioMap, runs
 from aligner.errors import AlignmentError
@@ -329,7 +329,7 @@ def align(
         voicing = (side.submit(voice_features, cepstra, config.speaker_window_ms)
                    if config.phone_passes and (speakers is not None or config.untranscribed_weight > 0) else None)
         # ... and those of the last step, which moves changes of speaker (0.15 s less then)
-        changes = (side.submit(voice_features, cepstra[:len(audio_map.quiet)], config.voice_change_window_ms)
+        changes = (side.submit(mapped_voice_features, cepstra, audio_map, config.voice_change_window_ms)
                    if config.voice_change_margin is not None and len({b.turn.speaker for b in blocks}) > 1 else None)
         real = sliding_normalize(cepstra, (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
                                  window=config.cmn_window_ms // HOP_MS)

@@ -38,6 +38,12 @@ def voice_features(cepstra: np.ndarray, window_ms: int) -> np.ndarray:
     return ((x - x.mean(axis=0)) / (x.std(axis=0) + 1e-5)).astype(np.float32)
 
 
+def mapped_voice_features(cepstra: np.ndarray, audio_map: AudioMap, window_ms: int) -> np.ndarray:
+    """``voice_features`` of the frames of ``cepstra`` that ``audio_map`` covers: those that
+    ``to_voice_changes`` weighs (the align stage computes them ahead, beside its first steps)."""
+    return voice_features(cepstra[:len(audio_map.quiet)], window_ms)
+
+
 def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *,
                      window_ms: int, reach_ms: int, min_pause_ms: int, min_moved_ms: int,
                      margin: float, max_gap_ms: int = LEFT_OUT_MS, left_out_reach_ms: int | None = None,
@@ -53,9 +59,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     talk's, learnt as ``left_out_voices`` voices, and the other speakers' (a replay may hold
     the show's own voices).
 
-    ``voice``: ``voice_features`` of the frames of ``cepstra`` that ``audio_map`` covers, at
-    ``window_ms``, when computed already (the align stage computes them ahead, beside its
-    first steps)."""
+    ``voice``: ``mapped_voice_features`` at ``window_ms``, when computed already."""
     names = {s: k for k, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
     if len(names) < 2 or len(turns) < 2:
         return turns
@@ -68,7 +72,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     if np.bincount(labels, minlength=len(names)).min() < 100:  # a speaker too short to learn
         return turns
     if voice is None:
-        voice = voice_features(cepstra[:n], window_ms)
+        voice = mapped_voice_features(cepstra, audio_map, window_ms)
     left_out = None  # the column of the left-out talk's voices
     if left_out_reach_ms is not None:
         unsaid = [f for f in (_talk_frames(talk, a.end_ms, b.start_ms) for a, b in zip(turns, turns[1:]))
