@@ -61,6 +61,17 @@ def test_workers_started_ahead_say_the_same():
         assert np.array_equal(a.features, b.features) and a.phonemes == b.phonemes
 
 
+def test_a_worker_loads_the_fft_before_its_job_comes():
+    import subprocess
+    import sys
+
+    # with no job at all (stdin closed at once), it has loaded the module all the same
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "aligner.speak.worker"], input=b"",
+                          capture_output=True, check=True)
+    assert done.stdout == b""
+    assert any(line.rstrip().endswith("| scipy.fft") for line in done.stderr.decode().splitlines())
+
+
 def test_workers_never_used_are_stopped():
     from aligner.speak import Workers
 
