@@ -72,6 +72,22 @@ def test_a_worker_loads_the_fft_before_its_job_comes():
     assert any(line.rstrip().endswith("| scipy.fft") for line in done.stderr.decode().splitlines())
 
 
+def test_workers_keep_what_they_free():
+    from pathlib import Path
+
+    import pytest
+
+    from aligner.speak import Workers
+
+    with Workers(1) as workers:
+        environ = Path(f"/proc/{workers.procs[0].pid}/environ")
+        if not environ.exists():
+            pytest.skip("no /proc here to read a process's environment from")
+        names = dict(v.split(b"=", 1) for v in environ.read_bytes().split(b"\0") if b"=" in v)
+    # glibc's allocator: freed blocks up to 32 MiB stay in the heap, and 256 MiB of them at its top
+    assert names[b"MALLOC_MMAP_THRESHOLD_"] == b"33554432" and names[b"MALLOC_TRIM_THRESHOLD_"] == b"268435456"
+
+
 def test_workers_never_used_are_stopped():
     from aligner.speak import Workers
 
