@@ -50,6 +50,19 @@ def test_vtt_reads_back_with_voices():
     assert starts == sorted(starts)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.text(min_size=1, max_size=30))
+def test_alignment_json_is_what_the_standard_library_writes(text, speaker):
+    import dataclasses
+
+    a = _alignment(speaker, text + ' "words": [] \\" " Fin.')
+    turn = a.turns[0]
+    odd = dataclasses.replace(turn, words=(dataclasses.replace(turn.words[-1], confidence=float("nan")),))
+    silent = dataclasses.replace(turn, words=())
+    for b in (a, dataclasses.replace(a, turns=(turn, odd, silent, turn))):
+        assert alignment_json.compose(b) == json.dumps(alignment_json.to_dict(b), ensure_ascii=False, indent=1) + "\n"
+
+
 def test_vtt_escapes_text_and_names():
     a = _alignment("<script>alert(1)</script>", "Tom & Jerry <b> --> fin")
     text = vtt.compose(a)
