@@ -122,14 +122,16 @@ def _cuts(pieces: list[tuple[str, int, int]], max_chars: int) -> list[tuple[int,
     cut = [c * (_PAUSE_SHARE if k + 1 < n and pieces[k + 1][1] - pieces[k][2] >= _PAUSE_MS else 1.0)
            for k, c in enumerate(word_cut)]
     two_lines = max_chars > MAX_LINE
+    starts = [p[1] for p in pieces]  # (the loop below is the writers' slowest: plain lists, no calls)
     best, back = [0.0] + [float("inf")] * n, [0] * (n + 1)
     for j in range(1, n + 1):
         closed, end_cut = j == n or ends[j - 1], cut[j - 1] if j < n else 0.0  # (no cut at the turn's end)
+        last_end = pieces[j - 1][2]
         for i in range(j - 1, -1, -1):
             chars = at[j] - at[i] - 1
-            if j - i > 1 and (chars > max_chars or pieces[j - 1][2] - pieces[i][1] > MAX_MS):
+            if j - i > 1 and (chars > max_chars or last_end - starts[i] > MAX_MS):
                 break
-            cost = 1.0 + (1.0 - min(chars, max_chars) / max_chars) ** 2 + end_cut
+            cost = 1.0 + (1.0 - (chars if chars < max_chars else max_chars) / max_chars) ** 2 + end_cut
             if best[i] + cost >= best[j]:
                 continue  # the terms below only add
             inside = ends_before[j - 1] - ends_before[i]  # sentences ended before the cue's last word
