@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -463,6 +464,32 @@ def test_alternate_swaps_the_first_version_each_pair_and_sums_up_within_pairs(tm
     (new / "b.json").write_text("[]")
     (new / "c.srt").write_text("")
     assert alternate._differing(old, new) == ["b.json", "c.srt"]
+
+
+def test_alternate_times_runs_after_one_untimed_run_of_each_version(tmp_path, monkeypatch, capsys):
+    import alternate
+    import run
+
+    for ext in ("mp3", "txt"):
+        (tmp_path / f"ep.{ext}").write_text("")
+    monkeypatch.setattr(run, "EPISODES", tmp_path)
+    monkeypatch.setattr(run, "RUNS", tmp_path / "runs")
+    monkeypatch.setattr(alternate, "checkout", lambda rev: tmp_path / "old")
+    walls = iter([99.0, 98.0, 20.0, 19.0, 18.5, 21.0])  # the first two: a cold start of each
+    ran = []
+
+    def timed(cmd, **kw):
+        ran.append(kw["cwd"])
+        Path(cmd[-1]).mkdir(parents=True, exist_ok=True)  # the outputs' folder (-o)
+        return 0, next(walls), 0, b""
+
+    monkeypatch.setattr(run, "timed", timed)
+    monkeypatch.setattr(run, "ffmpeg_decode_s", lambda path: 10.0)
+    assert alternate.main(["ep", "--rev", "x", "--pairs", "2"]) == 0
+    assert ran[:2] == [str(tmp_path / "old"), str(alternate.ROOT)]  # each once, untimed
+    out = capsys.readouterr().out
+    assert "pair 1: old 20.00 s, new 19.00 s" in out and "pair 2: old 21.00 s, new 18.50 s" in out
+    assert "old_median_s 20.5" in out and "new_median_s 18.75" in out
 
 
 def test_alternate_runs_each_version_from_its_own_tree(tmp_path, monkeypatch):
