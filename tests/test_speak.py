@@ -72,13 +72,14 @@ def test_a_worker_loads_the_fft_before_its_job_comes():
     assert any(line.rstrip().endswith("| scipy.fft") for line in done.stderr.decode().splitlines())
 
 
-def test_workers_keep_what_they_free():
+def test_workers_keep_what_they_free(monkeypatch):
     from pathlib import Path
 
     import pytest
 
     from aligner.speak import Workers
 
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as Dask's workers set it
     with Workers(1) as workers:
         environ = Path(f"/proc/{workers.procs[0].pid}/environ")
         if not environ.exists():
