@@ -8,8 +8,8 @@ The machine's speed wanders (by a third within minutes on the bench's), so a spe
 few percent shows only in runs alternated with the version before it: each pair runs the
 two in turn, the first of them swapped from one pair to the next (old, new, new, old, ...),
 and the report gives each version's median and the median of the differences within
-pairs, after one untimed run of each. ffmpeg's decode of the file (`ffmpeg -i in.mp3 -ac 1 -ar 16000 -f s16le -`) runs
-once per pair too, for the ratio the issue asks about.
+pairs, after one untimed run of each. ffmpeg's decode of the file (`ffmpeg -i in.mp3 -ac
+1 -ar 16000 -f s16le -`) runs once per pair too, for the ratio the issue asks about.
 
 The other version is checked out once in ``bench/cache/worktrees/<commit>`` (``git
 worktree``); each version runs from its own folder, with ``PYTHONPATH`` set to it for the
