@@ -266,6 +266,9 @@ def totals(rows: list[dict]) -> str:
                  overlaps=r.get("caption_overlaps", 0), shifted_flagged=a.get("shifted_flagged", 0),
                  shifted=a.get("shifted", 0), correct_flagged=a.get("correct_flagged", 0),
                  correct=a.get("anchors", 0) - a.get("shifted", 0))
+        for key, pick in (("right_max_s", max), ("shifted_min_s", min)):
+            if key in a:
+                s[key] = pick(s[key], a[key]) if key in s else a[key]
         if "unsaid" in r:
             s.update(unsaid=r["unsaid"]["turns"], unsaid_captioned=r["unsaid"]["captioned"])
         if "not_found" in r:
@@ -279,6 +282,10 @@ def totals(rows: list[dict]) -> str:
         if tool.startswith("aligner"):
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
                      f"correct ones flagged {s['correct_flagged']}/{s['correct']}")
+            if "right_max_s" in s:
+                line += f"; right ones measured {s['right_max_s']:.1f} s off at most"
+            if "shifted_min_s" in s:
+                line += f", shifted ones {s['shifted_min_s']:.1f} s at least"
         if s["unsaid"]:
             line += (f"; {s['unsaid_captioned']} of {s['unsaid']} turns that the recording lacks given some of it, "
                      f"{s['listed_unsaid']} listed as not found")

@@ -78,8 +78,17 @@ def score_anchors(predicted: list[dict], truth: dict) -> dict:
         raise ValueError(f"{len(predicted)} predicted anchors for {len(gold)} true anchors")
     shifted_flagged = sum(1 for p, g in zip(predicted, gold) if g["corrupted"] and not p["ok"])
     correct_flagged = sum(1 for p, g in zip(predicted, gold) if not g["corrupted"] and not p["ok"])
-    return {"anchors": len(gold), "shifted": sum(g["corrupted"] for g in gold),
-            "shifted_flagged": shifted_flagged, "correct_flagged": correct_flagged}
+    out = {"anchors": len(gold), "shifted": sum(g["corrupted"] for g in gold),
+           "shifted_flagged": shifted_flagged, "correct_flagged": correct_flagged}
+    # how far the tolerance stands from each kind: the right anchor the audio puts furthest
+    # off, the shifted one it puts closest (when the JSON gives the measured offsets)
+    off = [(g["corrupted"], abs(p["delta"])) for p, g in zip(predicted, gold) if p.get("delta") is not None]
+    right, shifted = [d for c, d in off if not c], [d for c, d in off if c]
+    if right:
+        out["right_max_s"] = max(right)
+    if shifted:
+        out["shifted_min_s"] = min(shifted)
+    return out
 
 
 def truth_labels(truth: dict, frames: int, hop_ms: int = 10) -> np.ndarray:

@@ -508,3 +508,17 @@ def test_alternate_runs_each_version_from_its_own_tree(tmp_path, monkeypatch):
     command, where = alternate.version_command(tmp_path / "other", ["align"])
     assert subprocess.run(command, capture_output=True, text=True, **where).stdout.strip() == "other"
     assert where["env"]["PYTHONPATH"] == str(tmp_path / "other")
+
+
+def test_totals_give_how_far_off_the_audio_puts_right_and_shifted_anchors():
+    import run
+    import score
+
+    truth = {"anchors": [{"line": 1, "corrupted": False}, {"line": 2, "corrupted": True}, {"line": 3, "corrupted": False}]}
+    one = score.score_anchors([{"ok": True, "delta": -0.4}, {"ok": False, "delta": 14.0}, {"ok": False, "delta": 6.2}], truth)
+    other = score.score_anchors([{"ok": True, "delta": 1.0}, {"ok": False, "delta": -11.5}, {"ok": True, "delta": 0.0}], truth)
+    assert (one["right_max_s"], one["shifted_min_s"], other["right_max_s"], other["shifted_min_s"]) == (6.2, 14.0, 1.0, 11.5)
+    rows = [{"tool": "aligner", "turns": 1, "start": score.error_stats([0]), "anchors": a} for a in (one, other)]
+    assert run.totals(rows).splitlines()[1].endswith(
+        "shifted anchors flagged 2/2, correct ones flagged 1/4; right ones measured 6.2 s off at most, "
+        "shifted ones 11.5 s at least")
