@@ -8,7 +8,7 @@ import numpy as np
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.align.retime import end_before, start_after
 from aligner.align.voices import _voice_groups, to_voice_changes, voice_features
-from aligner.audiomap import SPEECH, AudioMap
+from aligner.audiomap import MUSIC, SPEECH, AudioMap
 
 STRETCH, PAUSE = 170, 30  # frames of talk, then of pause, over and over
 SETTINGS = dict(window_ms=300, reach_ms=3000, min_pause_ms=150, min_moved_ms=100, margin=3.0)
@@ -124,6 +124,27 @@ def test_left_out_talk_is_learnt_as_several_voices():
     assert set(_voice_groups(x[:150], 2, least=100)) == {0}  # too few frames for two
     few = np.concatenate([x[:300], rng.normal(8.0, 1.0, (20, 4)).astype(np.float32)])
     assert set(_voice_groups(few, 2, least=100)) == {0}  # 20 odd frames are no voice of their own
+
+
+def test_no_turn_runs_across_a_jingle_to_the_next_ones_first_words():
+    # A (voice 0), a jingle of 1.2 s, then B, whose first stretch sounds like A: moved,
+    # A's end would run over the jingle. The same 1.2 s as talk: the change moves
+    cepstra, audio_map = _recording([0] * 16 + [1] * 14)
+    jingle = slice(14 * 200, 14 * 200 + 120)
+    labels, quiet, music = audio_map.labels.copy(), audio_map.quiet.copy(), audio_map.music.copy()
+    labels[jingle], music[jingle] = MUSIC, 1.0
+    quiet[14 * 200 + 120:15 * 200] = 1.0
+    jingled = AudioMap(audio_map.duration_ms, (), (), labels, quiet, music)
+    talked = AudioMap(audio_map.duration_ms, (), (), audio_map.labels, quiet, audio_map.music)
+    turns = (_turn(0, "A", 0, 14 * 200 - PAUSE), _turn(1, "B", 15 * 200, 30 * 200 - PAUSE))
+    assert to_voice_changes(turns, cepstra, jingled, **SETTINGS) == turns
+    moved = to_voice_changes(turns, cepstra, talked, **SETTINGS)
+    assert moved[1].start_ms == 16 * 200 * 10 and moved[0].end_ms == (16 * 200 - PAUSE) * 10
+    shorter, less = labels.copy(), music.copy()
+    bed = slice(14 * 200 + 90, 14 * 200 + 120)  # 0.9 s of music left: a blip in talk over a bed
+    shorter[bed], less[bed] = SPEECH, 0.0
+    blip = AudioMap(audio_map.duration_ms, (), (), shorter, quiet, less)
+    assert to_voice_changes(turns, cepstra, blip, **SETTINGS)[1].start_ms == 16 * 200 * 10
 
 
 def test_a_right_change_stays():

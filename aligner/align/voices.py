@@ -24,11 +24,14 @@ from scipy.ndimage import uniform_filter1d
 
 from aligner.align.model import TurnTiming
 from aligner.align.retime import end_before, start_after, start_earlier
-from aligner.audiomap import AudioMap, runs
+from aligner.audiomap import MUSIC, AudioMap, runs
 from aligner.discriminant import LinearDiscriminant
 from aligner.features import HOP_MS
 
 LEFT_OUT_MS = 1500  # more talk than this between two turns is talk the text leaves out
+# this much music or more parts two turns: a change is not moved across it (a jingle between
+# them). Less is a blip that the map heard in talk over a bed (0.3 s on the bench)
+MIN_MUSIC_MS = 1000
 
 
 def voice_features(cepstra: np.ndarray, window_ms: int) -> np.ndarray:
@@ -47,11 +50,13 @@ def mapped_voice_features(cepstra: np.ndarray, audio_map: AudioMap, window_ms: i
 def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *,
                      window_ms: int, reach_ms: int, min_pause_ms: int, min_moved_ms: int,
                      margin: float, max_gap_ms: int = LEFT_OUT_MS, left_out_reach_ms: int | None = None,
-                     left_out_voices: int = 2, voice: np.ndarray | None = None) -> tuple[TurnTiming, ...]:
+                     left_out_voices: int = 2, voice: np.ndarray | None = None,
+                     min_music_ms: int = MIN_MUSIC_MS) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
-    least ``min_moved_ms`` of speech whose mean ratio is ``margin`` or more.
+    least ``min_moved_ms`` of speech whose mean ratio is ``margin`` or more, and never so
+    that a turn takes over ``min_music_ms`` or more of what the map calls music.
 
     A turn after talk left out (more than ``max_gap_ms`` of it between two turns: a
     replayed segment, an ad) moves the same way, within ``left_out_reach_ms`` (None: it
@@ -89,6 +94,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     onsets = np.array([b for _, b in pauses], np.int64)
     pause_starts = np.array([a for a, _ in pauses], np.int64)
     reach, least = reach_ms // HOP_MS, min_moved_ms // HOP_MS
+    music = np.concatenate([[0], np.cumsum(audio_map.labels[:n] == MUSIC)])
     out = list(turns)
     for k in range(1, len(out)):
         before, turn = out[k - 1], out[k]
@@ -121,12 +127,17 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         gain = float(spoken[now - lo] - spoken[at - lo])
         if at == cur or moved < least or gain < margin * moved:
             continue
+        stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
+        # what a turn takes over: the turn its new start on, or the one before its new end on
+        # (after left-out talk, that talk takes it)
+        taken = (at, cur) if at < cur else (cur, cur) if after_left_out else (before.end_ms // HOP_MS, stop)
+        if music[min(taken[1], n)] - music[min(taken[0], n)] >= min_music_ms // HOP_MS:
+            continue  # not across music: a turn would run over a jingle to the next one's first words
         if after_left_out:  # the left-out talk takes or gives up the difference
             moved_turn = start_earlier(turn, at * HOP_MS) if at < cur else start_after(turn, at * HOP_MS)
             if moved_turn is not None:
                 out[k] = moved_turn
             continue
-        stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
         moved_pair = _move_change(before, turn, stop * HOP_MS, at * HOP_MS)
         if moved_pair is not None:
             out[k - 1], out[k] = moved_pair
