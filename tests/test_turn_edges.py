@@ -97,6 +97,27 @@ def test_a_steady_first_word_after_a_pause_starts_a_spurt_a_jingle_tail_does_not
     assert _spurt_onsets(_map(quiet, music, labels))[0].tolist() == [80]
 
 
+def test_a_voice_after_a_jingle_starts_a_spurt_where_the_maps_regions_start_its_speech():
+    from aligner.audiomap import MUSIC, SPEECH, AudioMap, Region
+
+    # a jingle 0-99, a pause 100-139, a voice from 140 whose first half second the labels
+    # call music, as a music edge measured over a second may; the regions part them at the pause
+    quiet = np.zeros(400, np.float32)
+    quiet[100:140] = 1.0
+    labels = np.full(400, SPEECH, np.int8)
+    labels[:190] = MUSIC
+    music = np.where(labels == MUSIC, 0.5, 0.0).astype(np.float32)
+    music[:100] = 1.0
+    unparted = _map(quiet, music, labels)
+    regions = (Region(0, 1000, "music", 1.0), Region(1000, 1400, "silence", 1.0), Region(1400, 4000, "speech", 1.0))
+    parted = AudioMap(4000, regions, (), labels, quiet, music)
+    assert _spurt_onsets(unparted)[0].tolist() == [190]
+    assert _spurt_onsets(parted)[0].tolist() == [140]
+    turn = _turn(1850, 3000)
+    assert _to_spurt_onsets([turn], _spurt_onsets(parted), 150)[0].start_ms == 1400
+    assert _to_spurt_onsets([turn], _spurt_onsets(unparted), 150)[0] == turn
+
+
 def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
     # music 0-19, speech 20-49 with a 5-frame dip at 30, a 40-frame pause, speech from 90
     quiet = np.zeros(120, np.float32)
