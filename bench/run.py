@@ -282,10 +282,12 @@ def totals(rows: list[dict]) -> str:
         if tool.startswith("aligner"):
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "
                      f"correct ones flagged {s['correct_flagged']}/{s['correct']}")
-            if "right_max_s" in s:
-                line += f"; right ones measured {s['right_max_s']:.1f} s off at most"
+            margins = [f"right ones measured {s['right_max_s']:.1f} s off at most"] if "right_max_s" in s else []
             if "shifted_min_s" in s:
-                line += f", shifted ones {s['shifted_min_s']:.1f} s at least"
+                margins.append(f"shifted ones {s['shifted_min_s']:.1f} s at least" if margins
+                               else f"shifted ones measured {s['shifted_min_s']:.1f} s off at least")
+            if margins:
+                line += "; " + ", ".join(margins)
         if s["unsaid"]:
             line += (f"; {s['unsaid_captioned']} of {s['unsaid']} turns that the recording lacks given some of it, "
                      f"{s['listed_unsaid']} listed as not found")

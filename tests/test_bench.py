@@ -522,3 +522,6 @@ def test_totals_give_how_far_off_the_audio_puts_right_and_shifted_anchors():
     assert run.totals(rows).splitlines()[1].endswith(
         "shifted anchors flagged 2/2, correct ones flagged 1/4; right ones measured 6.2 s off at most, "
         "shifted ones 11.5 s at least")
+    shifted_only = dict(rows[0], anchors={k: v for k, v in one.items() if k != "right_max_s"})
+    assert run.totals([shifted_only]).splitlines()[1].endswith(
+        "correct ones flagged 1/2; shifted ones measured 14.0 s off at least")

@@ -33,7 +33,7 @@ from aligner.align.retime import end_before, start_after, start_earlier
 from aligner.align.voices import left_out_before, mapped_voice_features, to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant, one_hot
 from aligner.audiomap import KINDS, MUSIC, SPEECH_OVER_MUSIC, AudioMap, runs
-from aligner.audiomap import SPEECH as SPEECH_MAP
+from aligner.audiomap import SPEECH as SPEECH_MAP  # (dtw's SPEECH is a row kind)
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, sliding_normalize
 from aligner.speak import SpokenTurn
