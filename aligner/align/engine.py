@@ -32,8 +32,7 @@ from aligner.align.multilevel import Block, align_blocks, row_spans
 from aligner.align.retime import end_before, start_after, start_earlier
 from aligner.align.voices import left_out_before, mapped_voice_features, to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant, one_hot
-from aligner.audiomap import KINDS, MUSIC, SPEECH_OVER_MUSIC, AudioMap, runs
-from aligner.audiomap import SPEECH as SPEECH_MAP  # (dtw's SPEECH is a row kind)
+from aligner.audiomap import KINDS, MUSIC, SPEECH_OVER_MUSIC, SPOKEN, AudioMap, runs
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, sliding_normalize
 from aligner.speak import SpokenTurn
@@ -1033,9 +1032,6 @@ def _spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int 
     return starts[long_break], before[long_break], np.array(pauses, np.int64)
 
 
-_SPOKEN = (KINDS[SPEECH_MAP], KINDS[SPEECH_OVER_MUSIC])  # the regions' kinds of speech
-
-
 def _talk(audio_map: AudioMap) -> np.ndarray:
     """Frames with sound that is not music. The soft music score also rises on steady
     voices (a first word after a long pause, alone in its second of sound: a 3-hour bench
@@ -1053,7 +1049,7 @@ def _talk(audio_map: AudioMap) -> np.ndarray:
     # after a jingle, which the labels may give to it, are talk where the regions call them
     # speech
     for r in audio_map.regions:
-        if r.kind in _SPOKEN:
+        if r.kind in SPOKEN:
             a, b = r.start_ms // HOP_MS, r.end_ms // HOP_MS
             talk[a:b] |= sound[a:b]
     return talk

@@ -130,8 +130,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
         # what a turn takes over: from its new start to its old one, or, for the turn before,
         # from its old end to its new one (moved later after left-out talk, that talk takes it)
-        taken = (at, cur) if at < cur else (cur, cur) if after_left_out else (before.end_ms // HOP_MS, stop)
-        if music[min(taken[1], n)] - music[min(taken[0], n)] >= min_music_ms // HOP_MS:
+        taken = (at, cur) if at < cur else None if after_left_out else (before.end_ms // HOP_MS, stop)
+        if taken and music[min(taken[1], n)] - music[min(taken[0], n)] >= min_music_ms // HOP_MS:
             continue  # not across music: a turn would run over a jingle to the next one's first words
         if after_left_out:  # the left-out talk takes or gives up the difference
             moved_turn = start_earlier(turn, at * HOP_MS) if at < cur else start_after(turn, at * HOP_MS)

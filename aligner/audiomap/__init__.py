@@ -126,6 +126,7 @@ log = logging.getLogger(__name__)
 
 SILENCE, SPEECH, MUSIC, SPEECH_OVER_MUSIC = 0, 1, 2, 3
 KINDS = {SILENCE: "silence", SPEECH: "speech", MUSIC: "music", SPEECH_OVER_MUSIC: "speech_over_music"}
+SPOKEN = (KINDS[SPEECH], KINDS[SPEECH_OVER_MUSIC])  # the regions' kinds of speech
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class AudioMap:
     @property
     def has_speech(self) -> bool:
         """Whether any region is speech (over music or not)."""
-        return any(r.kind in (KINDS[SPEECH], KINDS[SPEECH_OVER_MUSIC]) for r in self.regions)
+        return any(r.kind in SPOKEN for r in self.regions)
 
 
 @dataclass(frozen=True)
