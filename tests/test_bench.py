@@ -525,3 +525,40 @@ def test_totals_give_how_far_off_the_audio_puts_right_and_shifted_anchors():
     shifted_only = dict(rows[0], anchors={k: v for k, v in one.items() if k != "right_max_s"})
     assert run.totals([shifted_only]).splitlines()[1].endswith(
         "correct ones flagged 1/2; shifted ones measured 14.0 s off at least")
+
+
+def test_the_bench_set_builds_each_recording_once_and_every_variant_from_one_of_them(monkeypatch):
+    """``bench/build.py``: the recordings that the README's rows and RESULTS.md's tables are
+    measured on, each once, the longest first; every variant made from one of them, by the
+    functions run.py makes them with (here recorded, not run)."""
+    from pathlib import Path
+
+    import build
+    import run
+
+    todo = build.recordings()
+    assert len(todo) == len(set(todo))
+    assert [m for m, *_ in todo] == sorted((m for m, *_ in todo), reverse=True)
+    names = {build._name(*r) for r in todo}
+    for expected in ("ep180m_s1", "ep90m_s1", "ep20m_s28", "ep5m_s89", "ep20m_s36_overlap", "ep5m_s45_fast"):
+        assert expected in names
+    made = []
+
+    def maker(suffix):
+        def make(mp3, *args):
+            stem = mp3.stem + suffix(*args)
+            made.append((mp3.stem, stem))
+            return Path(f"{stem}.mp3")
+        return make
+
+    for name, suffix in [("partial", lambda share: f"_part{round(share * 100)}"), ("late", lambda share: f"_late{round(share * 100)}"),
+                         ("offset", lambda seconds: f"_off{seconds}"), ("unanchored", lambda: "_noanchor"),
+                         ("undirected", lambda: "_nodir"), ("unsaid", lambda count: f"_unsaid{count}")]:
+        monkeypatch.setattr(run, name, maker(suffix))
+    for name, make in build.variants():
+        assert name in names
+        make(Path(f"{name}.mp3"))
+    assert {base for base, _ in made} - {stem for _, stem in made} <= names  # each chain starts at a recording
+    assert {"ep90m_s1_nodir", "ep5m_s12_nodir", "ep20m_s77_nodir", "ep20m_s13_late50_noanchor", "ep5m_s20_late10",
+            "ep5m_s6_unsaid2", "ep90m_s1_unsaid4", "ep90m_s1_off-30", "ep30m_s1_part50_noanchor",
+            "ep180m_s1_noanchor"} <= {stem for _, stem in made}

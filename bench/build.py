@@ -1,0 +1,95 @@
+"""Build every episode that the figures of bench/RESULTS.md and the README's table are
+measured on, without aligning them: on a new machine, one command, then
+``python bench/realign.py`` aligns them all from there.
+
+    python bench/build.py            # every set below (about 40 minutes on two cores the first time)
+    python bench/build.py --list     # their names, built or not
+
+The sets are those of RESULTS.md's commands (tables 1-27) and of its "Reading it" entries:
+seed 1 at 5 to 180 minutes and its variants, seeds 2-28, 40-53 and the fresh seeds 60-89 at
+5 and 20 minutes, seeds 31-36 in every mix, held-out seeds in some, transcripts cut late,
+written 30 s early, without their stage directions, with turns the recording lacks. An
+episode already built by the current builder is kept (``run.episode``); the variants only
+rewrite a transcript. Two are built at a time, each in a process of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import episodes  # noqa: E402
+import run  # noqa: E402
+
+SHORT = (5, 20)
+
+
+def _seeds(first: int, last: int) -> range:
+    return range(first, last + 1)
+
+
+def recordings() -> list[tuple[float, int, str]]:
+    """(minutes, seed, mix) of every recording, the longest first (two at a time end together)."""
+    out = [(m, 1, "") for m in (180, 90, 30, 10)]
+    plain = [*_seeds(1, 28), *_seeds(31, 36), *_seeds(40, 53), *_seeds(60, 89)]
+    out += [(m, s, "") for s in plain for m in SHORT]
+    mixed = {mix: list(_seeds(31, 36)) for mix in episodes.MIXES if mix}
+    mixed["tight"] += list(_seeds(46, 48))
+    mixed["bed"] += list(_seeds(49, 51))
+    mixed["fast"] += list(_seeds(40, 45))
+    out += [(m, s, mix) for mix, seeds in mixed.items() for s in seeds for m in SHORT]
+    return sorted(out, key=lambda r: -r[0])
+
+
+def variants() -> list[tuple[str, object]]:
+    """(episode name, how its variant is made from it) of every variant."""
+    out: list[tuple[str, object]] = []
+    for m in (5, 10, 20, 30, 90):  # table 1, 19-21 and 23: half transcripts, and without timecodes
+        out += [(f"ep{m}m_s1", lambda mp3: [run.unanchored(mp3), run.unanchored(run.partial(mp3, 0.5))])]
+    out += [("ep180m_s1", run.unanchored), ("ep90m_s1", lambda mp3: run.offset(mp3, -30)),
+            ("ep90m_s1", run.undirected), ("ep90m_s1", lambda mp3: run.unsaid(mp3, 4))]
+    for s in _seeds(13, 20):  # tables 10 and 12: the later half, or nine tenths, with and without timecodes
+        for m in SHORT:
+            out += [(f"ep{m}m_s{s}", lambda mp3, share=share: run.unanchored(run.late(mp3, share))) for share in (0.5, 0.1)]
+    for s in [*_seeds(1, 12), *_seeds(60, 77)]:  # table 22 and the README's row without stage directions
+        out += [(f"ep{m}m_s{s}", run.undirected) for m in SHORT]
+    for s in _seeds(1, 6):  # tables 24 and 25
+        out += [(f"ep{m}m_s{s}", lambda mp3: run.unsaid(mp3, 2)) for m in SHORT]
+    return out
+
+
+def _name(minutes: float, seed: int, mix: str) -> str:
+    return f"ep{minutes:g}m_s{seed}" + (f"_{mix}" if mix else "")
+
+
+def _build(recording: tuple[float, int, str]) -> str:
+    return run.episode(*recording).stem
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--list", action="store_true", help="print the recordings' names and whether each is built")
+    parser.add_argument("--jobs", type=int, default=2, help="recordings built at once")
+    args = parser.parse_args(argv)
+    todo = recordings()
+    if args.list:
+        for r in todo:
+            name = _name(*r)
+            print(name, "built" if (run.EPISODES / f"{name}.truth.json").exists() else "-")
+        return 0
+    with ProcessPoolExecutor(max(1, args.jobs)) as pool:
+        for name in pool.map(_build, todo):
+            print(name, flush=True)
+    for name, make in variants():
+        make(run.EPISODES / f"{name}.mp3")
+    print(f"{len(todo)} recordings built, their variants written, in {run.EPISODES}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
