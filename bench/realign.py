@@ -7,6 +7,7 @@ change to the engine (aligner/align) is measured on the whole bench in minutes, 
     python bench/realign.py --save before             # keep the rows: bench/runs/realign-before.json
     python bench/realign.py --against before          # ... and list what changed since
     python bench/realign.py --cut --config '{"cut_price": 2.0}'   # AlignConfig's settings
+    python bench/realign.py 'ep20m_*' --misses        # and every turn start off by more than 0.5 s
 
 The episodes are those run.py built (its variants too: run it first). A stage's output is
 computed again when the episode's files, the code of the stages before the alignment
@@ -143,6 +144,35 @@ def _line(r: dict) -> str:
     return text
 
 
+def misses(rows: list[dict], folder: Path = run.EPISODES, *, limit_ms: int = 500) -> str:
+    """Every turn start off by more than ``limit_ms``, a line each, with what earlier
+    sessions looked at first: the error, the true start, the voice and whether its text is
+    approximate, whether the voice before is the same, the pause before it, and the music,
+    jingles and replays within 15 s."""
+    lines, turns = [], 0
+    for r in rows:
+        if "starts" not in r:
+            continue
+        truth = json.loads((folder / f"{r['episode']}.truth.json").read_text())
+        unsaid = set(truth.get("unsaid_turns", ()))
+        starts = [s for k, s in enumerate(r["starts"]) if k not in unsaid]
+        regions = [g for g in truth["regions"] if g["kind"] in ("music", "jingle", "replay")]
+        for k, (start, gold) in enumerate(zip(starts, truth["turns"])):
+            turns += 1
+            error = start * 1000 - gold["start_ms"]
+            if abs(error) <= limit_ms:
+                continue
+            before = truth["turns"][k - 1] if k else None
+            near = " ".join(f"{g['kind']} {g['start_ms'] / 1000:.1f}-{g['end_ms'] / 1000:.1f}" for g in regions
+                            if min(abs(g["start_ms"] - gold["start_ms"]), abs(g["end_ms"] - gold["start_ms"])) < 15_000)
+            lines.append(
+                f"{r['episode']:26s} turn {k:3d} {error / 1000:+7.2f} s at {gold['start_ms'] / 1000:8.2f} "
+                f"{gold.get('voice', '?')}{' (approximate)' if gold.get('approximate_text') else ''}, "
+                f"{'same voice' if before and before.get('voice') == gold.get('voice') else 'new voice'} "
+                f"after {(gold['start_ms'] - before['end_ms']) / 1000 if before else 0:.2f} s{', ' + near if near else ''}")
+    return "\n".join([*lines, f"{len(lines)} of {turns} turn starts off by more than {limit_ms / 1000:g} s"])
+
+
 def changes(rows: list[dict], before: list[dict]) -> str:
     """The episodes whose alignment differs from ``before``'s (same names), with the turns
     moved by more than 50 ms and the scores that changed; and the totals then."""
@@ -172,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="episodes aligned at once")
     parser.add_argument("--save", metavar="TAG", help="keep the rows in bench/runs/realign-TAG.json")
     parser.add_argument("--against", metavar="TAG", help="list what changed since the rows saved as TAG")
+    parser.add_argument("--misses", action="store_true", help="list every turn start off by more than 0.5 s")
     args = parser.parse_args(argv)
     settings = json.loads(args.config)
     if not isinstance(settings, dict):
@@ -194,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         print(_line(r))
     print()
     print(run.totals(rows))
+    if args.misses:
+        print()
+        print(misses(rows))
     if before is not None:
         print()
         print(changes(rows, before))

@@ -123,3 +123,20 @@ def test_an_episode_the_aligner_refuses_is_a_row_with_its_error(tmp_path, monkey
     assert realign._line(row).endswith(row["error"])
     assert "1 failed" in realign.run.totals([row])
     assert not (tmp_path / "stages" / f"{name}.pkl").exists()
+
+
+def test_misses_lists_each_turn_start_off_with_what_lies_around_it(tmp_path):
+    truth = {"turns": [{"start_ms": 1_000, "end_ms": 5_000, "voice": "june"},
+                       {"start_ms": 6_000, "end_ms": 9_000, "voice": "june"},
+                       {"start_ms": 30_000, "end_ms": 35_000, "voice": "armelle", "approximate_text": True}],
+             "regions": [{"kind": "jingle", "start_ms": 22_000, "end_ms": 29_000}, {"kind": "bed", "start_ms": 0, "end_ms": 60_000}],
+             "unsaid_turns": [2]}
+    (tmp_path / "ep5m_s1.truth.json").write_text(json.dumps(truth))
+    # the first start 0.5 s late, not more; the transcript's third turn is not said: its fourth is the truth's third
+    rows = [{"episode": "ep5m_s1", "starts": [1.5, 6.7, 12.0, 29.0]}, {"episode": "ep5m_s2", "error": "refused"}]
+    assert realign.misses(rows, tmp_path).splitlines() == [
+        "ep5m_s1                    turn   1   +0.70 s at     6.00 june, same voice after 1.00 s",
+        "ep5m_s1                    turn   2   -1.00 s at    30.00 armelle (approximate), new voice after 21.00 s, "
+        "jingle 22.0-29.0",
+        "2 of 3 turn starts off by more than 0.5 s",
+    ]
