@@ -73,6 +73,7 @@ def test_a_worker_loads_the_fft_before_its_job_comes():
 
 
 def test_workers_keep_what_they_free(monkeypatch):
+    import time
     from pathlib import Path
 
     import pytest
@@ -81,10 +82,14 @@ def test_workers_keep_what_they_free(monkeypatch):
 
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")  # as Dask's workers set it
     with Workers(1) as workers:
-        environ = Path(f"/proc/{workers.procs[0].pid}/environ")
-        if not environ.exists():
+        proc = Path(f"/proc/{workers.procs[0].pid}")
+        if not (proc / "environ").exists():
             pytest.skip("no /proc here to read a process's environment from")
-        names = dict(v.split(b"=", 1) for v in environ.read_bytes().split(b"\0") if b"=" in v)
+        # until the child has run the worker, /proc shows the environment it forked with
+        deadline = time.monotonic() + 30
+        while b"aligner.speak.worker" not in (proc / "cmdline").read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        names = dict(v.split(b"=", 1) for v in (proc / "environ").read_bytes().split(b"\0") if b"=" in v)
     # glibc's allocator: freed blocks up to 32 MiB stay in the heap, and 256 MiB of them at its top
     assert names[b"MALLOC_MMAP_THRESHOLD_"] == b"33554432" and names[b"MALLOC_TRIM_THRESHOLD_"] == b"268435456"
 
