@@ -306,9 +306,10 @@ def two_anchors(tmp_path_factory):
     k0 = next(k for k, b in enumerate(spoken) if b.item == first.item)
     k1 = next(k for k, b in enumerate(spoken) if b.item > title.item)
 
-    def turns(where_first: int, confidence: float) -> tuple[TurnTiming, ...]:
+    def turns(where_first: int, confidence: float, where_title: int = 91_000,
+              title_confidence: float = 0.9) -> tuple[TurnTiming, ...]:
         def turn(k, b):
-            start, conf = {k0: (where_first, confidence), k1: (91_000, 0.9)}.get(k, (k * 10_000, 0.9))
+            start, conf = {k0: (where_first, confidence), k1: (where_title, title_confidence)}.get(k, (k * 10_000, 0.9))
             end = start + b.end_frame * HOP_MS
             return TurnTiming(b.item, b.turn.speaker, "x", start, end, conf, (WordTiming("x", start, end, conf, 10**6),))
         return tuple(turn(k, b) for k, b in enumerate(spoken))
@@ -340,6 +341,57 @@ def test_a_held_alignment_that_moves_a_turn_onto_music_must_match_clearly_better
     assert _retry_anchors(place, free, transcript, spoken, both, config)[:2] == (free, set())
 
 
+def test_an_anchor_a_little_too_far_off_is_held_when_the_text_matches_as_well_there(stages, two_anchors):
+    """Between the tolerance and 10 s off, the audio cannot overrule the timecode: the
+    alignment held to it is kept when it matches about as well, not only better (a loosely
+    transcribed turn's words left 6 s adrift, a right timecode reported). From 10 s, it
+    is a wrong timecode unless the held alignment matches better, tried from 20 s only."""
+    from aligner.align.engine import _retry_anchors
+
+    *_, audio_map = stages
+    transcript, spoken, turns, k0 = two_anchors
+    config = AlignConfig()
+    near, held = turns(28_000, 0.9), turns(21_000, 0.895)  # 7 s off; held, 0.005 worse
+    retry = lambda free, other, cfg=config: _retry_anchors(lambda tail_gap, pins: other, free, transcript, spoken,  # noqa: E731
+                                                           audio_map, cfg)[:2]
+    assert retry(near, held) == (held, {0})
+    assert retry(near, turns(21_000, 0.88)) == (near, set())  # 0.02 worse: the audio says no
+    assert retry(near, held, dataclasses.replace(config, anchor_near_retry_ms=None)) == (near, set())
+    far = turns(36_000, 0.9)  # 15 s off: a wrong timecode, not tried
+    assert retry(far, held) == (far, set())
+    assert retry(turns(24_000, 0.9), held) == (turns(24_000, 0.9), set())  # within the tolerance: nothing to try
+    asked = []  # held closer than the tolerance, with room for the word-edge rules
+    _retry_anchors(lambda tail_gap, pins: asked.append(pins) or held, near, transcript, spoken, audio_map, config)
+    assert [window * HOP_MS for *_, window in asked[0]] == [config.anchor_hold_ms, config.anchor_window_ms]
+
+
+def test_an_anchor_held_for_matching_as_well_is_weighed_as_such_again(stages, two_anchors):
+    """A timecode 7 s off, held for matching as well, then one 30 s off, held for matching
+    better: weighed again, the first stays held unless the text matches better without it."""
+    from aligner.align.engine import _retry_anchors
+
+    *_, audio_map = stages
+    transcript, spoken, turns, _ = two_anchors
+    config = AlignConfig()
+    alignments = {
+        frozenset(): turns(28_000, 0.9, 121_000, 0.9),  # the first 7 s off, the title 30 s off
+        frozenset({0}): turns(21_000, 0.895, 121_000, 0.9),  # 0.005 worse: as well
+        frozenset({0, 1}): turns(21_000, 0.895, 91_000, 0.95),
+        frozenset({1}): turns(28_000, 0.9, 91_000, 0.95),  # without the first: 0.005 better
+    }
+
+    windows = []
+
+    def place(tail_gap, pins):
+        windows.append([window * HOP_MS for *_, window in pins])
+        return alignments[frozenset(n for n, (*_, window) in enumerate(pins) if window * HOP_MS < config.anchor_window_ms)]
+
+    assert _retry_anchors(place, alignments[frozenset()], transcript, spoken, audio_map, config) == (
+        alignments[frozenset({0, 1})], {0, 1}, False, {0})
+    # the first held closer than the tolerance, then the second at it with the first still held so
+    assert windows[:2] == [[config.anchor_hold_ms, config.anchor_window_ms], [config.anchor_hold_ms, config.anchor_tolerance_ms]]
+
+
 def test_an_anchor_held_early_is_let_go_when_the_alignment_matches_as_well_without_it(two_anchors):
     """Anchors held one by one are weighed again against the final alignment: one held
     against an alignment that a later anchor then set right (a shifted timecode obeyed) is
@@ -366,6 +418,12 @@ def test_an_anchor_held_early_is_let_go_when_the_alignment_matches_as_well_witho
     calls.clear()
     assert _recheck_kept(place(obeyed, free), obeyed, {0}, {1}, transcript, spoken, config) == (obeyed, {0, 1})
     assert not calls  # one held alone: nothing to weigh it against
+    # one kept a little beyond the tolerance for matching as well: let go only when the text
+    # matches better without it
+    close, adrift = turns(21_000, 0.9), turns(28_000, 0.905)
+    assert _recheck_kept(place(close, adrift), close, {0, 1}, set(), transcript, spoken, config) == (adrift, {1})
+    assert _recheck_kept(place(close, adrift), close, {0, 1}, set(), transcript, spoken, config,
+                         near={0}) == (close, {0, 1})
 
 
 def test_an_alignment_asked_for_again_with_the_same_settings_is_not_computed_again(stages, monkeypatch):
@@ -383,7 +441,7 @@ def test_an_alignment_asked_for_again_with_the_same_settings_is_not_computed_aga
         assert place(config.tail_gap, held) is first
         assert place(config.tail_gap, list(held)) is first  # the same pins in a new list
         assert place(config.tail_gap, engine._pins(transcript, blocks, config)) is turns  # the first alignment's
-        return first, {0}, False
+        return first, {0}, False, set()
 
     monkeypatch.setattr(engine, "_retry_anchors", retry)
     config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0)
