@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -9,6 +10,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REFERENCE = ROOT / "transcripts" / "libre-a-vous-2024-07-02.txt"
+
+
+@pytest.fixture(autouse=True)
+def _aligner_logger_as_found():
+    """The command line's main() sets the "aligner" logger up for a terminal (its own
+    handler, no propagation): put it back after each test, so that a later test's caplog,
+    which listens at the root, still hears the library's warnings."""
+    logger = logging.getLogger("aligner")
+    state = (logger.handlers[:], logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = state
 
 
 @pytest.fixture(scope="session")
