@@ -9,8 +9,8 @@
     (all of it again, held to it, for each anchor the result puts 20 s or more off its
     time: kept when it holds there and the turns it moves match better, clearly better
     when they move onto music, and weighed again when two or more were kept; for each it
-    puts a little beyond the tolerance, under 10 s: kept unless they match worse; again with a
-    cheaper start when no anchor holds the first turns: the transcript may start late,
+    puts a little beyond the tolerance, under 10 s: kept unless they match worse; again
+    with a cheaper start when no anchor holds the first turns: the transcript may start late,
     kept when it matches clearly better; with a cheaper end when no anchor holds the
     end of the text or the last turns match badly: the transcript may stop early; and
     looking further around any turn left on music or squeezed into a sliver of time: the
@@ -462,8 +462,9 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
     and matches better (by ``anchor_retry_music_margin`` when it moves a turn onto what
     ``audio_map`` calls music); those off by more than the tolerance but less than
-    ``anchor_near_retry_ms`` too, kept unless it matches worse; those off by about the same time, together, once (see
-    ``_common_offset``); those kept one by one weighed again (``_recheck_kept``). Returns
+    ``anchor_near_retry_ms`` too, kept unless it matches worse; those off by about the same
+    time, together, once (see ``_common_offset``); those kept one by one weighed again
+    (``_recheck_kept``). Returns
     the turns, the numbers of the anchors held, whether some were off alike and their
     held alignment was not kept, and the anchors held for matching as well (see ``_pins``)."""
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
