@@ -63,10 +63,6 @@ def variants() -> list[tuple[str, object]]:
     return out
 
 
-def _name(minutes: float, seed: int, mix: str) -> str:
-    return f"ep{minutes:g}m_s{seed}" + (f"_{mix}" if mix else "")
-
-
 def _build(recording: tuple[float, int, str]) -> str:
     return run.episode(*recording).stem
 
@@ -79,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     todo = recordings()
     if args.list:
         for r in todo:
-            name = _name(*r)
+            name = run.episode_name(*r)
             print(name, "built" if (run.EPISODES / f"{name}.truth.json").exists() else "-")
         return 0
     with ProcessPoolExecutor(max(1, args.jobs)) as pool:

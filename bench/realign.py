@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE))
 
 import episodes  # noqa: E402
 import run  # noqa: E402
+import score  # noqa: E402
 
 STAGES = HERE / "cache" / "stages"
 PACKAGE = HERE.parent / "aligner"
@@ -154,9 +155,8 @@ def misses(rows: list[dict], folder: Path = run.EPISODES, *, limit_ms: int = 500
         if "starts" not in r:
             continue
         truth = json.loads((folder / f"{r['episode']}.truth.json").read_text())
-        unsaid = set(truth.get("unsaid_turns", ()))
-        starts = [s for k, s in enumerate(r["starts"]) if k not in unsaid]
-        regions = [g for g in truth["regions"] if g["kind"] in ("music", "jingle", "replay")]
+        starts = score.said_turns(r["starts"], truth)
+        regions = [g for g in truth["regions"] if g["kind"] in score.UNTRANSCRIBED]
         for k, (start, gold) in enumerate(zip(starts, truth["turns"])):
             turns += 1
             error = start * 1000 - gold["start_ms"]

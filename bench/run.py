@@ -56,11 +56,15 @@ def timed(cmd: list[str], **kwargs) -> tuple[int, float, int, bytes]:
     return proc.returncode, time.perf_counter() - start, usage.ru_maxrss // 1024, err
 
 
+def episode_name(minutes: float, seed: int, mix: str = "") -> str:
+    return f"ep{minutes:g}m_s{seed}" + (f"_{mix}" if mix else "")
+
+
 def episode(minutes: float, seed: int, mix: str = "") -> Path:
     """The episode's MP3, built first if missing or built otherwise. It is built in a process
     of its own: a child inherits its parent's resident memory until it execs, and the peak
     memory measured for the aligner would include the gigabyte that building took here."""
-    name = f"ep{minutes:g}m_s{seed}" + (f"_{mix}" if mix else "")
+    name = episode_name(minutes, seed, mix)
     mp3 = EPISODES / f"{name}.mp3"
     truth = EPISODES / f"{name}.truth.json"
     if not mp3.exists() or json.loads(truth.read_text()).get("build") != list(episodes.BUILD):

@@ -60,10 +60,13 @@ def not_found(predicted: list[dict], truth: dict) -> dict:
     return {"unsaid": len(listed & unsaid), "said": len(listed - unsaid)}
 
 
+UNTRANSCRIBED = ("music", "jingle", "replay")  # the truth's regions that no caption may cover
+
+
 def caption_overlaps(predicted: list[dict], truth: dict, *, tolerance_ms: int = 500) -> int:
     """Turns whose span covers music or untranscribed audio by more than ``tolerance_ms``."""
     bad = 0
-    regions = [r for r in truth["regions"] if r["kind"] in ("music", "jingle", "replay")]
+    regions = [r for r in truth["regions"] if r["kind"] in UNTRANSCRIBED]
     for p in predicted:
         s, e = p["start"] * 1000, p["end"] * 1000
         if any(min(e, r["end_ms"]) - max(s, r["start_ms"]) > tolerance_ms for r in regions):

@@ -539,7 +539,7 @@ def test_the_bench_set_builds_each_recording_once_and_every_variant_from_one_of_
     todo = build.recordings()
     assert len(todo) == len(set(todo))
     assert [m for m, *_ in todo] == sorted((m for m, *_ in todo), reverse=True)
-    names = {build._name(*r) for r in todo}
+    names = {run.episode_name(*r) for r in todo}
     for expected in ("ep180m_s1", "ep90m_s1", "ep20m_s28", "ep5m_s89", "ep20m_s36_overlap", "ep5m_s45_fast"):
         assert expected in names
     made = []
