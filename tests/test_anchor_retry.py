@@ -74,6 +74,31 @@ def test_every_pass_keeps_to_the_anchors_and_a_kept_anchor_stays_held(stages, mo
     assert windows[passes:] == [[config.anchor_tolerance_ms]] * (len(windows) - passes)
 
 
+def test_an_anchor_a_little_off_is_retried_by_one_phoneme_pass(stages, monkeypatch, tmp_path):
+    """The near retry starts from the first alignment's last pass: that pass once more,
+    held to the anchor, with the log-probabilities it had (no first pass, nothing learnt
+    again); one far off is retried by a whole alignment."""
+    from aligner.align import engine
+
+    _, spoken, cepstra, audio_map = stages
+    learnt, windows = [], []
+    heard, search = engine._heard, engine._search
+    monkeypatch.setattr(engine, "_heard", lambda *a, **k: learnt.append(1) or heard(*a, **k))
+    monkeypatch.setattr(engine, "_search",
+                        lambda *a, **k: windows.append([w * HOP_MS for *_, w in k["pins"]]) or search(*a, **k))
+    config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0)
+    for late, passes, window in (("[1:38]", 1, config.anchor_hold_ms),  # 7 s late
+                                 ("[2:01]", 1 + config.phone_passes, config.anchor_tolerance_ms)):  # 30 s
+        learnt.clear(), windows.clear()
+        shifted = tmp_path / "shifted.txt"
+        shifted.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", late), encoding="utf-8")
+        transcript = read_transcript(shifted)
+        align(transcript, spoken, cepstra, audio_map, config=config)
+        retried = windows[1 + config.phone_passes:]
+        assert len(retried) == passes and len(learnt) == config.phone_passes * (1 + (passes > 1))
+        assert {w for pins in retried for w in pins} == {window}
+
+
 def test_a_shifted_anchor_is_still_reported(stages, tmp_path):
     transcript, _, cepstra, audio_map = stages
     text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[2:11]")
@@ -435,7 +460,7 @@ def test_an_alignment_asked_for_again_with_the_same_settings_is_not_computed_aga
     placed, timings = [], engine._timings
     monkeypatch.setattr(engine, "_timings", lambda *a, **k: placed.append(1) or timings(*a, **k))
 
-    def retry(place, turns, transcript, blocks, audio_map, config):
+    def retry(place, turns, transcript, blocks, audio_map, config, hold_near=None):
         held = engine._pins(transcript, blocks, config, tight={0})
         first = place(config.tail_gap, held)
         assert place(config.tail_gap, held) is first

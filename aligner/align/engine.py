@@ -29,7 +29,7 @@ import numpy as np
 
 from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming, offset_words
-from aligner.align.multilevel import Block, align_blocks, row_spans
+from aligner.align.multilevel import Block, Rows, align_blocks, row_spans
 from aligner.align.retime import end_before, start_after, start_earlier
 from aligner.align.voices import left_out_before, mapped_voice_features, to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant, one_hot
@@ -380,6 +380,7 @@ def align(
         return path
 
     placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
+    ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path, log-probabilities) of an alignment
 
     def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None,
               widen: tuple[tuple[int, ...], int] | None = None, opened: tuple[int, ...] = ()) -> tuple[TurnTiming, ...]:
@@ -399,21 +400,42 @@ def align(
         for _ in range(config.phone_passes):
             heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
             heard = _heard(feats, speakers, rows, pi, pj, real, voice, audio_map.quiet, nonspeech, config)
-            rows, pi, pj = _search(_opened(_cheap_head(said, head_gap), opened, config), heard, audio_map.quiet,
-                                   nonspeech, settings, gap_quantile=config.phone_gap_quantile,
-                                   horizontal=config.phone_horizontal, vertical=config.phone_vertical, metric=NEG_DOT,
-                                   factors=config.phone_factors,
-                                   radius_ms=config.phone_radius_ms, around=(rows, pi, pj), widen=widen,
-                                   reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal,
-                                   skip=_speaker_priced(cut_prices, rows, pi, pj, heard, speakers, n_classes, config))
+            rows, pi, pj = phone_pass(heard, (rows, pi, pj), pins, settings, head_gap, widen, opened)
             metric = NEG_DOT
+        if not placed and config.phone_passes:  # the first alignment: the held retries start from its last pass
+            ends[tuple(pins)] = (_light(rows), pi, pj, heard)
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config)
+
+    def phone_pass(heard: np.ndarray, around, pins, settings: AlignConfig, head_gap: float | None = None,
+                   widen=None, opened: tuple[int, ...] = ()):
+        """One phoneme pass: ``said`` against ``heard``, the first level ``phone_radius_ms``
+        around the path ``around``."""
+        return _search(_opened(_cheap_head(said, head_gap), opened, config), heard, audio_map.quiet, nonspeech,
+                       settings, gap_quantile=config.phone_gap_quantile, horizontal=config.phone_horizontal,
+                       vertical=config.phone_vertical, metric=NEG_DOT, factors=config.phone_factors,
+                       radius_ms=config.phone_radius_ms, around=around, widen=widen,
+                       reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal,
+                       skip=_speaker_priced(cut_prices, *around, heard, speakers, n_classes, config))
+
+    def hold_near(current, pins) -> tuple[TurnTiming, ...]:
+        """The alignment held to ``pins``, from that held to ``current`` when its last pass
+        is known: that pass once more around its path, with its log-probabilities (a
+        phoneme pass looks 30 s around, enough for an anchor a few seconds off; a third of
+        a whole alignment at 90 minutes); else a whole alignment."""
+        if tuple(current) not in ends:
+            return place(config.tail_gap, pins)
+        *around, heard = ends[tuple(current)]
+        rows, pi, pj = phone_pass(heard, tuple(around), pins, config)
+        ends[tuple(pins)] = (_light(rows), pi, pj, heard)
+        return _timings(blocks, rows, pi, pj, heard, NEG_DOT, audio_map, config)
 
     turns = place(config.tail_gap)
     # anchors first: the early-end hypotheses below then hold the ones kept. (The other
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
-    turns, kept, offset_seen, near = _retry_anchors(place, turns, transcript, blocks, audio_map, config)
+    turns, kept, offset_seen, near = _retry_anchors(place, turns, transcript, blocks, audio_map, config,
+                                                    hold_near=hold_near)
+    ends.clear()  # their log-probabilities: 100 MB an hour
     tight = _pins(transcript, blocks, config, tight=kept, near=near)
     turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
     tail_gap = config.tail_gap
@@ -457,14 +479,16 @@ def align(
 
 
 def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript, blocks: list[SpokenTurn],
-                   audio_map: AudioMap, config: AlignConfig) -> tuple[tuple[TurnTiming, ...], set[int], bool, set[int]]:
+                   audio_map: AudioMap, config: AlignConfig,
+                   hold_near=None) -> tuple[tuple[TurnTiming, ...], set[int], bool, set[int]]:
     """The anchors that ``turns`` put ``anchor_retry_ms`` or more off their time, each held
     to it in a new alignment by ``place(tail_gap, pins)``, which is kept when it holds there
     and matches better (by ``anchor_retry_music_margin`` when it moves a turn onto what
     ``audio_map`` calls music); those off by more than the tolerance but less than
     ``anchor_near_retry_ms`` too, kept unless it matches worse; those off by about the same
     time, together, once (see ``_common_offset``); those kept one by one weighed again
-    (``_recheck_kept``). Returns
+    (``_recheck_kept``). ``hold_near(current, pins)``, when given, places the near ones:
+    the alignment held to ``pins`` from the one held to ``current`` (see ``align``). Returns
     the turns, the numbers of the anchors held, whether some were off alike and their
     held alignment was not kept, and the anchors held for matching as well (see ``_pins``)."""
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
@@ -479,8 +503,11 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     def held_better(numbers: set[int], near: bool = False) -> tuple[TurnTiming, ...] | None:
         """The alignment held to the anchors ``numbers`` (and those kept), when it does
         hold to them and matches better than ``turns`` (``near``: not worse)."""
-        other = place(config.tail_gap, _pins(transcript, blocks, config, tight=kept | numbers,
-                                             near=near_kept | (numbers if near else set())))
+        pins = _pins(transcript, blocks, config, tight=kept | numbers, near=near_kept | (numbers if near else set()))
+        if near and hold_near is not None:
+            other = hold_near(_pins(transcript, blocks, config, tight=kept, near=near_kept), pins)
+        else:
+            other = place(config.tail_gap, pins)
         held = all(check(n, other).ok for n in numbers)
         gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
         # a turn moved onto what the map calls music, from elsewhere on it too: the anchor
@@ -826,6 +853,11 @@ def _reach_back(pins, config: AlignConfig):
         return None
     block, _, frame, _ = max(pins)
     return (block + 1, frame, config.tail_reach_ms // HOP_MS)
+
+
+def _light(rows: Rows) -> Rows:
+    """``rows`` without their features (kept only for the band around their path)."""
+    return dataclasses.replace(rows, features=rows.features[:0])
 
 
 def _speaker_priced(prices: np.ndarray | None, rows, pi: np.ndarray, pj: np.ndarray, heard: np.ndarray,
