@@ -53,8 +53,9 @@ def variants() -> list[tuple[str, object]]:
         out += [(f"ep{m}m_s1", lambda mp3: [run.unanchored(mp3), run.unanchored(run.partial(mp3, 0.5))])]
     out += [("ep180m_s1", run.unanchored), ("ep90m_s1", lambda mp3: run.offset(mp3, -30)),
             ("ep90m_s1", run.undirected), ("ep90m_s1", lambda mp3: run.unsaid(mp3, 4))]
-    for s in _seeds(13, 20):  # tables 10 and 12: the later half, or nine tenths, with and without timecodes
+    for s in _seeds(13, 20):  # tables 10 and 12: whole, the later half or nine tenths, with and without timecodes
         for m in SHORT:
+            out += [(f"ep{m}m_s{s}", run.unanchored)]
             out += [(f"ep{m}m_s{s}", lambda mp3, share=share: run.unanchored(run.late(mp3, share))) for share in (0.5, 0.1)]
     for s in [*_seeds(1, 12), *_seeds(60, 77)]:  # table 22 and the README's row without stage directions
         out += [(f"ep{m}m_s{s}", run.undirected) for m in SHORT]
