@@ -9,7 +9,8 @@
     (all of it again, held to it, for each anchor the result puts 20 s or more off its
     time: kept when it holds there and the turns it moves match better, clearly better
     when they move onto music, and weighed again when two or more were kept; for each it
-    puts a little beyond the tolerance, under 10 s: kept unless they match worse; again
+    puts a little beyond the tolerance, under 10 s, only the last phoneme pass again, held:
+    kept unless they match worse; again
     with a cheaper start when no anchor holds the first turns: the transcript may start late,
     kept when it matches clearly better; with a cheaper end when no anchor holds the
     end of the text or the last turns match badly: the transcript may stop early; and
