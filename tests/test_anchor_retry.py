@@ -77,7 +77,8 @@ def test_every_pass_keeps_to_the_anchors_and_a_kept_anchor_stays_held(stages, mo
 def test_an_anchor_a_little_off_is_retried_by_one_phoneme_pass(stages, monkeypatch, tmp_path):
     """The near retry starts from the first alignment's last pass: that pass once more,
     held to the anchor, with the log-probabilities it had (no first pass, nothing learnt
-    again); one far off is retried by a whole alignment."""
+    again); one 15 s off too, held at the tolerance, as a sieve (the sample's text matches
+    worse there: no whole alignment follows); one 30 s off by a whole alignment."""
     from aligner.align import engine
 
     _, spoken, cepstra, audio_map = stages
@@ -88,6 +89,7 @@ def test_an_anchor_a_little_off_is_retried_by_one_phoneme_pass(stages, monkeypat
                         lambda *a, **k: windows.append([w * HOP_MS for *_, w in k["pins"]]) or search(*a, **k))
     config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0)
     for late, passes, window in (("[1:38]", 1, config.anchor_hold_ms),  # 7 s late
+                                 ("[1:46]", 1, config.anchor_tolerance_ms),  # 15 s
                                  ("[2:01]", 1 + config.phone_passes, config.anchor_tolerance_ms)):  # 30 s
         learnt.clear(), windows.clear()
         shifted = tmp_path / "shifted.txt"
@@ -370,7 +372,7 @@ def test_an_anchor_a_little_too_far_off_is_held_when_the_text_matches_as_well_th
     """Between the tolerance and 10 s off, the audio cannot overrule the timecode: the
     alignment held to it is kept when it matches about as well, not only better (a loosely
     transcribed turn's words left 6 s adrift, a right timecode reported). From 10 s, it
-    is a wrong timecode unless the held alignment matches better, tried from 20 s only."""
+    is a wrong timecode unless the held alignment matches better."""
     from aligner.align.engine import _retry_anchors
 
     *_, audio_map = stages
@@ -382,12 +384,46 @@ def test_an_anchor_a_little_too_far_off_is_held_when_the_text_matches_as_well_th
     assert retry(near, held) == (held, {0})
     assert retry(near, turns(21_000, 0.88)) == (near, set())  # 0.02 worse: the audio says no
     assert retry(near, held, dataclasses.replace(config, anchor_near_retry_ms=None)) == (near, set())
-    far = turns(36_000, 0.9)  # 15 s off: a wrong timecode, not tried
+    far = turns(36_000, 0.9)  # 15 s off: held, kept only when it matches better
     assert retry(far, held) == (far, set())
+    assert retry(far, turns(21_000, 0.92)) == (turns(21_000, 0.92), {0})
     assert retry(turns(24_000, 0.9), held) == (turns(24_000, 0.9), set())  # within the tolerance: nothing to try
     asked = []  # held closer than the tolerance, with room for the word-edge rules
     _retry_anchors(lambda tail_gap, pins: asked.append(pins) or held, near, transcript, spoken, audio_map, config)
     assert [window * HOP_MS for *_, window in asked[0]] == [config.anchor_hold_ms, config.anchor_window_ms]
+
+
+def test_an_anchor_10_to_20_s_off_is_sieved_by_one_pass_then_decided_by_a_whole_alignment(stages, two_anchors):
+    """One pass held from the first alignment's last one learnt its models on the unheld
+    path, and they favour the held one when it moves text far: the sample's 1:31 written
+    1:50 matched better by one pass (+0.015), worse by a whole alignment (-0.035). So from
+    10 s off, one pass only sieves; a whole alignment decides. Under 10 s, one pass decides.
+    Under 20 s, the held alignment moves no turn onto music, however much better it matches
+    (a shifted timecode 12 s off, obeyed so at +0.079); further off, it matches clearly better."""
+    from aligner.align.engine import _retry_anchors
+
+    *_, audio_map = stages
+    transcript, spoken, turns, k0 = two_anchors
+    config = AlignConfig()
+    asked = []
+
+    def retry(free, by_one_pass, by_whole, audio_map=audio_map):
+        asked.clear()
+        return _retry_anchors(lambda tail_gap, pins: asked.append("whole") or by_whole, free, transcript, spoken,
+                              audio_map, config,
+                              hold_near=lambda current, pins: asked.append("one pass") or by_one_pass)[:2]
+
+    far, better, worse = turns(36_000, 0.9), turns(21_000, 0.92), turns(21_000, 0.85)  # 15 s off; held, +0.02, -0.05
+    assert retry(far, worse, better) == (far, set()) and asked == ["one pass"]
+    assert retry(far, better, worse) == (far, set()) and asked == ["one pass", "whole"]
+    assert retry(far, better, better) == (better, {0}) and asked == ["one pass", "whole"]
+    near = turns(28_000, 0.9)  # 7 s off
+    assert retry(near, better, worse) == (better, {0}) and asked == ["one pass"]
+    assert retry(turns(46_000, 0.9), better, better) == (better, {0}) and asked == ["whole"]  # 25 s off
+    music = _speech_called_music(audio_map, 21_000, 21_000 + spoken[k0].end_frame * HOP_MS)
+    clearly = turns(21_000, 0.99)  # +0.09, the turn held onto music
+    assert retry(far, clearly, clearly, music) == (far, set())
+    assert retry(turns(46_000, 0.9), clearly, clearly, music) == (clearly, {0})
 
 
 def test_an_anchor_held_for_matching_as_well_is_weighed_as_such_again(stages, two_anchors):
