@@ -426,6 +426,32 @@ def test_an_anchor_10_to_20_s_off_is_sieved_by_one_pass_then_decided_by_a_whole_
     assert retry(turns(46_000, 0.9), clearly, clearly, music) == (clearly, {0})
 
 
+def test_a_timecode_a_little_off_as_the_others_are_is_not_held_for_matching_as_well(stages, two_anchors):
+    """Timecodes off alike, written for another cut of the show, and not kept together: one
+    a little off the same way is of that cut too, and is not held for matching as well (a
+    90-minute episode's timecodes all written 15 s late: one the alignment put 8.8 s off
+    was held, and so not flagged). One off the other way is still held."""
+    from aligner.align.engine import _retry_anchors
+
+    *_, audio_map = stages
+    transcript, spoken, turns, _ = two_anchors
+    config = AlignConfig(offset_min_anchors=1)  # the title's timecode alone makes a group
+
+    def retry(first_at: int):
+        free = turns(first_at, 0.9, 107_000, 0.9)  # the title 16 s late
+        alignments = {frozenset({1}): turns(first_at, 0.9, 91_000, 0.8),  # held to the title: worse
+                      frozenset({0}): turns(21_000, 0.9, 107_000, 0.9)}  # held to the first: as well
+
+        def place(tail_gap, pins):
+            return alignments[frozenset(n for n, (*_, w) in enumerate(pins) if w * HOP_MS < config.anchor_window_ms)]
+        return free, _retry_anchors(place, free, transcript, spoken, audio_map, config)
+
+    free, (placed, kept, offset_seen, _) = retry(29_000)  # 8 s late, as the title
+    assert (placed, kept, offset_seen) == (free, set(), True)
+    _, (placed, kept, offset_seen, _) = retry(13_000)  # 8 s early
+    assert (placed, kept, offset_seen) == (turns(21_000, 0.9, 107_000, 0.9), {0}, True)
+
+
 def test_an_anchor_held_for_matching_as_well_is_weighed_as_such_again(stages, two_anchors):
     """A timecode 7 s off, held for matching as well, then one 30 s off, held for matching
     better: weighed again, the first stays held unless the text matches better without it."""
