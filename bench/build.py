@@ -52,6 +52,7 @@ def variants() -> list[tuple[str, object]]:
     for m in (5, 10, 20, 30, 90):  # table 1, 19-21 and 23: half transcripts, and without timecodes
         out += [(f"ep{m}m_s1", lambda mp3: [run.unanchored(mp3), run.unanchored(run.partial(mp3, 0.5))])]
     out += [("ep180m_s1", run.unanchored), ("ep90m_s1", lambda mp3: run.offset(mp3, -30)),
+            ("ep90m_s1", lambda mp3: run.offset(mp3, 15)),  # an offset that a timecode near its time may share
             ("ep90m_s1", run.undirected), ("ep90m_s1", lambda mp3: run.unsaid(mp3, 4))]
     for s in _seeds(13, 20):  # tables 10 and 12: whole, the later half or nine tenths, with and without timecodes
         for m in SHORT:

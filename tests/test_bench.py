@@ -560,5 +560,5 @@ def test_the_bench_set_builds_each_recording_once_and_every_variant_from_one_of_
         make(Path(f"{name}.mp3"))
     assert {base for base, _ in made} - {stem for _, stem in made} <= names  # each chain starts at a recording
     assert {"ep90m_s1_nodir", "ep5m_s12_nodir", "ep20m_s77_nodir", "ep20m_s13_late50_noanchor", "ep5m_s20_late10", "ep5m_s13_noanchor",
-            "ep5m_s6_unsaid2", "ep90m_s1_unsaid4", "ep90m_s1_off-30", "ep30m_s1_part50_noanchor",
+            "ep5m_s6_unsaid2", "ep90m_s1_unsaid4", "ep90m_s1_off-30", "ep90m_s1_off15", "ep30m_s1_part50_noanchor",
             "ep180m_s1_noanchor"} <= {stem for _, stem in made}
