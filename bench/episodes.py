@@ -422,10 +422,15 @@ def late(transcript: str, truth: dict, share: float) -> tuple[str, dict]:
                                         covered_turns=len(turn_lines) - drop)
 
 
+RIGHT_WITHIN_MS = 5_000  # a timecode this close to its time is right: the aligner's tolerance
+
+
 def offset(transcript: str, truth: dict, seconds: int) -> tuple[str, dict]:
     """The transcript with every timecode ``seconds`` later (written as ``[m:ss]``), and
     its truth, where each is shifted: timecodes written for another cut of the show (a
-    broadcast whose podcast starts earlier or later), which should all be reported off."""
+    broadcast whose podcast starts earlier or later), which should all be reported off;
+    but one that this brings within ``RIGHT_WITHIN_MS`` of its time (shifted by as much
+    the other way) is right."""
     lines = transcript.splitlines()
     anchors = []
     for a in truth["anchors"]:
@@ -434,7 +439,8 @@ def offset(transcript: str, truth: dict, seconds: int) -> tuple[str, dict]:
             raise ValueError(f"timecode {a['written']} would be written before the start")
         written, written_ms = _clock_anchor(written_ms)
         lines[a["line"] - 1] = lines[a["line"] - 1].replace(a["written"], written, 1)
-        anchors.append(dict(a, written=written, written_ms=written_ms, corrupted=True))
+        anchors.append(dict(a, written=written, written_ms=written_ms,
+                            corrupted=abs(written_ms - a["true_ms"]) > RIGHT_WITHIN_MS))
     return "\n".join(lines) + "\n", dict(truth, anchors=anchors)
 
 

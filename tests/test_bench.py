@@ -346,16 +346,19 @@ def test_a_late_transcript_does_not_start_with_a_sentence_said_before_it():
 
 
 def test_an_offset_transcript_has_every_timecode_moved_and_shifted_in_its_truth():
+    """Every timecode moved and shifted, but one shifted by as much the other way, which
+    the move sets right."""
     import episodes
 
     text = "Titre\n\nA\u00a0: un 0' 35 deux\n\nPartie 2 [1 min 00]\n\nB\u00a0: trois\n"
     truth = {"turns": [{"start_ms": 1}, {"start_ms": 2}],
-             "anchors": [{"line": 3, "written": "0' 35", "written_ms": 35_000, "corrupted": False},
-                         {"line": 5, "written": "[1 min 00]", "written_ms": 60_000, "corrupted": False}]}
+             "anchors": [{"line": 3, "written": "0' 35", "written_ms": 35_000, "true_ms": 35_000, "corrupted": False},
+                         {"line": 5, "written": "[1 min 00]", "written_ms": 60_000, "true_ms": 32_000,
+                          "corrupted": True}]}
     moved, moved_truth = episodes.offset(text, truth, -30)
     assert moved == "Titre\n\nA\u00a0: un [0:05] deux\n\nPartie 2 [0:30]\n\nB\u00a0: trois\n"
     assert [(a["written"], a["written_ms"], a["corrupted"]) for a in moved_truth["anchors"]] == [
-        ("[0:05]", 5_000, True), ("[0:30]", 30_000, True)]
+        ("[0:05]", 5_000, True), ("[0:30]", 30_000, False)]
     with pytest.raises(ValueError):
         episodes.offset(text, truth, -40)
 
