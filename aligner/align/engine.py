@@ -8,9 +8,11 @@
     (voices.py) -> anchors checked against them
     (all of it again, held to it, for each anchor the result puts 20 s or more off its
     time: kept when it holds there and the turns it moves match better, clearly better
-    when they move onto music, and weighed again when two or more were kept; for each it
-    puts a little beyond the tolerance, under 10 s, only the last phoneme pass again, held:
-    kept unless they match worse; again
+    when they move onto music, and weighed again when two or more were kept; 10 to 20 s
+    off, the last phoneme pass again, held, first, and all of it only when that matches
+    better, kept when it moves no turn onto music; a little beyond the tolerance, under
+    10 s, that pass alone: kept unless they match worse; none of it for one off as the
+    timecodes off alike are, written for another cut; again
     with a cheaper start when no anchor holds the first turns: the transcript may start late,
     kept when it matches clearly better; with a cheaper end when no anchor holds the
     end of the text or the last turns match badly: the transcript may stop early; and
