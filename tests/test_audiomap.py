@@ -382,8 +382,9 @@ def test_a_music_onset_that_makes_the_detector_waver_is_not_the_last_word():
 
 def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_click():
     """No quiet stretch between the "speech" and the voice: the detector's late onset is no
-    edge, nothing moves. Too little to move (under a second): nothing moves. A click in
-    the pause is not the music's; a last note just after the piece's last bars is."""
+    edge, nothing moves. Too little to move (under a second) where the detector hears half
+    a voice: nothing moves. A click in the pause is not the music's; a last note just after
+    the piece's last bars is."""
     from aligner.audiomap import _music_heard_up_to_voice
 
     config = MapConfig()
@@ -392,7 +393,7 @@ def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_cli
     assert (_music_heard_up_to_voice(labels, unbroken, _voice_from(700, []), config) == labels).all()
     short = np.zeros(len(labels), np.float32)
     short[560:600] = 1.0  # 0.6 s of the music's tail, then the pause
-    assert (_music_heard_up_to_voice(labels, short, _voice_from(600, []), config) == labels).all()
+    assert (_music_heard_up_to_voice(labels, short, _faint_then_voice(0.3, 600), config) == labels).all()
     click = np.zeros(len(labels), np.float32)
     click[800:900] = 1.0
     click[850:860] = 0.0  # 100 ms of sound inside the pause
@@ -408,6 +409,29 @@ def test_music_is_not_moved_into_sound_that_runs_on_into_the_voice_or_past_a_cli
     asked = []
     assert (_music_heard_up_to_voice(labels, click, _voice_from(0, asked), config) == labels).all()
     assert asked == [(500, 650)]
+
+
+def _faint_then_voice(faint: float, frame: int):
+    """A fake detector: ``faint`` before ``frame``, speech from it on."""
+    return lambda start, stop: np.where(np.arange(start, stop) < frame, faint, 0.95).astype(np.float32)
+
+
+def test_a_short_tail_after_music_with_no_voice_heard_in_it_is_the_musics():
+    """A jingle, 0.6 s of its last notes called speech, a 0.4-s pause, then the turn: when
+    the detector hears nothing in those notes (0.02) they are the music's, and the music
+    ends where their sound does; when it hears a little there (0.15: a first word it heard
+    late) they stay speech. Where a turn meets music after it, such a tail stays speech."""
+    from aligner.audiomap import _music_heard_up_to_voice
+
+    config = MapConfig()
+    labels = np.array([MUSIC] * 500 + [SPEECH] * 1000, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[560:600] = 1.0
+    heard = _music_heard_up_to_voice(labels, quiet, _faint_then_voice(0.02, 600), config)
+    assert heard[:560].tolist() == [MUSIC] * 560 and heard[560:].tolist() == [SPEECH] * 940
+    assert (_music_heard_up_to_voice(labels, quiet, _faint_then_voice(0.15, 600), config) == labels).all()
+    turned, voice_until = labels[::-1].copy(), lambda start, stop: np.where(np.arange(start, stop) < 900, 0.95, 0.02)
+    assert (_music_heard_up_to_voice(turned, quiet[::-1].copy(), voice_until, config) == turned).all()
 
 
 def _no_voice_within(lo: int, hi: int, asked: list):
