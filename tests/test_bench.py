@@ -565,3 +565,21 @@ def test_the_bench_set_builds_each_recording_once_and_every_variant_from_one_of_
     assert {"ep90m_s1_nodir", "ep5m_s12_nodir", "ep20m_s77_nodir", "ep20m_s13_late50_noanchor", "ep5m_s20_late10", "ep5m_s13_noanchor",
             "ep5m_s6_unsaid2", "ep90m_s1_unsaid4", "ep90m_s1_off-30", "ep90m_s1_off15", "ep30m_s1_part50_noanchor",
             "ep180m_s1_noanchor"} <= {stem for _, stem in made}
+
+
+def test_the_tails_summary_counts_each_side_and_truth_by_the_detectors_peak():
+    import tails
+
+    def tail(side, peak, music, said, given):
+        return {"side": side, "peak": peak, "music": music, "said": said, "given": given}
+
+    found = [tail("after music", 0.02, 1.0, 0.0, True), tail("after music", 0.12, 1.0, 0.0, False),
+             tail("after music", 0.10, 0.36, 0.37, False), tail("before music", 0.9, 1.0, 0.0, False),
+             tail("before music", 0.4, 0.0, 0.1, False)]
+    assert [tails.kind(t) for t in found] == ["music", "music", "speech", "music", "silence"]
+    assert [tails.peak_bin(t["peak"]) for t in found] == ["0-0.1", "0.1-0.3", "0.1-0.3", ">=0.5", "0.3-0.5"]
+    rows = [line.split() for line in tails.summary(found).splitlines()[1:]]
+    assert rows == [["after", "music", "music", "2", "1", "1", "1", "0", "0"],
+                    ["after", "music", "speech", "1", "0", "0", "1", "0", "0"],
+                    ["before", "music", "music", "1", "0", "0", "0", "0", "1"],
+                    ["before", "music", "silence", "1", "0", "0", "0", "1", "0"]]
