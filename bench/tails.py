@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 
 import realign  # noqa: E402
 import run  # noqa: E402
+from aligner.features import HOP_MS  # noqa: E402
 
 WHOLE = ["ep5m_s*", "ep20m_s*"]
 PEAKS = (0.1, 0.3, 0.5)  # the detector's peak on a tail, binned at these
@@ -52,7 +53,7 @@ def tails(name: str, folder: Path = run.EPISODES) -> list[dict]:
     def noted_before(p, quiet, config, *, last):
         moved = before(p, quiet, config, last=last)
         whole = before(p, quiet, dataclasses.replace(config, heard_tail_min_ms=0), last=last)  # any length
-        if whole and whole < config.heard_tail_min_ms // 10:
+        if whole and whole < config.heard_tail_min_ms // HOP_MS:
             sounding = quiet[:whole] == 0
             s, e = (edge["e"] - whole, edge["e"]) if edge["from_end"] else (edge["s"], edge["s"] + whole)
             found.append({"side": "before music" if edge["from_end"] else "after music", "start": s, "stop": e,
@@ -66,13 +67,13 @@ def tails(name: str, folder: Path = run.EPISODES) -> list[dict]:
     finally:
         audiomap._music_into_run, audiomap._music_before_voice = into, before
     truth = json.loads((folder / f"{name}.truth.json").read_text())
-    frames = truth["duration_ms"] // 10 + 1
+    frames = truth["duration_ms"] // HOP_MS + 1
     music, said = np.zeros(frames, bool), np.zeros(frames, bool)
     for g in truth["regions"]:
         if g["kind"] in ("music", "jingle"):
-            music[g["start_ms"] // 10:g["end_ms"] // 10] = True
+            music[g["start_ms"] // HOP_MS:g["end_ms"] // HOP_MS] = True
     for t in truth["turns"]:
-        said[t["start_ms"] // 10:t["end_ms"] // 10] = True
+        said[t["start_ms"] // HOP_MS:t["end_ms"] // HOP_MS] = True
     for f in found:
         f.update(episode=name, music=float(music[f["start"]:f["stop"]].mean()), said=float(said[f["start"]:f["stop"]].mean()))
     return found
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         found = [t for ts in pool.map(tails, names) for t in ts]
     if args.list:
         for t in found:
-            print(f"{t['episode']:24s} {t['side']:13s} {t['start'] / 100:8.2f}-{t['stop'] / 100:<8.2f} peak {t['peak']:.2f} "
+            print(f"{t['episode']:24s} {t['side']:13s} {t['start'] * HOP_MS / 1000:8.2f}-{t['stop'] * HOP_MS / 1000:<8.2f} peak {t['peak']:.2f} "
                   f"{'given' if t['given'] else 'left '} truth {kind(t)} (music {t['music']:.2f}, turn {t['said']:.2f})")
         print()
     print(f"{len(names)} episodes, {len(found)} tails under heard_tail_min_ms")

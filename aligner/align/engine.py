@@ -556,7 +556,8 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
                   " (turns onto music)" if onto_music else "")
         return other if held and gain > margin and not (onto_music and strict) else None
 
-    together = _common_offset([check(n, turns).delta_ms for n in range(len(transcript.anchors))], config)
+    deltas = [check(n, turns).delta_ms for n in range(len(transcript.anchors))]
+    together = _common_offset(deltas, config)
     if together:
         if (other := held_better(together)) is not None:
             log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
@@ -564,7 +565,7 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         else:
             offset_seen = True
     # off about as those are (a near one too): written for the other cut as well, not held
-    alike = np.median([check(n, turns).delta_ms for n in together]) if offset_seen else None
+    alike = np.median([deltas[n] for n in together]) if offset_seen else None
     tried = 0
     for n, anchor in enumerate(transcript.anchors):
         delta = check(n, turns).delta_ms  # against what is kept so far
