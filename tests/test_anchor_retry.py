@@ -604,3 +604,118 @@ def test_untranscribed_talk_is_looked_for_only_where_the_transcript_names_no_rep
     assert tried == [len(spoken)]
     align(undirected, speak(undirected), cepstra, audio_map, config=AlignConfig(unnamed_replay_drop=None))
     assert len(tried) == 1
+
+
+
+def _after_two_replays():
+    """Four turns, each said in 3 s by eSpeak: A, a replay, B, a jingle, C, a replay, D. B and D last
+    2 s where the path put them (faster than usual); talk begins 3 s before each of them."""
+    from types import SimpleNamespace
+
+    from aligner.align.model import TurnTiming
+    from aligner.transcript.model import Direction, DirectionKind, Transcript, Turn
+
+    replay = Direction(DirectionKind.REPLAY, "https://example.org/r", 0)
+    jingle = Direction(DirectionKind.JINGLE, "[Jingle]", 0)
+    items = (Turn("A", "x", 1, 1), replay, Turn("B", "x", 3, 3), jingle, Turn("C", "x", 5, 5), replay,
+             Turn("D", "x", 7, 7))
+    transcript = Transcript(format="wiki", items=items)
+    blocks = [SimpleNamespace(item=i, end_frame=300, turn=items[i]) for i in (0, 2, 4, 6)]
+    spans = [(0, 3_000), (50_000, 52_000), (53_000, 56_000), (90_000, 92_000)]
+    turns = tuple(TurnTiming(b.item, b.turn.speaker, "x", s, e, 0.7, ()) for b, (s, e) in zip(blocks, spans))
+    onsets = np.array([0, 20_000, 47_000, 50_000, 53_000, 87_000, 90_000]) // HOP_MS
+    return transcript, blocks, turns, onsets
+
+
+def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_there_when_it_matches_better(caplog):
+    from aligner.align.engine import _try_earlier_after_replay
+
+    transcript, blocks, turns, onsets = _after_two_replays()
+    config = AlignConfig()
+    pin_b, pin_d = (1, 0, 4_700, 15), (3, 0, 8_700, 15)
+
+    def earlier(extra, gains):  # the turns held as ``extra`` asks start 3 s sooner, their words matching better by ``gains``
+        return tuple(dataclasses.replace(t, start_ms=t.start_ms - 3_000, confidence=t.confidence + gains[k])
+                     if any(k == pin[0] for pin in extra) else t for k, t in enumerate(turns))
+
+    asked = []
+    with caplog.at_level(logging.INFO, logger="aligner.align.engine"):
+        held = _try_earlier_after_replay(lambda extra: asked.append(extra) or earlier(extra, {1: 0.1, 3: 0.1}),
+                                         turns, transcript, blocks, onsets, [], config)
+    # both tried at the last onset before their start, not at the one they start on
+    assert asked == [[pin_b, pin_d]]
+    assert held == [pin_b, pin_d]
+    assert "line 3 (B): starts earlier" in caplog.text and "line 7 (D)" in caplog.text
+    # B matches no better there: D alone is held
+    held = _try_earlier_after_replay(lambda extra: earlier(extra, {1: 0.0, 3: 0.1}), turns, transcript, blocks,
+                                     onsets, [], config)
+    assert held == [pin_d]
+    # 0.055 better by their words, but 5 s for 3 s of text strays further from the usual
+    # pace (the gain reported 0.044): neither is held
+    assert _try_earlier_after_replay(lambda extra: earlier(extra, {1: 0.055, 3: 0.055}), turns, transcript, blocks,
+                                     onsets, [], config) == []
+    # an anchor on D's first word: D is not tried; one further in its text does not stop it
+    asked.clear()
+    for anchor in [(3, 0, 9_000, 500), (3, 2, 9_100, 500)]:
+        _try_earlier_after_replay(lambda extra: asked.append(extra) or turns, turns, transcript, blocks, onsets,
+                                  [anchor], config)
+    assert asked == [[pin_b], [pin_b, pin_d]]
+
+
+def test_a_turn_after_a_replay_is_not_tried_earlier_at_its_usual_pace_or_with_no_talk_of_its_own_before_it():
+    from aligner.align.engine import _try_earlier_after_replay
+
+    transcript, blocks, turns, onsets = _after_two_replays()
+    config = AlignConfig()
+    asked = []
+
+    def weigh(extra):
+        asked.append(extra)
+        return turns
+
+    usual = tuple(dataclasses.replace(t, start_ms=t.end_ms - 3_000) for t in turns)
+    assert _try_earlier_after_replay(weigh, usual, transcript, blocks, onsets, [], config) == []
+    assert asked == []  # 3 s for 3 s of text: their usual pace
+    # the talk before B began 9 s before it: beyond the reach, unless it is wider
+    far = np.array([0, 4_100, 5_000, 9_000])
+    _try_earlier_after_replay(weigh, turns, transcript, blocks, far, [], config)
+    assert asked == []
+    _try_earlier_after_replay(weigh, turns, transcript, blocks, far, [],
+                              dataclasses.replace(config, after_replay_reach_ms=10_000))
+    assert asked == [[(1, 0, 4_100, 15)]]
+    # C runs on to 88 s: the talk from 87 s is C's, not D's
+    long_c = tuple(dataclasses.replace(t, end_ms=88_000) if k == 2 else t for k, t in enumerate(turns))
+    _try_earlier_after_replay(weigh, long_c, transcript, blocks, onsets, [], config)
+    assert asked[-1] == [(1, 0, 4_700, 15)]
+    # turns that no replay comes before are never tried (C, after a jingle, would be at 52.5 s)
+    _try_earlier_after_replay(weigh, turns, transcript, blocks, np.array([0, 4_700, 5_000, 5_250, 5_300, 8_700, 9_000]),
+                              [], dataclasses.replace(config, after_replay_pace=1.0))
+    assert asked[-1] == [(1, 0, 4_700, 15), (3, 0, 8_700, 15)]
+
+
+def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then_on(stages, monkeypatch):
+    from aligner.align import engine
+
+    transcript, spoken, cepstra, audio_map = stages
+    seen, weighs, settled, pinned = [], [], [], []
+    monkeypatch.setattr(engine, "_after_left_out_talk", lambda turns, *a: settled.append(turns) or turns)
+    monkeypatch.setattr(engine, "_try_earlier_after_replay",
+                        lambda weigh, turns, *a: seen.append(turns) or weighs.append(weigh) or [])
+    align(transcript, spoken, cepstra, audio_map)
+    assert len(seen) == 1 and seen[0] is settled[0]  # the turns as the last steps leave them
+    weighed = weighs[0]([])  # the hypothesis (held nowhere more here): settled too
+    assert weighed is settled[-1]
+    # held from then on: every later alignment holds the pin it returns (here the first
+    # turn after the sample's replay, at its own start, matching as well)
+    k = engine._after_replay(transcript, list(spoken))[0]
+    pin = (k, 0, seen[0][k].start_ms // HOP_MS, 15)
+    monkeypatch.setattr(engine, "_try_earlier_after_replay", lambda *a: [pin])
+    original = engine._search
+    monkeypatch.setattr(engine, "_search", lambda *a, pins, **kw: pinned.append(list(pins)) or original(*a, pins=pins, **kw))
+    align(transcript, spoken, cepstra, audio_map, config=AlignConfig(late_start_head_gap=None))
+    held_from = next(i for i, p in enumerate(pinned) if pin in p)
+    assert held_from > 0 and all(pin in p for p in pinned[held_from:])
+    seen.clear()
+    monkeypatch.setattr(engine, "_try_earlier_after_replay", lambda weigh, turns, *a: seen.append(turns) or [])
+    align(transcript, spoken, cepstra, audio_map, config=AlignConfig(after_replay_margin=None))
+    assert seen == []  # not tried

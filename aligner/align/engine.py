@@ -144,6 +144,22 @@ class AlignConfig:
     unnamed_replay_drop: float | None = 0.12
     unnamed_replay_pace: float = 0.2
     unnamed_replay_margin: float = 0.03
+    # a turn after a named replay that runs faster than usual (``_paces`` under
+    # ``after_replay_pace``): the hypothesis that it starts at the onset of the stretch of
+    # talk before its start, within ``after_replay_reach_ms``, by one phoneme pass more that
+    # holds it there; held there from then on when its words then match better by
+    # ``after_replay_margin`` of reported confidence (None: not tried). See
+    # ``_try_earlier_after_replay``. Bench, the 304 whole recordings: of the 289 turns after a
+    # replay with talk before them, 20 started more than 0.5 s late, 10 of them exactly at
+    # their second utterance. Each held at the onset before its start by a whole alignment:
+    # the 4 it set right that run faster than usual gained 0.054 to 0.103; where it would
+    # have put a right start off, 167 turns, 0.036 at most (median -0.052). Kept, by one
+    # pass (`bench/realign.py`): 3 starts set right, none broken, every other set the same;
+    # 0.6 s more at 90 minutes, where it is tried and not kept (by a whole alignment: 4 set
+    # right, 2.6 s more). The fourth gains 0.048 by the one pass and stays 2.8 s late
+    after_replay_pace: float = -0.1
+    after_replay_reach_ms: int = 8_000
+    after_replay_margin: float | None = 0.05
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
     speaker_weight: float = 2.0  # weight of -log p(turn's speaker) next to -log p(phoneme)
     speaker_window_ms: int = 1000  # frames averaged for the speaker classifier
@@ -453,14 +469,40 @@ def align(
         ends[tuple(pins)] = (_light(rows), pi, pj, heard)
         return _timings(blocks, rows, pi, pj, heard, NEG_DOT, audio_map, config)
 
+    def settle(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
+        """The last steps, which move turn starts to changes of voice and past talk left out."""
+        if config.voice_change_margin is not None:
+            turns = to_voice_changes(turns, cepstra, audio_map, window_ms=config.voice_change_window_ms,
+                                     reach_ms=config.voice_change_reach_ms,
+                                     min_pause_ms=config.voice_change_min_pause_ms,
+                                     min_moved_ms=config.voice_change_min_moved_ms, margin=config.voice_change_margin,
+                                     left_out_reach_ms=config.voice_change_left_out_reach_ms,
+                                     left_out_voices=config.voice_change_left_out_voices, voice=change_voice)
+        if config.left_out_forward_ms is not None:
+            turns = _after_left_out_talk(turns, audio_map, config.left_out_forward_ms // HOP_MS)
+        return turns
+
     turns = place(config.tail_gap)
     # anchors first: the early-end hypotheses below then hold the ones kept. (The other
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)
     turns, kept, offset_seen, near = _retry_anchors(place, turns, transcript, blocks, audio_map, config,
                                                     hold_near=hold_near)
-    ends.clear()  # their log-probabilities: 100 MB an hour
     tight = _pins(transcript, blocks, config, tight=kept, near=near)
+    if config.after_replay_margin is not None and tuple(tight) in ends and _after_replay(transcript, blocks):
+        # by one pass around the alignment's last, while its log-probabilities are at hand
+        held: dict[tuple, tuple[TurnTiming, ...]] = {}
+
+        def held_earlier(extra: list) -> tuple[TurnTiming, ...]:
+            held[tuple(extra)] = hold_near(tight, tight + extra)
+            return settle(held[tuple(extra)])
+
+        earlier = _try_earlier_after_replay(held_earlier, settle(turns), transcript, blocks,
+                                            _spurt_onsets(audio_map)[0], tight, config)
+        if earlier:  # held there from now on, as a timecode is
+            turns = held.get(tuple(earlier)) or hold_near(tight, tight + earlier)
+            tight = tight + earlier
+    ends.clear()  # their log-probabilities: 100 MB an hour
     turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
     tail_gap = config.tail_gap
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
@@ -482,14 +524,8 @@ def align(
     if not names_nonspeech and config.unnamed_replay_drop is not None:
         turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,
                                     config)
-    if config.voice_change_margin is not None:
-        turns = to_voice_changes(turns, cepstra, audio_map, window_ms=config.voice_change_window_ms,
-                                 reach_ms=config.voice_change_reach_ms, min_pause_ms=config.voice_change_min_pause_ms,
-                                 min_moved_ms=config.voice_change_min_moved_ms, margin=config.voice_change_margin,
-                                 left_out_reach_ms=config.voice_change_left_out_reach_ms,
-                                 left_out_voices=config.voice_change_left_out_voices, voice=change_voice)
-    if config.left_out_forward_ms is not None:
-        turns = _after_left_out_talk(turns, audio_map, config.left_out_forward_ms // HOP_MS)
+
+    turns = settle(turns)
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     # the offset as the final alignment has the timecodes: a late start may have set some right
     together = _common_offset([c.delta_ms for c in anchors], config) if offset_seen else set()
@@ -762,6 +798,58 @@ def _try_unnamed_replay(place, turns: tuple[TurnTiming, ...], blocks: list[Spoke
     log.info("the recording seems to hold talk that the transcript leaves out near lines %d-%d; "
              "its turns were placed accordingly", blocks[first].turn.line, blocks[last].turn.end_line)
     return other
+
+
+def _try_earlier_after_replay(weigh, turns: tuple[TurnTiming, ...], transcript: Transcript,
+                              blocks: list[SpokenTurn], onsets: np.ndarray, pins,
+                              config: AlignConfig) -> list[tuple[int, int, int, int]]:
+    """The hypothesis that a turn after a named replay starts one stretch of talk earlier
+    than the path has it. The replay's gap is cheap on speech, and a turn's text takes less
+    time in eSpeak's voice than in the recording: the path may leave the turn's first
+    utterance to the replay and lay all its words over the rest (a replay in the show's own
+    voices, its last words alike the turn's first ones). Tried for such turns that run
+    faster than usual (``_paces`` under ``after_replay_pace``) and whose first word no
+    anchor holds: ``weigh(extra)`` aligns again with each one's first word held (``extra``,
+    pins) to the last of the talk ``onsets`` before its start, within
+    ``after_replay_reach_ms`` and after the turn before it ends. Returns the pins of those
+    whose words match better there by ``after_replay_margin`` of reported confidence (less
+    how far its length strays: ``_squeeze_aware``): the caller holds them there."""
+    paces = _paces(turns, blocks)
+    held = {block for block, word, *_ in pins if word == 0}  # first words an anchor holds already
+    extra = []
+    for k in _after_replay(transcript, blocks):
+        turn, start = turns[k], turns[k].start_ms // HOP_MS
+        if k in held or not turn.placed or paces[k] >= config.after_replay_pace:
+            continue
+        i = int(np.searchsorted(onsets, start - _AT_ONSET)) - 1  # the last onset clearly before the start
+        if i >= 0 and start - onsets[i] <= config.after_replay_reach_ms // HOP_MS \
+                and onsets[i] * HOP_MS >= turns[k - 1].end_ms:
+            extra.append((k, 0, int(onsets[i]), _HELD_AT_ONSET))
+    if not extra:
+        return []
+    other = weigh(extra)
+    weight = config.confidence_duration_weight
+    here, there = _squeeze_aware(turns, blocks, weight), _squeeze_aware(other, blocks, weight)
+    gains = {k: there[k].confidence - here[k].confidence for k, *_ in extra}
+    log.debug("turns after a replay held one stretch earlier: %s",
+              ", ".join(f"{k} {gains[k]:+.3f}" for k in sorted(gains)))
+    better = [pin for pin in extra if gains[pin[0]] >= config.after_replay_margin]
+    for k, *_ in better:
+        log.info("line %d (%s): starts earlier, where the replay before it ends",
+                 blocks[k].turn.line, blocks[k].turn.speaker)
+    return better
+
+
+_AT_ONSET = 5  # frames: a turn starting this close after an onset starts there
+_HELD_AT_ONSET = 15  # frames either side of the onset that the held first word may take
+
+
+def _after_replay(transcript: Transcript, blocks: list[SpokenTurn]) -> list[int]:
+    """The blocks after the first that a named replay comes before (among the items since
+    the block before)."""
+    return [k for k in range(1, len(blocks))
+            if any(isinstance(i, Direction) and i.kind == DirectionKind.REPLAY
+                   for i in transcript.items[blocks[k - 1].item + 1:blocks[k].item])]
 
 
 def _cheap_head(blocks: list[Block], head_gap: float | None) -> list[Block]:
