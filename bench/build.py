@@ -6,7 +6,7 @@ measured on, without aligning them: on a new machine, one command, then
     python bench/build.py --list     # their names, built or not
 
 The sets are those of RESULTS.md's commands (tables 1-27) and of its "Reading it" entries:
-seed 1 at 5 to 180 minutes and its variants, seeds 2-28, 40-53 and the fresh seeds 60-89 at
+seed 1 at 5 to 180 minutes and its variants, seeds 2-28, 40-53 and the fresh seeds 60-93 at
 5 and 20 minutes, seeds 31-36 in every mix, held-out seeds in some, transcripts cut late,
 written 30 s early, without their stage directions, with turns the recording lacks. An
 episode already built by the current builder is kept (``run.episode``); the variants only
@@ -36,7 +36,7 @@ def _seeds(first: int, last: int) -> range:
 def recordings() -> list[tuple[float, int, str]]:
     """(minutes, seed, mix) of every recording, the longest first (two at a time end together)."""
     out = [(m, 1, "") for m in (180, 90, 30, 10)]
-    plain = [*_seeds(1, 28), *_seeds(31, 36), *_seeds(40, 53), *_seeds(60, 89)]
+    plain = [*_seeds(1, 28), *_seeds(31, 36), *_seeds(40, 53), *_seeds(60, 93)]
     out += [(m, s, "") for s in plain for m in SHORT]
     mixed = {mix: list(_seeds(31, 36)) for mix in episodes.MIXES if mix}
     mixed["tight"] += list(_seeds(46, 48))
