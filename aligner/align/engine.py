@@ -457,16 +457,18 @@ def align(
                        reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal,
                        skip=_speaker_priced(cut_prices, *around, heard, speakers, n_classes, config))
 
-    def hold_near(current, pins) -> tuple[TurnTiming, ...]:
+    def hold_near(current, pins, keep: bool = True) -> tuple[TurnTiming, ...]:
         """The alignment held to ``pins``, from that held to ``current`` when its last pass
         is known: that pass once more around its path, with its log-probabilities (a
         phoneme pass looks 30 s around, enough for an anchor a few seconds off; a third of
-        a whole alignment at 90 minutes); else a whole alignment."""
+        a whole alignment at 90 minutes); else a whole alignment. Its own last pass is kept
+        for the next when ``keep``."""
         if tuple(current) not in ends:
             return place(config.tail_gap, pins)
         *around, heard = ends[tuple(current)]
         rows, pi, pj = phone_pass(heard, tuple(around), pins, config)
-        ends[tuple(pins)] = (_light(rows), pi, pj, heard)
+        if keep:
+            ends[tuple(pins)] = (_light(rows), pi, pj, heard)
         return _timings(blocks, rows, pi, pj, heard, NEG_DOT, audio_map, config)
 
     def settle(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
@@ -490,17 +492,21 @@ def align(
                                                     hold_near=hold_near)
     tight = _pins(transcript, blocks, config, tight=kept, near=near)
     if config.after_replay_margin is not None and tuple(tight) in ends and _after_replay(transcript, blocks):
-        # by one pass around the alignment's last, while its log-probabilities are at hand
+        # by one pass around the alignment's last, while its log-probabilities are at hand;
+        # the other passes kept are let go first, and this one is not kept (its path and
+        # that of the retries: 30 MB more at the peak at 90 minutes)
+        for key in [key for key in ends if key != tuple(tight)]:
+            del ends[key]
         held: dict[tuple, tuple[TurnTiming, ...]] = {}
 
         def held_earlier(extra: list) -> tuple[TurnTiming, ...]:
-            held[tuple(extra)] = hold_near(tight, tight + extra)
+            held[tuple(extra)] = hold_near(tight, tight + extra, keep=False)
             return settle(held[tuple(extra)])
 
         earlier = _try_earlier_after_replay(held_earlier, settle(turns), transcript, blocks,
                                             _spurt_onsets(audio_map)[0], tight, config)
         if earlier:  # held there from now on, as a timecode is
-            turns = held.get(tuple(earlier)) or hold_near(tight, tight + earlier)
+            turns = held.get(tuple(earlier)) or hold_near(tight, tight + earlier, keep=False)
             tight = tight + earlier
     ends.clear()  # their log-probabilities: 100 MB an hour
     turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
