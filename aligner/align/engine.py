@@ -471,8 +471,14 @@ def align(
             ends[tuple(pins)] = (_light(rows), pi, pj, heard)
         return _timings(blocks, rows, pi, pj, heard, NEG_DOT, audio_map, config)
 
+    last_settled: list[tuple[TurnTiming, ...]] = []  # the turns last given to ``settle``, then what it made of them
+
     def settle(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
-        """The last steps, which move turn starts to changes of voice and past talk left out."""
+        """The last steps, which move turn starts to changes of voice and past talk left out
+        (once for the same turns: those weighed after a replay are often the final ones)."""
+        if last_settled and last_settled[0] is turns:
+            return last_settled[1]
+        given = turns
         if config.voice_change_margin is not None:
             turns = to_voice_changes(turns, cepstra, audio_map, window_ms=config.voice_change_window_ms,
                                      reach_ms=config.voice_change_reach_ms,
@@ -482,6 +488,7 @@ def align(
                                      left_out_voices=config.voice_change_left_out_voices, voice=change_voice)
         if config.left_out_forward_ms is not None:
             turns = _after_left_out_talk(turns, audio_map, config.left_out_forward_ms // HOP_MS)
+        last_settled[:] = [given, turns]
         return turns
 
     turns = place(config.tail_gap)
@@ -530,7 +537,6 @@ def align(
     if not names_nonspeech and config.unnamed_replay_drop is not None:
         turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,
                                     config)
-
     turns = settle(turns)
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     # the offset as the final alignment has the timecodes: a late start may have set some right
