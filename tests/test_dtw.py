@@ -535,3 +535,47 @@ def test_two_rows_at_a_time_give_the_sums_of_one_row_at_a_time(seed):
     plain = own.copy()
     _accumulate_row_by_row(kinds, p, lo, hi, offsets, plain, skip, source, 0, m)
     assert np.isfinite(plain[-1]) and np.array_equal(sums, plain)
+
+
+def _monotone_path(rng, rows: range, cols: range) -> tuple[list[int], list[int]]:
+    """A random DTW path from the first row and column to the last (steps right, down, diagonal)."""
+    i, j, pi, pj = rows.start, cols.start, [rows.start], [cols.start]
+    while (i, j) != (rows.stop - 1, cols.stop - 1):
+        step = rng.integers(3)
+        i += step != 1 and i < rows.stop - 1
+        j += step != 0 and j < cols.stop - 1
+        pi.append(i)
+        pj.append(j)
+    return pi, pj
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("metric", [EUCLIDEAN, NEG_DOT])
+def test_row_confidence_kept_for_the_rows_a_new_path_leaves_alike_is_what_it_computes_anew(seed, metric):
+    from aligner.align.engine import _row_confidence
+    from aligner.align.multilevel import Block, build_rows
+
+    rng = np.random.default_rng(seed)
+    blocks = [Block(rng.normal(size=(n, 6)).astype(np.float32), np.array([0, n // 2])) for n in (40, 30, 50)]
+    rows = build_rows(blocks, 1)
+    m, n = len(rows.kinds), 600
+    real = rng.normal(size=(n, 6)).astype(np.float32)
+    # two paths alike but in their middle, where the second one leaves some rows out
+    head, mid, tail = m // 3, 2 * m // 3, m
+    pi, pj = _monotone_path(rng, range(0, head + 1), range(0, 200))
+    a = _monotone_path(rng, range(head, mid), range(199, 400))
+    b = _monotone_path(rng, range(head, mid - 10), range(199, 400))
+    ti, tj = _monotone_path(rng, range(mid, tail), range(400, n))
+    path_a = (np.array(pi + a[0][1:] + ti), np.array(pj + a[1][1:] + tj))
+    path_b = (np.array(pi + b[0][1:] + ti), np.array(pj + b[1][1:] + tj))
+    before = _row_confidence(rows, *path_a, real, metric)
+    fresh = _row_confidence(rows, *path_b, real, metric).values
+    kept = _row_confidence(rows, *path_b, real, metric, before=before).values
+    assert np.array_equal(kept, fresh, equal_nan=True)
+    changed = ~np.isclose(before.values, fresh, equal_nan=True)
+    assert changed[head:mid].any() and not changed[:head].any() and not changed[mid:].any()
+    assert np.isnan(fresh[mid - 10:mid][rows.kinds[mid - 10:mid] == SPEECH]).all()  # the rows left out
+    # the same rows over other frames: nothing is kept
+    other = real + np.float32(0.5)
+    assert np.array_equal(_row_confidence(rows, *path_b, other, metric, before=before).values,
+                          _row_confidence(rows, *path_b, other, metric).values, equal_nan=True)
