@@ -579,3 +579,19 @@ def test_row_confidence_kept_for_the_rows_a_new_path_leaves_alike_is_what_it_com
     other = real + np.float32(0.5)
     assert np.array_equal(_row_confidence(rows, *path_b, other, metric, before=before).values,
                           _row_confidence(rows, *path_b, other, metric).values, equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_nonzero_columns_kernel_agrees_with_numpy(seed):
+    from aligner.align.dtw import _nonzero_columns, _nonzero_columns_reference
+
+    rng = np.random.default_rng(seed)
+    rows = np.where(rng.random((300, 45)) < 0.08, rng.normal(size=(300, 45)), 0.0).astype(np.float32)
+    rows[3] = 0.0  # a row with no column
+    rows[4, 7], rows[5, :] = np.nan, -0.0  # NaN is not zero; -0 is
+    rows[6] = 1.0  # every column
+    fast = _nonzero_columns(rows, NEG_DOT)
+    assert fast.shape == (300, 45) and np.array_equal(fast, _nonzero_columns_reference(rows))
+    assert list(fast[4][fast[4] >= 0]).count(7) == 1 and (fast[3] == -1).all() and (fast[5] == -1).all()
+    assert np.array_equal(_nonzero_columns(np.zeros((4, 45), np.float32), NEG_DOT), np.full((4, 1), -1))
+    assert _nonzero_columns(rows, EUCLIDEAN).shape == (300, 0)

@@ -513,6 +513,33 @@ def _nonzero_columns(rows: np.ndarray, metric: int) -> np.ndarray:
     products cost a tenth; Euclidean rows need every column and get an empty list."""
     if metric != NEG_DOT or rows.size == 0:
         return np.full((len(rows), 0), -1, np.int64)
+    return _nonzero_columns_kernel(np.ascontiguousarray(rows, np.float32))
+
+
+@njit(cache=True, nogil=True)
+def _nonzero_columns_kernel(rows: np.ndarray) -> np.ndarray:
+    """``_nonzero_columns`` of NEG_DOT rows in two scans (``np.nonzero``'s indices, their
+    counts and a scatter took 18 ms a pass at 90 minutes; ``_nonzero_columns_reference``)."""
+    m, d = rows.shape
+    most = 0
+    for i in range(m):
+        k = 0
+        for j in range(d):
+            if rows[i, j] != 0:
+                k += 1
+        most = max(most, k)
+    out = np.full((m, max(1, most)), -1, np.int64)
+    for i in range(m):
+        k = 0
+        for j in range(d):
+            if rows[i, j] != 0:
+                out[i, k] = j
+                k += 1
+    return out
+
+
+def _nonzero_columns_reference(rows: np.ndarray) -> np.ndarray:
+    """``_nonzero_columns`` of NEG_DOT rows in numpy."""
     r, c = np.nonzero(rows)  # row-major: by row, then column
     counts = np.bincount(r, minlength=len(rows))
     out = np.full((len(rows), max(1, int(counts.max(initial=0)))), -1, np.int64)
