@@ -719,3 +719,32 @@ def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then
     monkeypatch.setattr(engine, "_try_earlier_after_replay", lambda weigh, turns, *a: seen.append(turns) or [])
     align(transcript, spoken, cepstra, audio_map, config=AlignConfig(after_replay_margin=None))
     assert seen == []  # not tried
+
+
+def test_a_pass_around_the_last_path_keeps_the_timings_of_the_turns_it_leaves_alike(stages, monkeypatch):
+    from aligner.align import engine
+
+    transcript, spoken, cepstra, audio_map = stages
+    k = engine._after_replay(transcript, list(spoken))[0]
+    checked, made = [], []
+    timings, turn_timing = engine._timings, engine._turn_timing
+    monkeypatch.setattr(engine, "_turn_timing", lambda *a, **kw: made.append(a[0].item) or turn_timing(*a, **kw))
+
+    def both(blocks, rows, pi, pj, real, metric, audio_map, config, memo=None):
+        had = bool(memo)
+        made.clear()
+        kept = timings(blocks, rows, pi, pj, real, metric, audio_map, config, memo)
+        redone = len(made)
+        assert kept == timings(blocks, rows, pi, pj, real, metric, audio_map, config)  # what it computes anew
+        checked.append((had, redone, len(blocks)))
+        return kept
+
+    monkeypatch.setattr(engine, "_timings", both)
+    # the turn after the replay held 2 s later: one pass around the last path moves it
+    monkeypatch.setattr(engine, "_try_earlier_after_replay",
+                        lambda weigh, turns, *a: weigh([(k, 0, turns[k].start_ms // HOP_MS + 200, 15)]) and [])
+    align(transcript, spoken, cepstra, audio_map)
+    assert checked[0][0] is False and checked[0][1] == checked[0][2]  # the first alignment: every turn
+    # the pass around it: the turns it moved, not the others (a whole alignment, over other
+    # log-probabilities, computes every turn)
+    assert any(had and 0 < redone < n for had, redone, n in checked[1:])

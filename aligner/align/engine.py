@@ -1202,18 +1202,28 @@ def _n_classes(feats: list[Block]) -> int:
 def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metric: int,
              audio_map: AudioMap, config: AlignConfig, memo: list | None = None) -> tuple[TurnTiming, ...]:
     """Turn and word times (and confidences) from the finest path. ``memo``: a list that
-    holds the last row confidences computed (``_row_confidence``'s ``before``), updated."""
+    holds what the last call computed (``_Timed``), updated: a turn whose rows have the
+    same frames and confidences as then comes out the same, and is kept (the calls of one
+    ``align``, with the same blocks, map and settings)."""
     first_col, last_col = row_spans(pi, pj, len(rows.kinds))
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
-    conf = _row_confidence(rows, pi, pj, real, metric, before=memo[0] if memo else None)
-    if memo is not None:
-        memo[:] = [conf]
+    prior = memo[0] if memo else None
+    conf = _row_confidence(rows, pi, pj, real, metric, before=prior.conf if prior else None)
     row_conf = conf.values
+    alike = np.zeros(len(blocks), bool)
+    if prior is not None and prior.conf.over(rows, real, metric):
+        same = ((first_col == prior.first) & (last_col == prior.last)
+                & ((row_conf == prior.conf.values) | (np.isnan(row_conf) & np.isnan(prior.conf.values))))
+        differ = np.concatenate([[0], np.cumsum(~same)])  # rows that differ, up to each row
+        alike = np.array([differ[w[0]] == differ[e + 1] for w, e in zip(rows.word_rows, rows.end_rows)], bool)
     edges = _edges(audio_map.quiet, _music_regions(audio_map))
     sure = np.concatenate([[0], np.cumsum((audio_map.quiet > 0.5) | (audio_map.music >= 0.8))])
-    turns = [_turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges, sure,
+    turns = [prior.turns[k] if alike[k] else
+             _turn_timing(b, rows.word_rows[k], rows.end_rows[k], first_col, last_col, row_conf, edges, sure,
                           snap=config.snap_ms // HOP_MS, reach=config.resume_reach_ms // HOP_MS)
              for k, b in enumerate(blocks)]
+    if memo is not None:
+        memo[:] = [_Timed(conf, first_col, last_col, turns)]
     on_path = np.zeros(len(rows.kinds), bool)
     on_path[pi] = True
     # the turns that the path left out (``AlignConfig.cut``): not placed
@@ -1411,6 +1421,22 @@ class _RowConfidence(NamedTuple):
     cells: tuple[np.ndarray, np.ndarray]
     values: np.ndarray
 
+    def over(self, rows, real: np.ndarray, metric: int) -> bool:
+        """Whether these were computed over the same frames, metric and rows as asked now."""
+        return (self.real() is real and self.metric == metric and self.factor == rows.factor
+                and np.array_equal(self.kinds, rows.kinds))
+
+
+class _Timed(NamedTuple):
+    """``_timings``'s last row confidences, the first and last frame of each row, and each
+    turn as ``_turn_timing`` gave it: what the next call keeps for the turns whose rows are
+    alike."""
+
+    conf: _RowConfidence
+    first: np.ndarray
+    last: np.ndarray
+    turns: list[TurnTiming]
+
 
 def _row_cells(pi: np.ndarray, pj: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
     """The first and last column of each of the ``m`` rows on a path (-1, -1 for a row off
@@ -1436,8 +1462,7 @@ def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metr
     cells = _row_cells(pi, pj, m)
     out = np.full(m, np.nan)
     redo = np.ones(m, bool)
-    if (before is not None and before.real() is real and before.metric == metric and before.factor == rows.factor
-            and np.array_equal(before.kinds, rows.kinds)):
+    if before is not None and before.over(rows, real, metric):
         redo = (cells[0] != before.cells[0]) | (cells[1] != before.cells[1])
         out[~redo] = before.values[~redo]
     speech = (rows.kinds[pi] == SPEECH) & redo[pi]
