@@ -422,7 +422,7 @@ def align(
 
     placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
     ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path, log-probabilities) of an alignment
-    row_memo: list = []  # the last row confidences: a pass around the last path changes few rows
+    row_memo: list = []  # the last turn timings and row confidences: a pass around the last path changes few rows
 
     def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None,
               widen: tuple[tuple[int, ...], int] | None = None, opened: tuple[int, ...] = ()) -> tuple[TurnTiming, ...]:
@@ -1438,16 +1438,6 @@ class _Timed(NamedTuple):
     turns: list[TurnTiming]
 
 
-def _row_cells(pi: np.ndarray, pj: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first and last column of each of the ``m`` rows on a path (-1, -1 for a row off
-    it): a row's cells on a DTW path are the columns between them."""
-    first, last = np.full(m, -1, np.int64), np.full(m, -1, np.int64)
-    if len(pi):
-        starts = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
-        first[pi[starts]], last[pi[starts]] = pj[starts], pj[np.r_[starts[1:] - 1, len(pi) - 1]]
-    return first, last
-
-
 def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metric: int,
                     before: _RowConfidence | None = None) -> _RowConfidence:
     """Per row, how much better its synthetic frame matches the recording where the path
@@ -1459,7 +1449,7 @@ def _row_confidence(rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metr
     whose cells are the same keep their values, the same numbers as computed anew, since a
     row's value is the mean over its own cells, in their order (0.13 s a path at 90 minutes)."""
     m = len(rows.kinds)
-    cells = _row_cells(pi, pj, m)
+    cells = row_spans(pi, pj, m, fill=False)
     out = np.full(m, np.nan)
     redo = np.ones(m, bool)
     if before is not None and before.over(rows, real, metric):

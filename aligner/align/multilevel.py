@@ -169,16 +169,18 @@ def build_rows_reference(blocks: list[Block], factor: int, tail_gap: tuple[float
     return Rows(columns[0], columns[1], columns[2], columns[3], columns[4], tuple(word_rows), np.array(end_rows), factor)
 
 
-def row_spans(path_i: np.ndarray, path_j: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+def row_spans(path_i: np.ndarray, path_j: np.ndarray, m: int, *, fill: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The first and last column of each of the ``m`` rows on a path (rows and columns
-    non-decreasing, as a DTW path runs). A row that the path leaves out (a turn skipped)
-    gets the column where it left out (the last of the row before); -1 for the rows before
-    the path's first."""
+    non-decreasing, as a DTW path runs: a row's cells are the columns between them). A row
+    that the path leaves out (a turn skipped) gets the column where it left out (the last
+    of the row before) when ``fill``, else -1; -1 for the rows before the path's first."""
     first, last = np.full(m, -1, np.int64), np.full(m, -1, np.int64)
     if len(path_i):
         starts = np.flatnonzero(np.r_[True, path_i[1:] != path_i[:-1]])
         ends = np.r_[starts[1:] - 1, len(path_i) - 1]
         first[path_i[starts]], last[path_i[starts]] = path_j[starts], path_j[ends]
+        if not fill:
+            return first, last
         on = np.maximum.accumulate(np.where(first >= 0, np.arange(m), -1))  # the last row on the path so far
         out = (first < 0) & (on >= 0)
         first[out] = last[out] = last[on[out]]
