@@ -22,7 +22,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from aligner import discriminant
-from aligner.align import dtw
+from aligner.align import dtw, multilevel
 from aligner.align.engine import AlignConfig, align
 from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
@@ -138,6 +138,7 @@ def _run(
 
 def _warm_up() -> None:
     dtw.warm_up()
+    multilevel.warm_up()
     discriminant.warm_up()
 
 

@@ -508,6 +508,29 @@ def test_pool_averages_each_group_of_frames():
     assert pool(frames, 2, by_column=True).flags.f_contiguous  # the DTW kernel takes its transpose uncopied
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_pool_kernel_gives_numpys_sums_bit_for_bit(seed):
+    """The recording's frames pooled by the numba kernel (several tiles of groups, a short
+    last group, groups of eight or more) equal numpy's, bit for bit; other layouts, which
+    numpy may sum pairwise, stay with numpy."""
+    from aligner.align.multilevel import _pool_kernel, pool, pool_reference
+
+    rng = np.random.default_rng(40 + seed)
+    for factor in (2, 3, 10, 50):
+        n = int(rng.integers(3 * 256 * factor, 4 * 256 * factor))
+        for dims in (2, 13, 46):
+            frames = (rng.standard_normal((n, dims)) * 10).astype(np.float32)
+            expected = pool_reference(frames, factor, by_column=True)
+            full = n // factor
+            out = np.full(expected.shape, np.nan, np.float32, order="F")
+            _pool_kernel(frames, factor, out)
+            assert np.array_equal(out[:full], expected[:full]) and np.isnan(out[full:]).all()
+            pooled = pool(frames, factor, by_column=True)
+            assert pooled.flags.f_contiguous and np.array_equal(pooled, expected)
+            for other in (np.asfortranarray(frames), frames[::2], frames[:, :1], frames.astype(np.float64)):
+                assert np.array_equal(pool(other, factor, by_column=True), pool_reference(other, factor, by_column=True))
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_two_rows_at_a_time_give_the_sums_of_one_row_at_a_time(seed):
     """``_accumulate`` (two rows side by side, the steps unchecked inside the band) gives
