@@ -99,6 +99,43 @@ def _pool_kernel(features: np.ndarray, factor: int, out: np.ndarray) -> None:
                 out[g, c] = sums[g - g0, c] * scale
 
 
+def _pool_blocks(blocks: list[Block], factor: int, feats: np.ndarray, speech_row: np.ndarray, frame0: np.ndarray,
+                 n: np.ndarray) -> None:
+    """Each block's frames pooled (as ``pool``) into its rows of ``feats``: block ``k``'s
+    pooled frames are ``frame0[k]`` to ``frame0[k] + n[k]`` of ``speech_row``. Straight into
+    the rows, a block at a time in ``_pool_into_rows``: pooling each block apart, then
+    joining and scattering them, took 13 ms a level of the phoneme passes at 90 minutes."""
+    if not all(b.features.dtype == np.float32 and b.features.ndim == 2 and b.features.shape[1] > 1
+               and b.features.flags.c_contiguous for b in blocks):  # (numpy may sum those pairwise)
+        feats[speech_row] = np.concatenate([pool(b.features, factor) for b in blocks])
+        return
+    for b, first, count in zip(blocks, frame0.tolist(), n.tolist()):
+        _pool_into_rows(b.features, factor, feats, speech_row[first:first + count])
+
+
+@njit(cache=True, nogil=True)
+def _pool_into_rows(features: np.ndarray, factor: int, out: np.ndarray, rows: np.ndarray) -> None:
+    """``out[rows[g]]`` = the mean of frames ``g * factor`` to ``(g + 1) * factor`` (the
+    last group may be shorter): numpy's sums, one frame after another, then times
+    ``1 / factor``, or divided by a short group's length, in float32 (``pool_reference``)."""
+    n, d = features.shape
+    scale = np.float32(1.0 / factor)
+    for g in range(len(rows)):
+        first, stop, r = g * factor, min(n, (g + 1) * factor), rows[g]
+        for c in range(d):
+            out[r, c] = features[first, c]
+        for k in range(first + 1, stop):
+            for c in range(d):
+                out[r, c] += features[k, c]
+        if stop - first == factor:
+            for c in range(d):
+                out[r, c] *= scale
+        else:
+            count = np.float32(stop - first)
+            for c in range(d):
+                out[r, c] /= count
+
+
 def pool_reference(features: np.ndarray, factor: int, *, by_column: bool = False) -> np.ndarray:
     """``pool`` in numpy."""
     if factor == 1 or len(features) == 0:
@@ -121,8 +158,9 @@ def pool_reference(features: np.ndarray, factor: int, *, by_column: bool = False
 
 
 def warm_up() -> None:
-    """Load the compiled kernel from numba's cache, for instance while other work waits."""
+    """Load the compiled kernels from numba's cache, for instance while other work waits."""
     pool(np.zeros((4, 2), np.float32), 2, by_column=True)
+    _pool_into_rows(np.zeros((3, 2), np.float32), 2, np.zeros((2, 2), np.float32), np.arange(2))
 
 
 def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5),
@@ -152,7 +190,7 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
     offset = np.cumsum(lens + 1) - (lens + 1)  # each block's place in synthetic time
     at = offset[block_of] + local * factor  # each pooled frame's place
     feats = np.zeros((m, blocks[0].features.shape[1]), np.float32)
-    feats[speech_row] = np.concatenate([pool(b.features, factor) for b in blocks])
+    _pool_blocks(blocks, factor, feats, speech_row, frame0, n)
     kinds = np.full(m, PAUSE, np.int8)
     kinds[row0] = GAP
     kinds[-1] = GAP
