@@ -52,16 +52,13 @@ def pool(features: np.ndarray, factor: int, *, by_column: bool = False) -> np.nd
     into an array laid out column by column (Fortran order), whose transpose the DTW
     kernel takes without a copy (50 MB for 90 minutes of the phoneme passes' columns).
 
-    The recording's frames (by column, row by row in memory) go through ``_pool_kernel`` on
-    every core: numpy, in ``pool_reference``, took 30 ms a level on one core for the phoneme
-    passes' 46 columns at 90 minutes (0.3 s in all), the kernel 4-11 ms. The same sums, in
-    the same order, either way: numpy sums a group one frame after another when each
-    frame's values are next to each other in memory (in other layouts, eight frames or
-    more pairwise: those stay with numpy)."""
+    The recording's frames (by column) go through ``_pool_kernel`` on every core when it
+    gives numpy's sums (``_summed_in_order``): numpy, in ``pool_reference``, took 30 ms a
+    level on one core for the phoneme passes' 46 columns at 90 minutes (0.3 s in all), the
+    kernel 4-11 ms."""
     if factor == 1 or len(features) == 0:
         return features
-    if not (by_column and features.ndim == 2 and features.shape[1] > 1 and features.dtype == np.float32
-            and features.flags.c_contiguous):
+    if not (by_column and _summed_in_order(features)):
         return pool_reference(features, factor, by_column=by_column)
     out = np.empty((-(-len(features) // factor), features.shape[1]), np.float32, order="F")
     full = len(features) // factor
@@ -69,6 +66,15 @@ def pool(features: np.ndarray, factor: int, *, by_column: bool = False) -> np.nd
     if full < len(out):
         out[full] = features[full * factor:].mean(axis=0, dtype=np.float32)
     return out
+
+
+def _summed_in_order(features: np.ndarray) -> bool:
+    """Whether numpy sums a group of ``features``' frames one frame after another, as the
+    compiled loops below do: 2-D float32 laid out row by row (each frame's values next to
+    each other), with two values or more to a frame. Others it sums pairwise from eight
+    frames on."""
+    return (features.ndim == 2 and features.shape[1] > 1 and features.dtype == np.float32
+            and features.flags.c_contiguous)
 
 
 _POOL_TILE = 256  # groups a thread pools at a time
@@ -105,8 +111,7 @@ def _pool_blocks(blocks: list[Block], factor: int, feats: np.ndarray, speech_row
     pooled frames are ``frame0[k]`` to ``frame0[k] + n[k]`` of ``speech_row``. Straight into
     the rows, a block at a time in ``_pool_into_rows``: pooling each block apart, then
     joining and scattering them, took 13 ms a level of the phoneme passes at 90 minutes."""
-    if not all(b.features.dtype == np.float32 and b.features.ndim == 2 and b.features.shape[1] > 1
-               and b.features.flags.c_contiguous for b in blocks):  # (numpy may sum those pairwise)
+    if not all(_summed_in_order(b.features) for b in blocks):
         feats[speech_row] = np.concatenate([pool(b.features, factor) for b in blocks])
         return
     for b, first, count in zip(blocks, frame0.tolist(), n.tolist()):
