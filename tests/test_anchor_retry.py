@@ -748,3 +748,57 @@ def test_a_pass_around_the_last_path_keeps_the_timings_of_the_turns_it_leaves_al
     # the pass around it: the turns it moved, not the others (a whole alignment, over other
     # log-probabilities, computes every turn)
     assert any(had and 0 < redone < n for had, redone, n in checked[1:])
+
+
+def test_a_held_pass_is_free_around_its_new_pin_and_local_only_when_it_comes_back_inside():
+    from aligner.align.engine import _followed, _rejoined
+    from aligner.align.multilevel import Block, build_rows
+
+    rows = build_rows([Block(np.zeros((40, 2), np.float32), np.array([0, 10, 20, 30]))], 1)
+    m = len(rows.kinds)
+    pi, pj = np.arange(m), 100 + 4 * np.arange(m)  # each row on one column, 4 apart
+    around = (rows, pi, pj)
+    word = int(rows.word_rows[0][2])
+    now = int(pj[word])
+    assert _followed(around, set(), 400, 20) is None  # no new pin: nothing to free
+    follow = _followed(around, {(0, 2, now + 30, 5)}, 400, 20)  # the word held 30 frames later
+    assert np.flatnonzero(~follow).tolist() == list(range(now - 20, now + 30 + 5 + 20))
+
+    def moved(lo: int, hi: int, by: int = 15):
+        cols = pj.copy()
+        cols[(pj >= lo) & (pj < hi)] += by
+        return (rows, pi, np.maximum.accumulate(cols))
+
+    assert _rejoined(around, around, follow, 10)
+    assert _rejoined(around, moved(now, now + 10), follow, 10)  # back on the path well inside
+    assert not _rejoined(around, moved(now - 20, now), follow, 10)  # moved up to where it follows
+    assert _rejoined(around, moved(now, now + 10, by=5), follow, 10)  # 5 frames: not moved
+
+
+def test_the_one_pass_retry_free_only_around_its_anchor_weighs_as_the_pass_free_everywhere(stages, monkeypatch,
+                                                                                            tmp_path, caplog):
+    from aligner.align import engine
+
+    _, spoken, cepstra, audio_map = stages
+    shifted = tmp_path / "shifted.txt"
+    shifted.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[1:38]"), encoding="utf-8")
+    transcript = read_transcript(shifted)  # 7 s late: sieved by one pass
+    follows = []
+    search = engine._search
+    monkeypatch.setattr(engine, "_search", lambda *a, **k: follows.append(k.get("follow")) or search(*a, **k))
+    weighed = {}
+    for reach in (2.0, None):
+        follows.clear(), caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="aligner.align.engine"):
+            align(transcript, spoken, cepstra, audio_map,
+                  config=AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), hold_free_reach=reach))
+        (line,) = [r.getMessage() for r in caplog.records if "held by one pass" in r.getMessage()]
+        weighed[reach] = line
+        held = [f for f in follows if f is not None]
+        assert len(held) == (reach is not None)
+        if held:  # free only from a minute before where the path has the word to a minute after the timecode
+            free = np.flatnonzero(~held[0]) * HOP_MS
+            reach = 2 * AlignConfig().phone_radius_ms[0]
+            assert abs(free[0] - (91_560 - reach)) < 1000 and abs(free[-1] - (98_000 + reach)) < 5000
+            assert np.all(np.diff(free) == HOP_MS)
+    assert weighed[2.0] == weighed[None]

@@ -623,3 +623,36 @@ def test_nonzero_columns_kernel_agrees_with_numpy(seed):
     assert list(fast[4][fast[4] >= 0]).count(7) == 1 and (fast[3] == -1).all() and (fast[5] == -1).all()
     assert np.array_equal(_nonzero_columns(np.zeros((4, 45), np.float32), NEG_DOT), np.full((4, 1), -1))
     assert _nonzero_columns(rows, EUCLIDEAN).shape == (300, 0)
+
+
+def test_a_pass_held_to_one_more_pin_moves_the_path_only_off_the_frames_it_follows():
+    from aligner.align.multilevel import Block, align_blocks, row_spans
+
+    # two turns: the first said once (columns 5-6), the second's word said twice (20-21
+    # and 50-51); unpinned, the second goes to its cheaper first place
+    first = np.array([[3.0, 0.0], [0.0, 3.0]], np.float32)
+    second = np.array([[-3.0, 0.0], [0.0, -3.0]], np.float32)
+    real = np.zeros((70, 2), np.float32)
+    real[5:7], real[20:22], real[50:52] = first, second, second * 0.9
+    quiet = np.ones(70, np.float32)
+    quiet[5:7] = quiet[20:22] = quiet[50:52] = 0.0
+    ns = np.zeros(70, np.float32)
+    blocks = [Block(first, np.array([0])), Block(second, np.array([0]))]
+    settings = dict(factors=(1,), radius_ms=(1000,), gap_quantile=0.3)
+    free = align_blocks(blocks, real, quiet, ns, **settings)
+    rows, pi, pj = free
+    start = lambda path, block: int(path[2][path[1] == path[0].word_rows[block][0]][0])
+    assert start(free, 0) == 5 and start(free, 1) == 20
+    pin = [(1, 0, 50, 2)]
+    follow = np.ones(70, bool)
+    follow[15:] = False  # free from the second turn on: it moves to its pin, the first keeps its place
+    held = align_blocks(blocks, real, quiet, ns, around=free, pins=pin, follow=follow, **settings)
+    assert start(held, 1) == 50 and start(held, 0) == 5
+    first_cols, _ = row_spans(held[1], held[2], len(rows.kinds))
+    before_cols, _ = row_spans(pi, pj, len(rows.kinds))
+    end_of_first = int(rows.end_rows[0])
+    assert np.all(np.abs(first_cols[:end_of_first + 1] - before_cols[:end_of_first + 1]) <= 1)
+    # every frame followed: the path keeps to the held one, though the word would rather go back
+    stay = align_blocks(blocks, real, quiet, ns, around=held, follow=np.ones(70, bool), **settings)
+    assert start(stay, 1) == 50
+    assert start(align_blocks(blocks, real, quiet, ns, around=held, **settings), 1) == 20

@@ -278,6 +278,13 @@ class AlignConfig:
     # (15.7 s off) no longer; without stage directions 2 more turns, 2 captions fewer, 1
     # right timecode of 2 no longer flagged; none broken
     anchor_one_pass_ms: int = 20_000
+    # a pass held to more pins than the alignment it starts from (``hold_near``: a timecode
+    # retried, a turn after a replay held earlier) is free only this many times the first
+    # phoneme level's reach around each new pin's word (where the path has it and where the
+    # pin holds it), every row elsewhere keeping to the path; when the held path has not
+    # come back to the old one by half that reach before the free frames end, the pass is
+    # made again, free everywhere (None: always so)
+    hold_free_reach: float | None = 2.0
     # ... and, between the tolerance and this, an anchor that the alignment puts a little
     # too far off is tried held too, and kept unless the turns it moves match worse by
     # ``anchor_retry_margin`` (or it moves one onto music): an anchor shifted by 10 s or
@@ -449,7 +456,7 @@ def align(
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config, row_memo)
 
     def phone_pass(heard: np.ndarray, around, pins, settings: AlignConfig, head_gap: float | None = None,
-                   widen=None, opened: tuple[int, ...] = ()):
+                   widen=None, opened: tuple[int, ...] = (), follow: np.ndarray | None = None):
         """One phoneme pass: ``said`` against ``heard``, the first level ``phone_radius_ms``
         around the path ``around``."""
         return _search(_opened(_cheap_head(said, head_gap), opened, config), heard, audio_map.quiet, nonspeech,
@@ -457,7 +464,7 @@ def align(
                        vertical=config.phone_vertical, metric=NEG_DOT, factors=config.phone_factors,
                        radius_ms=config.phone_radius_ms, around=around, widen=widen,
                        reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal,
-                       skip=_speaker_priced(cut_prices, *around, heard, speakers, n_classes, config))
+                       skip=_speaker_priced(cut_prices, *around, heard, speakers, n_classes, config), follow=follow)
 
     def hold_near(current, pins, keep: bool = True) -> tuple[TurnTiming, ...]:
         """The alignment held to ``pins``, from that held to ``current`` when its last pass
@@ -468,7 +475,17 @@ def align(
         if tuple(current) not in ends:
             return place(config.tail_gap, pins)
         *around, heard = ends[tuple(current)]
-        rows, pi, pj = phone_pass(heard, tuple(around), pins, config)
+        around = tuple(around)
+        held = None
+        if config.hold_free_reach is not None:
+            reach = round(config.hold_free_reach * config.phone_radius_ms[0]) // HOP_MS
+            follow = _followed(around, set(pins) - set(current), len(heard), reach)
+            if follow is not None:
+                held = phone_pass(heard, around, pins, config, follow=follow)
+                if not _rejoined(around, held, follow, reach // 20):
+                    log.debug("the pass held to more pins strays to where it follows the last path: made again")
+                    held = None
+        rows, pi, pj = held or phone_pass(heard, around, pins, config)
         if keep:
             ends[tuple(pins)] = (_light(rows), pi, pj, heard)
         return _timings(blocks, rows, pi, pj, heard, NEG_DOT, audio_map, config, row_memo)
@@ -999,6 +1016,44 @@ def _reach_back(pins, config: AlignConfig):
         return None
     block, _, frame, _ = max(pins)
     return (block + 1, frame, config.tail_reach_ms // HOP_MS)
+
+
+def _followed(around: tuple[Rows, np.ndarray, np.ndarray], new_pins: set, n_frames: int,
+              reach: int) -> np.ndarray | None:
+    """The frames a pass held to ``new_pins`` more than the path ``around`` keeps to that
+    path on: all but those within ``reach`` of where it lays each pin's word and where the
+    pin holds it (None: no new pin)."""
+    if not new_pins:
+        return None
+    rows, pi, pj = around
+    first, _ = row_spans(pi, pj, len(rows.kinds))
+    follow = np.ones(n_frames, bool)
+    for block, word, frame, window in new_pins:
+        now = int(first[rows.word_rows[block][word]]) * rows.factor
+        follow[max(0, min(now, frame - window) - reach):max(0, max(now, frame + window) + reach)] = False
+    return follow
+
+
+def _rejoined(around: tuple[Rows, np.ndarray, np.ndarray], held: tuple[Rows, np.ndarray, np.ndarray],
+              follow: np.ndarray, margin: int, *, moved: int = 10) -> bool:
+    """Whether the ``held`` path, free off the ``follow`` frames, moves the path ``around``
+    (a row's first or last column, by more than ``moved`` frames) only ``margin`` frames or
+    more from them: it has come back to that path before it had to."""
+    rows, pi, pj = around
+    m = len(rows.kinds)
+    if len(held[0].kinds) != m or held[0].factor != rows.factor:
+        return False
+    n = len(follow)
+    count = np.r_[0, np.cumsum(follow)]
+    frames = np.arange(n)
+    near = np.r_[0, np.cumsum(count[np.minimum(frames + margin + 1, n)] - count[np.maximum(frames - margin, 0)] > 0)]
+    for old, new in zip(row_spans(pi, pj, m), row_spans(held[1], held[2], m)):
+        off = np.abs(new - old) * rows.factor > moved
+        a = np.clip(np.minimum(old[off], new[off]) * rows.factor, 0, n)
+        b = np.clip((np.maximum(old[off], new[off]) + 1) * rows.factor, 0, n)
+        if np.any(near[b] != near[a]):
+            return False
+    return True
 
 
 def _light(rows: Rows) -> Rows:

@@ -338,7 +338,7 @@ def align_blocks(
     tail_gap: tuple[float, float] = (1.0, 0.5), pins: list[tuple[int, int, int, int]] = (),
     reach_back: tuple[int, int, int] | None = None, coarse_radius_ms: int = 30_000,
     gap_features: np.ndarray | None = None, widen: tuple[tuple[int, ...], int] | None = None,
-    vocal: np.ndarray | None = None, skip: float | np.ndarray | None = None,
+    vocal: np.ndarray | None = None, skip: float | np.ndarray | None = None, follow: np.ndarray | None = None,
 ) -> tuple[Rows, np.ndarray, np.ndarray]:
     """Align the synthesised ``blocks`` to the ``real`` frames (``quiet`` and ``nonspeech``
     in [0, 1] per frame); returns the finest rows and the path (rows, columns) through them.
@@ -386,6 +386,8 @@ def align_blocks(
                     r0, r1 = (int(rows.end_rows[k - 1]) + 1 if k > 0 else 0), int(rows.end_rows[k]) + 1
                     lo[r0:r1] = np.maximum(lo[r0:r1] - frames // factor, 0)
                     hi[r0:r1] = np.minimum(hi[r0:r1] + frames // factor, len(cols))
+        if follow is not None:
+            lo, hi = _following(around, rows, len(cols), follow, lo, hi)
         if pins:
             lo, hi = _pinned(rows, len(cols), pins, lo, hi)
         prices = None
@@ -398,6 +400,23 @@ def align_blocks(
         log.debug("level x%d: %d rows x %d cols, %s", factor, len(rows.kinds), len(cols), costs)
         previous = (rows, pi, pj)
     return previous
+
+
+def _following(around: tuple[Rows, np.ndarray, np.ndarray], rows: Rows, n_cols: int, follow: np.ndarray,
+               lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The band with the rows that ``around`` lays wholly on ``follow`` frames held to its
+    path, a column either side (kept monotone)."""
+    near_lo, near_hi = band_around(around, rows, n_cols, 1)
+    free = np.r_[0, np.cumsum(~follow)]  # frames not followed before each frame
+    a = np.clip(near_lo * rows.factor, 0, len(follow))
+    b = np.clip(near_hi * rows.factor, 0, len(follow))
+    held = free[b] == free[a]
+    lo, hi = lo.copy(), hi.copy()
+    lo[held] = np.maximum(lo[held], near_lo[held])
+    hi[held] = np.minimum(hi[held], near_hi[held])
+    lo = np.minimum(np.maximum.accumulate(lo), n_cols - 1)
+    hi = np.maximum(np.minimum.accumulate(hi[::-1])[::-1], 1)
+    return lo, np.maximum(hi, lo + 1)
 
 
 def _pinned(rows: Rows, n_cols: int, pins, lo: np.ndarray | None, hi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
