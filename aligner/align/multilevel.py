@@ -356,7 +356,9 @@ def align_blocks(
     gap row's third factor replaces its factor on speech (see ``dtw``). ``skip``: the price
     of leaving a block out (a block that the recording does not hold; never one that
     ``pins`` hold), per synthetic row at each level, in the level's cost scale: one for all
-    blocks or one for each; None: never."""
+    blocks or one for each; None: never. ``follow`` (per frame, bool; with ``around``): the
+    rows that ``around`` lays wholly on these frames keep to its path, a column either side
+    at every level (a pass held to one more pin, free only around it: see ``engine.align``)."""
     given = len(factors)
     if around is None:
         factors = _coarse_enough(factors, sum(len(b.features) for b in blocks), len(real), max_coarse_cells)
