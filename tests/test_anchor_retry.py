@@ -802,3 +802,25 @@ def test_the_one_pass_retry_free_only_around_its_anchor_weighs_as_the_pass_free_
             assert abs(free[0] - (91_560 - reach)) < 1000 and abs(free[-1] - (98_000 + reach)) < 5000
             assert np.all(np.diff(free) == HOP_MS)
     assert weighed[2.0] == weighed[None]
+
+
+def test_the_search_around_a_misplaced_turn_does_not_make_its_first_pass_again(stages, monkeypatch):
+    """The search runs the phoneme passes again from the first pass of the alignment it
+    starts from: that pass is kept, not made a second time for the same settings."""
+    from aligner.align import engine
+
+    transcript, spoken, cepstra, audio_map = stages
+    firsts, widened = [], []
+    search = engine._search
+
+    def spy(blocks, cols, quiet, nonspeech, settings, **k):
+        if k.get("around") is None:
+            firsts.append((settings.tail_gap, tuple(k["pins"]), tuple(tuple(b.gap_scale) for b in blocks)))
+        widened.append(k.get("widen"))
+        return search(blocks, cols, quiet, nonspeech, settings, **k)
+
+    monkeypatch.setattr(engine, "_search", spy)
+    wrong = _speech_called_music(audio_map, 156_600, 160_200)  # as above: the ninth turn's speech called music
+    align(transcript, spoken, cepstra, wrong, config=AlignConfig(anchor_retry_margin=None))
+    assert any(widened)
+    assert len(firsts) == len(set(firsts))
