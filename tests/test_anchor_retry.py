@@ -62,14 +62,15 @@ def test_every_pass_keeps_to_the_anchors_and_a_kept_anchor_stays_held(stages, mo
     calls = []
     search = engine._search
     monkeypatch.setattr(engine, "_search", lambda *a, **k: calls.append(k["pins"]) or search(*a, **k))
-    # a first pass alone would break the count by passes: the late start's, and an early
-    # end's that does not move the end of the text
+    # no first pass alone (the late start's, an early end's that does not move the end of
+    # the text); a first pass asked again is not made again, so that an alignment after the
+    # first may run its phoneme passes alone
     config = AlignConfig(late_start_head_gap=None, early_end_moved_ms=None)
     held = align(transcript, spoken, cepstra, _speech_called_music(audio_map, 91_000, 130_000), config=config)
     assert held.anchors[0].ok
     passes = 1 + config.phone_passes
     windows = [[window * HOP_MS for *_, window in pins] for pins in calls]
-    assert len(windows) > 2 * passes and len(windows) % passes == 0  # the early-end hypotheses ran too
+    assert len(windows) > 2 * passes  # the early-end hypotheses ran too
     assert windows[:passes] == [[config.anchor_window_ms]] * passes
     assert windows[passes:] == [[config.anchor_tolerance_ms]] * (len(windows) - passes)
 
