@@ -416,9 +416,7 @@ def _following(around: tuple[Rows, np.ndarray, np.ndarray], rows: Rows, n_cols: 
     lo, hi = lo.copy(), hi.copy()
     lo[held] = np.maximum(lo[held], near_lo[held])
     hi[held] = np.minimum(hi[held], near_hi[held])
-    lo = np.minimum(np.maximum.accumulate(lo), n_cols - 1)
-    hi = np.maximum(np.minimum.accumulate(hi[::-1])[::-1], 1)
-    return lo, np.maximum(hi, lo + 1)
+    return _monotone(lo, hi, n_cols)
 
 
 def _pinned(rows: Rows, n_cols: int, pins, lo: np.ndarray | None, hi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -432,6 +430,12 @@ def _pinned(rows: Rows, n_cols: int, pins, lo: np.ndarray | None, hi: np.ndarray
         r = int(rows.word_rows[block][word])
         lo[r] = max(lo[r], (frame - window) // rows.factor)
         hi[r] = min(hi[r], (frame + window) // rows.factor + 1)
+    return _monotone(lo, hi, n_cols)
+
+
+def _monotone(lo: np.ndarray, hi: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The band narrowed row by row so that a monotone path fits it: a row starts no
+    earlier than the rows before it and ends no later than the rows after it."""
     lo = np.minimum(np.maximum.accumulate(lo), n_cols - 1)
     hi = np.maximum(np.minimum.accumulate(hi[::-1])[::-1], 1)
     return lo, np.maximum(hi, lo + 1)
