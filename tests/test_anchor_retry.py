@@ -795,6 +795,52 @@ def test_a_kept_path_does_not_keep_its_rows_features_alive():
     assert features() is None
 
 
+def test_a_whole_alignment_lets_go_of_the_first_ones_log_probabilities_and_they_are_learnt_again_alike(
+        stages, monkeypatch, tmp_path, caplog):
+    """A timecode 40 s off is retried by a whole alignment, which learns its own
+    log-probabilities while the first alignment's are let go (100 MB an hour at the peak);
+    the pass held after a replay then weighs against the first ones learnt again from their
+    path: the same numbers. No phoneme pass keeps the features of the rows it looks around
+    (28 MB at 90 minutes)."""
+    import gc
+    import weakref
+
+    from aligner.align import engine
+
+    _, spoken, cepstra, audio_map = stages
+    shifted = tmp_path / "shifted.txt"
+    shifted.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[0:51]"), encoding="utf-8")
+    transcript = read_transcript(shifted)
+    k = engine._after_replay(transcript, list(spoken))[0]
+    made, alive_in_whole = [], []
+    heard, search = engine._heard, engine._search
+
+    def heard_spy(*a, **kw):
+        out = heard(*a, **kw)
+        relearnt = any("learnt again" in r.getMessage() for r in caplog.records)
+        made.append((relearnt, weakref.ref(out), out.copy()))
+        return out
+
+    def search_spy(*a, **kw):
+        if kw.get("around") is not None:  # a phoneme pass looks around a path, not at its rows' features
+            assert kw["around"][0].features.size == 0
+        if kw.get("around") is not None and len(made) > 2 and not made[-1][0]:  # a later whole alignment's pass
+            gc.collect()
+            alive_in_whole.append(made[1][1]() is not None)
+        return search(*a, **kw)
+
+    monkeypatch.setattr(engine, "_heard", heard_spy)
+    monkeypatch.setattr(engine, "_search", search_spy)
+    monkeypatch.setattr(engine, "_try_earlier_after_replay",  # the turn after the replay weighed 2 s later
+                        lambda weigh, turns, *a: weigh([(k, 0, turns[k].start_ms // HOP_MS + 200, 15)]) and [])
+    with caplog.at_level(logging.DEBUG, logger="aligner.align.engine"):
+        align(transcript, spoken, cepstra, audio_map)
+    assert alive_in_whole and not any(alive_in_whole)  # the first alignment's last ones: let go meanwhile
+    assert sum("learnt again" in r.getMessage() for r in caplog.records) == 1
+    relearnt = next(copy for again, _, copy in made if again)  # (those after it: later whole alignments')
+    assert np.array_equal(relearnt, made[1][2])
+
+
 def test_the_one_pass_retry_free_only_around_its_anchor_weighs_as_the_pass_free_everywhere(stages, monkeypatch,
                                                                                             tmp_path, caplog):
     from aligner.align import engine

@@ -443,7 +443,18 @@ def align(
         return path
 
     placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
-    ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path, log-probabilities) of an alignment
+    ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path) of an alignment
+    # the log-probabilities that the first alignment's last pass and every pass in ``ends``
+    # weighed ("heard"), and the path they were learnt from ("from")
+    learnt: dict[str, object] = {}
+
+    def first_heard() -> np.ndarray:
+        """``learnt["heard"]``, learnt again from its path when a whole alignment let them go
+        meanwhile (0.2 s at 90 minutes)."""
+        if "heard" not in learnt:
+            log.debug("the first alignment's log-probabilities learnt again")
+            learnt["heard"] = _heard(feats, speakers, *learnt["from"], real, voice, audio_map.quiet, nonspeech, config)
+        return learnt["heard"]
     row_memo: list = []  # the last turn timings and row confidences: a pass around the last path changes few rows
 
     def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None,
@@ -460,14 +471,23 @@ def align(
     def place_anew(tail_gap: float, pins, head_gap: float | None, path, widen, opened) -> tuple[TurnTiming, ...]:
         settings = dataclasses.replace(config, tail_gap=tail_gap)
         rows, pi, pj = path or first_pass(tail_gap, pins, head_gap, opened)
+        first = not placed and config.phone_passes  # the held retries start from its last pass
+        # another whole alignment learns its own log-probabilities: the first one's are let
+        # go meanwhile (100 MB an hour at the peak of a timecode's recheck)
+        learnt.pop("heard", None)
         heard, metric = real, EUCLIDEAN
         for _ in range(config.phone_passes):
             heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
             heard = _heard(feats, speakers, rows, pi, pj, real, voice, audio_map.quiet, nonspeech, config)
-            rows, pi, pj = phone_pass(heard, (rows, pi, pj), pins, settings, head_gap, widen, opened)
+            # the pass looks around the last path, not at its rows' features: let go (28 MB at 90 minutes)
+            around, rows = (_light(rows), pi, pj), None
+            rows, pi, pj = phone_pass(heard, around, pins, settings, head_gap, widen, opened)
             metric = NEG_DOT
-        if not placed and config.phone_passes:  # the first alignment: the held retries start from its last pass
-            ends[tuple(pins)] = (_light(rows), pi, pj, heard)
+            if first:
+                learnt["from"] = around
+        if first:
+            learnt["heard"] = heard
+            ends[tuple(pins)] = (_light(rows), pi, pj)
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config, row_memo)
 
     def phone_pass(heard: np.ndarray, around, pins, settings: AlignConfig, head_gap: float | None = None,
@@ -489,8 +509,7 @@ def align(
         for the next when ``keep``."""
         if tuple(current) not in ends:
             return place(config.tail_gap, pins)
-        *around, heard = ends[tuple(current)]
-        around = tuple(around)
+        around, heard = ends[tuple(current)], first_heard()
         held = None
         if config.hold_free_reach is not None:
             reach = round(config.hold_free_reach * config.phone_radius_ms[0]) // HOP_MS
@@ -502,7 +521,7 @@ def align(
                     held = None
         rows, pi, pj = held or phone_pass(heard, around, pins, config)
         if keep:
-            ends[tuple(pins)] = (_light(rows), pi, pj, heard)
+            ends[tuple(pins)] = (_light(rows), pi, pj)
         return _timings(blocks, rows, pi, pj, heard, NEG_DOT, audio_map, config, row_memo)
 
     last_settled: list[tuple[TurnTiming, ...]] = []  # the turns last given to ``settle``, then what it made of them
@@ -549,7 +568,8 @@ def align(
         if earlier:  # held there from now on, as a timecode is
             turns = held.get(tuple(earlier)) or hold_near(tight, tight + earlier, keep=False)
             tight = tight + earlier
-    ends.clear()  # their log-probabilities: 100 MB an hour
+    ends.clear()
+    learnt.clear()  # 100 MB an hour
     turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
     tail_gap = config.tail_gap
     if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
