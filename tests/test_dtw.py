@@ -331,6 +331,37 @@ def test_rows_of_all_blocks_at_once_match_the_block_by_block_reference(seed):
     assert [w.tolist() for w in fast.word_rows] == [w.tolist() for w in plain.word_rows]
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_rows_pooled_from_labels_are_the_rows_pooled_from_their_one_hot_frames(seed):
+    """The phoneme passes' turns given by their labels (``OneHot``: a phoneme per frame, some
+    unlabelled, the speaker's weight in one more column) pool into the same rows, bit for
+    bit, as their one-hot frames do, at every factor (short last groups, groups of eight or
+    more frames); mixed with frames given as rows, all of them pool as rows."""
+    from aligner.align.multilevel import Block, OneHot, build_rows
+
+    rng = np.random.default_rng(500 + seed)
+    width = int(rng.integers(8, 50))
+    given, frames = [], []
+    for k in range(int(rng.integers(1, 6))):
+        n = int(rng.integers(1, 150))
+        words = np.sort(rng.integers(0, n, int(rng.integers(1, 7))))
+        words[0] = 0
+        labels = rng.integers(-1, width - 3, n)
+        extra = -1 if seed % 5 == 0 else int(rng.integers(width - 3, width))
+        hot = OneHot(labels, width, extra, float(rng.random() * 0.7))
+        assert hot.shape == (n, width) and len(hot) == n
+        given.append(Block(hot, words, (1.0, 0.5), np.maximum(labels, 0)))
+        frames.append(Block(np.asarray(hot), words, (1.0, 0.5), np.maximum(labels, 0)))
+    assert np.asarray(given[0].features)[np.flatnonzero(given[0].features.labels < 0)][:, :width - 3].sum() == 0
+    factor = int(rng.choice([1, 2, 3, 5, 8, 10, 20]))
+    gap = np.zeros(width, np.float32)
+    gap[-1] = 0.1
+    fast, plain = build_rows(given, factor, gap_features=gap), build_rows(frames, factor, gap_features=gap)
+    assert fast.features.tobytes() == plain.features.tobytes()
+    mixed = build_rows([given[0], *frames[1:]], factor, gap_features=gap)
+    assert mixed.features.tobytes() == plain.features.tobytes()
+
+
 def test_negated_dot_product_follows_the_likeliest_phonemes():
     # rows say phonemes 0, 1, 2 (one-hot); columns hold log-probabilities where 1 is heard
     # only in column 3: the row saying it must land there

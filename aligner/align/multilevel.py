@@ -16,16 +16,44 @@ import numpy as np
 from numba import njit, prange
 
 from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, PAUSE, SPEECH, Costs, dtw_banded, gap_factors, skip_prices
+from aligner.discriminant import one_hot
 from aligner.features import HOP_MS
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class OneHot:
+    """Frames given by their labels, without the rows they stand for: 1.0 in the column of
+    each frame's label (none for a label below 0), ``value`` in column ``extra`` of every
+    frame (none when below 0), 0 elsewhere, ``width`` columns. The phoneme passes' turns
+    (50 MB at 90 minutes as rows): ``build_rows`` pools them from the labels, to the same
+    numbers as the rows (``_pool_one_hot_into_rows``)."""
+
+    labels: np.ndarray  # (T,) int
+    width: int
+    extra: int = -1
+    value: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.labels), self.width)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = one_hot(self.labels, self.width, np.float32)
+        if self.extra >= 0:
+            out[:, self.extra] = self.value
+        return out if dtype is None else out.astype(dtype)
 
 
 @dataclass(frozen=True)
 class Block:
     """A turn's synthetic frames and the frame where each of its words starts."""
 
-    features: np.ndarray  # (T, D)
+    features: np.ndarray | OneHot  # (T, D)
     word_frames: np.ndarray  # (W,) non-decreasing, first is 0
     # cost factors of the gap row before the block: on speech, on music, and on speech over
     # music (a song's or a jingle's voice; the factor on speech when not given)
@@ -111,8 +139,14 @@ def _pool_blocks(blocks: list[Block], factor: int, feats: np.ndarray, speech_row
     pooled frames are ``frame0[k]`` to ``frame0[k] + n[k]`` of ``speech_row``. Straight into
     the rows, a block at a time in ``_pool_into_rows``: pooling each block apart, then
     joining and scattering them, took 13 ms a level of the phoneme passes at 90 minutes."""
-    if not all(_summed_in_order(b.features) for b in blocks):
-        feats[speech_row] = np.concatenate([pool(b.features, factor) for b in blocks])
+    if all(isinstance(b.features, OneHot) for b in blocks):
+        for b, first, count in zip(blocks, frame0.tolist(), n.tolist()):
+            f = b.features
+            _pool_one_hot_into_rows(np.asarray(f.labels, np.int64), f.extra, np.float32(f.value), factor, feats,
+                                    speech_row[first:first + count])
+        return
+    if not all(isinstance(b.features, np.ndarray) and _summed_in_order(b.features) for b in blocks):
+        feats[speech_row] = np.concatenate([pool(np.asarray(b.features), factor) for b in blocks])
         return
     for b, first, count in zip(blocks, frame0.tolist(), n.tolist()):
         _pool_into_rows(b.features, factor, feats, speech_row[first:first + count])
@@ -132,6 +166,35 @@ def _pool_into_rows(features: np.ndarray, factor: int, out: np.ndarray, rows: np
         for k in range(first + 1, stop):
             for c in range(d):
                 out[r, c] += features[k, c]
+        if stop - first == factor:
+            for c in range(d):
+                out[r, c] *= scale
+        else:
+            count = np.float32(stop - first)
+            for c in range(d):
+                out[r, c] /= count
+
+
+@njit(cache=True, nogil=True)
+def _pool_one_hot_into_rows(labels: np.ndarray, extra: int, value: np.float32, factor: int, out: np.ndarray,
+                            rows: np.ndarray) -> None:
+    """``_pool_into_rows`` of the rows that a ``OneHot`` stands for, from its labels: the
+    same sums, one frame after another (of 1.0s, exact counts; of ``value``), then times
+    ``1 / factor``, or divided by a short group's length, in float32."""
+    n, d = len(labels), out.shape[1]
+    scale = np.float32(1.0 / factor)
+    for g in range(len(rows)):
+        first, stop, r = g * factor, min(n, (g + 1) * factor), rows[g]
+        for c in range(d):
+            out[r, c] = 0.0
+        for k in range(first, stop):
+            if labels[k] >= 0:
+                out[r, labels[k]] += np.float32(1.0)
+        if extra >= 0:
+            s = value
+            for k in range(first + 1, stop):
+                s += value
+            out[r, extra] = s
         if stop - first == factor:
             for c in range(d):
                 out[r, c] *= scale
@@ -166,6 +229,7 @@ def warm_up() -> None:
     """Load the compiled kernels from numba's cache, for instance while other work waits."""
     pool(np.zeros((4, 2), np.float32), 2, by_column=True)
     _pool_into_rows(np.zeros((3, 2), np.float32), 2, np.zeros((2, 2), np.float32), np.arange(2))
+    _pool_one_hot_into_rows(np.zeros(3, np.int64), 1, np.float32(1.0), 2, np.zeros((2, 2), np.float32), np.arange(2))
 
 
 def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] = (1.0, 0.5),
@@ -221,7 +285,7 @@ def build_rows(blocks: list[Block], factor: int, tail_gap: tuple[float, float] =
 def _block_rows(block: Block, factor: int, offset: float) -> tuple:
     """One block's rows (its gap row first): features, kinds, gap scales, labels, positions,
     and the row (within these) of each word's first frame."""
-    pooled = pool(block.features, factor)
+    pooled = pool(np.asarray(block.features), factor)
     n = len(pooled)
     first = np.minimum(np.asarray(block.word_frames) // factor, n - 1)
     pause_before = np.zeros(n, bool)
