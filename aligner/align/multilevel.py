@@ -152,6 +152,19 @@ def _pool_blocks(blocks: list[Block], factor: int, feats: np.ndarray, speech_row
         _pool_into_rows(b.features, factor, feats, speech_row[first:first + count])
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _mean_of_sum(out: np.ndarray, r: int, count: int, factor: int, scale: np.float32) -> None:
+    """Row ``r`` of ``out``, the sum of ``count`` frames, made their mean: times ``scale``
+    (``1 / factor``) for a whole group, divided by ``count`` for a short last one."""
+    if count == factor:
+        for c in range(out.shape[1]):
+            out[r, c] *= scale
+    else:
+        n = np.float32(count)
+        for c in range(out.shape[1]):
+            out[r, c] /= n
+
+
 @njit(cache=True, nogil=True)
 def _pool_into_rows(features: np.ndarray, factor: int, out: np.ndarray, rows: np.ndarray) -> None:
     """``out[rows[g]]`` = the mean of frames ``g * factor`` to ``(g + 1) * factor`` (the
@@ -166,13 +179,7 @@ def _pool_into_rows(features: np.ndarray, factor: int, out: np.ndarray, rows: np
         for k in range(first + 1, stop):
             for c in range(d):
                 out[r, c] += features[k, c]
-        if stop - first == factor:
-            for c in range(d):
-                out[r, c] *= scale
-        else:
-            count = np.float32(stop - first)
-            for c in range(d):
-                out[r, c] /= count
+        _mean_of_sum(out, r, stop - first, factor, scale)
 
 
 @njit(cache=True, nogil=True)
@@ -195,13 +202,7 @@ def _pool_one_hot_into_rows(labels: np.ndarray, extra: int, value: np.float32, f
             for k in range(first + 1, stop):
                 s += value
             out[r, extra] = s
-        if stop - first == factor:
-            for c in range(d):
-                out[r, c] *= scale
-        else:
-            count = np.float32(stop - first)
-            for c in range(d):
-                out[r, c] /= count
+        _mean_of_sum(out, r, stop - first, factor, scale)
 
 
 def pool_reference(features: np.ndarray, factor: int, *, by_column: bool = False) -> np.ndarray:
