@@ -1234,12 +1234,12 @@ def _said(feats: list[Block], speakers: np.ndarray | None, config: AlignConfig) 
     then 0 in the column of untranscribed audio (when weighed: gap rows weigh it)."""
     n_classes = _n_classes(feats)
     n_speakers = 0 if speakers is None else int(speakers.max()) + 1
-    out = []
     width = n_classes + n_speakers + (config.untranscribed_weight > 0)
+    out = []
     for k, f in enumerate(feats):
-        # by their labels: as rows, 50 MB at 90 minutes
-        rows = OneHot(f.labels, width, n_classes + int(speakers[k]) if n_speakers else -1, config.speaker_weight)
-        out.append(Block(rows, f.word_frames, f.gap_scale, f.labels))
+        # given by their labels: as rows, 50 MB at 90 minutes
+        said = OneHot(f.labels, width, n_classes + int(speakers[k]) if n_speakers else -1, config.speaker_weight)
+        out.append(Block(said, f.word_frames, f.gap_scale, f.labels))
     return out
 
 
