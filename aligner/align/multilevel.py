@@ -35,6 +35,9 @@ class OneHot:
     extra: int = -1
     value: float = 0.0
 
+    def __post_init__(self) -> None:  # as the pooling loop takes them, once, not at every level of every pass
+        object.__setattr__(self, "labels", np.ascontiguousarray(self.labels, np.int64))
+
     def __len__(self) -> int:
         return len(self.labels)
 
@@ -142,8 +145,7 @@ def _pool_blocks(blocks: list[Block], factor: int, feats: np.ndarray, speech_row
     if all(isinstance(b.features, OneHot) for b in blocks):
         for b, first, count in zip(blocks, frame0.tolist(), n.tolist()):
             f = b.features
-            _pool_one_hot_into_rows(np.asarray(f.labels, np.int64), f.extra, np.float32(f.value), factor, feats,
-                                    speech_row[first:first + count])
+            _pool_one_hot_into_rows(f.labels, f.extra, np.float32(f.value), factor, feats, speech_row[first:first + count])
         return
     if not all(isinstance(b.features, np.ndarray) and _summed_in_order(b.features) for b in blocks):
         feats[speech_row] = np.concatenate([pool(np.asarray(b.features), factor) for b in blocks])
