@@ -88,7 +88,8 @@ def test_an_anchor_a_little_off_is_retried_by_one_phoneme_pass(stages, monkeypat
     monkeypatch.setattr(engine, "_heard", lambda *a, **k: learnt.append(1) or heard(*a, **k))
     monkeypatch.setattr(engine, "_search",
                         lambda *a, **k: windows.append([w * HOP_MS for *_, w in k["pins"]]) or search(*a, **k))
-    config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0)
+    config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0,
+                         after_replay_margin=None)  # (its pass after the replay: not counted here)
     for late, passes, window in (("[1:38]", 1, config.anchor_hold_ms),  # 7 s late
                                  ("[1:46]", 1, config.anchor_tolerance_ms),  # 15 s
                                  ("[2:01]", 1 + config.phone_passes, config.anchor_tolerance_ms)):  # 30 s
@@ -663,7 +664,7 @@ def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_the
     assert asked == [[pin_b], [pin_b, pin_d]]
 
 
-def test_a_turn_after_a_replay_is_not_tried_earlier_at_its_usual_pace_or_with_no_talk_of_its_own_before_it():
+def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_but_not_with_no_talk_of_its_own_before_it():
     from aligner.align.engine import _try_earlier_after_replay
 
     transcript, blocks, turns, onsets = _after_two_replays()
@@ -674,9 +675,15 @@ def test_a_turn_after_a_replay_is_not_tried_earlier_at_its_usual_pace_or_with_no
         asked.append(extra)
         return turns
 
+    # 3 s for 3 s of text: their usual pace. Tried all the same, at the last onset before each
     usual = tuple(dataclasses.replace(t, start_ms=t.end_ms - 3_000) for t in turns)
     assert _try_earlier_after_replay(weigh, usual, transcript, blocks, onsets, [], config) == []
-    assert asked == []  # 3 s for 3 s of text: their usual pace
+    assert asked == [[(1, 0, 4_700, 15), (3, 0, 8_700, 15)]]
+    # ... unless only the turns faster than usual are asked for
+    asked.clear()
+    assert _try_earlier_after_replay(weigh, usual, transcript, blocks, onsets, [],
+                                     dataclasses.replace(config, after_replay_pace=-0.1)) == []
+    assert asked == []
     # the talk before B began 9 s before it: beyond the reach, unless it is wider
     far = np.array([0, 4_100, 5_000, 9_000])
     _try_earlier_after_replay(weigh, turns, transcript, blocks, far, [], config)
@@ -857,7 +864,8 @@ def test_the_one_pass_retry_free_only_around_its_anchor_weighs_as_the_pass_free_
         follows.clear(), caplog.clear()
         with caplog.at_level(logging.DEBUG, logger="aligner.align.engine"):
             align(transcript, spoken, cepstra, audio_map,
-                  config=AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), hold_free_reach=reach))
+                  config=AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), hold_free_reach=reach,
+                                     after_replay_margin=None))
         (line,) = [r.getMessage() for r in caplog.records if "held by one pass" in r.getMessage()]
         weighed[reach] = line
         held = [f for f in follows if f is not None]

@@ -180,7 +180,8 @@ def test_an_end_hypothesis_whose_first_pass_ends_the_text_where_it_was_goes_no_f
 
     placed, timings = [], engine._timings
     monkeypatch.setattr(engine, "_timings", lambda *a, **k: placed.append(1) or timings(*a, **k))
-    config = AlignConfig(early_end_doubt=-1.0, late_start_head_gap=None, music_turn_reach_ms=0)
+    config = AlignConfig(early_end_doubt=-1.0, late_start_head_gap=None, music_turn_reach_ms=0,
+                         after_replay_margin=None)  # (its pass after the replay: not counted here)
     assert config.early_end_tail_gaps == (0.25, 0.5)
     usual = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=config)
     assert len(placed) == 2

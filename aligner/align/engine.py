@@ -145,8 +145,8 @@ class AlignConfig:
     unnamed_replay_drop: float | None = 0.12
     unnamed_replay_pace: float = 0.2
     unnamed_replay_margin: float = 0.03
-    # a turn after a named replay that runs faster than usual (``_paces`` under
-    # ``after_replay_pace``): the hypothesis that it starts at the onset of the stretch of
+    # a turn after a named replay (that runs faster than usual, ``_paces`` under
+    # ``after_replay_pace``, when that is given): the hypothesis that it starts at the onset of the stretch of
     # talk before its start, within ``after_replay_reach_ms``, by one phoneme pass more that
     # holds it there; held there from then on when its words then match better by
     # ``after_replay_margin`` of reported confidence (None: not tried). See
@@ -157,8 +157,15 @@ class AlignConfig:
     # have put a right start off, 167 turns, 0.036 at most (median -0.052). Kept, by one
     # pass (`bench/realign.py`): 3 starts set right, none broken, every other set the same;
     # 0.6 s more at 90 minutes, where it is tried and not kept (by a whole alignment: 4 set
-    # right, 2.6 s more). The fourth gains 0.048 by the one pass and stays 2.8 s late
-    after_replay_pace: float = -0.1
+    # right, 2.6 s more). The fourth gains 0.048 by the one pass and stays 2.8 s late.
+    # Forty-fifth session, every such turn tried whatever its pace (-0.1 before: the
+    # hypothesis then cost a whole pass; held passes are local since the forty-third), by
+    # `bench/realign.py --config '{"after_replay_pace": 10}' --against f43`: 481 of 484
+    # alignments the same; `ep20m_s31_fast`'s two misses set right (the turn after the
+    # replay ran at +0.02, its caption on the replay gone), two turns of `ep20m_s33_bed`
+    # and one of `ep5m_s13_late10_noanchor` moved under 0.5 s; align stage of `ep20m_s46`
+    # 1.03-1.11 -> 1.20-1.24 s, `ep90m_s1` the same (tried there already)
+    after_replay_pace: float | None = None
     after_replay_reach_ms: int = 8_000
     after_replay_margin: float | None = 0.05
     phone_context: int = 4  # frames on either side that the phoneme classifier sees
@@ -873,9 +880,9 @@ def _try_earlier_after_replay(weigh, turns: tuple[TurnTiming, ...], transcript: 
     than the path has it. The replay's gap is cheap on speech, and a turn's text takes less
     time in eSpeak's voice than in the recording: the path may leave the turn's first
     utterance to the replay and lay all its words over the rest (a replay in the show's own
-    voices, its last words alike the turn's first ones). Tried for such turns that run
-    faster than usual (``_paces`` under ``after_replay_pace``) and whose first word no
-    anchor holds: ``weigh(extra)`` aligns again with each one's first word held (``extra``,
+    voices, its last words alike the turn's first ones). Tried for such turns (that run
+    faster than usual, ``_paces`` under ``after_replay_pace``, when that is given) whose
+    first word no anchor holds: ``weigh(extra)`` aligns again with each one's first word held (``extra``,
     pins) to the last of the talk ``onsets`` before its start, within
     ``after_replay_reach_ms`` and after the turn before it ends. Returns the pins of those
     whose words match better there by ``after_replay_margin`` of reported confidence (less
@@ -885,7 +892,8 @@ def _try_earlier_after_replay(weigh, turns: tuple[TurnTiming, ...], transcript: 
     extra = []
     for k in _after_replay(transcript, blocks):
         turn, start = turns[k], turns[k].start_ms // HOP_MS
-        if k in held or not turn.placed or paces[k] >= config.after_replay_pace:
+        if k in held or not turn.placed or (config.after_replay_pace is not None
+                                            and paces[k] >= config.after_replay_pace):
             continue
         i = int(np.searchsorted(onsets, start - _AT_ONSET)) - 1  # the last onset clearly before the start
         if i >= 0 and start - onsets[i] <= config.after_replay_reach_ms // HOP_MS \
