@@ -146,12 +146,12 @@ class AlignConfig:
     unnamed_replay_pace: float = 0.2
     unnamed_replay_margin: float = 0.03
     # a turn after a named replay (that runs faster than usual, ``_paces`` under
-    # ``after_replay_pace``, when that is given): the hypothesis that it starts at the onset of the stretch of
-    # talk before its start, within ``after_replay_reach_ms``, by one phoneme pass more that
-    # holds it there; held there from then on when its words then match better by
-    # ``after_replay_margin`` of reported confidence (None: not tried). See
-    # ``_try_earlier_after_replay``. Bench, the 304 whole recordings: of the 289 turns after a
-    # replay with talk before them, 20 started more than 0.5 s late, 10 of them exactly at
+    # ``after_replay_pace``, when that is given): the hypothesis that it starts at the onset
+    # of the stretch of talk before its start, within ``after_replay_reach_ms``, by one
+    # phoneme pass more that holds it there; held there from then on when its words then
+    # match better by ``after_replay_margin`` of reported confidence (None: not tried). See
+    # ``_try_earlier_after_replay``. Bench, the 304 whole recordings: of the 289 turns after
+    # a replay with talk before them, 20 started more than 0.5 s late, 10 of them exactly at
     # their second utterance. Each held at the onset before its start by a whole alignment:
     # the 4 it set right that run faster than usual gained 0.054 to 0.103; where it would
     # have put a right start off, 167 turns, 0.036 at most (median -0.052). Kept, by one
@@ -160,11 +160,12 @@ class AlignConfig:
     # right, 2.6 s more). The fourth gains 0.048 by the one pass and stays 2.8 s late.
     # Forty-fifth session, every such turn tried whatever its pace (-0.1 before: the
     # hypothesis then cost a whole pass; held passes are local since the forty-third), by
-    # `bench/realign.py --config '{"after_replay_pace": 10}' --against f43`: 481 of 484
-    # alignments the same; `ep20m_s31_fast`'s two misses set right (the turn after the
-    # replay ran at +0.02, its caption on the replay gone), two turns of `ep20m_s33_bed`
-    # and one of `ep5m_s13_late10_noanchor` moved under 0.5 s; align stage of `ep20m_s46`
-    # 1.03-1.11 -> 1.20-1.24 s, `ep90m_s1` the same (tried there already)
+    # `bench/realign.py --save s45 --against f43`: 481 of 484 alignments the same;
+    # `ep20m_s31_fast`'s two misses set right (the turn after the replay ran at +0.02, its
+    # caption on the replay gone), two turns of `ep20m_s33_bed` and one of
+    # `ep5m_s13_late10_noanchor` moved under 0.5 s; align stage of `ep20m_s46` 1.03-1.11 ->
+    # 1.20-1.24 s, `ep90m_s1` the same (tried there already); 48 fresh episodes (seeds
+    # 94-99 at 5 and 20 minutes, plain, fast, voiced, overlap) the same as before
     after_replay_pace: float | None = None
     after_replay_reach_ms: int = 8_000
     after_replay_margin: float | None = 0.05
@@ -882,18 +883,18 @@ def _try_earlier_after_replay(weigh, turns: tuple[TurnTiming, ...], transcript: 
     utterance to the replay and lay all its words over the rest (a replay in the show's own
     voices, its last words alike the turn's first ones). Tried for such turns (that run
     faster than usual, ``_paces`` under ``after_replay_pace``, when that is given) whose
-    first word no anchor holds: ``weigh(extra)`` aligns again with each one's first word held (``extra``,
-    pins) to the last of the talk ``onsets`` before its start, within
+    first word no anchor holds: ``weigh(extra)`` aligns again with each one's first word
+    held (``extra``, pins) to the last of the talk ``onsets`` before its start, within
     ``after_replay_reach_ms`` and after the turn before it ends. Returns the pins of those
     whose words match better there by ``after_replay_margin`` of reported confidence (less
     how far its length strays: ``_squeeze_aware``): the caller holds them there."""
-    paces = _paces(turns, blocks)
+    pace = config.after_replay_pace
+    paces = _paces(turns, blocks) if pace is not None else None
     held = {block for block, word, *_ in pins if word == 0}  # first words an anchor holds already
     extra = []
     for k in _after_replay(transcript, blocks):
         turn, start = turns[k], turns[k].start_ms // HOP_MS
-        if k in held or not turn.placed or (config.after_replay_pace is not None
-                                            and paces[k] >= config.after_replay_pace):
+        if k in held or not turn.placed or (pace is not None and paces[k] >= pace):
             continue
         i = int(np.searchsorted(onsets, start - _AT_ONSET)) - 1  # the last onset clearly before the start
         if i >= 0 and start - onsets[i] <= config.after_replay_reach_ms // HOP_MS \
