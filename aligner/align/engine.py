@@ -491,10 +491,8 @@ def align(
             around, rows = (_light(rows), pi, pj), None
             rows, pi, pj = phone_pass(heard, around, pins, settings, head_gap, widen, opened)
             metric = NEG_DOT
-            if first:
-                learnt["from"] = around
-        if first:
-            learnt["heard"] = heard
+        if first:  # the last pass's log-probabilities, and the path they were learnt from
+            learnt["heard"], learnt["from"] = heard, around
             ends[tuple(pins)] = (_light(rows), pi, pj)
         return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config, row_memo)
 

@@ -49,7 +49,7 @@ class OneHot:
         out = one_hot(self.labels, self.width, np.float32)
         if self.extra >= 0:
             out[:, self.extra] = self.value
-        return out if dtype is None else out.astype(dtype)
+        return out if dtype is None else np.asarray(out, dtype)  # (no copy when float32 is asked)
 
 
 @dataclass(frozen=True)
