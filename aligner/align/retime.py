@@ -44,3 +44,18 @@ def share(words: tuple[WordTiming, ...], start_ms: int, stop_ms: int) -> tuple[W
     bounds = start_ms + np.round(np.concatenate([[0.0], np.cumsum(lengths)]) / lengths.sum()
                                  * (stop_ms - start_ms)).astype(np.int64)
     return tuple(dataclasses.replace(w, start_ms=int(a), end_ms=int(b)) for w, a, b in zip(words, bounds[:-1], bounds[1:]))
+
+
+def move_change(before: TurnTiming, turn: TurnTiming, stop_ms: int, start_ms: int) -> tuple[TurnTiming, TurnTiming] | None:
+    """``before`` ending at ``stop_ms`` and ``turn`` starting at ``start_ms``: the words that
+    fall across the new change share the time left to them. None when a turn would lose all
+    its words."""
+    if start_ms < turn.start_ms:  # earlier: the turn before gives up its end
+        shorter = end_before(before, stop_ms)
+        return (shorter, start_earlier(turn, start_ms)) if shorter else None
+    # later: the turn gives up its start to the one before, whose last word runs on to the pause
+    shorter = start_after(turn, start_ms)
+    if shorter is None or not before.words or stop_ms <= before.end_ms:
+        return (before, shorter) if shorter else None
+    last = dataclasses.replace(before.words[-1], end_ms=stop_ms)
+    return dataclasses.replace(before, end_ms=stop_ms, words=before.words[:-1] + (last,)), shorter

@@ -17,13 +17,12 @@ classifier then tells them apart by what they say, a weak difference, under the 
 
 from __future__ import annotations
 
-import dataclasses
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from aligner.align.model import TurnTiming
-from aligner.align.retime import end_before, start_after, start_earlier
+from aligner.align.retime import move_change, start_after, start_earlier
 from aligner.audiomap import MUSIC, AudioMap, runs
 from aligner.discriminant import LinearDiscriminant
 from aligner.features import HOP_MS
@@ -138,7 +137,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
             if moved_turn is not None:
                 out[k] = moved_turn
             continue
-        moved_pair = _move_change(before, turn, stop * HOP_MS, at * HOP_MS)
+        moved_pair = move_change(before, turn, stop * HOP_MS, at * HOP_MS)
         if moved_pair is not None:
             out[k - 1], out[k] = moved_pair
     return tuple(out)
@@ -173,18 +172,3 @@ def _voice_groups(x: np.ndarray, k: int, *, least: int, rounds: int = 10) -> np.
         groups = d.argmin(axis=1)
         centres = np.stack([x[groups == i].mean(axis=0) if (groups == i).any() else centres[i] for i in range(k)])
     return np.unique(groups, return_inverse=True)[1].astype(np.int64)
-
-
-def _move_change(before: TurnTiming, turn: TurnTiming, stop_ms: int, start_ms: int) -> tuple[TurnTiming, TurnTiming] | None:
-    """``before`` ending at ``stop_ms`` and ``turn`` starting at ``start_ms``: the words that
-    fall across the new change share the time left to them. None when a turn would lose all
-    its words."""
-    if start_ms < turn.start_ms:  # earlier: the turn before gives up its end
-        shorter = end_before(before, stop_ms)
-        return (shorter, start_earlier(turn, start_ms)) if shorter else None
-    # later: the turn gives up its start to the one before, whose last word runs on to the pause
-    shorter = start_after(turn, start_ms)
-    if shorter is None or not before.words or stop_ms <= before.end_ms:
-        return (before, shorter) if shorter else None
-    last = dataclasses.replace(before.words[-1], end_ms=stop_ms)
-    return dataclasses.replace(before, end_ms=stop_ms, words=before.words[:-1] + (last,)), shorter
