@@ -34,7 +34,7 @@ import numpy as np
 from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.model import Alignment, AnchorCheck, Region, TurnTiming, WordTiming, offset_words
 from aligner.align.multilevel import Block, OneHot, Rows, align_blocks, row_spans
-from aligner.align.retime import end_before, start_after, start_earlier
+from aligner.align.retime import end_before, move_change, start_after, start_earlier
 from aligner.align.voices import left_out_before, mapped_voice_features, to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant
 from aligner.audiomap import KINDS, MUSIC, SPEECH_OVER_MUSIC, SPOKEN, AudioMap, runs
@@ -369,6 +369,19 @@ class AlignConfig:
     # 8435 starts moved, 5 fixed (1.5-2.1 s early, on a replay's last clip), none broken.
     # The same with 3 s, or with breaks of 0.5 s
     left_out_forward_ms: int | None = 1500
+    # a turn that starts in the last this much of a stretch of talk whose head the turn
+    # before holds starts where talk resumes after the stretch, within
+    # ``stretch_tail_reach_ms`` (None: it stays). Forty-sixth session, `bench/realign.py
+    # --save t46a --against s45`: 462 of 484 alignments the same; of the 23 starts moved, 18
+    # nearer (8 from more than 0.5 s off to within it, 7 of them on whole transcripts: 10687
+    # -> 10694 of 10807), 5 already off by 2.5 to 6.7 s moved 0.65 to 1.2 s further (the
+    # turn before held the turn's own first words; 3 of them one turn of the 90-minute
+    # episode's variants); no caption more. 48 fresh episodes (seeds 94-99): 2 starts set
+    # right, none moved wrongly. 900 ms: 3 more set right, but 7 overlapped or tight changes
+    # broken (the next speaker's first 0.6-0.9 s of talk, then a pause); a reach of 1.5 s
+    # loses 4 of those set right, 5 s is the same as 3 s
+    stretch_tail_ms: int | None = 600
+    stretch_tail_reach_ms: int = 3000
     # a turn given less than this share of the time its text takes (at the recording's usual
     # pace) is found nowhere in the audio: listed as not placed, with no captions (None: off).
     # Bench: of the 3022 turns of 70 episodes (seeds 1-12 at 5 and 20 minutes and their
@@ -547,6 +560,9 @@ def align(
                                      left_out_voices=config.voice_change_left_out_voices, voice=change_voice)
         if config.left_out_forward_ms is not None:
             turns = _after_left_out_talk(turns, audio_map, config.left_out_forward_ms // HOP_MS)
+        if config.stretch_tail_ms is not None:
+            turns = _past_stretch_tails(turns, audio_map, config.stretch_tail_ms // HOP_MS,
+                                        config.stretch_tail_reach_ms // HOP_MS)
         last_settled[:] = [given, turns]
         return turns
 
@@ -1445,6 +1461,36 @@ def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, rea
         moved = start_after(turn, int(onsets[nxt]) * HOP_MS)
         if moved is not None:
             out[k] = moved
+    return tuple(out)
+
+
+def _past_stretch_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, tail: int,
+                        reach: int) -> tuple[TurnTiming, ...]:
+    """A turn that starts in the last ``tail`` frames of a stretch of talk, whose head (a
+    longer part) the turn before holds, starts where talk resumes after the stretch's
+    break, when that is within ``reach`` frames; the turn before then runs to the break.
+    The passes may lay a turn's first word over the last syllable of the turn before,
+    which matches it no worse, and leave the pause after to that word; but a turn does not
+    start in the last fraction of a second of someone's stretch of talk. The breaks are
+    ``_spurt_onsets``': 0.3 s or more without talk (``_talk``). Turns after talk the text
+    leaves out are ``_after_left_out_talk``'s."""
+    onsets, stopped, _ = _spurt_onsets(audio_map)
+    talk = _talk(audio_map)
+    out = list(turns)
+    for k in range(1, len(out)):
+        before, turn, start = out[k - 1], out[k], out[k].start_ms // HOP_MS
+        if not turn.placed or not before.placed or left_out_before(talk, before, turn):
+            continue
+        nxt = int(np.searchsorted(onsets, start, side="right"))  # the stretch after the one ``start`` is in
+        if nxt == 0 or nxt == len(onsets):
+            continue
+        onset, stop, resume = int(onsets[nxt - 1]), int(stopped[nxt]), int(onsets[nxt])
+        if not (start < stop and stop - start <= tail and start - onset > stop - start
+                and before.end_ms > onset * HOP_MS and resume - start <= reach):
+            continue  # in a break, not in the stretch's tail, its head not the turn before's, or too far
+        moved = move_change(before, turn, stop * HOP_MS, resume * HOP_MS)
+        if moved is not None:
+            out[k - 1], out[k] = moved
     return tuple(out)
 
 
