@@ -17,7 +17,6 @@ classifier then tells them apart by what they say, a weak difference, under the 
 
 from __future__ import annotations
 
-
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
