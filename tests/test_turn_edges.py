@@ -8,7 +8,7 @@ import numpy as np
 
 from aligner.align.engine import (
     _after_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_stretch_tails, _spurt_onsets,
-    _to_spurt_onsets,
+    _stretches, _to_spurt_onsets,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -231,20 +231,20 @@ def test_a_turn_after_left_out_talk_starts_after_the_break_not_on_its_last_words
              WordTiming("z", 6500, 9000, 1.0, 4, 5))
     before = _turn(0, 1000, 500)
     turn = TurnTiming(1, "B", "x y z", 4500, 9000, 1.0, words)
-    moved = _after_left_out_talk((before, turn), amap, 150)
+    moved = _after_left_out_talk((before, turn), _stretches(amap), 150)
     assert moved[0] == before
     assert moved[1].start_ms == 6200
     assert [(w.start_ms, w.end_ms) for w in moved[1].words] == [(6200, 6245), (6245, 6500), (6500, 9000)]
     # the break too far (more than 0.5 s after the start): stays
-    assert _after_left_out_talk((before, turn), amap, 50)[1] == turn
+    assert _after_left_out_talk((before, turn), _stretches(amap), 50)[1] == turn
     # little talk between the two turns (the turn before ends at 4 s): a turn change inside
     # the talk is the passes' call, not a replay's end
-    assert _after_left_out_talk((_turn(0, 4000, 500), turn), amap, 150)[1] == turn
+    assert _after_left_out_talk((_turn(0, 4000, 500), turn), _stretches(amap), 150)[1] == turn
     # a start in the break stays; so does one at the onset of a stretch (a 0.4-s break at 4-4.4 s)
     quiet[400:440] = 1.0
     for start, audio_map in ((5500, amap), (4400, _map(quiet, np.zeros(1000, np.float32)))):
         at = dataclasses.replace(turn, start_ms=start, words=(dataclasses.replace(words[0], start_ms=start),) + words[1:])
-        assert _after_left_out_talk((before, at), audio_map, 450)[1] == at
+        assert _after_left_out_talk((before, at), _stretches(audio_map), 450)[1] == at
 
 
 def test_a_turn_started_in_the_tail_of_the_stretch_before_starts_after_its_break():
@@ -257,23 +257,23 @@ def test_a_turn_started_in_the_tail_of_the_stretch_before_starts_after_its_break
     before = dataclasses.replace(_turn(500, 2900, 1500), speaker="A")
     words = (WordTiming("x", 2900, 4200, 1.0, 0, 1), WordTiming("y", 4200, 7000, 1.0, 2, 3))
     turn = TurnTiming(1, "B", "x y", 2900, 7000, 1.0, words)
-    a, b = _past_stretch_tails((before, turn), amap, 60, 300)
+    a, b = _past_stretch_tails((before, turn), _stretches(amap), 60, 300)
     assert (a.start_ms, a.end_ms, a.words[-1].end_ms) == (500, 3200, 3200)
     assert (b.start_ms, b.words[0].start_ms, b.end_ms) == (4200, 4200, 7000)
     # more of the stretch left than the tail (0.3 s of it against 0.2), or the next talk
     # further than the reach (1.3 s against 1 s): B stays
-    assert _past_stretch_tails((before, turn), amap, 20, 300)[1] == turn
-    assert _past_stretch_tails((before, turn), amap, 60, 100)[1] == turn
+    assert _past_stretch_tails((before, turn), _stretches(amap), 20, 300)[1] == turn
+    assert _past_stretch_tails((before, turn), _stretches(amap), 60, 100)[1] == turn
     # the stretch's head is no turn's (A ends before it begins): B stays
     quiet[:50] = 0.0
     quiet[100:150] = 1.0  # A's talk 0-1 s, a break, the stretch from 1.5 s
     early = dataclasses.replace(_turn(0, 1000, 500), speaker="A")
-    assert _past_stretch_tails((early, turn), _map(quiet, np.zeros(800, np.float32)), 60, 300)[1] == turn
+    assert _past_stretch_tails((early, turn), _stretches(_map(quiet, np.zeros(800, np.float32))), 60, 300)[1] == turn
     # A running into the stretch, B starting as far into it as there is left of it: the
     # head is no longer than the tail, B stays
     half = dataclasses.replace(turn, start_ms=2350, words=(dataclasses.replace(words[0], start_ms=2350), words[1]))
     into = dataclasses.replace(_turn(0, 2350, 500), speaker="A")
-    assert _past_stretch_tails((into, half), _map(quiet, np.zeros(800, np.float32)), 100, 300)[1] == half
+    assert _past_stretch_tails((into, half), _stretches(_map(quiet, np.zeros(800, np.float32))), 100, 300)[1] == half
 
 
 def test_word_confidences_match_a_plain_mean_per_word():

@@ -545,6 +545,8 @@ def align(
 
     last_settled: list[tuple[TurnTiming, ...]] = []  # the turns last given to ``settle``, then what it made of them
 
+    stretches = _stretches(audio_map)  # the map's stretches of talk, for the last steps
+
     def settle(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
         """The last steps, which move turn starts to changes of voice and past talk left out
         (once for the same turns: those weighed after a replay are often the final ones)."""
@@ -559,9 +561,9 @@ def align(
                                      left_out_reach_ms=config.voice_change_left_out_reach_ms,
                                      left_out_voices=config.voice_change_left_out_voices, voice=change_voice)
         if config.left_out_forward_ms is not None:
-            turns = _after_left_out_talk(turns, audio_map, config.left_out_forward_ms // HOP_MS)
+            turns = _after_left_out_talk(turns, stretches, config.left_out_forward_ms // HOP_MS)
         if config.stretch_tail_ms is not None:
-            turns = _past_stretch_tails(turns, audio_map, config.stretch_tail_ms // HOP_MS,
+            turns = _past_stretch_tails(turns, stretches, config.stretch_tail_ms // HOP_MS,
                                         config.stretch_tail_reach_ms // HOP_MS)
         last_settled[:] = [given, turns]
         return turns
@@ -586,7 +588,7 @@ def align(
             return settle(held[tuple(extra)])
 
         earlier = _try_earlier_after_replay(held_earlier, settle(turns), transcript, blocks,
-                                            _spurt_onsets(audio_map)[0], tight, config)
+                                            stretches.onsets, tight, config)
         if earlier:  # held there from now on, as a timecode is
             turns = held.get(tuple(earlier)) or hold_near(tight, tight + earlier, keep=False)
             tight = tight + earlier
@@ -1438,7 +1440,21 @@ def _talked_over(last: TurnTiming | None, turn: TurnTiming, onset_ms: int, held:
     return said >= held * max(1, turn.start_ms - onset_ms)
 
 
-def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, reach: int, *,
+class _Stretches(NamedTuple):
+    """The map's talk (``_talk``), and its stretches as ``_spurt_onsets`` parts them: where
+    each starts, and where the talk before it stopped."""
+
+    talk: np.ndarray
+    onsets: np.ndarray
+    stopped: np.ndarray
+
+
+def _stretches(audio_map: AudioMap) -> _Stretches:
+    onsets, stopped, _ = _spurt_onsets(audio_map)
+    return _Stretches(_talk(audio_map), onsets, stopped)
+
+
+def _after_left_out_talk(turns: tuple[TurnTiming, ...], stretches: _Stretches, reach: int, *,
                          at_onset: int = 10) -> tuple[TurnTiming, ...]:
     """A turn after talk the text leaves out (``left_out_before``, with this module's
     ``_talk``: a replayed segment, an ad) that starts inside a stretch of talk (more
@@ -1447,8 +1463,7 @@ def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, rea
     on the last words of a replay in the show's own voices, which match them no worse than
     the replay's gap costs; but a turn changes at a break in the talk, and the head of this
     stretch is no turn's. The breaks are ``_spurt_onsets``': 0.3 s or more without talk."""
-    onsets, stopped, _ = _spurt_onsets(audio_map)
-    talk = _talk(audio_map)
+    talk, onsets, stopped = stretches
     out = list(turns)
     for k in range(1, len(out)):
         turn, start = out[k], out[k].start_ms // HOP_MS
@@ -1464,7 +1479,7 @@ def _after_left_out_talk(turns: tuple[TurnTiming, ...], audio_map: AudioMap, rea
     return tuple(out)
 
 
-def _past_stretch_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, tail: int,
+def _past_stretch_tails(turns: tuple[TurnTiming, ...], stretches: _Stretches, tail: int,
                         reach: int) -> tuple[TurnTiming, ...]:
     """A turn that starts in the last ``tail`` frames of a stretch of talk, whose head (a
     longer part) the turn before holds, starts where talk resumes after the stretch's
@@ -1474,8 +1489,7 @@ def _past_stretch_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, tail
     start in the last fraction of a second of someone's stretch of talk. The breaks are
     ``_spurt_onsets``': 0.3 s or more without talk (``_talk``). Turns after talk the text
     leaves out are ``_after_left_out_talk``'s."""
-    onsets, stopped, _ = _spurt_onsets(audio_map)
-    talk = _talk(audio_map)
+    talk, onsets, stopped = stretches
     out = list(turns)
     for k in range(1, len(out)):
         before, turn, start = out[k - 1], out[k], out[k].start_ms // HOP_MS
