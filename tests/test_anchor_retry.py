@@ -630,7 +630,7 @@ def _after_two_replays():
 
 
 def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_there_when_it_matches_better(caplog):
-    from aligner.align.engine import _try_earlier_after_replay
+    from aligner.align.engine import _try_earlier_after_gap
 
     transcript, blocks, turns, onsets = _after_two_replays()
     config = AlignConfig()
@@ -642,30 +642,31 @@ def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_the
 
     asked = []
     with caplog.at_level(logging.INFO, logger="aligner.align.engine"):
-        held = _try_earlier_after_replay(lambda extra: asked.append(extra) or earlier(extra, {1: 0.1, 3: 0.1}),
-                                         turns, transcript, blocks, onsets, [], config)
+        held = _try_earlier_after_gap(lambda extra: asked.append(extra) or earlier(extra, {1: 0.1, 3: 0.1}),
+                                      turns, transcript, blocks, onsets, [], config)
     # both tried at the last onset before their start, not at the one they start on
     assert asked == [[pin_b, pin_d]]
     assert held == [pin_b, pin_d]
     assert "line 3 (B): starts earlier" in caplog.text and "line 7 (D)" in caplog.text
     # B matches no better there: D alone is held
-    held = _try_earlier_after_replay(lambda extra: earlier(extra, {1: 0.0, 3: 0.1}), turns, transcript, blocks,
-                                     onsets, [], config)
+    held = _try_earlier_after_gap(lambda extra: earlier(extra, {1: 0.0, 3: 0.1}), turns, transcript, blocks,
+                                  onsets, [], config)
     assert held == [pin_d]
     # 0.055 better by their words, but 5 s for 3 s of text strays further from the usual
     # pace (the gain reported 0.044): neither is held
-    assert _try_earlier_after_replay(lambda extra: earlier(extra, {1: 0.055, 3: 0.055}), turns, transcript, blocks,
-                                     onsets, [], config) == []
+    assert _try_earlier_after_gap(lambda extra: earlier(extra, {1: 0.055, 3: 0.055}), turns, transcript, blocks,
+                                  onsets, [], config) == []
     # an anchor on D's first word: D is not tried; one further in its text does not stop it
     asked.clear()
     for anchor in [(3, 0, 9_000, 500), (3, 2, 9_100, 500)]:
-        _try_earlier_after_replay(lambda extra: asked.append(extra) or turns, turns, transcript, blocks, onsets,
-                                  [anchor], config)
+        _try_earlier_after_gap(lambda extra: asked.append(extra) or turns, turns, transcript, blocks, onsets,
+                               [anchor], config)
     assert asked == [[pin_b], [pin_b, pin_d]]
 
 
 def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_but_not_with_no_talk_of_its_own_before_it():
-    from aligner.align.engine import _try_earlier_after_replay
+    from aligner.align.engine import _try_earlier_after_gap
+    from aligner.transcript.model import Direction, DirectionKind
 
     transcript, blocks, turns, onsets = _after_two_replays()
     config = AlignConfig()
@@ -677,28 +678,45 @@ def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_
 
     # 3 s for 3 s of text: their usual pace. Tried all the same, at the last onset before each
     usual = tuple(dataclasses.replace(t, start_ms=t.end_ms - 3_000) for t in turns)
-    assert _try_earlier_after_replay(weigh, usual, transcript, blocks, onsets, [], config) == []
+    assert _try_earlier_after_gap(weigh, usual, transcript, blocks, onsets, [], config) == []
     assert asked == [[(1, 0, 4_700, 15), (3, 0, 8_700, 15)]]
     # ... unless only the turns faster than usual are asked for
     asked.clear()
-    assert _try_earlier_after_replay(weigh, usual, transcript, blocks, onsets, [],
-                                     dataclasses.replace(config, after_replay_pace=-0.1)) == []
+    assert _try_earlier_after_gap(weigh, usual, transcript, blocks, onsets, [],
+                                  dataclasses.replace(config, after_replay_pace=-0.1)) == []
     assert asked == []
     # the talk before B began 9 s before it: beyond the reach, unless it is wider
     far = np.array([0, 4_100, 5_000, 9_000])
-    _try_earlier_after_replay(weigh, turns, transcript, blocks, far, [], config)
+    _try_earlier_after_gap(weigh, turns, transcript, blocks, far, [], config)
     assert asked == []
-    _try_earlier_after_replay(weigh, turns, transcript, blocks, far, [],
-                              dataclasses.replace(config, after_replay_reach_ms=10_000))
+    _try_earlier_after_gap(weigh, turns, transcript, blocks, far, [],
+                           dataclasses.replace(config, after_replay_reach_ms=10_000))
     assert asked == [[(1, 0, 4_100, 15)]]
     # C runs on to 88 s: the talk from 87 s is C's, not D's
     long_c = tuple(dataclasses.replace(t, end_ms=88_000) if k == 2 else t for k, t in enumerate(turns))
-    _try_earlier_after_replay(weigh, long_c, transcript, blocks, onsets, [], config)
+    _try_earlier_after_gap(weigh, long_c, transcript, blocks, onsets, [], config)
     assert asked[-1] == [(1, 0, 4_700, 15)]
-    # turns that no replay comes before are never tried (C, after a jingle, would be at 52.5 s)
-    _try_earlier_after_replay(weigh, turns, transcript, blocks, np.array([0, 4_700, 5_000, 5_250, 5_300, 8_700, 9_000]),
-                              [], dataclasses.replace(config, after_replay_pace=1.0))
+    # C, after a jingle: tried too once talk begins between B's end and C's start (a short
+    # first utterance after the jingle, at 52.5 s); above, the jingle ran on to C's start
+    _try_earlier_after_gap(weigh, turns, transcript, blocks, np.array([0, 4_700, 5_000, 5_250, 5_300, 8_700, 9_000]),
+                           [], dataclasses.replace(config, after_replay_pace=1.0))
+    assert asked[-1] == [(1, 0, 4_700, 15), (2, 0, 5_250, 15), (3, 0, 8_700, 15)]
+    # ... but not where the direction between B and C names neither music nor a replay
+    applause = Direction(DirectionKind.OTHER, "[Applaudissements]", 0)
+    plain = dataclasses.replace(transcript, items=tuple(applause if getattr(i, "kind", None) == DirectionKind.JINGLE
+                                                        else i for i in transcript.items))
+    _try_earlier_after_gap(weigh, turns, plain, blocks, np.array([0, 4_700, 5_000, 5_250, 5_300, 8_700, 9_000]),
+                           [], dataclasses.replace(config, after_replay_pace=1.0))
     assert asked[-1] == [(1, 0, 4_700, 15), (3, 0, 8_700, 15)]
+
+
+def _first_after_the_replay(transcript, spoken) -> int:
+    """The first block that the sample's replay (its URL line) comes before."""
+    from aligner.transcript.model import Direction, DirectionKind
+
+    return next(k for k in range(1, len(spoken))
+                if any(isinstance(i, Direction) and i.kind == DirectionKind.REPLAY
+                       for i in transcript.items[spoken[k - 1].item + 1:spoken[k].item]))
 
 
 def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then_on(stages, monkeypatch):
@@ -708,7 +726,7 @@ def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then
     seen, weighs, settled, pinned = [], [], [], []
     # the last of the last steps
     monkeypatch.setattr(engine, "_past_stretch_tails", lambda turns, *a: settled.append(turns) or turns)
-    monkeypatch.setattr(engine, "_try_earlier_after_replay",
+    monkeypatch.setattr(engine, "_try_earlier_after_gap",
                         lambda weigh, turns, *a: seen.append(turns) or weighs.append(weigh) or [])
     align(transcript, spoken, cepstra, audio_map)
     assert len(seen) == 1 and seen[0] is settled[0]  # the turns as the last steps leave them
@@ -716,16 +734,16 @@ def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then
     assert weighed is settled[-1]
     # held from then on: every later alignment holds the pin it returns (here the first
     # turn after the sample's replay, at its own start, matching as well)
-    k = engine._after_replay(transcript, list(spoken))[0]
+    k = _first_after_the_replay(transcript, spoken)
     pin = (k, 0, seen[0][k].start_ms // HOP_MS, 15)
-    monkeypatch.setattr(engine, "_try_earlier_after_replay", lambda *a: [pin])
+    monkeypatch.setattr(engine, "_try_earlier_after_gap", lambda *a: [pin])
     original = engine._search
     monkeypatch.setattr(engine, "_search", lambda *a, pins, **kw: pinned.append(list(pins)) or original(*a, pins=pins, **kw))
     align(transcript, spoken, cepstra, audio_map, config=AlignConfig(late_start_head_gap=None))
     held_from = next(i for i, p in enumerate(pinned) if pin in p)
     assert held_from > 0 and all(pin in p for p in pinned[held_from:])
     seen.clear()
-    monkeypatch.setattr(engine, "_try_earlier_after_replay", lambda weigh, turns, *a: seen.append(turns) or [])
+    monkeypatch.setattr(engine, "_try_earlier_after_gap", lambda weigh, turns, *a: seen.append(turns) or [])
     align(transcript, spoken, cepstra, audio_map, config=AlignConfig(after_replay_margin=None))
     assert seen == []  # not tried
 
@@ -734,7 +752,7 @@ def test_a_pass_around_the_last_path_keeps_the_timings_of_the_turns_it_leaves_al
     from aligner.align import engine
 
     transcript, spoken, cepstra, audio_map = stages
-    k = engine._after_replay(transcript, list(spoken))[0]
+    k = _first_after_the_replay(transcript, spoken)
     checked, made = [], []
     timings, turn_timing = engine._timings, engine._turn_timing
     monkeypatch.setattr(engine, "_turn_timing", lambda *a, **kw: made.append(a[0].item) or turn_timing(*a, **kw))
@@ -750,7 +768,7 @@ def test_a_pass_around_the_last_path_keeps_the_timings_of_the_turns_it_leaves_al
 
     monkeypatch.setattr(engine, "_timings", both)
     # the turn after the replay held 2 s later: one pass around the last path moves it
-    monkeypatch.setattr(engine, "_try_earlier_after_replay",
+    monkeypatch.setattr(engine, "_try_earlier_after_gap",
                         lambda weigh, turns, *a: weigh([(k, 0, turns[k].start_ms // HOP_MS + 200, 15)]) and [])
     align(transcript, spoken, cepstra, audio_map)
     assert checked[0][0] is False and checked[0][1] == checked[0][2]  # the first alignment: every turn
@@ -819,7 +837,7 @@ def test_a_whole_alignment_lets_go_of_the_first_ones_log_probabilities_and_they_
     shifted = tmp_path / "shifted.txt"
     shifted.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", "[0:51]"), encoding="utf-8")
     transcript = read_transcript(shifted)
-    k = engine._after_replay(transcript, list(spoken))[0]
+    k = _first_after_the_replay(transcript, spoken)
     made, alive_in_whole = [], []
     heard, search = engine._heard, engine._search
 
@@ -839,7 +857,7 @@ def test_a_whole_alignment_lets_go_of_the_first_ones_log_probabilities_and_they_
 
     monkeypatch.setattr(engine, "_heard", heard_spy)
     monkeypatch.setattr(engine, "_search", search_spy)
-    monkeypatch.setattr(engine, "_try_earlier_after_replay",  # the turn after the replay weighed 2 s later
+    monkeypatch.setattr(engine, "_try_earlier_after_gap",  # the turn after the replay weighed 2 s later
                         lambda weigh, turns, *a: weigh([(k, 0, turns[k].start_ms // HOP_MS + 200, 15)]) and [])
     with caplog.at_level(logging.DEBUG, logger="aligner.align.engine"):
         align(transcript, spoken, cepstra, audio_map)

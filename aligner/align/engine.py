@@ -145,12 +145,13 @@ class AlignConfig:
     unnamed_replay_drop: float | None = 0.12
     unnamed_replay_pace: float = 0.2
     unnamed_replay_margin: float = 0.03
-    # a turn after a named replay (that runs faster than usual, ``_paces`` under
+    # a turn after a named replay or named music (the knobs' names are older: replays only
+    # until the forty-seventh session; that runs faster than usual, ``_paces`` under
     # ``after_replay_pace``, when that is given): the hypothesis that it starts at the onset
     # of the stretch of talk before its start, within ``after_replay_reach_ms``, by one
     # phoneme pass more that holds it there; held there from then on when its words then
     # match better by ``after_replay_margin`` of reported confidence (None: not tried). See
-    # ``_try_earlier_after_replay``. Bench, the 304 whole recordings: of the 289 turns after
+    # ``_try_earlier_after_gap``. Bench, the 304 whole recordings: of the 289 turns after
     # a replay with talk before them, 20 started more than 0.5 s late, 10 of them exactly at
     # their second utterance. Each held at the onset before its start by a whole alignment:
     # the 4 it set right that run faster than usual gained 0.054 to 0.103; where it would
@@ -165,7 +166,12 @@ class AlignConfig:
     # caption on the replay gone), two turns of `ep20m_s33_bed` and one of
     # `ep5m_s13_late10_noanchor` moved under 0.5 s; align stage of `ep20m_s46` 1.03-1.11 ->
     # 1.20-1.24 s, `ep90m_s1` the same (tried there already); 48 fresh episodes (seeds
-    # 94-99 at 5 and 20 minutes, plain, fast, voiced, overlap) the same as before
+    # 94-99 at 5 and 20 minutes, plain, fast, voiced, overlap) the same as before.
+    # Forty-seventh, turns after named music (a jingle, a music break) tried too: a short
+    # first utterance right after a jingle went to the jingle's gap the same way. By
+    # `bench/realign.py --save x47a --against t46a`: 483 of 484 alignments the same,
+    # `ep5m_s87` turn 6 set right (1.72 s late); 72 fresh episodes (seeds 94-105), 70 the
+    # same, 2 starts set right (`ep20m_s98` and its overlapped mix); none broken
     after_replay_pace: float | None = None
     after_replay_reach_ms: int = 8_000
     after_replay_margin: float | None = 0.05
@@ -575,7 +581,7 @@ def align(
     turns, kept, offset_seen, near = _retry_anchors(place, turns, transcript, blocks, audio_map, config,
                                                     hold_near=hold_near)
     tight = _pins(transcript, blocks, config, tight=kept, near=near)
-    if config.after_replay_margin is not None and tuple(tight) in ends and _after_replay(transcript, blocks):
+    if config.after_replay_margin is not None and tuple(tight) in ends and _after_named_gap(transcript, blocks):
         # by one pass around the alignment's last, while its log-probabilities are at hand;
         # the other passes kept are let go first, and this one is not kept (its path and
         # that of the retries: 30 MB more at the peak at 90 minutes)
@@ -587,8 +593,8 @@ def align(
             held[tuple(extra)] = hold_near(tight, tight + extra, keep=False)
             return settle(held[tuple(extra)])
 
-        earlier = _try_earlier_after_replay(held_earlier, settle(turns), transcript, blocks,
-                                            stretches.onsets, tight, config)
+        earlier = _try_earlier_after_gap(held_earlier, settle(turns), transcript, blocks,
+                                         stretches.onsets, tight, config)
         if earlier:  # held there from now on, as a timecode is
             turns = held.get(tuple(earlier)) or hold_near(tight, tight + earlier, keep=False)
             tight = tight + earlier
@@ -890,14 +896,17 @@ def _try_unnamed_replay(place, turns: tuple[TurnTiming, ...], blocks: list[Spoke
     return other
 
 
-def _try_earlier_after_replay(weigh, turns: tuple[TurnTiming, ...], transcript: Transcript,
-                              blocks: list[SpokenTurn], onsets: np.ndarray, pins,
-                              config: AlignConfig) -> list[tuple[int, int, int, int]]:
-    """The hypothesis that a turn after a named replay starts one stretch of talk earlier
-    than the path has it. The replay's gap is cheap on speech, and a turn's text takes less
-    time in eSpeak's voice than in the recording: the path may leave the turn's first
-    utterance to the replay and lay all its words over the rest (a replay in the show's own
-    voices, its last words alike the turn's first ones). Tried for such turns (that run
+def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Transcript,
+                           blocks: list[SpokenTurn], onsets: np.ndarray, pins,
+                           config: AlignConfig) -> list[tuple[int, int, int, int]]:
+    """The hypothesis that a turn after a named replay or music (``_after_named_gap``)
+    starts one stretch of talk earlier than the path has it. A replay's gap is cheap on
+    speech, and a turn's text takes less time in eSpeak's voice than in the recording: the
+    path may leave the turn's first utterance to the replay and lay all its words over the
+    rest (a replay in the show's own voices, its last words alike the turn's first ones); a
+    short first utterance right after a jingle goes to the jingle's gap the same way. Only
+    talk counts (``_talk``): where the music goes on to the turn, no stretch of it lies
+    before the turn, and the turn is not tried. Tried for such turns (that run
     faster than usual, ``_paces`` under ``after_replay_pace``, when that is given) whose
     first word no anchor holds: ``weigh(extra)`` aligns again with each one's first word
     held (``extra``, pins) to the last of the talk ``onsets`` before its start, within
@@ -908,7 +917,7 @@ def _try_earlier_after_replay(weigh, turns: tuple[TurnTiming, ...], transcript: 
     paces = _paces(turns, blocks) if pace is not None else None
     held = {block for block, word, *_ in pins if word == 0}  # first words an anchor holds already
     extra = []
-    for k in _after_replay(transcript, blocks):
+    for k in _after_named_gap(transcript, blocks):
         turn, start = turns[k], turns[k].start_ms // HOP_MS
         if k in held or not turn.placed or (pace is not None and paces[k] >= pace):
             continue
@@ -922,11 +931,11 @@ def _try_earlier_after_replay(weigh, turns: tuple[TurnTiming, ...], transcript: 
     weight = config.confidence_duration_weight
     here, there = _squeeze_aware(turns, blocks, weight), _squeeze_aware(other, blocks, weight)
     gains = {k: there[k].confidence - here[k].confidence for k, *_ in extra}
-    log.debug("turns after a replay held one stretch earlier: %s",
+    log.debug("turns after a replay or music held one stretch earlier: %s",
               ", ".join(f"{k} {gains[k]:+.3f}" for k in sorted(gains)))
     better = [pin for pin in extra if gains[pin[0]] >= config.after_replay_margin]
     for k, *_ in better:
-        log.info("line %d (%s): starts earlier, where the replay before it ends",
+        log.info("line %d (%s): starts earlier, where the replay or music before it ends",
                  blocks[k].turn.line, blocks[k].turn.speaker)
     return better
 
@@ -935,11 +944,11 @@ _AT_ONSET = 5  # frames: a turn starting this close after an onset starts there
 _HELD_AT_ONSET = 15  # frames either side of the onset that the held first word may take
 
 
-def _after_replay(transcript: Transcript, blocks: list[SpokenTurn]) -> list[int]:
-    """The blocks after the first that a named replay comes before (among the items since
-    the block before)."""
+def _after_named_gap(transcript: Transcript, blocks: list[SpokenTurn]) -> list[int]:
+    """The blocks after the first that a named replay or music (a jingle, a music break)
+    comes before (among the items since the block before)."""
     return [k for k in range(1, len(blocks))
-            if any(isinstance(i, Direction) and i.kind == DirectionKind.REPLAY
+            if any(isinstance(i, Direction) and (i.kind == DirectionKind.REPLAY or i.kind in _MUSIC)
                    for i in transcript.items[blocks[k - 1].item + 1:blocks[k].item])]
 
 
