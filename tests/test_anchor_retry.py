@@ -725,7 +725,7 @@ def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then
     transcript, spoken, cepstra, audio_map = stages
     seen, weighs, settled, pinned = [], [], [], []
     # the last of the last steps
-    monkeypatch.setattr(engine, "_past_stretch_tails", lambda turns, *a: settled.append(turns) or turns)
+    monkeypatch.setattr(engine, "_before_left_out_talk", lambda turns, *a: settled.append(turns) or turns)
     monkeypatch.setattr(engine, "_try_earlier_after_gap",
                         lambda weigh, turns, *a: seen.append(turns) or weighs.append(weigh) or [])
     align(transcript, spoken, cepstra, audio_map)

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 
 from aligner.align.engine import (
-    _after_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_stretch_tails, _spurt_onsets,
-    _stretches, _to_spurt_onsets,
+    _after_left_out_talk, _before_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_stretch_tails,
+    _spurt_onsets, _stretches, _to_spurt_onsets,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -274,6 +274,29 @@ def test_a_turn_started_in_the_tail_of_the_stretch_before_starts_after_its_break
     half = dataclasses.replace(turn, start_ms=2350, words=(dataclasses.replace(words[0], start_ms=2350), words[1]))
     into = dataclasses.replace(_turn(0, 2350, 500), speaker="A")
     assert _past_stretch_tails((into, half), _stretches(_map(quiet, np.zeros(800, np.float32))), 100, 300)[1] == half
+
+
+def test_a_turn_run_into_the_talk_left_out_after_it_ends_at_the_break_before_that_talk():
+    """Talk 0.5-4 s, a 0.6-s break, talk 4.6-9 s (a replay's), quiet to 12 s, where turn B
+    starts. The path ran turn A on to 6 s, its word "y" across the break: A ends at 4 s, its
+    last words sharing the time left to them."""
+    quiet = np.zeros(1400, np.float32)
+    quiet[:50] = quiet[400:460] = quiet[900:1200] = 1.0
+    stretches = _stretches(_map(quiet, np.zeros(1400, np.float32)))
+    words = (WordTiming("x", 500, 3800, 1.0, 0, 1), WordTiming("y", 3800, 5000, 1.0, 2, 3),
+             WordTiming("z", 5000, 6000, 1.0, 4, 5))
+    a = TurnTiming(0, "A", "x y z", 500, 6000, 1.0, words)
+    b = TurnTiming(1, "B", "w", 12000, 13000, 1.0, (WordTiming("w", 12000, 13000, 1.0, 0, 1),))
+    ended, same = _before_left_out_talk((a, b), stretches, 300, 150)
+    assert (ended.end_ms, [w.end_ms for w in ended.words]) == (4000, [3800, 3909, 4000]) and same == b
+    # the talk going on for less than the run-on after A's end (3 s), the end further into
+    # the stretch than the reach (1.4 s), no word across the break, or B starting at 6.5 s
+    # (no talk left out between them): A stays
+    across = (words[0], dataclasses.replace(words[1], end_ms=4000), dataclasses.replace(words[2], start_ms=4600))
+    for turns, reach, run_on in [((a, b), 300, 350), ((a, b), 100, 150),
+                                 ((dataclasses.replace(a, words=across), b), 300, 150),
+                                 ((a, dataclasses.replace(b, start_ms=6500)), 300, 150)]:
+        assert _before_left_out_talk(turns, stretches, reach, run_on)[0] == turns[0]
 
 
 def test_word_confidences_match_a_plain_mean_per_word():
