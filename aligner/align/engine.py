@@ -145,8 +145,8 @@ class AlignConfig:
     unnamed_replay_drop: float | None = 0.12
     unnamed_replay_pace: float = 0.2
     unnamed_replay_margin: float = 0.03
-    # a turn after a named replay or named music (the knobs' names are older: replays only
-    # until the forty-seventh session; that runs faster than usual, ``_paces`` under
+    # a turn after a named replay or named music (the knobs are named for replays, the only
+    # case until the forty-seventh session) that runs faster than usual (``_paces`` under
     # ``after_replay_pace``, when that is given): the hypothesis that it starts at the onset
     # of the stretch of talk before its start, within ``after_replay_reach_ms``, by one
     # phoneme pass more that holds it there; held there from then on when its words then
@@ -1523,7 +1523,7 @@ def _before_left_out_talk(turns: tuple[TurnTiming, ...], stretches: _Stretches, 
             continue
         i = int(np.searchsorted(onsets, end, side="right")) - 1  # the stretch ``end`` is in
         if i < 0 or stopped[i] * HOP_MS <= turn.start_ms or end - onsets[i] > reach:
-            continue  # the turn's start is in it, or the end is too far into it
+            continue  # the break before it lies before the turn's start, or it began too long before the end
         goes_on_to = int(stopped[i + 1]) if i + 1 < len(stopped) else len(talk)
         across = any(w.start_ms < stopped[i] * HOP_MS and w.end_ms > onsets[i] * HOP_MS for w in turn.words)
         if goes_on_to - end < run_on or not across:
