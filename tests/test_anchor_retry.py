@@ -712,11 +712,10 @@ def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_
 
 def _first_after_the_replay(transcript, spoken) -> int:
     """The first block that the sample's replay (its URL line) comes before."""
-    from aligner.transcript.model import Direction, DirectionKind
+    from aligner.align.engine import _after_directions
+    from aligner.transcript.model import DirectionKind
 
-    return next(k for k in range(1, len(spoken))
-                if any(isinstance(i, Direction) and i.kind == DirectionKind.REPLAY
-                       for i in transcript.items[spoken[k - 1].item + 1:spoken[k].item]))
+    return _after_directions(transcript, list(spoken), {DirectionKind.REPLAY})[0]
 
 
 def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then_on(stages, monkeypatch):

@@ -598,7 +598,7 @@ def align(
     turns, kept, offset_seen, near = _retry_anchors(place, turns, transcript, blocks, audio_map, config,
                                                     hold_near=hold_near)
     tight = _pins(transcript, blocks, config, tight=kept, near=near)
-    if config.after_replay_margin is not None and tuple(tight) in ends and _after_named_gap(transcript, blocks):
+    if config.after_replay_margin is not None and tuple(tight) in ends and _after_directions(transcript, blocks, _NAMED_GAPS):
         # by one pass around the alignment's last, while its log-probabilities are at hand;
         # the other passes kept are let go first, and this one is not kept (its path and
         # that of the retries: 30 MB more at the peak at 90 minutes)
@@ -916,7 +916,7 @@ def _try_unnamed_replay(place, turns: tuple[TurnTiming, ...], blocks: list[Spoke
 def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Transcript,
                            blocks: list[SpokenTurn], onsets: np.ndarray, pins,
                            config: AlignConfig) -> list[tuple[int, int, int, int]]:
-    """The hypothesis that a turn after a named replay or music (``_after_named_gap``)
+    """The hypothesis that a turn after a named replay or music (``_NAMED_GAPS``)
     starts one stretch of talk earlier than the path has it. A replay's gap is cheap on
     speech, and a turn's text takes less time in eSpeak's voice than in the recording: the
     path may leave the turn's first utterance to the replay and lay all its words over the
@@ -934,7 +934,7 @@ def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Tra
     paces = _paces(turns, blocks) if pace is not None else None
     held = {block for block, word, *_ in pins if word == 0}  # first words an anchor holds already
     extra = []
-    for k in _after_named_gap(transcript, blocks):
+    for k in _after_directions(transcript, blocks, _NAMED_GAPS):
         turn, start = turns[k], turns[k].start_ms // HOP_MS
         if k in held or not turn.placed or (pace is not None and paces[k] >= pace):
             continue
@@ -961,11 +961,11 @@ _AT_ONSET = 5  # frames: a turn starting this close after an onset starts there
 _HELD_AT_ONSET = 15  # frames either side of the onset that the held first word may take
 
 
-def _after_named_gap(transcript: Transcript, blocks: list[SpokenTurn]) -> list[int]:
-    """The blocks after the first that a named replay or music (a jingle, a music break)
-    comes before (among the items since the block before)."""
+def _after_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds) -> list[int]:
+    """The blocks after the first that a direction of one of these ``kinds`` comes before
+    (among the items since the block before)."""
     return [k for k in range(1, len(blocks))
-            if any(isinstance(i, Direction) and (i.kind == DirectionKind.REPLAY or i.kind in _MUSIC)
+            if any(isinstance(i, Direction) and i.kind in kinds
                    for i in transcript.items[blocks[k - 1].item + 1:blocks[k].item])]
 
 
@@ -1525,9 +1525,10 @@ def _before_left_out_talk(turns: tuple[TurnTiming, ...], stretches: _Stretches, 
         if i < 0 or stopped[i] * HOP_MS <= turn.start_ms or end - onsets[i] > reach:
             continue  # the break before it lies before the turn's start, or it began too long before the end
         goes_on_to = int(stopped[i + 1]) if i + 1 < len(stopped) else len(talk)
-        across = any(w.start_ms < stopped[i] * HOP_MS and w.end_ms > onsets[i] * HOP_MS for w in turn.words)
-        if goes_on_to - end < run_on or not across:
+        if goes_on_to - end < run_on:
             continue
+        if not any(w.start_ms < stopped[i] * HOP_MS and w.end_ms > onsets[i] * HOP_MS for w in turn.words):
+            continue  # no word of the turn runs across the break
         shorter = end_before(turn, int(stopped[i]) * HOP_MS)
         if shorter is not None:
             out[k] = shorter
@@ -1564,6 +1565,7 @@ def _past_stretch_tails(turns: tuple[TurnTiming, ...], stretches: _Stretches, ta
 
 
 _MUSIC = {DirectionKind.JINGLE, DirectionKind.SOUND_BREAK, DirectionKind.MUSIC_STING, DirectionKind.MUSIC_BREAK}
+_NAMED_GAPS = _MUSIC | {DirectionKind.REPLAY}  # the directions after which a turn is tried one stretch earlier
 
 
 def _direction_gap(item, config: AlignConfig) -> tuple[float, float, float]:
