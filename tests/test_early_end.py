@@ -9,9 +9,11 @@ import json
 
 import numpy as np
 
-from aligner.align.engine import AlignConfig, _early_end_better, _end_in_doubt, _end_unanchored, _start_unanchored
+from aligner.align.engine import (AlignConfig, _breaks_timecodes, _early_end_better, _end_in_doubt, _end_unanchored,
+                                  _start_unanchored)
 from aligner.align.model import TurnTiming
 from aligner.pipeline import run
+from aligner.transcript.model import Anchor, Section, Transcript, Turn
 
 from conftest import DATA, ROOT
 
@@ -35,6 +37,36 @@ def test_an_early_end_must_match_better_by_more_than_a_decoding_moves_it():
     assert not _early_end_better(usual, _turns([0.85] * 9 + [0.855]), AlignConfig())  # +0.0005: a coin toss
     assert _early_end_better(usual, _turns([0.85] * 9 + [0.88]), AlignConfig())  # +0.003
     assert not _early_end_better(usual, _turns([0.85] * 9 + [0.88]), AlignConfig(early_end_margin=0.005))
+
+
+def test_a_hypothesis_breaks_a_timecode_when_it_puts_off_one_the_usual_alignment_holds():
+    # a section title at 1:00 (item 1): its section starts with the turn after it (item 2)
+    items = (Turn("A", "x", 1, 1), Section("Partie 2", 2), Turn("B", "y", 3, 3), Turn("A", "z", 4, 4))
+    transcript = Transcript("wiki", items=items, anchors=(Anchor("1' 00", 60_000, 2, 1),))
+
+    def placed(second_start):
+        return (TurnTiming(0, "A", "x", 1000, 9000, 0.9, ()), TurnTiming(2, "B", "y", second_start, 70_000, 0.9, ()),
+                TurnTiming(3, "A", "z", 71_000, 80_000, 0.9, ()))
+
+    config = AlignConfig()  # a tolerance of 5 s
+    held, off, near = placed(61_000), placed(40_000), placed(64_000)
+    assert _breaks_timecodes(held, off, transcript, config)
+    assert not _breaks_timecodes(held, near, transcript, config)  # 4 s off: within the tolerance
+    assert not _breaks_timecodes(off, held, transcript, config)  # the usual one was off already
+    assert not _breaks_timecodes(off, placed(30_000), transcript, config)
+
+
+def test_an_early_end_that_puts_a_timecode_off_is_not_kept():
+    # on the whole sample (its text runs to its end), the hypothesis with the cheapest tail,
+    # kept whatever it matches, squeezes the turns before the end and puts the timecode
+    # written half-way ([1:31], which the usual alignment bears out) 20 s early: it is not
+    # kept, and the usual alignment stays
+    usual = run(SAMPLE_AUDIO, SAMPLE_TEXT)
+    (anchor,) = usual.anchors
+    assert anchor.ok
+    tried = run(SAMPLE_AUDIO, SAMPLE_TEXT, config=AlignConfig(early_end_doubt=-1.0, early_end_margin=-1.0))
+    assert [a.ok for a in tried.anchors] == [True]
+    assert np.array_equal(_starts(tried), _starts(usual))
 
 
 class _Said:

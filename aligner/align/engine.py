@@ -630,7 +630,7 @@ def align(
             if config.early_end_moved_ms is not None and sooner < config.early_end_moved_ms:
                 continue
             other = place(cheaper, tight, head_gap, path)
-            if _early_end_better(turns, other, config):
+            if _early_end_better(turns, other, config) and not _breaks_timecodes(turns, other, transcript, config):
                 log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
                 turns, tail_gap = other, cheaper
     turns = _search_around_misplaced(lambda widen: place(tail_gap, tight, head_gap, widen=widen), turns, blocks,
@@ -862,6 +862,20 @@ def _early_end_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ..
     gain = _mean_confidence(other, turns) - _mean_confidence(turns, other)
     log.debug("early end: mean confidence %+.4f", gain)
     return gain > config.early_end_margin
+
+
+def _breaks_timecodes(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], transcript: Transcript,
+                      config: AlignConfig) -> bool:
+    """Whether ``other`` puts a timecode off by more than the tolerance that ``turns`` put
+    within it: a hypothesis that contradicts a timecode the recording bears out is not
+    kept, however it matches (the timecodes hold their words within
+    ``anchor_window_ms`` only, the tolerance's reach is the check's)."""
+    tolerance = config.anchor_tolerance_ms
+    broken = [a for a in transcript.anchors
+              if _check(a, transcript, turns, tolerance).ok and not _check(a, transcript, other, tolerance).ok]
+    for a in broken:
+        log.debug("a hypothesis puts the timecode of line %d off: not kept", a.line)
+    return bool(broken)
 
 
 def _opened(blocks: list[Block], opened: tuple[int, ...], config: AlignConfig) -> list[Block]:
