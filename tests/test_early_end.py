@@ -59,8 +59,8 @@ def test_a_hypothesis_breaks_a_timecode_when_it_puts_off_one_the_usual_alignment
 def test_an_early_end_that_puts_a_timecode_off_is_not_kept():
     # on the whole sample (its text runs to its end), the hypothesis with the cheapest tail,
     # kept whatever it matches, squeezes the turns before the end and puts the timecode
-    # written half-way ([1:31], which the usual alignment bears out) 20 s early: it is not
-    # kept, and the usual alignment stays
+    # written half-way ([1:31], which the usual alignment bears out) 23 s early (on the
+    # code before this rule): it is not kept, and the usual alignment stays
     usual = run(SAMPLE_AUDIO, SAMPLE_TEXT)
     (anchor,) = usual.anchors
     assert anchor.ok

@@ -868,8 +868,9 @@ def _breaks_timecodes(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ..
                       config: AlignConfig) -> bool:
     """Whether ``other`` puts a timecode off by more than the tolerance that ``turns`` put
     within it: a hypothesis that contradicts a timecode the recording bears out is not
-    kept, however it matches (the timecodes hold their words within
-    ``anchor_window_ms`` only, the tolerance's reach is the check's)."""
+    kept, however it matches. (The passes hold a timecode's word only within
+    ``anchor_window_ms`` of its time, far wider than the tolerance; the retries pin within
+    the tolerance only the timecodes found off.)"""
     tolerance = config.anchor_tolerance_ms
     broken = [a for a in transcript.anchors
               if _check(a, transcript, turns, tolerance).ok and not _check(a, transcript, other, tolerance).ok]
