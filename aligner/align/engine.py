@@ -773,7 +773,7 @@ def _try_late_start(first_pass, place, first_starts: dict, turns: tuple[TurnTimi
     better. Returns the turns and the head gap they were placed with (None: the usual)."""
     # a timecode that the alignment contradicts does not hold the start either (a late
     # transcript's right first timecode grouped with a shifted one as a common offset)
-    off = {n for n, a in enumerate(transcript.anchors) if not _check(a, transcript, turns, config.anchor_tolerance_ms).ok}
+    off = _timecodes_off(transcript, turns, config)
     head_gap = config.late_start_head_gap
     if head_gap is None or not _start_unanchored(blocks, _pins(transcript, blocks, config, skip=off), config):
         return turns, None
@@ -871,12 +871,15 @@ def _breaks_timecodes(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ..
     kept, however it matches. (The passes hold a timecode's word only within
     ``anchor_window_ms`` of its time, far wider than the tolerance; the retries pin within
     the tolerance only the timecodes found off.)"""
-    tolerance = config.anchor_tolerance_ms
-    broken = [a for a in transcript.anchors
-              if _check(a, transcript, turns, tolerance).ok and not _check(a, transcript, other, tolerance).ok]
-    for a in broken:
-        log.debug("a hypothesis puts the timecode of line %d off: not kept", a.line)
+    broken = _timecodes_off(transcript, other, config) - _timecodes_off(transcript, turns, config)
+    for n in sorted(broken):
+        log.debug("a hypothesis puts the timecode of line %d off: not kept", transcript.anchors[n].line)
     return bool(broken)
+
+
+def _timecodes_off(transcript: Transcript, turns: tuple[TurnTiming, ...], config: AlignConfig) -> set[int]:
+    """The numbers of the timecodes that ``turns`` put off by more than the tolerance."""
+    return {n for n, a in enumerate(transcript.anchors) if not _check(a, transcript, turns, config.anchor_tolerance_ms).ok}
 
 
 def _opened(blocks: list[Block], opened: tuple[int, ...], config: AlignConfig) -> list[Block]:
@@ -1580,7 +1583,9 @@ def _past_stretch_tails(turns: tuple[TurnTiming, ...], stretches: _Stretches, ta
 
 
 _MUSIC = {DirectionKind.JINGLE, DirectionKind.SOUND_BREAK, DirectionKind.MUSIC_STING, DirectionKind.MUSIC_BREAK}
-_NAMED_GAPS = _MUSIC | {DirectionKind.REPLAY}  # the directions after which a turn is tried one stretch earlier
+# the directions that name non-speech audio: whether a transcript names any
+# (``_names_nonspeech``), and the turns after them tried one stretch of talk earlier
+_NAMED_GAPS = _MUSIC | {DirectionKind.REPLAY}
 
 
 def _direction_gap(item, config: AlignConfig) -> tuple[float, float, float]:
@@ -1596,8 +1601,7 @@ def _direction_gap(item, config: AlignConfig) -> tuple[float, float, float]:
 
 def _names_nonspeech(transcript: Transcript) -> bool:
     """Whether the transcript names music or a replay anywhere (a direction)."""
-    return any(isinstance(i, Direction) and (i.kind in _MUSIC or i.kind == DirectionKind.REPLAY)
-               for i in transcript.items)
+    return any(isinstance(i, Direction) and i.kind in _NAMED_GAPS for i in transcript.items)
 
 
 def _unmarked(config: AlignConfig) -> AlignConfig:
