@@ -79,7 +79,8 @@ def test_an_anchor_a_little_off_is_retried_by_one_phoneme_pass(stages, monkeypat
     """The near retry starts from the first alignment's last pass: that pass once more,
     held to the anchor, with the log-probabilities it had (no first pass, nothing learnt
     again); one 15 s off too, held at the tolerance, as a sieve (the sample's text matches
-    worse there: no whole alignment follows); one 30 s off by a whole alignment."""
+    worse there: no whole alignment follows, unless, as here, that pass squeezes the turn
+    it moves into less than half its time); one 30 s off by a whole alignment."""
     from aligner.align import engine
 
     _, spoken, cepstra, audio_map = stages
@@ -90,14 +91,16 @@ def test_an_anchor_a_little_off_is_retried_by_one_phoneme_pass(stages, monkeypat
                         lambda *a, **k: windows.append([w * HOP_MS for *_, w in k["pins"]]) or search(*a, **k))
     config = AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), music_turn_reach_ms=0,
                          after_replay_margin=None)  # (its pass after the replay: not counted here)
-    for late, passes, window in (("[1:38]", 1, config.anchor_hold_ms),  # 7 s late
-                                 ("[1:46]", 1, config.anchor_tolerance_ms),  # 15 s
-                                 ("[2:01]", 1 + config.phone_passes, config.anchor_tolerance_ms)):  # 30 s
+    sieve = dataclasses.replace(config, anchor_cramped_share=None)
+    for late, passes, window, config in (("[1:38]", 1, config.anchor_hold_ms, config),  # 7 s late
+                                         ("[1:46]", 1, config.anchor_tolerance_ms, sieve),  # 15 s
+                                         ("[1:46]", 2 + config.phone_passes, config.anchor_tolerance_ms, config),
+                                         ("[2:01]", 1 + config.phone_passes, config.anchor_tolerance_ms, config)):  # 30 s
         learnt.clear(), windows.clear()
         shifted = tmp_path / "shifted.txt"
         shifted.write_text(SAMPLE_TEXT.read_text(encoding="utf-8").replace("[1:31]", late), encoding="utf-8")
         transcript = read_transcript(shifted)
-        align(transcript, spoken, cepstra, audio_map, config=config)
+        assert not align(transcript, spoken, cepstra, audio_map, config=config).anchors[0].ok
         retried = windows[1 + config.phone_passes:]
         assert len(retried) == passes and len(learnt) == config.phone_passes * (1 + (passes > 1))
         assert {w for pins in retried for w in pins} == {window}
@@ -426,6 +429,44 @@ def test_an_anchor_10_to_20_s_off_is_sieved_by_one_pass_then_decided_by_a_whole_
     clearly = turns(21_000, 0.99)  # +0.09, the turn held onto music
     assert retry(far, clearly, clearly, music) == (far, set())
     assert retry(turns(46_000, 0.9), clearly, clearly, music) == (clearly, {0})
+
+
+def test_a_one_pass_that_crushes_a_turn_it_moves_leaves_the_anchor_to_a_whole_alignment(stages, two_anchors):
+    """One pass held far from the path can only squeeze the turn it moves between turns
+    kept where they were: its loss then says little of the anchor, and a whole alignment
+    decides, 10-20 s off and under 10 s alike (fresh episodes with voiced jingles: a turn
+    held at its right timecode in a third of its time, 0.13 worse, and the timecode
+    reported; whole, it holds there in its own time). Not when the turn was squeezed
+    already, nor when the pass moves it onto music (a shifted timecode obeyed so)."""
+    from aligner.align.engine import _retry_anchors
+
+    *_, audio_map = stages
+    transcript, spoken, turns, k0 = two_anchors
+    config = AlignConfig()
+    asked = []
+
+    def retry(free, by_one_pass, by_whole, config=config, audio_map=audio_map):
+        asked.clear()
+        return _retry_anchors(lambda tail_gap, pins: asked.append("whole") or by_whole, free, transcript, spoken,
+                              audio_map, config,
+                              hold_near=lambda current, pins: asked.append("one pass") or by_one_pass)[:2]
+
+    def crushed(timings, share):
+        t = timings[k0]
+        return timings[:k0] + (dataclasses.replace(t, end_ms=t.start_ms + int(share * (t.end_ms - t.start_ms))),) \
+            + timings[k0 + 1:]
+
+    far, near = turns(36_000, 0.9), turns(28_000, 0.9)  # 15 s and 7 s off
+    squeezed, better = crushed(turns(21_000, 0.8), 0.3), turns(21_000, 0.92)  # held: in 0.3 of its time; in its own
+    assert retry(far, squeezed, better) == (better, {0}) and asked == ["one pass", "whole"]
+    assert retry(near, squeezed, better) == (better, {0}) and asked == ["one pass", "whole"]
+    assert retry(far, squeezed, turns(21_000, 0.85)) == (far, set()) and asked == ["one pass", "whole"]
+    assert retry(far, crushed(turns(21_000, 0.8), 0.6), better) == (far, set()) and asked == ["one pass"]
+    never = dataclasses.replace(config, anchor_cramped_share=None)
+    assert retry(far, squeezed, better, never) == (far, set()) and asked == ["one pass"]
+    assert retry(crushed(far, 0.4), squeezed, better) == (crushed(far, 0.4), set()) and asked == ["one pass"]
+    music = _speech_called_music(audio_map, 21_000, 21_000 + spoken[k0].end_frame * HOP_MS)
+    assert retry(far, squeezed, better, audio_map=music) == (far, set()) and asked == ["one pass"]
 
 
 def test_a_timecode_a_little_off_as_the_others_are_is_not_held_for_matching_as_well(stages, two_anchors):

@@ -292,6 +292,18 @@ class AlignConfig:
     # (15.7 s off) no longer; without stage directions 2 more turns, 2 captions fewer, 1
     # right timecode of 2 no longer flagged; none broken
     anchor_one_pass_ms: int = 20_000
+    # ... but a whole alignment decides too, the anchor 10-20 s off or nearer, when the one
+    # pass, holding the anchor and moving no turn onto music, squeezed a turn it moved under
+    # this share of its time where it was not (None: never). The pass is free only around
+    # the pin (``hold_free_reach``) and keeps the unheld path's phoneme models: the turns
+    # around a word held far from where the path had it cannot make room, one is crushed
+    # between them, and that loss says little of the anchor. Fresh episodes with voiced
+    # jingles: two right timecodes reported 10.0 and 8.6 s off (their turns held in 0.30
+    # and 0.42 of their time, -0.13 and -0.10), no longer, and 3 more turn starts within
+    # 0.5 s; the bench's 484 episodes and 126 other fresh ones the same. Of the 580, it sent
+    # 9 retries to a whole alignment: those 2, and 7 shifted timecodes (their turns held in
+    # 0.01 to 0.40 of their time) that it turned down too
+    anchor_cramped_share: float | None = 0.5
     # a pass held to more pins than the alignment it starts from (``hold_near``: a timecode
     # retried, a turn after a replay held earlier) is free only this many times the first
     # phoneme level's reach around each new pin's word (where the path has it and where the
@@ -661,9 +673,9 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     ``anchor_near_retry_ms`` too, kept unless it matches worse; those off by about the same
     time, together, once (see ``_common_offset``); those kept one by one weighed again
     (``_recheck_kept``). ``hold_near(current, pins)``, when given, places those off by
-    less than ``anchor_one_pass_ms`` first (see there): the alignment held to ``pins``
-    from the one held to ``current`` (see ``align``). Returns
-    the turns, the numbers of the anchors held, whether some were off alike and their
+    less than ``anchor_one_pass_ms`` first (see there and ``anchor_cramped_share``): the
+    alignment held to ``pins`` from the one held to ``current`` (see ``align``). Returns the
+    turns, the numbers of the anchors held, whether some were off alike and their
     held alignment was not kept, and the anchors held for matching as well (see ``_pins``)."""
     kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
     near_kept: set[int] = set()
@@ -682,11 +694,24 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         pins = _pins(transcript, blocks, config, tight=kept | numbers, near=near_kept | (numbers if near else set()))
         strict = one_pass and not near  # 10-20 s off: no turn onto music at all
         if one_pass and hold_near is not None:
-            other = better(numbers, hold_near(_pins(transcript, blocks, config, tight=kept, near=near_kept), pins),
-                           near, strict, "one pass")
-            if other is None or near:
+            first = hold_near(_pins(transcript, blocks, config, tight=kept, near=near_kept), pins)
+            other = better(numbers, first, near, strict, "one pass")
+            if (other is None and not cramped(numbers, first)) or (other is not None and near):
                 return other
         return better(numbers, place(config.tail_gap, pins), near, strict, "a whole alignment")
+
+    def cramped(numbers: set[int], other: tuple[TurnTiming, ...]) -> bool:
+        """Whether ``other``, one pass held to the anchors ``numbers``, does hold to them,
+        moves no turn onto music, and squeezes a turn it moves under
+        ``anchor_cramped_share`` of its time (see there)."""
+        if config.anchor_cramped_share is None or not all(check(n, other).ok for n in numbers):
+            return False
+        moved = set(_moved(turns, other))
+        if moved & set(_on_music(other, audio_map, config.music_turn_share)):
+            return False
+        limit = np.log(config.anchor_cramped_share)
+        before, after = _paces(turns, blocks), _paces(other, blocks)
+        return any(after[k] < limit <= before[k] for k in moved)
 
     def better(numbers: set[int], other: tuple[TurnTiming, ...], near: bool, strict: bool,
                how: str) -> tuple[TurnTiming, ...] | None:
