@@ -694,35 +694,38 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         pins = _pins(transcript, blocks, config, tight=kept | numbers, near=near_kept | (numbers if near else set()))
         strict = one_pass and not near  # 10-20 s off: no turn onto music at all
         if one_pass and hold_near is not None:
-            first = hold_near(_pins(transcript, blocks, config, tight=kept, near=near_kept), pins)
-            other = better(numbers, first, near, strict, "one pass")
-            if (other is None and not cramped(numbers, first)) or (other is not None and near):
+            by_one_pass = hold_near(_pins(transcript, blocks, config, tight=kept, near=near_kept), pins)
+            other = better(numbers, by_one_pass, near, strict, "one pass")
+            if (other is None and not cramped(numbers, by_one_pass)) or (other is not None and near):
                 return other
         return better(numbers, place(config.tail_gap, pins), near, strict, "a whole alignment")
+
+    def held_where(numbers: set[int], other: tuple[TurnTiming, ...]) -> tuple[bool, list[int], set[int]]:
+        """Whether ``other`` holds the anchors ``numbers``, the turns it moves (``_moved``),
+        and those of them it lays on what the map calls music (from elsewhere on it too:
+        the anchor or the map is wrong)."""
+        moved = _moved(turns, other)
+        return (all(check(n, other).ok for n in numbers), moved,
+                set(_on_music(other, audio_map, config.music_turn_share)) & set(moved))
 
     def cramped(numbers: set[int], other: tuple[TurnTiming, ...]) -> bool:
         """Whether ``other``, one pass held to the anchors ``numbers``, does hold to them,
         moves no turn onto music, and squeezes a turn it moves under
-        ``anchor_cramped_share`` of its time (see there)."""
-        if config.anchor_cramped_share is None or not all(check(n, other).ok for n in numbers):
+        ``anchor_cramped_share`` of its time where it was not (see there)."""
+        if config.anchor_cramped_share is None:
             return False
-        moved = set(_moved(turns, other))
-        if moved & set(_on_music(other, audio_map, config.music_turn_share)):
-            return False
+        held, moved, onto_music = held_where(numbers, other)
         limit = np.log(config.anchor_cramped_share)
         before, after = _paces(turns, blocks), _paces(other, blocks)
-        return any(after[k] < limit <= before[k] for k in moved)
+        return held and not onto_music and any(after[k] < limit <= before[k] for k in moved)
 
     def better(numbers: set[int], other: tuple[TurnTiming, ...], near: bool, strict: bool,
                how: str) -> tuple[TurnTiming, ...] | None:
         """``other``, held to the anchors ``numbers``, when it does hold to them and
         matches better than ``turns`` (``near``: not worse), moving no turn onto music
         when ``strict``."""
-        held = all(check(n, other).ok for n in numbers)
+        held, _, onto_music = held_where(numbers, other)
         gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-        # a turn moved onto what the map calls music, from elsewhere on it too: the anchor
-        # or the map is wrong
-        onto_music = set(_on_music(other, audio_map, config.music_turn_share)) & set(_moved(turns, other))
         margin = (config.anchor_retry_music_margin if onto_music
                   else -config.anchor_retry_margin if near else config.anchor_retry_margin)
         log.debug("timecodes %s (off by %s s) held by %s: %s, %+.3f%s", sorted(numbers),
