@@ -432,8 +432,9 @@ def test_an_anchor_10_to_20_s_off_is_sieved_by_one_pass_then_decided_by_a_whole_
 
 
 def test_a_one_pass_that_crushes_a_turn_it_moves_leaves_the_anchor_to_a_whole_alignment(stages, two_anchors):
-    """One pass held far from the path can only squeeze the turn it moves between turns
-    kept where they were: its loss then says little of the anchor, and a whole alignment
+    """One pass, weighing the phoneme models learnt along the unheld path, may hold a word
+    far from where that path had it only by crushing the turn between: its loss then says
+    little of the anchor, and a whole alignment
     decides, 10-20 s off and under 10 s alike (fresh episodes with voiced jingles: a turn
     held at its right timecode in a third of its time, 0.13 worse, and the timecode
     reported; whole, it holds there in its own time). Not when the turn was squeezed

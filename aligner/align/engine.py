@@ -294,15 +294,16 @@ class AlignConfig:
     anchor_one_pass_ms: int = 20_000
     # ... but a whole alignment decides too, the anchor 10-20 s off or nearer, when the one
     # pass, holding the anchor and moving no turn onto music, squeezed a turn it moved under
-    # this share of its time where it was not (None: never). The pass is free only around
-    # the pin (``hold_free_reach``) and keeps the unheld path's phoneme models: the turns
-    # around a word held far from where the path had it cannot make room, one is crushed
-    # between them, and that loss says little of the anchor. Fresh episodes with voiced
-    # jingles: two right timecodes reported 10.0 and 8.6 s off (their turns held in 0.30
-    # and 0.42 of their time, -0.13 and -0.10), no longer, and 3 more turn starts within
-    # 0.5 s; the bench's 484 episodes and 126 other fresh ones the same. Of the 580, it sent
-    # 9 retries to a whole alignment: those 2, and 7 shifted timecodes (their turns held in
-    # 0.01 to 0.40 of their time) that it turned down too
+    # this share of its time where it was not (None: never). The pass weighs the phoneme
+    # models learnt along the unheld path: held far from where that path had the word, it
+    # crushes the turn between, and that loss says little of the anchor (free everywhere,
+    # ``hold_free_reach`` None, it crushes it alike; a whole alignment, its models learnt
+    # again from a first pass held there, lays the turn in its own time). Fresh episodes
+    # with voiced jingles: two right timecodes reported 10.0 and 8.6 s off (their turns
+    # held in 0.30 and 0.42 of their time, -0.13 and -0.10), no longer, and 3 more turn
+    # starts within 0.5 s; the bench's 484 episodes and 126 other fresh ones the same. Of
+    # the 580, it sent 9 retries to a whole alignment: those 2, and 7 shifted timecodes
+    # (their turns held in 0.01 to 0.40 of their time) that it turned down too
     anchor_cramped_share: float | None = 0.5
     # a pass held to more pins than the alignment it starts from (``hold_near``: a timecode
     # retried, a turn after a replay held earlier) is free only this many times the first
