@@ -8,7 +8,7 @@ import numpy as np
 
 from aligner.align.engine import (
     _after_left_out_talk, _before_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_stretch_tails,
-    _spurt_onsets, _stretches, _to_spurt_onsets,
+    _spurt_onsets, _stretches, _to_sound_before_crushed_words, _to_spurt_onsets,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -297,6 +297,52 @@ def test_a_turn_run_into_the_talk_left_out_after_it_ends_at_the_break_before_tha
                                  ((dataclasses.replace(a, words=across), b), 300, 150),
                                  ((a, dataclasses.replace(b, start_ms=6500)), 300, 150)]:
         assert _before_left_out_talk(turns, stretches, reach, run_on)[0] == turns[0]
+
+
+def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pause():
+    """Turn A talks to 3 s; quiet to 5 s; 0.6 s of sound (a first utterance the map gave to
+    a jingle); 0.4 s of quiet; turn B's talk from 6 s. The path started B at 6 s, its first
+    three words given no time: B starts at 5 s, and they share 5-6 s in proportion to
+    eSpeak's lengths (10, 10 and 15 frames)."""
+    from types import SimpleNamespace
+
+    quiet = np.zeros(1000, np.float32)
+    quiet[300:500] = quiet[560:600] = 1.0
+    before = dataclasses.replace(_turn(0, 3000, 1500), speaker="A")
+    words = tuple(WordTiming(w, 6000, 6000, 0.8, 0, 1) for w in "IAX") + (
+        WordTiming("cet", 6000, 7000, 0.9, 2, 3), WordTiming("agent", 7000, 9000, 0.9, 4, 5))
+    turn = TurnTiming(1, "B", "I A X cet agent", 6000, 9000, 0.9, words)
+    said = SimpleNamespace(word_frames=np.array([0, 10, 20, 35, 50]), end_frame=80)
+    blocks = [None, said]
+    a, b = _to_sound_before_crushed_words((before, turn), blocks, quiet, 300, 2)
+    assert a == before
+    assert (b.start_ms, b.end_ms) == (5000, 9000)
+    assert [(w.start_ms, w.end_ms) for w in b.words] == [(5000, 5286), (5286, 5571), (5571, 6000), (6000, 7000),
+                                                         (7000, 9000)]
+    assert [w.text for w in b.words] == [w.text for w in words] and b.words[3:] == words[3:]
+    # one word given no time (of two needed); the turn before running into that sound; the
+    # sound beginning further back than the reach (1 s against 0.8 s); the sound longer than
+    # 4 times or shorter than half what eSpeak takes for the words (60 frames against 12 and
+    # 200); B starting inside its sound, or not placed: B stays
+    one = (words[0], dataclasses.replace(words[1], end_ms=6200)) + tuple(
+        dataclasses.replace(w, start_ms=max(w.start_ms, 6200), end_ms=max(w.end_ms, 6200)) for w in words[2:])
+    cases = [((before, dataclasses.replace(turn, words=one)), blocks, 300),
+             ((dataclasses.replace(before, end_ms=5300), turn), blocks, 300),
+             ((before, turn), blocks, 80),
+             ((before, turn), [None, SimpleNamespace(word_frames=np.array([0, 4, 8, 12, 50]), end_frame=80)], 300),
+             ((before, turn), [None, SimpleNamespace(word_frames=np.array([0, 60, 120, 200, 250]), end_frame=300)], 300),
+             ((before, dataclasses.replace(turn, start_ms=6200,
+                                           words=tuple(dataclasses.replace(w, start_ms=max(w.start_ms, 6200),
+                                                                           end_ms=max(w.end_ms, 6200)) for w in words))),
+              blocks, 300),
+             ((before, dataclasses.replace(turn, placed=False)), blocks, 300)]
+    for turns, spoken, reach in cases:
+        assert _to_sound_before_crushed_words(turns, spoken, quiet, reach, 2) == turns
+    # one word given no time is enough with ``least`` 1: it takes the sound alone
+    moved = _to_sound_before_crushed_words((before, dataclasses.replace(turn, words=one)),
+                                           [None, SimpleNamespace(word_frames=np.array([0, 40, 50, 65, 80]),
+                                                                  end_frame=100)], quiet, 300, 1)[1]
+    assert (moved.start_ms, moved.words[0].start_ms, moved.words[0].end_ms) == (5000, 5000, 6000)
 
 
 def test_word_confidences_match_a_plain_mean_per_word():
