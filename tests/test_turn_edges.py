@@ -343,6 +343,13 @@ def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pau
                                            [None, SimpleNamespace(word_frames=np.array([0, 40, 50, 65, 80]),
                                                                   end_frame=100)], quiet, 300, 1)[1]
     assert (moved.start_ms, moved.words[0].start_ms, moved.words[0].end_ms) == (5000, 5000, 6000)
+    # a word given 40 ms of eSpeak's 150 counts as given no time under a share of 0.3, not
+    # under 0.25: with "X" so, B moves only then
+    shorter = words[:2] + (dataclasses.replace(words[2], end_ms=6040),) + tuple(
+        dataclasses.replace(w, start_ms=max(w.start_ms, 6040)) for w in words[3:])
+    turns = (before, dataclasses.replace(turn, words=shorter))
+    assert _to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.25) == turns
+    assert _to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.3)[1].start_ms == 5000
 
 
 def test_word_confidences_match_a_plain_mean_per_word():
