@@ -419,8 +419,8 @@ class AlignConfig:
     # less, or under ``crushed_share`` of eSpeak's length for the word), starting after a
     # pause, starts where the sound before that pause began, when that sound is no turn's,
     # began this close and lasts 0.5 to 4 times what eSpeak takes for those words (None: it
-    # stays). Fiftieth session, `bench/realign.py --save k50a --against c49r`
-    # (484 episodes): 482 the same; the 2 starts moved set right (1.8 s late after a jingle
+    # stays). Fiftieth session, `bench/realign.py --save k50a --against c49r` (484
+    # episodes): 482 the same; the 2 starts moved set right (1.8 s late after a jingle
     # whose tail the map gave the first utterance, 1.8 s late on the next utterance); whole
     # transcripts 10695 -> 10697 of 10807 within 0.5 s. One crushed word is enough for the
     # same 2. In the final alignments of the 310 whole transcripts up to 20 minutes, 76
@@ -1612,10 +1612,10 @@ def _to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[S
     where sound resumes after a pause, starts where the sound before that pause began, when
     that sound lies after the end of the turn before, began within ``reach`` frames of the
     turn's start, and lasts 0.5 to 4 times what eSpeak takes for those words; they share
-    it, each in proportion to eSpeak's length. The map may call
-    a short first utterance after a jingle part of the jingle (music), or the path leave it
-    to the gap before the turn, and lay its words on the turn's next one, where they get
-    none of the time. The pauses are ``min_break`` frames (0.3 s) of quiet or more."""
+    it, each in proportion to eSpeak's length. The map may call a short first utterance
+    after a jingle part of the jingle (music), or the path leave it to the gap before the
+    turn, and lay its words on the turn's next utterance, where they get none of the time.
+    The pauses are ``min_break`` frames (0.3 s) of quiet or more."""
     pauses = runs(quiet >= 0.5, min_break)
     resumes = np.array([b for _, b in pauses], np.int64)  # where sound resumes after each pause
     out = list(turns)
