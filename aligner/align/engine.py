@@ -424,8 +424,8 @@ class AlignConfig:
     # whose tail the map gave the first utterance, 1.8 s late on the next utterance); whole
     # transcripts 10695 -> 10697 of 10807 within 0.5 s. One crushed word is enough for the
     # same 2. In the final alignments of the 310 whole transcripts up to 20 minutes, 76
-    # right starts and 6 misses had one first word crushed so, 34 right and 6 late starts
-    # two or more (of the other 4 late ones, the turn before holds the sound before one, and
+    # right starts and 6 misses had one first word given 20 ms or less, 34 right and 6 late
+    # starts two or more (of the other 4 late ones, the turn before holds the sound before one, and
     # a music bed leaves no pause before another). ``crushed_share`` 0.25 (`k50c`, against
     # `c50`, the 484 and 128 fresh episodes): 611 of 612 the same, `ep20m_s87` turn 24 set
     # right (2.8 s late after a replay, its first words, "M I S D N", laid in 60 ms).
