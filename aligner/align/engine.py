@@ -425,12 +425,12 @@ class AlignConfig:
     # transcripts 10695 -> 10697 of 10807 within 0.5 s. One crushed word is enough for the
     # same 2. In the final alignments of the 310 whole transcripts up to 20 minutes, 76
     # right starts and 6 misses had one first word given 20 ms or less, 34 right and 6 late
-    # starts two or more (of the other 4 late ones, the turn before holds the sound before one, and
-    # a music bed leaves no pause before another). ``crushed_share`` 0.25 (`k50c`, against
-    # `c50`, the 484 and 128 fresh episodes): 611 of 612 the same, `ep20m_s87` turn 24 set
-    # right (2.8 s late after a replay, its first words, "M I S D N", laid in 60 ms).
-    # Tried, not kept: the turn before ending at the pause before that sound when it holds it
-    # (`k50d`): 2 starts set right, 9 broken
+    # starts two or more (of the other 4 late ones, the turn before holds the sound before
+    # one, and a music bed leaves no pause before another). ``crushed_share`` 0.25 (`k50c`,
+    # against `c50`, the 484 and 128 fresh episodes): 611 of 612 the same, `ep20m_s87` turn
+    # 24 set right (2.8 s late after a replay, its first words, "M I S D N", laid in 60 ms).
+    # Tried, not kept: the turn before ending at the pause before that sound when it holds
+    # it (`k50d`): 2 starts set right, 9 broken
     crushed_reach_ms: int | None = 3000
     crushed_words: int = 2
     crushed_share: float = 0.25
@@ -719,7 +719,9 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
         if one_pass and hold_near is not None:
             by_one_pass = hold_near(_pins(transcript, blocks, config, tight=kept, near=near_kept), pins)
             other = better(numbers, by_one_pass, near, strict, "one pass")
-            if (other is None and not cramped(numbers, by_one_pass)) or (other is not None and near):
+            if other is None and not cramped(numbers, by_one_pass):
+                return None  # turned down, and not for a turn it crushed: no whole alignment
+            if other is not None and near:
                 return other
         return better(numbers, place(config.tail_gap, pins), near, strict, "a whole alignment")
 
