@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 
 from aligner.align.engine import (
-    _after_left_out_talk, _before_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_stretch_tails,
-    _spurt_onsets, _stretches, _to_sound_before_crushed_words, _to_spurt_onsets,
+    _after_left_out_talk, _before_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_music_tails,
+    _past_stretch_tails, _spurt_onsets, _stretches, _to_sound_before_crushed_words, _to_spurt_onsets,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -350,6 +350,44 @@ def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pau
     turns = (before, dataclasses.replace(turn, words=shorter))
     assert _to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.25) == turns
     assert _to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.3)[1].start_ms == 5000
+
+
+def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_pause():
+    """The map's music ends at 5 s; 0.3 s of sound that scores as music (the jingle's last
+    notes); 0.2 s of quiet; 0.2 s more of it; 0.3 s of quiet; talk from 6 s. The path
+    started the turn at 5 s, its first word stretched to 6.5 s: it starts at 6 s, where
+    its first word does too, and keeps its end."""
+    from aligner.audiomap import Region
+
+    quiet = np.zeros(1000, np.float32)
+    quiet[530:550] = quiet[570:600] = 1.0
+    music = np.zeros(1000, np.float32)
+    music[:530] = music[550:570] = 0.9
+    regions = (Region(0, 5000, "music", 1.0), Region(5000, 10000, "speech", 1.0))
+    amap = dataclasses.replace(_map(quiet, music), regions=regions)
+    words = (WordTiming("Veuillez", 5000, 6500, 0.8, 0, 8), WordTiming("patienter", 6500, 7200, 0.9, 9, 18))
+    turn = TurnTiming(1, "B", "Veuillez patienter", 5000, 7200, 0.9, words)
+    (moved,) = _past_music_tails((turn,), amap, 5, 15)
+    assert (moved.start_ms, moved.end_ms) == (6000, 7200)
+    assert [(w.start_ms, w.end_ms) for w in moved.words] == [(6000, 6500), (6500, 7200)]
+    # the sound between the two pauses scoring as speech: the turn starts after the first
+    spoken = music.copy()
+    spoken[550:570] = 0.0
+    assert _past_music_tails((turn,), dataclasses.replace(amap, music=spoken), 5, 15)[0].start_ms == 5500
+    # the sound before the first pause scoring as speech (a first word the map gave to the
+    # music: the turn's own); the turn starting 0.2 s after the music's end; the pauses
+    # shorter than asked; the first word ending in the pause; the turn not placed: it stays
+    talk = music.copy()
+    talk[500:530] = 0.0
+    cases = [(turn, dataclasses.replace(amap, music=talk), 15),
+             (dataclasses.replace(turn, start_ms=5200, words=(dataclasses.replace(words[0], start_ms=5200),
+                                                               words[1])), amap, 15),
+             (turn, amap, 35),
+             (dataclasses.replace(turn, words=(dataclasses.replace(words[0], end_ms=5400),
+                                               dataclasses.replace(words[1], start_ms=5400))), amap, 15),
+             (dataclasses.replace(turn, placed=False), amap, 15)]
+    for t, m, least in cases:
+        assert _past_music_tails((t,), m, 5, least) == (t,)
 
 
 def test_word_confidences_match_a_plain_mean_per_word():
