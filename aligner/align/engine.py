@@ -442,7 +442,8 @@ class AlignConfig:
     # followed closely by talk (tight, compressed and uneven mixes): 3 set right (0.57 to
     # 1.07 s early, on the jingle's last notes); whole transcripts 10698 -> 10701 of 10807
     # within 0.5 s, captions on music or untranscribed audio 13 -> 12. Within 200 ms
-    # (`k51c`): 5 starts more moved, none across 0.5 s, one of them further (+0.01 -> +0.24 s)
+    # (`k51c`): 5 starts more moved, none across 0.5 s, one of them further (+0.01 -> +0.24 s).
+    # Pauses of 100 ms or more (`k51d`): the same 484 alignments
     music_tail_near_ms: int | None = 50
     music_tail_pause_ms: int = 150
     # a turn given less than this share of the time its text takes (at the recording's usual
