@@ -1671,7 +1671,7 @@ def _past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: 
     the path then lays the turn's first word over them, stretched across the pause to
     where the speaker begins. A word is not parted by such a pause: what sounds before it
     is the music's tail."""
-    ends = np.array(sorted(r.end_ms // HOP_MS for r in audio_map.regions if r.kind == KINDS[MUSIC]), np.int64)
+    ends = np.array([r.end_ms // HOP_MS for r in audio_map.regions if r.kind == KINDS[MUSIC]], np.int64)
     if not len(ends):
         return turns
     quiet, music = audio_map.quiet >= 0.5, audio_map.music >= 0.5
