@@ -476,6 +476,30 @@ def test_a_jingle_inside_talk_that_the_detector_hears_as_no_voice_is_music():
     assert asked == []
 
 
+def _unsure_within(lo: int, hi: int, unsure_every: int):
+    """A fake detector: speech outside ``lo``..``hi``; inside, no speech (0.02) but for one
+    frame in ``unsure_every`` that it is unsure of (0.3, still no voice)."""
+    def call(start, stop):
+        frames = np.arange(start, stop)
+        inside = (frames >= lo) & (frames < hi)
+        return np.where(inside, np.where(frames % unsure_every == 0, 0.3, 0.02), 0.95).astype(np.float32)
+    return call
+
+
+def test_a_jingle_the_detector_is_unsure_of_between_two_voices_is_music_all_the_same():
+    """Between two voices, a jingle's staccato notes keep the detector unsure (0.1 to 0.5)
+    on a third of their frames: still music, the stretch heard without a voice on two
+    thirds of its sound. Unsure on half of them: left to the speech."""
+    from aligner.audiomap import _music_heard_inside_speech
+
+    config = MapConfig()
+    labels, quiet, soft = _jingle_in_talk(1200, 1900)
+    heard = _music_heard_inside_speech(labels, quiet, soft, _unsure_within(1100, 1950, 3), config)
+    assert heard[1150:1900].tolist() == [MUSIC] * 750
+    assert (heard[:1150] == SPEECH).all() and (heard[1900:] == SPEECH).all()
+    assert (_music_heard_inside_speech(labels, quiet, soft, _unsure_within(1100, 1950, 2), config) == labels).all()
+
+
 def test_the_detector_is_asked_on_until_a_voice_ends_the_stretch_and_needs_the_pause_before_it():
     """The soft score high over the stretch's first 3 s only: the span is widened until the
     voice after it is heard, and the music runs to the pause before that voice. No quiet
