@@ -282,9 +282,10 @@ class MapConfig:
     # sound without one is rare in speech, and a jingle's staccato notes keep it unsure
     # (0.1 to 0.5) on up to a third of their frames. Bench (243 whole episodes and mixes):
     # the 29 stretches weighed here were all music in truth, 8 of them heard so on 0.38 to
-    # 0.79 of their sound; none of speech. 0.8 -> 0.6 over the 312 whole episodes and 60
-    # fresh ones: the map's mean frame accuracy 98.050 -> 98.056 % (5 episodes better, none
-    # worse), one fresh turn laid on such a jingle set right (7.0 s early), no other start moved
+    # 0.79 of their sound; none of speech. 0.8 -> 0.6: the map's mean frame accuracy over the
+    # 312 whole episodes 98.050 -> 98.056 % (4 better, none worse), over 60 fresh ones
+    # 97.476 -> 97.485 % (1 better); one fresh turn laid on such a jingle set right (7.0 s
+    # early), no other turn start moved
     inside_not_speech_share: float = 0.6
     # a voice that the music's edge cuts through: the detector hears the music's last (or
     # first) ``voice_soon_ms`` and the speech's first (or last) ``edge_near_ms``; a voice
