@@ -9,6 +9,7 @@ import numpy as np
 from aligner.align.engine import (
     _after_left_out_talk, _before_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_music_tails,
     _past_stretch_tails, _spurt_onsets, _stretches, _to_sound_before_crushed_words, _to_spurt_onsets,
+    _to_talk_after_music,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -388,6 +389,54 @@ def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_
              (dataclasses.replace(turn, placed=False), amap, 15)]
     for t, m, least in cases:
         assert _past_music_tails((t,), m, 5, least) == (t,)
+
+
+def test_a_turn_after_music_starts_at_the_talk_that_follows_the_musics_silence():
+    """The transcript has a jingle, then the turn. The map: music to 5 s, 0.6 s of silence,
+    talk from 5.6 s; the path left the talk's first 1.4 s to the gap and started the turn
+    at 7 s (a first utterance said in the speaker's own words): it starts at 5.6 s, where
+    its first word does too, and keeps its end."""
+    from types import SimpleNamespace
+
+    from aligner.audiomap import Region
+    from aligner.transcript.model import Direction, DirectionKind, Section, Transcript, Turn
+
+    amap = dataclasses.replace(_map(np.zeros(1000, np.float32), np.zeros(1000, np.float32)), regions=(
+        Region(0, 5000, "music", 1.0), Region(5000, 5600, "silence", 1.0), Region(5600, 10000, "speech", 1.0)))
+    said = Turn("B", "Bonjour à tous", 3, 3)
+    jingle = Transcript("wiki", items=(Direction(DirectionKind.JINGLE, "[Jingle]", 1), said))
+    words = (WordTiming("Bonjour", 7000, 7400, 0.8, 0, 7), WordTiming("à", 7400, 7500, 0.9, 8, 9),
+             WordTiming("tous", 7500, 8000, 0.9, 10, 14))
+    turn = TurnTiming(1, "B", "Bonjour à tous", 7000, 8000, 0.9, words)
+    blocks = [SimpleNamespace(item=1)]
+
+    def moved(turn=turn, amap=amap, transcript=jingle, reach=8000):
+        return _to_talk_after_music((turn,), amap, transcript, blocks, reach, 500, 500)[0]
+
+    assert (moved().start_ms, moved().end_ms) == (5600, 8000)
+    assert [(w.start_ms, w.end_ms) for w in moved().words] == [(5600, 7400), (7400, 7500), (7500, 8000)]
+    # it stays: no music named before it (a section title; a replay, whose talk that is);
+    # a silence under 0.5 s (a pause between a jingle's notes); the talk starting less than
+    # 0.5 s before the turn; the music ending further before it than the reach; the turn
+    # not placed
+    titled = Transcript("wiki", items=(Section("Partie 1", 1), said))
+    replayed = Transcript("wiki", items=(Direction(DirectionKind.REPLAY, "https://example.org/r", 1), said))
+    short = dataclasses.replace(amap, regions=(
+        Region(0, 5000, "music", 1.0), Region(5000, 5400, "silence", 1.0), Region(5400, 10000, "speech", 1.0)))
+    near = dataclasses.replace(turn, start_ms=6000, words=(dataclasses.replace(words[0], start_ms=6000),) + words[1:])
+    for case in (moved(transcript=titled), moved(transcript=replayed), moved(amap=short), moved(reach=1500),
+                 moved(turn=dataclasses.replace(turn, placed=False))):
+        assert case.start_ms == 7000
+    assert moved(turn=near) == near
+    # a turn before it that runs into the music: the music is not between them, it stays
+    before = TurnTiming(0, "A", "Au revoir", 500, 2000, 0.9, (WordTiming("Au revoir", 500, 2000, 0.9, 0, 9),))
+    two = Transcript("wiki", items=(Turn("A", "Au revoir", 1, 1), Direction(DirectionKind.JINGLE, "[Jingle]", 2), said))
+    assert _to_talk_after_music((before, turn), amap, two, [SimpleNamespace(item=0), SimpleNamespace(item=2)],
+                                8000, 500, 500)[1] == turn
+    at_start = dataclasses.replace(before, start_ms=0, end_ms=0,
+                                   words=(dataclasses.replace(before.words[0], start_ms=0, end_ms=0),))
+    assert _to_talk_after_music((at_start, turn), amap, two, [SimpleNamespace(item=0), SimpleNamespace(item=2)],
+                                8000, 500, 500)[1].start_ms == 5600
 
 
 def test_word_confidences_match_a_plain_mean_per_word():
