@@ -37,7 +37,7 @@ from aligner.align.multilevel import Block, OneHot, Rows, align_blocks, row_span
 from aligner.align.retime import end_before, move_change, share, start_after, start_earlier
 from aligner.align.voices import left_out_before, mapped_voice_features, to_voice_changes, voice_features
 from aligner.discriminant import LinearDiscriminant
-from aligner.audiomap import KINDS, MUSIC, SPEECH_OVER_MUSIC, SPOKEN, AudioMap, runs
+from aligner.audiomap import KINDS, MUSIC, SILENCE, SPEECH_OVER_MUSIC, SPOKEN, AudioMap, runs
 from aligner.errors import AlignmentError
 from aligner.features import HOP_MS, sliding_normalize
 from aligner.speak import SpokenTurn
@@ -1722,6 +1722,8 @@ def _to_talk_after_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, tra
     ``silence_ms`` or more, then talk that begins ``least_ms`` or more before the turn
     does, starts where that talk begins, when the turn before ended before the music."""
     regions = audio_map.regions
+    music = [j for j, r in enumerate(regions) if r.kind == KINDS[MUSIC]]  # in time order
+    music_ends = np.array([regions[j].end_ms for j in music], np.int64)
     out = list(turns)
     for k, turn in enumerate(out):
         if not turn.placed or not turn.words:
@@ -1729,14 +1731,16 @@ def _to_talk_after_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, tra
         lo = blocks[k - 1].item + 1 if k else 0
         if not any(isinstance(i, Direction) and i.kind in _MUSIC for i in transcript.items[lo:blocks[k].item]):
             continue
-        i = max((j for j, r in enumerate(regions) if r.kind == KINDS[MUSIC] and r.end_ms <= turn.start_ms + HOP_MS),
-                default=None)
-        if i is None or i + 2 >= len(regions) or turn.start_ms - regions[i].end_ms > reach_ms:
+        n = int(np.searchsorted(music_ends, turn.start_ms + HOP_MS, side="right"))  # the music ended by then
+        if not n:
+            continue
+        i = music[n - 1]
+        if i + 2 >= len(regions) or turn.start_ms - regions[i].end_ms > reach_ms:
             continue
         if k and out[k - 1].end_ms > regions[i].start_ms:
             continue
         gap, talk = regions[i + 1], regions[i + 2]
-        if gap.kind != "silence" or gap.end_ms - gap.start_ms < silence_ms or talk.kind not in SPOKEN:
+        if gap.kind != KINDS[SILENCE] or gap.end_ms - gap.start_ms < silence_ms or talk.kind not in SPOKEN:
             continue
         if turn.start_ms - talk.start_ms >= least_ms:
             out[k] = start_earlier(turn, talk.start_ms)
