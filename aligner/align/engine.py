@@ -454,7 +454,7 @@ class AlignConfig:
     # that talk, and the path left it to the gap (a first utterance in a loosely transcribed
     # speaker's own words, matched by the next). A replay is not music: its talk is its own.
     # Bench (484 episodes and 60 fresh ones): 535 of 544 alignments the same, 8 starts moved,
-    # all nearer the truth, 7 set right (`ep5m_s68`/`ep20m_s68` turn 0 +0.99 -> -0.24 s, two
+    # all nearer the truth and set right (`ep5m_s68`/`ep20m_s68` turn 0 +0.99 -> -0.24 s, two
     # late-start variants and their untimed ones +1.0 and +2.6 s, `ep5m_s34_uneven` turn 9,
     # the fresh `ep5m_s128_noisy` turn 0 +2.21 s). A silence of 0.3 s broke a right start:
     # `ep5m_s36_tight` turn 6 taken 0.51 s early to a jingle's last notes after a gap between
