@@ -1066,12 +1066,14 @@ _AT_ONSET = 5  # frames: a turn starting this close after an onset starts there
 _HELD_AT_ONSET = 15  # frames either side of the onset that the held first word may take
 
 
-def _after_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds) -> list[int]:
-    """The blocks after the first that a direction of one of these ``kinds`` comes before
-    (among the items since the block before)."""
-    return [k for k in range(1, len(blocks))
+def _after_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds, *,
+                      first: bool = False) -> list[int]:
+    """The blocks after the first (and the first too, when ``first``: the items before it)
+    that a direction of one of these ``kinds`` comes before (among the items since the
+    block before)."""
+    return [k for k in range(0 if first else 1, len(blocks))
             if any(isinstance(i, Direction) and i.kind in kinds
-                   for i in transcript.items[blocks[k - 1].item + 1:blocks[k].item])]
+                   for i in transcript.items[blocks[k - 1].item + 1 if k else 0:blocks[k].item])]
 
 
 def _cheap_head(blocks: list[Block], head_gap: float | None) -> list[Block]:
@@ -1725,11 +1727,9 @@ def _to_talk_after_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, tra
     music = [j for j, r in enumerate(regions) if r.kind == KINDS[MUSIC]]  # in time order
     music_ends = np.array([regions[j].end_ms for j in music], np.int64)
     out = list(turns)
-    for k, turn in enumerate(out):
+    for k in _after_directions(transcript, blocks, _MUSIC, first=True):
+        turn = out[k]
         if not turn.placed or not turn.words:
-            continue
-        lo = blocks[k - 1].item + 1 if k else 0
-        if not any(isinstance(i, Direction) and i.kind in _MUSIC for i in transcript.items[lo:blocks[k].item]):
             continue
         n = int(np.searchsorted(music_ends, turn.start_ms + HOP_MS, side="right"))  # the music ended by then
         if not n:
