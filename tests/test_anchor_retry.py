@@ -761,12 +761,12 @@ def _first_after_the_replay(transcript, spoken) -> int:
 
 
 def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then_on(stages, monkeypatch):
-    from aligner.align import engine
+    from aligner.align import engine, turn_edges
 
     transcript, spoken, cepstra, audio_map = stages
     seen, weighs, settled, pinned = [], [], [], []
     # the last of the last steps
-    monkeypatch.setattr(engine, "_before_left_out_talk", lambda turns, *a: settled.append(turns) or turns)
+    monkeypatch.setattr(turn_edges, "before_left_out_talk", lambda turns, *a: settled.append(turns) or turns)
     monkeypatch.setattr(engine, "_try_earlier_after_gap",
                         lambda weigh, turns, *a: seen.append(turns) or weighs.append(weigh) or [])
     align(transcript, spoken, cepstra, audio_map)

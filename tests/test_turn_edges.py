@@ -6,10 +6,10 @@ import dataclasses
 
 import numpy as np
 
-from aligner.align.engine import (
-    _after_left_out_talk, _before_left_out_talk, _edges, _end_before_music, _out_of_pauses, _past_music_tails,
-    _past_stretch_tails, _spurt_onsets, _stretches, _to_sound_before_crushed_words, _to_spurt_onsets,
-    _to_talk_after_music,
+from aligner.align.engine import _MUSIC, _after_directions, _edges, _end_before_music, _out_of_pauses
+from aligner.align.turn_edges import (
+    after_left_out_talk, before_left_out_talk, past_music_tails, past_stretch_tails, spurt_onsets, talk_stretches,
+    to_sound_before_crushed_words, to_spurt_onsets, to_talk_after_music,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -90,13 +90,13 @@ def test_a_steady_first_word_after_a_pause_starts_a_spurt_a_jingle_tail_does_not
     music = np.zeros(150, np.float32)
     music[40:70] = 0.9
     speech = np.full(150, SPEECH, np.int8)
-    assert _spurt_onsets(_map(quiet, music, speech))[0].tolist() == [40]
+    assert spurt_onsets(_map(quiet, music, speech))[0].tolist() == [40]
     # the same sound right after music the map labels: a jingle's tail, not the turn
     quiet[:40] = 0.0
     labels = speech.copy()
     labels[:40] = MUSIC
     music[:40] = 1.0
-    assert _spurt_onsets(_map(quiet, music, labels))[0].tolist() == [80]
+    assert spurt_onsets(_map(quiet, music, labels))[0].tolist() == [80]
 
 
 def test_a_voice_after_a_jingle_starts_a_spurt_where_the_maps_regions_start_its_speech():
@@ -113,11 +113,11 @@ def test_a_voice_after_a_jingle_starts_a_spurt_where_the_maps_regions_start_its_
     unparted = _map(quiet, music, labels)
     regions = (Region(0, 1000, "music", 1.0), Region(1000, 1400, "silence", 1.0), Region(1400, 4000, "speech", 1.0))
     parted = AudioMap(4000, regions, (), labels, quiet, music)
-    assert _spurt_onsets(unparted)[0].tolist() == [190]
-    assert _spurt_onsets(parted)[0].tolist() == [140]
+    assert spurt_onsets(unparted)[0].tolist() == [190]
+    assert spurt_onsets(parted)[0].tolist() == [140]
     turn = _turn(1850, 3000)
-    assert _to_spurt_onsets([turn], _spurt_onsets(parted), 150)[0].start_ms == 1400
-    assert _to_spurt_onsets([turn], _spurt_onsets(unparted), 150)[0] == turn
+    assert to_spurt_onsets([turn], spurt_onsets(parted), 150)[0].start_ms == 1400
+    assert to_spurt_onsets([turn], spurt_onsets(unparted), 150)[0] == turn
 
 
 def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
@@ -127,14 +127,14 @@ def test_talk_spurts_start_after_a_pause_or_music_not_after_a_short_dip():
     music[:20] = 1.0
     quiet[30:35] = 1.0
     quiet[50:90] = 1.0
-    onsets, stopped, pauses = _spurt_onsets(_map(quiet, music), min_silence=15)
+    onsets, stopped, pauses = spurt_onsets(_map(quiet, music), min_silence=15)
     assert onsets.tolist() == [20, 90]
     assert stopped.tolist() == [-1, 50]  # where the talk before each stopped (none before the first)
     assert pauses.tolist() == [50]  # the 5-frame dip is not a long pause
     # a pause of 0.2 s parts the sentences of one stretch: no onset after it
     quiet[50:90] = 0.0
     quiet[50:70] = 1.0
-    assert _spurt_onsets(_map(quiet, music))[0].tolist() == [20]
+    assert spurt_onsets(_map(quiet, music))[0].tolist() == [20]
 
 
 def _turn(start, end, middle=None):
@@ -150,7 +150,7 @@ def test_a_turn_started_inside_speech_moves_back_to_where_it_began():
     none = np.full(3, -1)
     # 300 ms into a spurt: back to its onset; 500 ms in (more than 400 ms back): stays; a
     # spurt that began before the previous turn ended, with no talk stopping before it: stays
-    moved = _to_spurt_onsets([_turn(500, 600), _turn(1200, 2650), _turn(2700, 3000)], (onsets, none, np.array([], np.int64)), 40)
+    moved = to_spurt_onsets([_turn(500, 600), _turn(1200, 2650), _turn(2700, 3000)], (onsets, none, np.array([], np.int64)), 40)
     assert [t.start_ms for t in moved] == [200, 1200, 2700]
     assert [w.start_ms for w in moved[0].words] == [200, 600]
 
@@ -167,11 +167,11 @@ def test_a_turn_change_inside_a_stretch_of_talk_moves_to_the_pause_before_it():
     before = _turn(1200, 2650, 1300)
     before = dataclasses.replace(before, words=before.words[:1] + (WordTiming("y", 1300, 2200, 1.0, 2, 3),
                                                                    WordTiming("z", 2600, 2650, 1.0, 4, 5)))
-    moved = _to_spurt_onsets([before, _turn(2700, 3000)], spurts, 40)
+    moved = to_spurt_onsets([before, _turn(2700, 3000)], spurts, 40)
     assert moved[0].end_ms == 2400 and moved[1].start_ms == 2600
     assert [(w.start_ms, w.end_ms) for w in moved[0].words] == [(1200, 1300), (1300, 2342), (2342, 2400)]
     # a turn with no word before the pause keeps its place, and so does the next one
-    moved = _to_spurt_onsets([_turn(2450, 2650), _turn(2700, 3000)], spurts, 40)
+    moved = to_spurt_onsets([_turn(2450, 2650), _turn(2700, 3000)], spurts, 40)
     assert [(t.start_ms, t.end_ms) for t in moved] == [(2450, 2650), (2700, 3000)]
 
 
@@ -184,15 +184,15 @@ def test_a_change_of_speaker_into_the_last_speakers_words_stays():
     before = _turn(500, 2690, 1400)
     before = dataclasses.replace(before, words=(before.words[0], dataclasses.replace(before.words[1], start_ms=1700)))
     after = dataclasses.replace(_turn(2700, 4000), speaker="B")
-    kept = _to_spurt_onsets([before, after], spurts, 150, held=0.9)
+    kept = to_spurt_onsets([before, after], spurts, 150, held=0.9)
     assert [(t.start_ms, t.end_ms) for t in kept] == [(500, 2690), (2700, 4000)]
     # the same speaker (one turn split in two by the text): a turn changes at a pause
-    same = _to_spurt_onsets([before, dataclasses.replace(after, speaker="A")], spurts, 150, held=0.9)
+    same = to_spurt_onsets([before, dataclasses.replace(after, speaker="A")], spurts, 150, held=0.9)
     assert [(t.start_ms, t.end_ms) for t in same] == [(500, 1400), (1700, 4000)]
     # without the rule, or with the last words in under 0.9 of the stretch (y ends at 2500)
-    assert _to_spurt_onsets([before, after], spurts, 150)[1].start_ms == 1700
+    assert to_spurt_onsets([before, after], spurts, 150)[1].start_ms == 1700
     short = dataclasses.replace(before, end_ms=2500, words=(before.words[0], dataclasses.replace(before.words[1], end_ms=2500)))
-    assert _to_spurt_onsets([short, after], spurts, 150, held=0.9)[1].start_ms == 1700
+    assert to_spurt_onsets([short, after], spurts, 150, held=0.9)[1].start_ms == 1700
 
 
 def test_a_turn_start_does_not_move_back_across_a_long_pause():
@@ -206,16 +206,16 @@ def test_a_turn_start_does_not_move_back_across_a_long_pause():
     quiet[:100] = 1.0
     quiet[105:238] = 1.0  # a blip at 100-104, then the silence
     music[238:243] = 0.7
-    spurts = _spurt_onsets(_map(quiet, music))
+    spurts = spurt_onsets(_map(quiet, music))
     assert spurts[0].tolist() == [100, 243]
     turn = TurnTiming(0, "A", "x", 2380, 4000, 1.0, (WordTiming("x", 2380, 4000, 1.0, 0, 1),))
-    assert _to_spurt_onsets([turn], spurts, 150)[0].start_ms == 2380
+    assert to_spurt_onsets([turn], spurts, 150)[0].start_ms == 2380
     # a short pause inside a stretch (between sentences of one turn, the voice after it
     # sounding steady enough to raise the music score) does not stop it: back to its onset
     quiet[105:238] = 0.0
     quiet[150:170] = 1.0
     music[170:245] = 0.7
-    assert _to_spurt_onsets([turn], _spurt_onsets(_map(quiet, music)), 150)[0].start_ms == 1000
+    assert to_spurt_onsets([turn], spurt_onsets(_map(quiet, music)), 150)[0].start_ms == 1000
 
 
 def test_a_turn_after_left_out_talk_starts_after_the_break_not_on_its_last_words():
@@ -232,20 +232,20 @@ def test_a_turn_after_left_out_talk_starts_after_the_break_not_on_its_last_words
              WordTiming("z", 6500, 9000, 1.0, 4, 5))
     before = _turn(0, 1000, 500)
     turn = TurnTiming(1, "B", "x y z", 4500, 9000, 1.0, words)
-    moved = _after_left_out_talk((before, turn), _stretches(amap), 150)
+    moved = after_left_out_talk((before, turn), talk_stretches(amap), 150)
     assert moved[0] == before
     assert moved[1].start_ms == 6200
     assert [(w.start_ms, w.end_ms) for w in moved[1].words] == [(6200, 6245), (6245, 6500), (6500, 9000)]
     # the break too far (more than 0.5 s after the start): stays
-    assert _after_left_out_talk((before, turn), _stretches(amap), 50)[1] == turn
+    assert after_left_out_talk((before, turn), talk_stretches(amap), 50)[1] == turn
     # little talk between the two turns (the turn before ends at 4 s): a turn change inside
     # the talk is the passes' call, not a replay's end
-    assert _after_left_out_talk((_turn(0, 4000, 500), turn), _stretches(amap), 150)[1] == turn
+    assert after_left_out_talk((_turn(0, 4000, 500), turn), talk_stretches(amap), 150)[1] == turn
     # a start in the break stays; so does one at the onset of a stretch (a 0.4-s break at 4-4.4 s)
     quiet[400:440] = 1.0
     for start, audio_map in ((5500, amap), (4400, _map(quiet, np.zeros(1000, np.float32)))):
         at = dataclasses.replace(turn, start_ms=start, words=(dataclasses.replace(words[0], start_ms=start),) + words[1:])
-        assert _after_left_out_talk((before, at), _stretches(audio_map), 450)[1] == at
+        assert after_left_out_talk((before, at), talk_stretches(audio_map), 450)[1] == at
 
 
 def test_a_turn_started_in_the_tail_of_the_stretch_before_starts_after_its_break():
@@ -258,23 +258,23 @@ def test_a_turn_started_in_the_tail_of_the_stretch_before_starts_after_its_break
     before = dataclasses.replace(_turn(500, 2900, 1500), speaker="A")
     words = (WordTiming("x", 2900, 4200, 1.0, 0, 1), WordTiming("y", 4200, 7000, 1.0, 2, 3))
     turn = TurnTiming(1, "B", "x y", 2900, 7000, 1.0, words)
-    a, b = _past_stretch_tails((before, turn), _stretches(amap), 60, 300)
+    a, b = past_stretch_tails((before, turn), talk_stretches(amap), 60, 300)
     assert (a.start_ms, a.end_ms, a.words[-1].end_ms) == (500, 3200, 3200)
     assert (b.start_ms, b.words[0].start_ms, b.end_ms) == (4200, 4200, 7000)
     # more of the stretch left than the tail (0.3 s of it against 0.2), or the next talk
     # further than the reach (1.3 s against 1 s): B stays
-    assert _past_stretch_tails((before, turn), _stretches(amap), 20, 300)[1] == turn
-    assert _past_stretch_tails((before, turn), _stretches(amap), 60, 100)[1] == turn
+    assert past_stretch_tails((before, turn), talk_stretches(amap), 20, 300)[1] == turn
+    assert past_stretch_tails((before, turn), talk_stretches(amap), 60, 100)[1] == turn
     # the stretch's head is no turn's (A ends before it begins): B stays
     quiet[:50] = 0.0
     quiet[100:150] = 1.0  # A's talk 0-1 s, a break, the stretch from 1.5 s
     early = dataclasses.replace(_turn(0, 1000, 500), speaker="A")
-    assert _past_stretch_tails((early, turn), _stretches(_map(quiet, np.zeros(800, np.float32))), 60, 300)[1] == turn
+    assert past_stretch_tails((early, turn), talk_stretches(_map(quiet, np.zeros(800, np.float32))), 60, 300)[1] == turn
     # A running into the stretch, B starting as far into it as there is left of it: the
     # head is no longer than the tail, B stays
     half = dataclasses.replace(turn, start_ms=2350, words=(dataclasses.replace(words[0], start_ms=2350), words[1]))
     into = dataclasses.replace(_turn(0, 2350, 500), speaker="A")
-    assert _past_stretch_tails((into, half), _stretches(_map(quiet, np.zeros(800, np.float32))), 100, 300)[1] == half
+    assert past_stretch_tails((into, half), talk_stretches(_map(quiet, np.zeros(800, np.float32))), 100, 300)[1] == half
 
 
 def test_a_turn_run_into_the_talk_left_out_after_it_ends_at_the_break_before_that_talk():
@@ -283,12 +283,12 @@ def test_a_turn_run_into_the_talk_left_out_after_it_ends_at_the_break_before_tha
     last words sharing the time left to them."""
     quiet = np.zeros(1400, np.float32)
     quiet[:50] = quiet[400:460] = quiet[900:1200] = 1.0
-    stretches = _stretches(_map(quiet, np.zeros(1400, np.float32)))
+    stretches = talk_stretches(_map(quiet, np.zeros(1400, np.float32)))
     words = (WordTiming("x", 500, 3800, 1.0, 0, 1), WordTiming("y", 3800, 5000, 1.0, 2, 3),
              WordTiming("z", 5000, 6000, 1.0, 4, 5))
     a = TurnTiming(0, "A", "x y z", 500, 6000, 1.0, words)
     b = TurnTiming(1, "B", "w", 12000, 13000, 1.0, (WordTiming("w", 12000, 13000, 1.0, 0, 1),))
-    ended, same = _before_left_out_talk((a, b), stretches, 300, 150)
+    ended, same = before_left_out_talk((a, b), stretches, 300, 150)
     assert (ended.end_ms, [w.end_ms for w in ended.words]) == (4000, [3800, 3909, 4000]) and same == b
     # the talk going on for less than the run-on after A's end (3 s), the end further into
     # the stretch than the reach (1.4 s), no word across the break, or B starting at 6.5 s
@@ -297,7 +297,7 @@ def test_a_turn_run_into_the_talk_left_out_after_it_ends_at_the_break_before_tha
     for turns, reach, run_on in [((a, b), 300, 350), ((a, b), 100, 150),
                                  ((dataclasses.replace(a, words=across), b), 300, 150),
                                  ((a, dataclasses.replace(b, start_ms=6500)), 300, 150)]:
-        assert _before_left_out_talk(turns, stretches, reach, run_on)[0] == turns[0]
+        assert before_left_out_talk(turns, stretches, reach, run_on)[0] == turns[0]
 
 
 def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pause():
@@ -315,7 +315,7 @@ def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pau
     turn = TurnTiming(1, "B", "I A X cet agent", 6000, 9000, 0.9, words)
     said = SimpleNamespace(word_frames=np.array([0, 10, 20, 35, 50]), end_frame=80)
     blocks = [None, said]
-    a, b = _to_sound_before_crushed_words((before, turn), blocks, quiet, 300, 2)
+    a, b = to_sound_before_crushed_words((before, turn), blocks, quiet, 300, 2)
     assert a == before
     assert (b.start_ms, b.end_ms) == (5000, 9000)
     assert [(w.start_ms, w.end_ms) for w in b.words] == [(5000, 5286), (5286, 5571), (5571, 6000), (6000, 7000),
@@ -338,9 +338,9 @@ def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pau
               blocks, 300),
              ((before, dataclasses.replace(turn, placed=False)), blocks, 300)]
     for turns, spoken, reach in cases:
-        assert _to_sound_before_crushed_words(turns, spoken, quiet, reach, 2) == turns
+        assert to_sound_before_crushed_words(turns, spoken, quiet, reach, 2) == turns
     # one word given no time is enough with ``least`` 1: it takes the sound alone
-    moved = _to_sound_before_crushed_words((before, dataclasses.replace(turn, words=one)),
+    moved = to_sound_before_crushed_words((before, dataclasses.replace(turn, words=one)),
                                            [None, SimpleNamespace(word_frames=np.array([0, 40, 50, 65, 80]),
                                                                   end_frame=100)], quiet, 300, 1)[1]
     assert (moved.start_ms, moved.words[0].start_ms, moved.words[0].end_ms) == (5000, 5000, 6000)
@@ -349,8 +349,8 @@ def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pau
     shorter = words[:2] + (dataclasses.replace(words[2], end_ms=6040),) + tuple(
         dataclasses.replace(w, start_ms=max(w.start_ms, 6040)) for w in words[3:])
     turns = (before, dataclasses.replace(turn, words=shorter))
-    assert _to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.25) == turns
-    assert _to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.3)[1].start_ms == 5000
+    assert to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.25) == turns
+    assert to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.3)[1].start_ms == 5000
 
 
 def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_pause():
@@ -368,13 +368,13 @@ def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_
     amap = dataclasses.replace(_map(quiet, music), regions=regions)
     words = (WordTiming("Veuillez", 5000, 6500, 0.8, 0, 8), WordTiming("patienter", 6500, 7200, 0.9, 9, 18))
     turn = TurnTiming(1, "B", "Veuillez patienter", 5000, 7200, 0.9, words)
-    (moved,) = _past_music_tails((turn,), amap, 5, 15)
+    (moved,) = past_music_tails((turn,), amap, 5, 15)
     assert (moved.start_ms, moved.end_ms) == (6000, 7200)
     assert [(w.start_ms, w.end_ms) for w in moved.words] == [(6000, 6500), (6500, 7200)]
     # the sound between the two pauses scoring as speech: the turn starts after the first
     spoken = music.copy()
     spoken[550:570] = 0.0
-    assert _past_music_tails((turn,), dataclasses.replace(amap, music=spoken), 5, 15)[0].start_ms == 5500
+    assert past_music_tails((turn,), dataclasses.replace(amap, music=spoken), 5, 15)[0].start_ms == 5500
     # the sound before the first pause scoring as speech (a first word the map gave to the
     # music: the turn's own); the turn starting 0.2 s after the music's end; the pauses
     # shorter than asked; the first word ending in the pause; the turn not placed: it stays
@@ -388,7 +388,12 @@ def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_
                                                dataclasses.replace(words[1], start_ms=5400))), amap, 15),
              (dataclasses.replace(turn, placed=False), amap, 15)]
     for t, m, least in cases:
-        assert _past_music_tails((t,), m, 5, least) == (t,)
+        assert past_music_tails((t,), m, 5, least) == (t,)
+
+
+def _after_music(transcript, blocks) -> list[int]:
+    """The turns that the transcript puts after music, as the engine gives them to the step."""
+    return _after_directions(transcript, blocks, _MUSIC, first=True)
 
 
 def test_a_turn_after_music_starts_at_the_talk_that_follows_the_musics_silence():
@@ -411,7 +416,7 @@ def test_a_turn_after_music_starts_at_the_talk_that_follows_the_musics_silence()
     blocks = [SimpleNamespace(item=1)]
 
     def moved(turn=turn, amap=amap, transcript=jingle, reach=8000):
-        return _to_talk_after_music((turn,), amap, transcript, blocks, reach, 500, 500)[0]
+        return to_talk_after_music((turn,), amap, _after_music(transcript, blocks), reach, 500, 500)[0]
 
     assert (moved().start_ms, moved().end_ms) == (5600, 8000)
     assert [(w.start_ms, w.end_ms) for w in moved().words] == [(5600, 7400), (7400, 7500), (7500, 8000)]
@@ -431,12 +436,11 @@ def test_a_turn_after_music_starts_at_the_talk_that_follows_the_musics_silence()
     # a turn before it that runs into the music: the music is not between them, it stays
     before = TurnTiming(0, "A", "Au revoir", 500, 2000, 0.9, (WordTiming("Au revoir", 500, 2000, 0.9, 0, 9),))
     two = Transcript("wiki", items=(Turn("A", "Au revoir", 1, 1), Direction(DirectionKind.JINGLE, "[Jingle]", 2), said))
-    assert _to_talk_after_music((before, turn), amap, two, [SimpleNamespace(item=0), SimpleNamespace(item=2)],
-                                8000, 500, 500)[1] == turn
+    both = [SimpleNamespace(item=0), SimpleNamespace(item=2)]
+    assert to_talk_after_music((before, turn), amap, _after_music(two, both), 8000, 500, 500)[1] == turn
     at_start = dataclasses.replace(before, start_ms=0, end_ms=0,
                                    words=(dataclasses.replace(before.words[0], start_ms=0, end_ms=0),))
-    assert _to_talk_after_music((at_start, turn), amap, two, [SimpleNamespace(item=0), SimpleNamespace(item=2)],
-                                8000, 500, 500)[1].start_ms == 5600
+    assert to_talk_after_music((at_start, turn), amap, _after_music(two, both), 8000, 500, 500)[1].start_ms == 5600
 
 
 def test_word_confidences_match_a_plain_mean_per_word():

@@ -1,0 +1,314 @@
+"""Turn edges moved to the map's talk, pauses and music: the steps after the passes
+(with ``voices.to_voice_changes``), which put each turn's start and end where the audio
+says a turn can change, and the stretches of talk they look at.
+
+The passes place a turn's words where they match the audio best, a second at a time; they
+cannot tell the first words of a loosely transcribed turn from the tail of a jingle, of a
+replay or of the turn before, nor see that a turn does not start a second into a stretch
+of someone's talk. Each step here moves one kind of edge to where talk starts or stops
+(the words that fall across the new edge share the time left to them: ``retime``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import NamedTuple
+
+import numpy as np
+
+from aligner.align.model import TurnTiming
+from aligner.align.retime import end_before, move_change, share, start_after, start_earlier
+from aligner.align.voices import left_out_before
+from aligner.audiomap import KINDS, MUSIC, SILENCE, SPOKEN, AudioMap, runs
+from aligner.features import HOP_MS
+from aligner.speak import SpokenTurn
+
+
+def spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int = 50) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Frames where speech resumes after at least ``min_break`` frames of pause or music
+    (see ``talk_frames``), the frame where the talk before each of them stopped (-1: none
+    did), and frames where a pause of at least ``min_silence`` frames begins.
+
+    A turn start does not move back across such a pause: the soft music score also rises
+    on some steady voices, so it may start a stretch but does not end one. ``min_break`` is
+    0.3 s because the first words of a loosely transcribed turn are often parted from the
+    rest by a shorter pause (0.15 s left 7 of 705 starts off on the bench, 0.25-0.35 s
+    leave 5; held-out episodes 14 -> 12 of 234)."""
+    speech = talk_frames(audio_map)
+    starts = np.flatnonzero(~speech[:-1] & speech[1:]) + 1
+    stops = np.flatnonzero(speech[:-1] & ~speech[1:]) + 1  # where each break begins
+    k = np.searchsorted(stops, starts) - 1
+    before = np.where(k >= 0, stops[np.maximum(k, 0)], -1) if len(stops) else np.full(len(starts), -1, np.int64)
+    long_break = (k < 0) | (starts - before >= min_break)
+    pauses = [a for a, _ in runs(audio_map.quiet >= 0.5, min_silence)]
+    return starts[long_break], before[long_break], np.array(pauses, np.int64)
+
+
+def talk_frames(audio_map: AudioMap) -> np.ndarray:
+    """Frames with sound that is not music. The soft music score also rises on steady
+    voices (a first word after a long pause, alone in its second of sound: a 3-hour bench
+    episode had four turns start 0.6 s late, their first word taken for music), so sound
+    that scores as music only counts as music where it joins frames the map labels music
+    (a jingle's tail, which the labels may call speech)."""
+    hard = audio_map.labels == MUSIC
+    sound = audio_map.quiet < 0.5
+    talk = sound & (audio_map.music < 0.5)
+    for a, b in runs(hard | (sound & (audio_map.music >= 0.5))):
+        if not hard[a:b].any():
+            talk[a:b] = True
+    # where music and speech meet across a pause, the map's regions put the change in the
+    # pause, the labels where a second's measures do, up to a second off it: the first words
+    # after a jingle, which the labels may give to it, are talk where the regions call them
+    # speech
+    for r in audio_map.regions:
+        if r.kind in SPOKEN:
+            a, b = r.start_ms // HOP_MS, r.end_ms // HOP_MS
+            talk[a:b] |= sound[a:b]
+    return talk
+
+
+def to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarray, np.ndarray],
+                    back: int, *, held: float | None = None) -> list[TurnTiming]:
+    """A turn whose start falls inside a stretch of speech starts where that stretch does,
+    up to ``back`` frames earlier: the path may give the first words of a loosely
+    transcribed turn to the untranscribed audio before it, or to the end of the turn
+    before, whose words there then go back before the pause that opens the stretch (a
+    turn changes at a pause, not a second into a stretch of talk). ``spurts`` are the
+    onsets of stretches, where the talk before each stopped, and where long pauses begin:
+    a stretch ends at a long pause, so a start after one (a blip of the previous turn's
+    end, then a second of silence, then the turn) does not move back to the blip.
+
+    Two speakers need no pause between them: one may come in while the other is still
+    talking. A change of speaker stays where the path put it when the last speaker's words
+    fill ``held`` or more of the stretch before it (None: it moves all the same)."""
+    onsets, stopped, breaks = spurts
+    out: list[TurnTiming] = []
+    earlier = 0  # the latest end of the turns before the last one out
+    for t in turns:
+        start = t.start_ms // HOP_MS
+        k = int(np.searchsorted(onsets, start, side="right")) - 1
+        j = int(np.searchsorted(breaks, start, side="right")) - 1
+        inside = k >= 0 and (j < 0 or breaks[j] <= onsets[k])
+        if inside and start - back <= onsets[k] < start and t.words \
+                and not _talked_over(out[-1] if out else None, t, int(onsets[k]) * HOP_MS, held):
+            onset, stop = int(onsets[k]) * HOP_MS, int(stopped[k]) * HOP_MS
+            if out and out[-1].end_ms > onset and 0 <= stop and earlier <= stop:
+                out[-1] = end_before(out[-1], stop) or out[-1]
+            if max(earlier, out[-1].end_ms if out else 0) <= onset:
+                t = start_earlier(t, onset)
+        if out:
+            earlier = max(earlier, out[-1].end_ms)
+        out.append(t)
+    return out
+
+
+def _talked_over(last: TurnTiming | None, turn: TurnTiming, onset_ms: int, held: float | None) -> bool:
+    """Whether ``turn`` starts while the speaker of ``last`` (the turn before) was still
+    talking: a change of speaker where the path gives ``last``'s words ``held`` or more of
+    the stretch from ``onset_ms`` to ``turn``'s start."""
+    if held is None or last is None or last.speaker == turn.speaker:
+        return False
+    said = sum(max(0, min(w.end_ms, turn.start_ms) - max(w.start_ms, onset_ms)) for w in last.words)
+    return said >= held * max(1, turn.start_ms - onset_ms)
+
+
+class Stretches(NamedTuple):
+    """The map's talk (``talk_frames``), and its stretches as ``spurt_onsets`` parts them:
+    where each starts, and where the talk before it stopped."""
+
+    talk: np.ndarray
+    onsets: np.ndarray
+    stopped: np.ndarray
+
+
+def talk_stretches(audio_map: AudioMap) -> Stretches:
+    onsets, stopped, _ = spurt_onsets(audio_map)
+    return Stretches(talk_frames(audio_map), onsets, stopped)
+
+
+def after_left_out_talk(turns: tuple[TurnTiming, ...], stretches: Stretches, reach: int, *,
+                        at_onset: int = 10) -> tuple[TurnTiming, ...]:
+    """A turn after talk the text leaves out (``left_out_before``, with this module's
+    ``talk_frames``: a replayed segment, an ad) that starts inside a stretch of talk (more
+    than ``at_onset`` frames after its onset) starts where the stretch's next break ends,
+    when that break begins within ``reach`` frames. The passes may lay a turn's first words
+    on the last words of a replay in the show's own voices, which match them no worse than
+    the replay's gap costs; but a turn changes at a break in the talk, and the head of this
+    stretch is no turn's. The breaks are ``spurt_onsets``': 0.3 s or more without talk."""
+    talk, onsets, stopped = stretches
+    out = list(turns)
+    for k in range(1, len(out)):
+        turn, start = out[k], out[k].start_ms // HOP_MS
+        if not left_out_before(talk, out[k - 1], turn):
+            continue
+        nxt = int(np.searchsorted(onsets, start, side="right"))  # the stretch after the one ``start`` is in
+        onset = int(onsets[nxt - 1]) if nxt else 0
+        if nxt == len(onsets) or start - onset <= at_onset or not start < stopped[nxt] <= start + reach:
+            continue  # at the stretch's onset, in a break, or the break too far
+        moved = start_after(turn, int(onsets[nxt]) * HOP_MS)
+        if moved is not None:
+            out[k] = moved
+    return tuple(out)
+
+
+def before_left_out_talk(turns: tuple[TurnTiming, ...], stretches: Stretches, reach: int,
+                         run_on: int) -> tuple[TurnTiming, ...]:
+    """A turn before talk the text leaves out (``left_out_before``: a replayed segment, an
+    ad) that ends inside a stretch of talk, within ``reach`` frames of the stretch's onset,
+    ends at the break before that stretch, when one of its words runs across the break and
+    the stretch goes on for ``run_on`` frames or more after the turn's end. The passes may
+    lay a turn's last words, said or not, over the first words of a replay in the show's
+    own voices, the word before them stretched over the pause; but the talk that runs on
+    past the turn is the replay's, and so is the head of its stretch. The mirror of
+    ``after_left_out_talk``; the breaks are ``spurt_onsets``'."""
+    talk, onsets, stopped = stretches
+    out = list(turns)
+    for k in range(len(out) - 1):
+        turn, end = out[k], out[k].end_ms // HOP_MS
+        if not turn.placed or not left_out_before(talk, turn, out[k + 1]):
+            continue
+        i = int(np.searchsorted(onsets, end, side="right")) - 1  # the stretch ``end`` is in
+        if i < 0 or stopped[i] * HOP_MS <= turn.start_ms or end - onsets[i] > reach:
+            continue  # the break before it lies before the turn's start, or it began too long before the end
+        goes_on_to = int(stopped[i + 1]) if i + 1 < len(stopped) else len(talk)
+        if goes_on_to - end < run_on:
+            continue
+        if not any(w.start_ms < stopped[i] * HOP_MS and w.end_ms > onsets[i] * HOP_MS for w in turn.words):
+            continue  # no word of the turn runs across the break
+        shorter = end_before(turn, int(stopped[i]) * HOP_MS)
+        if shorter is not None:
+            out[k] = shorter
+    return tuple(out)
+
+
+def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], quiet: np.ndarray,
+                                  reach: int, least: int, given: float = 0.0, *, at_onset: int = 10,
+                                  min_break: int = 30) -> tuple[TurnTiming, ...]:
+    """A turn whose first ``least`` words or more the path gave no time (a frame each at
+    most, or less than ``given`` of what eSpeak takes for the word), and which starts
+    where sound resumes after a pause, starts where the sound before that pause began, when
+    that sound lies after the end of the turn before, began within ``reach`` frames of the
+    turn's start, and lasts 0.5 to 4 times what eSpeak takes for those words; they share
+    it, each in proportion to eSpeak's length. The map may call a short first utterance
+    after a jingle part of the jingle (music), or the path leave it to the gap before the
+    turn, and lay its words on the turn's next utterance, where they get none of the time.
+    The pauses are ``min_break`` frames (0.3 s) of quiet or more."""
+    pauses = runs(quiet >= 0.5, min_break)
+    resumes = np.array([b for _, b in pauses], np.int64)  # where sound resumes after each pause
+    out = list(turns)
+    for k in range(1, len(out)):
+        turn, before = out[k], out[k - 1]
+        frames = [*blocks[k].word_frames, blocks[k].end_frame]
+        n = 0  # the words given no time, from the first on (the last word is never counted)
+        while n < len(turn.words) - 1 and (
+                (length := turn.words[n].end_ms - turn.words[n].start_ms) <= HOP_MS
+                or length < given * (frames[n + 1] - frames[n]) * HOP_MS):
+            n += 1
+        if not turn.placed or n < least:
+            continue
+        start = turn.start_ms // HOP_MS
+        i = int(np.searchsorted(resumes, start + at_onset, side="right")) - 1  # the pause the turn starts after
+        if i < 1 or start - resumes[i] > at_onset:
+            continue  # no pause before it, or the turn starts inside its sound
+        onset, stop = int(resumes[i - 1]), pauses[i][0]  # the sound before that pause
+        said = frames[n] - frames[0]
+        if onset * HOP_MS < before.end_ms or start - onset > reach or not 0.5 * said <= stop - onset <= 4 * said:
+            continue
+        head = tuple(dataclasses.replace(w, start_ms=0, end_ms=int(frames[j + 1] - frames[j]))  # eSpeak's lengths
+                     for j, w in enumerate(turn.words[:n]))
+        words = share(head, onset * HOP_MS, turn.words[n].start_ms) + turn.words[n:]
+        out[k] = dataclasses.replace(turn, start_ms=onset * HOP_MS, words=words)
+    return tuple(out)
+
+
+def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: int,
+                     min_pause: int) -> tuple[TurnTiming, ...]:
+    """A turn that starts within ``near`` frames of where one of the map's music regions
+    ends, and whose first word runs across a pause of ``min_pause`` frames or more with
+    sound before it that mostly scores as music, starts where sound resumes after that
+    pause (and after the next ones inside that word, while the sound before each scores as
+    music). The map may end a jingle a few tenths of a second before its last notes do;
+    the path then lays the turn's first word over them, stretched across the pause to
+    where the speaker begins. A word is not parted by such a pause: what sounds before it
+    is the music's tail."""
+    ends = np.array([r.end_ms // HOP_MS for r in audio_map.regions if r.kind == KINDS[MUSIC]], np.int64)
+    if not len(ends):
+        return turns
+    quiet, music = audio_map.quiet >= 0.5, audio_map.music >= 0.5
+    out = list(turns)
+    for k, turn in enumerate(out):
+        if not turn.placed or not turn.words:
+            continue
+        start = turn.start_ms // HOP_MS
+        if np.abs(ends - start).min() > near:
+            continue
+        first, stop = turn.words[0].start_ms // HOP_MS, turn.words[0].end_ms // HOP_MS
+        resume = start
+        for a, b in runs(quiet[first:stop], min_pause):
+            a, b = a + first, b + first
+            sound = ~quiet[resume:a]
+            if b >= stop or not sound.any() or 2 * (music[resume:a] & sound).sum() < sound.sum():
+                break
+            resume = b
+        if resume > start:
+            out[k] = start_after(turn, resume * HOP_MS) or turn
+    return tuple(out)
+
+
+def to_talk_after_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, after_music: list[int],
+                        reach_ms: int, silence_ms: int, least_ms: int) -> tuple[TurnTiming, ...]:
+    """A turn of ``after_music`` (those that the transcript puts after music), where the
+    map has that music end within ``reach_ms`` before the turn's start, then a silence of
+    ``silence_ms`` or more, then talk that begins ``least_ms`` or more before the turn
+    does, starts where that talk begins, when the turn before ended before the music."""
+    regions = audio_map.regions
+    music = [j for j, r in enumerate(regions) if r.kind == KINDS[MUSIC]]  # in time order
+    music_ends = np.array([regions[j].end_ms for j in music], np.int64)
+    out = list(turns)
+    for k in after_music:
+        turn = out[k]
+        if not turn.placed or not turn.words:
+            continue
+        n = int(np.searchsorted(music_ends, turn.start_ms + HOP_MS, side="right"))  # the music ended by then
+        if not n:
+            continue
+        i = music[n - 1]
+        if i + 2 >= len(regions) or turn.start_ms - regions[i].end_ms > reach_ms:
+            continue
+        if k and out[k - 1].end_ms > regions[i].start_ms:
+            continue
+        gap, then = regions[i + 1], regions[i + 2]
+        if gap.kind != KINDS[SILENCE] or gap.end_ms - gap.start_ms < silence_ms or then.kind not in SPOKEN:
+            continue
+        if turn.start_ms - then.start_ms >= least_ms:
+            out[k] = start_earlier(turn, then.start_ms)
+    return tuple(out)
+
+
+def past_stretch_tails(turns: tuple[TurnTiming, ...], stretches: Stretches, tail: int,
+                       reach: int) -> tuple[TurnTiming, ...]:
+    """A turn that starts in the last ``tail`` frames of a stretch of talk, whose head (a
+    longer part) the turn before holds, starts where talk resumes after the stretch's
+    break, when that is within ``reach`` frames; the turn before then runs to the break.
+    The passes may lay a turn's first word over the last syllable of the turn before,
+    which matches it no worse, and leave the pause after to that word; but a turn does not
+    start in the last fraction of a second of someone's stretch of talk. The breaks are
+    ``spurt_onsets``': 0.3 s or more without talk (``talk_frames``). Turns after talk the
+    text leaves out are ``after_left_out_talk``'s."""
+    talk, onsets, stopped = stretches
+    out = list(turns)
+    for k in range(1, len(out)):
+        before, turn, start = out[k - 1], out[k], out[k].start_ms // HOP_MS
+        if not turn.placed or not before.placed or left_out_before(talk, before, turn):
+            continue
+        nxt = int(np.searchsorted(onsets, start, side="right"))  # the stretch after the one ``start`` is in
+        if nxt == 0 or nxt == len(onsets):
+            continue
+        onset, stop, resume = int(onsets[nxt - 1]), int(stopped[nxt]), int(onsets[nxt])
+        if not (start < stop and stop - start <= tail and start - onset > stop - start
+                and before.end_ms > onset * HOP_MS and resume - start <= reach):
+            continue  # in a break, not in the stretch's tail, its head not the turn before's, or too far
+        moved = move_change(before, turn, stop * HOP_MS, resume * HOP_MS)
+        if moved is not None:
+            out[k - 1], out[k] = moved
+    return tuple(out)
