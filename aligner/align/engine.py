@@ -930,8 +930,10 @@ def _try_past_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
                     onsets: np.ndarray, pins, config: AlignConfig) -> tuple[tuple[TurnTiming, ...], list]:
     """The hypothesis that each turn left on music (``_on_music``) starts at the first onset
     of talk after its start (``onsets``), within ``past_music_reach_ms``, where the frames
-    up to it are mostly music: the path laid the turn's words on a jingle and gave its talk
-    to a gap (a replay's after it, the untranscribed rest). Not tried for a turn whose
+    up to it hold ``past_music_least_ms`` or more of music and are mostly music (a loud bed
+    under a short turn, which the map may label music, is not tried): the path laid the
+    turn's words on a jingle and gave its talk to a gap (a replay's after it, the
+    untranscribed rest). Not tried for a turn whose
     first word a pin holds. ``weigh(extra)`` aligns again with those first words held there
     (``extra``, pins); kept when the turns it moves match better by more than
     ``past_music_margin`` (``_gain_where_moved``). Returns the turns and the pins kept."""
