@@ -933,11 +933,11 @@ def _try_past_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
     up to it hold ``past_music_least_ms`` or more of music and are mostly music (a loud bed
     under a short turn, which the map may label music, is not tried): the path laid the
     turn's words on a jingle and gave its talk to a gap (a replay's after it, the
-    untranscribed rest). Not tried for a turn whose
-    first word a pin holds. ``weigh(extra)`` aligns again with those first words held there
-    (``extra``, pins); kept when the turns it moves match better by more than
-    ``past_music_margin`` (``_gain_where_moved``). Returns the turns and the pins kept."""
-    held = {block for block, word, *_ in pins if word == 0}  # first words a timecode holds already
+    untranscribed rest). Not tried for a turn whose first word a pin holds. ``weigh(extra)``
+    aligns again with those first words held there (``extra``, pins); kept when the turns
+    it moves match better by more than ``past_music_margin`` (``_gain_where_moved``).
+    Returns the turns and the pins kept."""
+    held = _first_words_held(pins)
     music = audio_map.labels == MUSIC
     reach, least = config.past_music_reach_ms // HOP_MS, config.past_music_least_ms // HOP_MS
     extra = []
@@ -1099,7 +1099,7 @@ def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Tra
     how far its length strays: ``_squeeze_aware``): the caller holds them there."""
     pace = config.after_replay_pace
     paces = _paces(turns, blocks) if pace is not None else None
-    held = {block for block, word, *_ in pins if word == 0}  # first words an anchor holds already
+    held = _first_words_held(pins)
     extra = []
     for k in _after_directions(transcript, blocks, _NAMED_GAPS):
         turn, start = turns[k], turns[k].start_ms // HOP_MS
@@ -1126,6 +1126,11 @@ def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Tra
 
 _AT_ONSET = 5  # frames: a turn starting this close after an onset starts there
 _HELD_AT_ONSET = 15  # frames either side of the onset that the held first word may take
+
+
+def _first_words_held(pins) -> set[int]:
+    """The blocks whose first word a pin (a timecode, a hypothesis kept) holds already."""
+    return {block for block, word, *_ in pins if word == 0}
 
 
 def _after_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds, *,
