@@ -453,6 +453,67 @@ def test_an_anchor_a_little_too_far_off_is_held_when_the_text_matches_as_well_th
     assert [window * HOP_MS for *_, window in asked[0]] == [config.anchor_hold_ms, config.anchor_window_ms]
 
 
+def test_an_anchor_after_music_where_the_map_has_talk_begin_is_held_when_the_text_matches_as_well_there(
+        stages, two_anchors):
+    """A timecode that opens a section the transcript puts after music, where the map has
+    talk begin after music within 1.5 s of its time, is borne out by the audio: however far
+    off the alignment put it, the alignment held to it is kept unless it matches worse (a
+    right timecode 43 s off, the turn before laid on a voiced jingle instead: 0.005 worse,
+    reported). Without such talk near it, it must match better, as any far timecode."""
+    from aligner.align.engine import _borne_out, _retry_anchors
+
+    *_, audio_map = stages
+    transcript, spoken, turns, _ = two_anchors
+    config = AlignConfig()
+    # the title at 1:31 after the music break, the map's talk back at 1:31.56; 0:21 opens a
+    # turn after a musical comma too, but the map has no music end near it
+    assert _borne_out(transcript, spoken, audio_map, config) == {1}
+    assert _borne_out(transcript, spoken, audio_map, dataclasses.replace(config, anchor_after_music_ms=400)) == set()
+    music = min((r for r in audio_map.regions if r.kind == "music"), key=lambda r: abs(r.end_ms - 91_000))
+    unheard = dataclasses.replace(audio_map, regions=tuple(
+        dataclasses.replace(r, kind="speech") if r is music else r for r in audio_map.regions))
+    assert _borne_out(transcript, spoken, unheard, config) == set()
+
+    far = turns(21_000, 0.9, 121_000)  # 30 s off
+    retry = lambda other, m=audio_map, cfg=config: _retry_anchors(  # noqa: E731
+        lambda tail_gap, pins: other, far, transcript, spoken, m, cfg)[:2]
+    held = turns(21_000, 0.9, 91_000, 0.895)  # 0.005 worse
+    assert retry(held) == (held, {1})
+    assert retry(turns(21_000, 0.9, 91_000, 0.88)) == (far, set())  # 0.02 worse: the audio says no
+    assert retry(held, unheard) == (far, set())
+    assert retry(held, cfg=dataclasses.replace(config, anchor_after_music_ms=None)) == (far, set())
+
+
+def test_only_an_anchor_at_the_start_of_a_turn_after_music_is_borne_out(stages, tmp_path):
+    from aligner.align.engine import _borne_out
+
+    *_, audio_map = stages
+    text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("Partie 2 [1:31]", "Partie 2")
+    found = []
+    music = "Pause musicale : Un morceau par Un groupe."
+    assert music in text
+    for where, before in [("[1:31] La personne au poste", music), ("La personne [1:31] au poste", music),
+                          ("[1:31] La personne au poste", "")]:  # the last after no music direction
+        path = tmp_path / "moved.txt"
+        path.write_text(text.replace("La personne au poste", where).replace(music, before), encoding="utf-8")
+        transcript = read_transcript(path)
+        found.append(_borne_out(transcript, speak(transcript), audio_map, AlignConfig()))
+    assert found == [{0}, set(), set()]
+
+
+def test_talk_after_music_begins_where_speech_follows_music_after_a_short_silence_at_most(stages):
+    from aligner.align.engine import _talk_after_music
+    from aligner.audiomap import Region
+
+    *_, audio_map = stages
+    regions = lambda *kinds: dataclasses.replace(audio_map, regions=tuple(  # noqa: E731
+        Region(a, b, kind, 1.0) for a, b, kind in kinds))
+    assert list(_talk_after_music(regions((0, 5000, "music"), (5000, 6500, "silence"), (6500, 9000, "speech"),
+                                          (9000, 12000, "music"), (12000, 13000, "speech_over_music")))) == [6500, 12000]
+    assert not len(_talk_after_music(regions((0, 5000, "music"), (5000, 6000, "silence"), (6000, 9000, "music"))))
+    assert not len(_talk_after_music(regions((0, 5000, "music"), (5000, 8000, "silence"), (8000, 9000, "speech"))))
+
+
 def test_an_anchor_10_to_20_s_off_is_sieved_by_one_pass_then_decided_by_a_whole_alignment(stages, two_anchors):
     """One pass held from the first alignment's last one learnt its models on the unheld
     path, and they favour the held one when it moves text far: the sample's 1:31 written
@@ -610,6 +671,9 @@ def test_an_anchor_held_early_is_let_go_when_the_alignment_matches_as_well_witho
     assert _recheck_kept(place(close, adrift), close, {0, 1}, set(), transcript, spoken, config) == (adrift, {1})
     assert _recheck_kept(place(close, adrift), close, {0, 1}, set(), transcript, spoken, config,
                          near={0}) == (close, {0, 1})
+    # ... as is one that the audio bears out (``_borne_out``)
+    assert _recheck_kept(place(close, adrift), close, {0, 1}, set(), transcript, spoken, config,
+                         borne_out={0}) == (close, {0, 1})
 
 
 def test_an_alignment_asked_for_again_with_the_same_settings_is_not_computed_again(stages, monkeypatch):
