@@ -412,7 +412,9 @@ def test_a_held_alignment_that_moves_a_turn_onto_music_must_match_clearly_better
 
     *_, audio_map = stages
     transcript, spoken, turns, k0 = two_anchors
-    config = AlignConfig()
+    # (the maker's turn before the one at 0:21 runs past 0:21: no music break between them,
+    # which ``anchor_break_music_ms`` would weigh as text moved over music)
+    config = AlignConfig(anchor_break_music_ms=None)
     free, held = turns(45_000, 0.88), turns(21_000, 0.92)  # the turn 24 s off its timecode; held there, +0.04
     assert _on_music(free, audio_map, 0.5) == _on_music(held, audio_map, 0.5) and k0 not in _on_music(held, audio_map, 0.5)
     place = lambda tail_gap, pins: held  # noqa: E731
@@ -426,6 +428,50 @@ def test_a_held_alignment_that_moves_a_turn_onto_music_must_match_clearly_better
     both = _speech_called_music(music, free[k0].start_ms, free[k0].end_ms)
     assert k0 in _on_music(free, both, 0.5) and k0 in _on_music(held, both, 0.5)
     assert _retry_anchors(place, free, transcript, spoken, both, config)[:2] == (free, set())
+
+
+def test_a_held_alignment_that_leaves_a_music_break_without_music_must_match_clearly_better(stages, two_anchors):
+    """The text says music comes before the section the timecode opens: a held alignment
+    that leaves no music between that turn and the one before, where the other had some,
+    moves text over the break (a shifted timecode obeyed, the turn laid after the jingle
+    that the text puts after it: +0.018), and is kept only when it matches clearly better,
+    as one that moves a turn onto music."""
+    from aligner.align.engine import _after_directions, _MUSIC, _retry_anchors, _unheard_breaks
+    from aligner.audiomap import SPEECH
+
+    *_, audio_map = stages
+    transcript, spoken, turns, _ = two_anchors
+    config = AlignConfig()
+    k1 = next(k for k, b in enumerate(spoken) if b.item > transcript.anchors[1].item)  # the section's first turn
+    free, held = turns(21_000, 0.9, 121_000), turns(21_000, 0.9, 91_000, 0.92)  # 30 s off; held, +0.02
+    # no music but 1.5 s just before where the free alignment starts the section
+    labels = np.where(audio_map.labels == MUSIC, SPEECH, audio_map.labels)
+    labels[119_000 // HOP_MS:120_500 // HOP_MS] = MUSIC
+    brief = dataclasses.replace(audio_map, labels=labels)
+    after = _after_directions(transcript, spoken, _MUSIC)
+    assert _unheard_breaks(held, after, brief, 1000) - _unheard_breaks(free, after, brief, 1000) == {k1}
+    retry = lambda other, m=brief, cfg=config: _retry_anchors(  # noqa: E731
+        lambda tail_gap, pins: other, free, transcript, spoken, m, cfg)[:2]
+    assert retry(held) == (free, set())
+    assert retry(turns(21_000, 0.9, 91_000, 0.96)) == (turns(21_000, 0.9, 91_000, 0.96), {1})  # +0.06
+    assert retry(held, cfg=dataclasses.replace(config, anchor_break_music_ms=None)) == (held, {1})
+    assert retry(held, cfg=dataclasses.replace(config, anchor_break_music_ms=2000)) == (held, {1})  # none had as much
+    assert retry(held, audio_map) == (held, {1})  # the sample's break, in the gap of both
+
+
+def test_a_music_break_is_unheard_with_under_a_second_of_music_between_its_turns(stages, two_anchors):
+    from aligner.align.engine import _unheard_breaks
+
+    *_, audio_map = stages
+    _, spoken, turns, k0 = two_anchors
+    ending = lambda ms: tuple(  # noqa: E731 - the turn before the one at 0:21 ending at ``ms``
+        dataclasses.replace(t, end_ms=ms) if k == k0 - 1 else t for k, t in enumerate(turns(21_000, 0.9)))
+    everywhere = dataclasses.replace(audio_map, labels=np.full_like(audio_map.labels, MUSIC))
+    assert _unheard_breaks(ending(19_000), [k0], everywhere, 1000) == set()
+    assert _unheard_breaks(ending(20_500), [k0], everywhere, 1000) == {k0}  # 0.5 s of music
+    assert _unheard_breaks(ending(21_500), [k0], everywhere, 1000) == {k0}
+    left_out = tuple(dataclasses.replace(t, placed=False) if k == k0 else t for k, t in enumerate(ending(21_500)))
+    assert _unheard_breaks(left_out, [k0], everywhere, 1000) == set()  # a turn not placed has no place to weigh
 
 
 def test_an_anchor_a_little_too_far_off_is_held_when_the_text_matches_as_well_there(stages, two_anchors):
@@ -525,7 +571,9 @@ def test_an_anchor_10_to_20_s_off_is_sieved_by_one_pass_then_decided_by_a_whole_
 
     *_, audio_map = stages
     transcript, spoken, turns, k0 = two_anchors
-    config = AlignConfig()
+    # (the maker's turn before the one at 0:21 runs past 0:21: no music break between them,
+    # which ``anchor_break_music_ms`` would weigh as text moved over music)
+    config = AlignConfig(anchor_break_music_ms=None)
     asked = []
 
     def retry(free, by_one_pass, by_whole, audio_map=audio_map):

@@ -335,6 +335,13 @@ class AlignConfig:
     # jingle instead) and was flagged: no longer, 2 more turn starts within 0.5 s and 1
     # caption more on music (that turn); the bench's 484 alignments and 83 fresh the same
     anchor_after_music_ms: int | None = 1500
+    # a held alignment that leaves a music break of the text's (a jingle, a music pause)
+    # with less than this of what the map calls music between its turns, where the other
+    # had as much, moves text over music too: ``anchor_retry_music_margin`` (None: off). A
+    # fresh shifted timecode, obeyed at +0.018, had laid the loosely transcribed turn before
+    # a jingle after it, on the next speaker's words (which shared its numbers): flagged now,
+    # 2 turn starts within 0.5 s more; the bench's 484 alignments and 83 fresh the same
+    anchor_break_music_ms: int | None = 1000
     # a pass held to more pins than the alignment it starts from (``hold_near``: a timecode
     # retried, a turn after a replay held earlier) is free only this many times the first
     # phoneme level's reach around each new pin's word (where the path has it and where the
@@ -776,6 +783,7 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     if config.anchor_retry_margin is None:
         return turns, kept, offset_seen, set()
     borne_out = _borne_out(transcript, blocks, audio_map, config)
+    after_music = _after_directions(transcript, blocks, _MUSIC)
 
     def check(n: int, turns: tuple[TurnTiming, ...]) -> AnchorCheck:
         return _check(transcript.anchors[n], transcript, turns, config.anchor_tolerance_ms)
@@ -799,10 +807,14 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     def held_where(numbers: set[int], other: tuple[TurnTiming, ...]) -> tuple[bool, list[int], set[int]]:
         """Whether ``other`` holds the anchors ``numbers``, the turns it moves (``_moved``),
         and those of them it lays on what the map calls music (from elsewhere on it too:
-        the anchor or the map is wrong)."""
+        the anchor or the map is wrong) or after a music break of the text's that it
+        leaves with no music, where ``turns`` had some (``_unheard_breaks``)."""
         moved = _moved(turns, other)
-        return (all(check(n, other).ok for n in numbers), moved,
-                set(_on_music(other, audio_map, config.music_turn_share)) & set(moved))
+        onto_music = set(_on_music(other, audio_map, config.music_turn_share)) & set(moved)
+        least = config.anchor_break_music_ms
+        onto_music |= (_unheard_breaks(other, after_music, audio_map, least)
+                       - _unheard_breaks(turns, after_music, audio_map, least))
+        return all(check(n, other).ok for n in numbers), moved, onto_music
 
     def cramped(numbers: set[int], other: tuple[TurnTiming, ...]) -> bool:
         """Whether ``other``, one pass held to the anchors ``numbers``, does hold to them,
@@ -907,6 +919,25 @@ def _borne_out(transcript: Transcript, blocks: list[SpokenTurn], audio_map: Audi
             continue  # inside the turn
         if np.abs(onsets - a.time_ms).min() <= config.anchor_after_music_ms:
             out.add(n)
+    return out
+
+
+def _unheard_breaks(turns: tuple[TurnTiming, ...], after_music: list[int], audio_map: AudioMap,
+                    least_ms: int | None) -> set[int]:
+    """The turns of ``after_music`` (those the transcript puts after music) placed with
+    less than ``least_ms`` of what the map calls music between the turn before and them
+    (none when ``least_ms`` is None)."""
+    if least_ms is None:
+        return set()
+    music = np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
+    n = len(audio_map.labels)
+    out = set()
+    for k in after_music:
+        before, turn = turns[k - 1], turns[k]
+        if before.placed and turn.placed:
+            a, b = min(n, before.end_ms // HOP_MS), min(n, turn.start_ms // HOP_MS)
+            if (music[b] - music[a]) * HOP_MS < least_ms:  # (below 0 where the turn starts first)
+                out.add(k)
     return out
 
 
