@@ -391,6 +391,33 @@ def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_
         assert past_music_tails((t,), m, 5, least) == (t,)
 
 
+def test_a_second_word_laid_across_a_pause_after_the_maps_music_moves_the_start_past_it_when_asked():
+    """A jingle's voice (the map's music ends at 5 s, the next 0.7 s still scores as music):
+    the path lays the turn's first word on it, and its second across the pause that
+    follows, to where the speaker begins at 6 s. Looking at the first two words, the turn
+    starts at 6 s; at the first alone, it stays. A pause between two words, which the path
+    parted there, is not one to move past."""
+    from aligner.audiomap import Region
+
+    quiet = np.zeros(1000, np.float32)
+    quiet[570:600] = 1.0
+    music = np.zeros(1000, np.float32)
+    music[:570] = 0.9
+    regions = (Region(0, 5000, "music", 1.0), Region(5000, 10000, "speech", 1.0))
+    amap = dataclasses.replace(_map(quiet, music), regions=regions)
+    words = (WordTiming("Pour", 5000, 5400, 0.8, 0, 4), WordTiming("l'aide", 5400, 6500, 0.8, 5, 11),
+             WordTiming("appuyez", 6500, 7200, 0.9, 12, 19))
+    turn = TurnTiming(1, "B", "Pour l'aide appuyez", 5000, 7200, 0.9, words)
+    assert past_music_tails((turn,), amap, 5, 15) == (turn,)
+    assert past_music_tails((turn,), amap, 5, 15, 2)[0].start_ms == 6000
+    parted = dataclasses.replace(turn, words=(dataclasses.replace(words[0], end_ms=5700),
+                                              dataclasses.replace(words[1], start_ms=6000), words[2]))
+    assert past_music_tails((parted,), amap, 5, 15, 2) == (parted,)
+    spoken = music.copy()
+    spoken[500:570] = 0.0  # the voice scoring as speech: the turn's own first word
+    assert past_music_tails((turn,), dataclasses.replace(amap, music=spoken), 5, 15, 2) == (turn,)
+
+
 def _after_music(transcript, blocks) -> list[int]:
     """The turns that the transcript puts after music, as the engine gives them to the step."""
     return _after_directions(transcript, blocks, _MUSIC, first=True)

@@ -222,15 +222,16 @@ def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[Sp
 
 
 def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: int,
-                     min_pause: int) -> tuple[TurnTiming, ...]:
+                     min_pause: int, words: int = 1) -> tuple[TurnTiming, ...]:
     """A turn that starts within ``near`` frames of where one of the map's music regions
-    ends, and whose first word runs across a pause of ``min_pause`` frames or more with
-    sound before it that mostly scores as music, starts where sound resumes after that
-    pause (and after the next ones inside that word, while the sound before each scores as
-    music). The map may end a jingle a few tenths of a second before its last notes do;
-    the path then lays the turn's first word over them, stretched across the pause to
-    where the speaker begins. A word is not parted by such a pause: what sounds before it
-    is the music's tail."""
+    ends, and one of whose first ``words`` words runs across a pause of ``min_pause``
+    frames or more with sound before it that mostly scores as music, starts where sound
+    resumes after that pause (and after the next ones inside those words, while the sound
+    before each scores as music). The map may end a jingle a few tenths of a second before
+    its last notes do, or call its voice speech; the path then lays the turn's first word
+    over them, and that word or the next stretched across the pause to where the speaker
+    begins. A word is not parted by such a pause: what sounds before it is the music's
+    tail. A pause between two words, where the path parted them, is passed over."""
     ends = np.array([r.end_ms // HOP_MS for r in audio_map.regions if r.kind == KINDS[MUSIC]], np.int64)
     if not len(ends):
         return turns
@@ -242,10 +243,13 @@ def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: i
         start = turn.start_ms // HOP_MS
         if np.abs(ends - start).min() > near:
             continue
-        first, stop = turn.words[0].start_ms // HOP_MS, turn.words[0].end_ms // HOP_MS
+        span = [(w.start_ms // HOP_MS, w.end_ms // HOP_MS) for w in turn.words[:words]]
+        first, stop = span[0][0], span[-1][1]
         resume = start
         for a, b in runs(quiet[first:stop], min_pause):
             a, b = a + first, b + first
+            if b < stop and not any(s < a and b < e for s, e in span):
+                continue  # between two words: the path parted them there
             sound = ~quiet[resume:a]
             if b >= stop or not sound.any() or 2 * (music[resume:a] & sound).sum() < sound.sum():
                 break
