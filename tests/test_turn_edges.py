@@ -413,6 +413,10 @@ def test_a_second_word_laid_across_a_pause_after_the_maps_music_moves_the_start_
     parted = dataclasses.replace(turn, words=(dataclasses.replace(words[0], end_ms=5700),
                                               dataclasses.replace(words[1], start_ms=6000), words[2]))
     assert past_music_tails((parted,), amap, 5, 15, 2) == (parted,)
+    # the second word laid from where the pause begins, across it: it runs across it all the same
+    from_pause = dataclasses.replace(turn, words=(dataclasses.replace(words[0], end_ms=5700),
+                                                  dataclasses.replace(words[1], start_ms=5700), words[2]))
+    assert past_music_tails((from_pause,), amap, 5, 15, 2)[0].start_ms == 6000
     spoken = music.copy()
     spoken[500:570] = 0.0  # the voice scoring as speech: the turn's own first word
     assert past_music_tails((turn,), dataclasses.replace(amap, music=spoken), 5, 15, 2) == (turn,)

@@ -914,14 +914,14 @@ def _borne_out(transcript: Transcript, blocks: list[SpokenTurn], audio_map: Audi
     (or of the section it opens) that the transcript puts after music (a direction of
     ``_MUSIC`` since the turn before), where the map has talk begin after music within
     ``anchor_after_music_ms`` of the anchor's time."""
-    if config.anchor_after_music_ms is None or not transcript.anchors:
+    onsets = _talk_after_music(audio_map) if config.anchor_after_music_ms is not None else ()
+    if not len(onsets) or not transcript.anchors:
         return set()
-    onsets = _talk_after_music(audio_map)
     after = set(_after_directions(transcript, blocks, _MUSIC, first=True))
     out = set()
     for n, a in enumerate(transcript.anchors):
         k = next((k for k, b in enumerate(blocks) if b.item >= a.item), None)
-        if k is None or k not in after or not len(onsets):
+        if k is None or k not in after:
             continue
         if blocks[k].item == a.item and a.offset > blocks[k].words[0].start:
             continue  # inside the turn

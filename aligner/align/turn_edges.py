@@ -248,7 +248,7 @@ def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: i
         resume = start
         for a, b in runs(quiet[first:stop], min_pause):
             a, b = a + first, b + first
-            if b < stop and not any(s < a and b < e for s, e in span):
+            if b < stop and not any(s <= a and b < e for s, e in span):
                 continue  # between two words: the path parted them there
             sound = ~quiet[resume:a]
             if b >= stop or not sound.any() or 2 * (music[resume:a] & sound).sum() < sound.sum():
