@@ -910,22 +910,20 @@ def _recheck_kept(place, turns: tuple[TurnTiming, ...], single: set[int], groupe
 
 def _borne_out(transcript: Transcript, blocks: list[SpokenTurn], audio_map: AudioMap,
                config: AlignConfig) -> set[int]:
-    """The numbers of the anchors that the audio bears out: written at the start of a turn
-    (or of the section it opens) that the transcript puts after music (a direction of
-    ``_MUSIC`` since the turn before), where the map has talk begin after music within
-    ``anchor_after_music_ms`` of the anchor's time."""
+    """The numbers of the anchors that the audio bears out: held to the first word of a
+    turn that the transcript puts after music (a direction of ``_MUSIC`` since the turn
+    before), where the map has talk begin after music within ``anchor_after_music_ms`` of
+    the anchor's time."""
     onsets = _talk_after_music(audio_map) if config.anchor_after_music_ms is not None else ()
-    if not len(onsets) or not transcript.anchors:
+    if not len(onsets):
         return set()
     after = set(_after_directions(transcript, blocks, _MUSIC, first=True))
     out = set()
-    for n, a in enumerate(transcript.anchors):
-        k = next((k for k, b in enumerate(blocks) if b.item >= a.item), None)
-        if k is None or k not in after:
-            continue
-        if blocks[k].item == a.item and a.offset > blocks[k].words[0].start:
-            continue  # inside the turn
-        if np.abs(onsets - a.time_ms).min() <= config.anchor_after_music_ms:
+    for n, block, word in _anchored_words(transcript, blocks):
+        anchor = transcript.anchors[n]
+        if word or block not in after or (block and blocks[block - 1].item == anchor.item):
+            continue  # inside a turn (at the end of one: the next turn's first word holds it)
+        if np.abs(onsets - anchor.time_ms).min() <= config.anchor_after_music_ms:
             out.add(n)
     return out
 
@@ -937,8 +935,7 @@ def _unheard_breaks(turns: tuple[TurnTiming, ...], after_music: list[int], audio
     (none when ``least_ms`` is None)."""
     if least_ms is None:
         return set()
-    music = np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
-    n = len(audio_map.labels)
+    music, n = _music_sums(audio_map), len(audio_map.labels)
     out = set()
     for k in after_music:
         before, turn = turns[k - 1], turns[k]
@@ -1343,14 +1340,18 @@ def _squeeze_aware(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], weig
 
 def _on_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, share: float) -> list[int]:
     """The turns that lie on frames the map labels music for ``share`` of their length or more."""
-    music = np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
-    n = len(audio_map.labels)
+    music, n = _music_sums(audio_map), len(audio_map.labels)
     out = []
     for k, t in enumerate(turns):
         a, b = min(n, t.start_ms // HOP_MS), min(n, t.end_ms // HOP_MS)
         if b > a and music[b] - music[a] >= share * (b - a):
             out.append(k)
     return out
+
+
+def _music_sums(audio_map: AudioMap) -> np.ndarray:
+    """How many frames the map labels music before each frame (one more than frames)."""
+    return np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
 
 
 def _mean_confidence(turns: tuple[TurnTiming, ...], among: tuple[TurnTiming, ...] | None = None) -> float:
@@ -1468,11 +1469,20 @@ def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig,
     transcript starting late, with a timecode at its first turn, had that turn taken 167 s
     from it in two passes, and the retry held to it was then not held at all."""
     out = []
-    for n, a in enumerate(transcript.anchors):
+    for n, block, word in _anchored_words(transcript, blocks):
         if n in skip:
             continue
         window = (config.anchor_hold_ms if n in near else config.anchor_tolerance_ms if n in tight
                   else config.anchor_window_ms) // HOP_MS
+        out.append((block, word, transcript.anchors[n].time_ms // HOP_MS, window))
+    return out
+
+
+def _anchored_words(transcript: Transcript, blocks: list[SpokenTurn]) -> list[tuple[int, int, int]]:
+    """(anchor, block, word): the word each anchor is written before, or the first word of
+    the section it titles (or of the turn after, when none follows it in its turn)."""
+    out = []
+    for n, a in enumerate(transcript.anchors):
         for k, b in enumerate(blocks):
             if b.item < a.item:
                 continue
@@ -1480,9 +1490,9 @@ def _pins(transcript: Transcript, blocks: list[SpokenTurn], config: AlignConfig,
                 words = [i for i, w in enumerate(b.words) if w.start >= a.offset]
                 if not words:
                     continue
-                out.append((k, words[0], a.time_ms // HOP_MS, window))
+                out.append((n, k, words[0]))
             else:
-                out.append((k, 0, a.time_ms // HOP_MS, window))
+                out.append((n, k, 0))
             break
     return out
 
