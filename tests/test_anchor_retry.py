@@ -216,13 +216,53 @@ def test_a_turn_left_on_music_is_searched_for_further_off(stages, monkeypatch):
     widened = []
     search = engine._search
     monkeypatch.setattr(engine, "_search", lambda *a, **k: widened.append(k.get("widen")) or search(*a, **k))
-    config = AlignConfig(anchor_retry_margin=None)
+    config = AlignConfig(anchor_retry_margin=None, replay_widen_ms=None)
     align(transcript, spoken, cepstra, audio_map, config=config)
     assert not any(widened)  # every turn on speech: no more search
     # a short turn between a sting and a jingle (156.7 to 160.2 s, the ninth), its speech called music
     wrong = _speech_called_music(audio_map, 156_600, 160_200)
     align(transcript, spoken, cepstra, wrong, config=config)
     assert ((7, 8, 9), config.music_turn_reach_ms // HOP_MS) in widened
+
+
+def test_the_turns_after_a_replay_are_searched_for_further_off(stages, monkeypatch):
+    """The phoneme passes look ``replay_widen_ms`` further for the turns after a replay
+    (the sample's seventh to tenth, after its replay's URL): the first pass may lay them a
+    turn further on, the replay taking the first one's talk. A search around misplaced
+    turns widens those too, as far as it looks. (Neither timecodes nor the hypotheses
+    after a replay weighed here: their passes around a path held to one more word do not
+    widen.)"""
+    from aligner.align import engine
+    from aligner.align.dtw import NEG_DOT
+
+    transcript, spoken, cepstra, audio_map = stages
+    passes = []  # (a phoneme pass, how it widens)
+    search = engine._search
+    monkeypatch.setattr(engine, "_search",
+                        lambda *a, **k: passes.append((k.get("metric") == NEG_DOT, k.get("widen"))) or search(*a, **k))
+    config = AlignConfig(anchor_retry_margin=None, after_replay_margin=None)
+    align(transcript, spoken, cepstra, audio_map, config=config)
+    after = ((6, 7, 8, 9), config.replay_widen_ms // HOP_MS)
+    assert {widen for phoneme, widen in passes if not phoneme} == {None}  # the first pass: the whole matrix
+    assert {widen for phoneme, widen in passes if phoneme} == {after}
+    passes.clear()
+    align(transcript, spoken, cepstra, _speech_called_music(audio_map, 156_600, 160_200), config=config)
+    assert (True, ((6, 7, 8, 9), config.music_turn_reach_ms // HOP_MS)) in passes
+    passes.clear()
+    align(transcript, spoken, cepstra, audio_map, config=dataclasses.replace(config, replay_widen_ms=None))
+    assert {widen for _, widen in passes} == {None}
+
+
+def test_the_blocks_after_replays_are_widened_within_the_transcript():
+    from aligner.align.engine import _with_after_replays
+
+    config = AlignConfig(replay_widen_ms=60_000, replay_widen_turns=3)
+    assert _with_after_replays(None, [2, 8], 10, config) == ((2, 3, 4, 8, 9), 6000)
+    assert _with_after_replays(((0, 1), 12_000), [2], 10, config) == ((0, 1, 2, 3, 4), 12_000)
+    assert _with_after_replays(((5,), 100), [2], 10, config) == ((2, 3, 4, 5), 6000)
+    assert _with_after_replays(None, [], 10, config) is None
+    off = dataclasses.replace(config, replay_widen_ms=None)
+    assert _with_after_replays(((5,), 100), [2], 10, off) == ((5,), 100)
 
 
 def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(stages):

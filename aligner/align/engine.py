@@ -112,6 +112,17 @@ class AlignConfig:
     # 5-minute mix lost, 4x the first level's work (90 minutes: 970 MiB at peak)
     music_turn_share: float = 0.5
     music_turn_reach_ms: int | None = 120_000
+    # the turns after a replay: the first pass, to which a replay's talk is as cheap as the
+    # turns' own, may lay them a turn further on (the replay taking the first turn, each
+    # text on the next turn's talk), further than the phoneme passes look around it. Their
+    # first level looks ``replay_widen_ms`` further for the ``replay_widen_turns`` turns
+    # after each replay (None: no further). Fresh episodes (seeds 120-139, 132 of them):
+    # `ep5m_s136_overlap` and `_compressed`, three turns after a replay and a short turn
+    # each laid 17-35 s late, set right (4133 of 4211 within 0.5 s, 4126 before); bench
+    # (`realign.py --save rw60 --against v54c`): 477 of 484 the same, `ep180m_s1_noanchor`
+    # 4 -> 1 off and 2 -> 0 captions on music, none broken; 90 minutes as fast
+    replay_widen_ms: int | None = 60_000
+    replay_widen_turns: int = 4
     # ... and, when that search leaves it there, the hypothesis that it starts at the first
     # onset of talk after it, within ``past_music_reach_ms``, across ``past_music_least_ms``
     # or more of frames the map labels music, half of them or more: the alignment held
@@ -588,6 +599,7 @@ def align(
             first_paths[key] = path
         return path
 
+    after_replays = _after_directions(transcript, blocks, {DirectionKind.REPLAY})
     placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
     ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path) of an alignment
     # the log-probabilities that the first alignment's last pass and every pass in ``ends``
@@ -616,6 +628,7 @@ def align(
 
     def place_anew(tail_gap: float, pins, head_gap: float | None, path, widen, opened) -> tuple[TurnTiming, ...]:
         settings = dataclasses.replace(config, tail_gap=tail_gap)
+        widen = _with_after_replays(widen, after_replays, len(blocks), config)
         rows, pi, pj = path or first_pass(tail_gap, pins, head_gap, opened)
         first = not placed and config.phone_passes  # the held retries start from its last pass
         # another whole alignment learns its own log-probabilities: the first one's are let
@@ -1012,6 +1025,19 @@ def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[
     log.debug("turns %s misplaced: searched again %d s around them, %+.3f", sorted(misplaced),
               config.music_turn_reach_ms // 1000, there - here)
     return other if there > here else turns
+
+
+def _with_after_replays(widen, after_replays: list[int], n_blocks: int, config: AlignConfig):
+    """``widen`` (blocks, frames) with the ``replay_widen_turns`` blocks after each replay
+    looking ``replay_widen_ms`` further (or as far as ``widen`` does, if further)."""
+    if not config.replay_widen_ms or not after_replays:
+        return widen
+    wide = {k + j for k in after_replays for j in range(config.replay_widen_turns) if k + j < n_blocks}
+    frames = config.replay_widen_ms // HOP_MS
+    if widen is not None:
+        wide |= set(widen[0])
+        frames = max(frames, widen[1])
+    return tuple(sorted(wide)), frames
 
 
 def _try_past_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
