@@ -120,7 +120,7 @@ class AlignConfig:
     # `ep5m_s136_overlap` and `_compressed`, three turns after a replay and a short turn
     # each laid 17-35 s late, set right (4133 of 4211 within 0.5 s, 4126 before); bench
     # (`realign.py --save rw60 --against v54c`): 477 of 484 the same, `ep180m_s1_noanchor`
-    # 4 -> 1 off and 2 -> 0 captions on music, none broken; 90 minutes as fast
+    # 4 -> 1 off and 2 -> 0 captions on music, none broken; 90 minutes about 0.1 s slower
     replay_widen_ms: int | None = 60_000
     replay_widen_turns: int = 4
     # ... and, when that search leaves it there, the hypothesis that it starts at the first
