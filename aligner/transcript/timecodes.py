@@ -4,7 +4,9 @@ Recognised forms (``h`` hours, ``m`` minutes, ``s`` seconds):
 
     47' 57   47‘ 57   47’57   47′57      m + prime + s (bare or in brackets)
     1 h 05' 12                            h + m + prime + s (bare or in brackets)
-    [32 min 50]   [1 h 05 min 12]         with "min": in brackets only
+    [32 min 50]   [1 h 05 min 12]         with "min" (or "mn", its seconds "s" or "sec" or
+    (32 min 50)   [12 mn 34 s]            not): in brackets or parentheses, or alone on
+    32 min 50                             their line
     [32:50]   [130:07]   [01:02:03]       colon forms: in brackets, or alone on their line
     [01:02:03.500]                        ... with a fraction of a second
     (32:50)   (01:02:03)                  in parentheses: two-digit minutes ("(3:16)" is a verse)
@@ -24,7 +26,7 @@ _SP = r"[ \u00a0\u202f]*"
 
 _H = rf"(?P<h>\d{{1,2}}){_SP}h{_SP}"
 _PRIME_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}[{_PRIME}]{_SP}(?P<s>\d{{2}})"
-_MIN_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}min{_SP}(?P<s>\d{{1,2}})"
+_MIN_BODY = rf"(?:{_H})?(?P<m>\d{{1,3}}){_SP}m(?:i?n){_SP}(?P<s>\d{{1,2}})(?:{_SP}s(?:ec)?)?"
 
 
 def _colon_body(least_minute_digits: int) -> str:
@@ -43,7 +45,9 @@ _PATTERNS = (
     re.compile(rf"\[{_SP}(?:{_PRIME_BODY}){_SP}\]"),
     re.compile(rf"\[{_SP}(?:{_LETTERS_BODY}){_SP}\]"),
     re.compile(rf"\({_SP}(?:{_PAREN_BODY}){_SP}\)"),
+    re.compile(rf"\({_SP}(?:{_MIN_BODY}){_SP}\)"),
     re.compile(rf"^(?:{_COLON_BODY})$"),  # the whole (stripped) text: a line of its own
+    re.compile(rf"^(?:{_MIN_BODY})$"),
     re.compile(rf"(?<![\w{_PRIME}])(?:{_PRIME_BODY})(?![\w{_PRIME}])"),
 )
 
