@@ -117,8 +117,9 @@ class AlignConfig:
     # text on the next turn's talk), further than the phoneme passes look around it. Their
     # first level looks ``replay_widen_ms`` further for the ``replay_widen_turns`` turns
     # after each replay (None: no further). Fresh episodes (seeds 120-139, 132 of them):
-    # `ep5m_s136_overlap` and `_compressed`, three turns after a replay and a short turn
-    # each laid 17-35 s late, set right (4133 of 4211 within 0.5 s, 4126 before); bench
+    # `ep5m_s136_overlap` and `_compressed`, the four turns after a replay (a short one
+    # first) each laid 9-35 s late, set right (4133 of 4211 within 0.5 s, 4126 before; the
+    # compressed one's short turn still 4.5 s late, on a jingle the map calls speech); bench
     # (`realign.py --save rw60 --against v54c`): 477 of 484 the same, `ep180m_s1_noanchor`
     # 4 -> 1 off and 2 -> 0 captions on music, none broken; 90 minutes about 0.1 s slower
     replay_widen_ms: int | None = 60_000
@@ -1028,8 +1029,10 @@ def _search_around_misplaced(place, turns: tuple[TurnTiming, ...], blocks: list[
 
 
 def _with_after_replays(widen, after_replays: list[int], n_blocks: int, config: AlignConfig):
-    """``widen`` (blocks, frames) with the ``replay_widen_turns`` blocks after each replay
-    looking ``replay_widen_ms`` further (or as far as ``widen`` does, if further)."""
+    """``widen`` (blocks, frames) with more blocks: for each block that follows a replay
+    (``after_replays``), it and the next ones, ``replay_widen_turns`` in all (those the
+    transcript has), looking ``replay_widen_ms`` further, or as far as ``widen`` looks when
+    that is further."""
     if not config.replay_widen_ms or not after_replays:
         return widen
     wide = {k + j for k in after_replays for j in range(config.replay_widen_turns) if k + j < n_blocks}
