@@ -8,8 +8,10 @@ change to the engine (aligner/align) is measured on the whole bench in minutes, 
     python bench/realign.py --against before          # ... and list what changed since
     python bench/realign.py --cut --config '{"cut_price": 2.0}'   # AlignConfig's settings
     python bench/realign.py 'ep20m_*' --misses        # and every turn start off by more than 0.5 s
+    python bench/realign.py --held-out --save h       # the held-out episodes instead (bench/held_out/)
 
-The episodes are those run.py built (its variants too: run it first). A stage's output is
+The episodes are those run.py built (its variants too: run it first), or with
+``--held-out`` those of ``python bench/build.py --held-out``. A stage's output is
 computed again when the episode's files, the code of the stages before the alignment
 (everything in aligner/ but align/, write/ and batch/) or the versions of the libraries they
 use change. Times are not measured here: run.py's are those of the whole command.
@@ -199,19 +201,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("episodes", nargs="*", help="episode names or globs (default: every built episode)")
     parser.add_argument("--cut", action="store_true", help="align as `aligner align --cut` does")
     parser.add_argument("--config", default="{}", help="AlignConfig settings, as a JSON object")
-    parser.add_argument("--jobs", type=int, default=2, help="episodes aligned at once")
+    parser.add_argument("--jobs", type=int, default=2, help="episodes aligned at once (1: in this process)")
     parser.add_argument("--save", metavar="TAG", help="keep the rows in bench/runs/realign-TAG.json")
     parser.add_argument("--against", metavar="TAG", help="list what changed since the rows saved as TAG")
     parser.add_argument("--misses", action="store_true", help="list every turn start off by more than 0.5 s")
+    parser.add_argument("--held-out", action="store_true",
+                        help="the held-out episodes (bench/held_out/, built by `bench/build.py --held-out`)")
     args = parser.parse_args(argv)
     settings = json.loads(args.config)
     if not isinstance(settings, dict):
         parser.error("--config takes a JSON object, e.g. '{\"cut_price\": 2.0}'")
     if args.cut:
         settings["cut"] = True
-    names = episode_names(args.episodes)
+    folder = run.HELD_OUT if args.held_out else run.EPISODES
+    names = episode_names(args.episodes, folder)
     if not names:
-        parser.error("no built episode matches; build them with bench/run.py first")
+        parser.error("no built episode matches; build them with "
+                     + ("bench/build.py --held-out" if args.held_out else "bench/run.py") + " first")
     before = None
     if args.against:
         saved = run.RUNS / f"realign-{args.against}.json"
@@ -219,15 +225,19 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no saved run {saved}; save one with --save {args.against}")
         before = json.loads(saved.read_text())
     version = stage_version()
-    with ProcessPoolExecutor(max(1, args.jobs)) as pool:
-        rows = list(pool.map(realign, names, [version] * len(names), [settings] * len(names)))
+    todo = (names, [version] * len(names), [settings] * len(names), [folder] * len(names))
+    if args.jobs <= 1:  # here, one after the other
+        rows = list(map(realign, *todo))
+    else:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            rows = list(pool.map(realign, *todo))
     for r in rows:
         print(_line(r))
     print()
     print(run.totals(rows))
     if args.misses:
         print()
-        print(misses(rows))
+        print(misses(rows, folder))
     if before is not None:
         print()
         print(changes(rows, before))

@@ -43,6 +43,9 @@ import episodes  # noqa: E402
 import score  # noqa: E402
 
 EPISODES = HERE / "episodes"
+# the held-out episodes (``build.py --held-out``, ``realign.py --held-out``), apart from the
+# bench's own so that a run over the bench leaves them out
+HELD_OUT = HERE / "held_out"
 RUNS = HERE / "runs"
 
 
@@ -60,15 +63,17 @@ def episode_name(minutes: float, seed: int, mix: str = "") -> str:
     return f"ep{minutes:g}m_s{seed}" + (f"_{mix}" if mix else "")
 
 
-def episode(minutes: float, seed: int, mix: str = "") -> Path:
-    """The episode's MP3, built first if missing or built otherwise. It is built in a process
-    of its own: a child inherits its parent's resident memory until it execs, and the peak
-    memory measured for the aligner would include the gigabyte that building took here."""
+def episode(minutes: float, seed: int, mix: str = "", folder: Path | None = None) -> Path:
+    """The episode's MP3 (in ``folder``, by default ``EPISODES``), built first if missing or
+    built otherwise. It is built in a process of its own: a child inherits its parent's
+    resident memory until it execs, and the peak memory measured for the aligner would
+    include the gigabyte that building took here."""
+    folder = folder or EPISODES
     name = episode_name(minutes, seed, mix)
-    mp3 = EPISODES / f"{name}.mp3"
-    truth = EPISODES / f"{name}.truth.json"
+    mp3 = folder / f"{name}.mp3"
+    truth = folder / f"{name}.truth.json"
     if not mp3.exists() or json.loads(truth.read_text()).get("build") != list(episodes.BUILD):
-        builder = multiprocessing.get_context("spawn").Process(target=_build, args=(minutes, seed, name, mix))
+        builder = multiprocessing.get_context("spawn").Process(target=_build, args=(minutes, seed, name, mix, folder))
         builder.start()
         builder.join()
         if builder.exitcode != 0:
@@ -76,9 +81,9 @@ def episode(minutes: float, seed: int, mix: str = "") -> Path:
     return mp3
 
 
-def _build(minutes: float, seed: int, name: str, mix: str) -> None:
+def _build(minutes: float, seed: int, name: str, mix: str, folder: Path) -> None:
     audio, text, truth = episodes.build(corpus_mod.load(), minutes=minutes, seed=seed, corrupt_anchor=True, mix=mix)
-    episodes.write(audio, text, truth, EPISODES, name)
+    episodes.write(audio, text, truth, folder, name)
 
 
 def partial(mp3: Path, share: float) -> Path:

@@ -567,6 +567,30 @@ def test_the_bench_set_builds_each_recording_once_and_every_variant_from_one_of_
             "ep180m_s1_noanchor"} <= {stem for _, stem in made}
 
 
+def test_the_held_out_set_is_apart_from_the_bench_and_listed_from_its_own_folder(tmp_path, monkeypatch, capsys):
+    """``bench/build.py --held-out``: seeds 120-139 at 5 and 20 minutes, in every mix, none of
+    them a recording of the bench's set, built and looked for in bench/held_out/."""
+    import build
+    import episodes
+    import run
+
+    held = build.held_out()
+    assert len(held) == len(set(held)) == 132
+    assert not set(held) & set(build.recordings())
+    assert {s for _, s, _ in held} == set(range(120, 140))
+    assert {mix for *_, mix in held} == set(episodes.MIXES)
+    assert {m for m, *_ in held} == {5, 20} and [m for m, *_ in held] == sorted((m for m, *_ in held), reverse=True)
+    monkeypatch.setattr(run, "HELD_OUT", tmp_path / "held_out")
+    monkeypatch.setattr(run, "EPISODES", tmp_path / "episodes")
+    (tmp_path / "held_out").mkdir()
+    (tmp_path / "held_out" / "ep20m_s120.truth.json").write_text("{}")
+    (tmp_path / "episodes").mkdir()
+    (tmp_path / "episodes" / "ep20m_s121.truth.json").write_text("{}")  # not the held-out folder: not built there
+    assert build.main(["--held-out", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 132 and lines[:2] == ["ep20m_s120 built", "ep20m_s121 -"]
+
+
 def test_the_tails_summary_counts_each_side_and_truth_by_the_detectors_peak():
     import tails
 

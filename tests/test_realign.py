@@ -85,6 +85,37 @@ def test_an_episode_is_prepared_once_then_aligned_again_from_what_was_kept(tmp_p
         realign.realign(name, "v1", {}, tmp_path)  # the episode's transcript changed
 
 
+def test_the_held_out_episodes_are_aligned_from_their_own_folder_alone(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(realign, "STAGES", tmp_path / "stages")
+    for folder in ("held_out", "episodes"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.setattr(realign.run, "HELD_OUT", tmp_path / "held_out")
+    monkeypatch.setattr(realign.run, "EPISODES", tmp_path / "episodes")
+    from aligner.transcript import read_transcript
+
+    held = tmp_path / "held_out"
+    name = _episode(held, "ep5m_s120")
+    # a truth with every turn at 0 s: the turns are listed off, from the held-out folder
+    # (``--jobs 1``: in this process, where the folders are patched)
+    transcript = read_transcript(held / f"{name}.txt")
+    truth = {"minutes": 5, "regions": [], "turns": [{"start_ms": 0, "end_ms": 1000} for _ in transcript.turns],
+             "anchors": [{"line": a.line, "corrupted": False} for a in transcript.anchors]}
+    (held / f"{name}.truth.json").write_text(json.dumps(truth))
+    assert realign.main(["--held-out", "--jobs", "1", "--misses"]) == 0
+    out = capsys.readouterr().out
+    n = len(transcript.turns)
+    assert out.startswith(f"ep5m_s120 {n:25d} turns") and f"of {n} turn starts off by more than 0.5 s" in out
+    assert (tmp_path / "stages" / f"{name}.pkl").exists()
+    with pytest.raises(SystemExit):  # the bench's own folder holds none
+        realign.main(["--jobs", "1"])
+    assert "build them with bench/run.py first" in capsys.readouterr().err
+    shutil.rmtree(held)
+    held.mkdir()
+    with pytest.raises(SystemExit):
+        realign.main(["--held-out"])
+    assert "bench/build.py --held-out" in capsys.readouterr().err
+
+
 def test_the_digest_is_the_alignment_s_wherever_the_episode_was_read_from():
     def doc(folder, start=1.0):
         return {"audio": {"path": f"{folder}/ep5m_s1.mp3", "sha256": "ab", "duration": 300.0},
