@@ -4,7 +4,7 @@ measured on, without aligning them: on a new machine, one command, then
 
     python bench/build.py            # every set below (about 40 minutes on two cores the first time)
     python bench/build.py --list     # their names, built or not
-    python bench/build.py --held-out # the held-out set instead, in bench/held_out/ (about 20 minutes)
+    python bench/build.py --held-out # the held-out set instead, in bench/held_out/ (about 12 minutes)
 
 The sets are those of RESULTS.md's commands (tables 1-27) and of its "Reading it" entries:
 seed 1 at 5 to 180 minutes and its variants, seeds 2-28, 40-53 and the fresh seeds 60-93 at
