@@ -115,6 +115,25 @@ def test_left_out_talk_in_the_turns_voice_leaves_its_start_alone():
     assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns
 
 
+def test_a_turn_after_a_named_jingle_starts_past_a_voice_that_the_left_out_talk_holds():
+    # A (voice 0), a replay (voices 2 and 3), B (voice 1); then a jingle whose voice is the
+    # replay's voice 2, and B again, laid from the jingle's voice on (its own from stretch 28)
+    voices = [0] * 8 + [2, 3] * 3 + [1] * 12 + [2] * 2 + [1] * 6
+    cepstra, audio_map = _recording(voices)
+    turns = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", 14 * 200, 26 * 200 - PAUSE),
+             _turn(3, "B", 26 * 200, 34 * 200 - PAUSE))
+    moved = to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT, after_named=frozenset({2}))
+    assert moved[:2] == turns[:2]
+    assert moved[2].start_ms == 28 * 200 * 10 and moved[2].words[0].start_ms == moved[2].start_ms
+    # not named after a jingle: the same speaker's turns, no change of voice to weigh
+    assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns
+    # the jingle's voice the turn's own (a host reading the station's name): it stays
+    own, _ = _recording(voices[:26] + [1] * 2 + voices[28:])
+    assert to_voice_changes(turns, own, audio_map, **LEFT_OUT, after_named=frozenset({2})) == turns
+    # and with the left-out talk's voices not asked for, nothing is weighed after it either
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS, after_named=frozenset({2})) == turns
+
+
 def test_left_out_talk_is_learnt_as_several_voices():
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.normal(0.0, 1.0, (300, 4)), rng.normal(5.0, 1.0, (200, 4))]).astype(np.float32)

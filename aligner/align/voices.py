@@ -49,7 +49,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                      window_ms: int, reach_ms: int, min_pause_ms: int, min_moved_ms: int,
                      margin: float, max_gap_ms: int = LEFT_OUT_MS, left_out_reach_ms: int | None = None,
                      left_out_voices: int = 2, voice: np.ndarray | None = None,
-                     min_music_ms: int = MIN_MUSIC_MS) -> tuple[TurnTiming, ...]:
+                     min_music_ms: int = MIN_MUSIC_MS, after_named: frozenset = frozenset()) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
@@ -61,6 +61,11 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     does not), to where its speaker's voice parts best from every other one: the left-out
     talk's, learnt as ``left_out_voices`` voices, and the other speakers' (a replay may hold
     the show's own voices).
+
+    The turns ``after_named`` (indices: those the transcript puts after music) move the same
+    way as after left-out talk, when ``left_out_reach_ms`` is given: a voice over a jingle
+    may have taken the turn's first words, and one like the left-out talk's, or another
+    speaker's, gives them up.
 
     ``voice``: ``mapped_voice_features`` at ``window_ms``, when computed already."""
     names = {s: k for k, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
@@ -97,8 +102,9 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     for k in range(1, len(out)):
         before, turn = out[k - 1], out[k]
         cur = turn.start_ms // HOP_MS
-        after_left_out = left_out_before(talk, before, turn, max_gap_ms)
-        if not turn.words or (after_left_out and left_out is None):
+        named = k in after_named and left_out_reach_ms is not None
+        after_left_out = named or left_out_before(talk, before, turn, max_gap_ms)
+        if not turn.words or (after_left_out and left_out is None and not named):
             continue  # (too little talk left out to learn its voices)
         if not after_left_out and before.speaker == turn.speaker:
             continue  # no change of voice
