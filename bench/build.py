@@ -55,8 +55,9 @@ def held_out() -> list[tuple[float, int, str]]:
     """(minutes, seed, mix) of the held-out recordings, the longest first: seeds 120-139 at 5
     and 20 minutes, built from the fifty-first session on (RESULTS.md), each batch measured
     before any change was looked for in it (the fifty-fifth session's widening after replays
-    was then chosen on two of them), in the bench's plain mix and in each of the others (the
-    seeds of a session's batch share their mixes)."""
+    was then chosen on two of them, the fifty-sixth's voices after music on two others), in
+    the bench's plain mix and in each of the others (the seeds of a session's batch share
+    their mixes)."""
     sets = {
         "": [*_seeds(120, 129), *_seeds(132, 135)],
         "compressed": [*_seeds(120, 125), *_seeds(136, 139)],
