@@ -697,6 +697,7 @@ def align(
 
     stretches = turn_edges.talk_stretches(audio_map)  # the map's stretches of talk, for the last steps
     after_music = _after_directions(transcript, blocks, _MUSIC, first=True)
+    voices_after_music = frozenset(after_music) if config.voice_change_after_music else frozenset()
 
     def settle(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
         """The last steps, which move turn starts to changes of voice and past talk left out
@@ -711,7 +712,7 @@ def align(
                                      min_moved_ms=config.voice_change_min_moved_ms, margin=config.voice_change_margin,
                                      left_out_reach_ms=config.voice_change_left_out_reach_ms,
                                      left_out_voices=config.voice_change_left_out_voices, voice=change_voice,
-                                     after_named=frozenset(after_music) if config.voice_change_after_music else frozenset())
+                                     after_named=voices_after_music)
         if config.left_out_forward_ms is not None:
             turns = turn_edges.after_left_out_talk(turns, stretches, config.left_out_forward_ms // HOP_MS)
         if config.stretch_tail_ms is not None:

@@ -103,13 +103,14 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         before, turn = out[k - 1], out[k]
         cur = turn.start_ms // HOP_MS
         named = k in after_named and left_out_reach_ms is not None
-        after_left_out = named or left_out_before(talk, before, turn, max_gap_ms)
-        if not turn.words or (after_left_out and left_out is None and not named):
+        # weighed as after talk left out: after such talk, or after music named there
+        as_left_out = named or left_out_before(talk, before, turn, max_gap_ms)
+        if not turn.words or (as_left_out and left_out is None and not named):
             continue  # (too little talk left out to learn its voices)
-        if not after_left_out and before.speaker == turn.speaker:
+        if not as_left_out and before.speaker == turn.speaker:
             continue  # no change of voice
         mine = names[turn.speaker]
-        if after_left_out:
+        if as_left_out:
             far = left_out_reach_ms // HOP_MS
             lo, hi = max(before.end_ms // HOP_MS + 1, cur - far), min(turn.end_ms // HOP_MS, cur + far, n)
             theirs = np.delete(logp[lo:hi], mine, axis=1).max(axis=1)
@@ -134,10 +135,10 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
         # what a turn takes over: from its new start to its old one, or, for the turn before,
         # from its old end to its new one (moved later after left-out talk, that talk takes it)
-        taken = (at, cur) if at < cur else None if after_left_out else (before.end_ms // HOP_MS, stop)
+        taken = (at, cur) if at < cur else None if as_left_out else (before.end_ms // HOP_MS, stop)
         if taken and music[min(taken[1], n)] - music[min(taken[0], n)] >= min_music_ms // HOP_MS:
             continue  # not across music: a turn would run over a jingle to the next one's first words
-        if after_left_out:  # the left-out talk takes or gives up the difference
+        if as_left_out:  # the left-out talk takes or gives up the difference
             moved_turn = start_earlier(turn, at * HOP_MS) if at < cur else start_after(turn, at * HOP_MS)
             if moved_turn is not None:
                 out[k] = moved_turn
