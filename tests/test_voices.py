@@ -191,3 +191,21 @@ def test_words_across_a_new_edge_share_the_time_left():
     assert earlier.end_ms == 2500
     assert [(w.start_ms, w.end_ms) for w in earlier.words] == [(1000, 2000), (2000, 2250), (2250, 2500)]
     assert start_after(turn, 4000) is None and end_before(turn, 1000) is None
+
+
+def test_a_turn_laid_over_left_out_talk_ends_where_its_voice_does():
+    # A (voice 0), a replay (voices 2 and 3) that A's last words were laid over for six
+    # stretches (12 s), more than the reach: A ends stretch by stretch back to its voice's end
+    voices = [0] * 8 + [2, 3] * 10 + [1] * 10
+    cepstra, audio_map = _recording(voices)
+    turns = (_turn(0, "A", 0, 14 * 200 - PAUSE), _turn(1, "B", 28 * 200, 38 * 200 - PAUSE))
+    moved = to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT, ends_before_left_out=True)
+    assert moved[1] == turns[1]
+    assert moved[0].end_ms == (8 * 200 - PAUSE) * 10 and moved[0].words[-1].end_ms == moved[0].end_ms
+    assert moved[0].start_ms == turns[0].start_ms and len(moved[0].words) == len(turns[0].words)
+    # off unless asked for, and without the left-out talk's voices
+    assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns
+    assert to_voice_changes(turns, cepstra, audio_map, **SETTINGS, ends_before_left_out=True) == turns
+    # a replay in A's own voice: nothing tells where A stops, its end stays
+    own, _ = _recording([0] * 28 + [1] * 10)
+    assert to_voice_changes(turns, own, audio_map, **LEFT_OUT, ends_before_left_out=True) == turns

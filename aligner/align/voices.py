@@ -21,7 +21,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from aligner.align.model import TurnTiming
-from aligner.align.retime import move_change, start_after, start_earlier
+from aligner.align.retime import end_before, move_change, start_after, start_earlier
 from aligner.audiomap import MUSIC, AudioMap, runs
 from aligner.discriminant import LinearDiscriminant
 from aligner.features import HOP_MS
@@ -49,7 +49,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                      window_ms: int, reach_ms: int, min_pause_ms: int, min_moved_ms: int,
                      margin: float, max_gap_ms: int = LEFT_OUT_MS, left_out_reach_ms: int | None = None,
                      left_out_voices: int = 2, voice: np.ndarray | None = None,
-                     min_music_ms: int = MIN_MUSIC_MS, after_named: frozenset = frozenset()) -> tuple[TurnTiming, ...]:
+                     min_music_ms: int = MIN_MUSIC_MS, after_named: frozenset = frozenset(),
+                     ends_before_left_out: bool = False, min_end_moved_ms: int = 300) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
@@ -66,6 +67,16 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     way as after left-out talk, when ``left_out_reach_ms`` is given: a voice over a jingle
     may have taken the turn's first words, and one like the left-out talk's, or another
     speaker's, gives them up.
+
+    With ``ends_before_left_out`` (and the left-out talk's voices learnt), the mirror: a
+    turn before talk left out, or before music named after it (``after_named`` holds the
+    next turn), ends, stretch by stretch (each within ``left_out_reach_ms``), where its
+    speaker's voice gives way to the left-out talk's: at the start of the pause after which
+    the talk up to its end sounds most like that talk, by ``margin`` over ``min_end_moved_ms``
+    of talk or more (``_end_before_left_out``). The passes may lay a turn's last words over
+    the first words of a replay, the word before them stretched over the pause. Weighed
+    against the left-out talk only: a turn's own last words sound like another speaker's
+    often enough (a held-out episode had one cut 2.3 s short so).
 
     ``voice``: ``mapped_voice_features`` at ``window_ms``, when computed already."""
     names = {s: k for k, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
@@ -146,7 +157,37 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         moved_pair = move_change(before, turn, stop * HOP_MS, at * HOP_MS)
         if moved_pair is not None:
             out[k - 1], out[k] = moved_pair
+    if ends_before_left_out and left_out is not None:
+        for k in range(len(out) - 1):
+            if out[k].words and (k + 1 in after_named or left_out_before(talk, out[k], out[k + 1], max_gap_ms)):
+                # stretch by stretch, while the talk it gives up sounds like the left-out talk
+                while (shorter := _end_before_left_out(out[k], logp[:, [names[out[k].speaker], left_out]], talk,
+                                                       pause_starts, left_out_reach_ms // HOP_MS,
+                                                       min_end_moved_ms // HOP_MS, margin)) is not None:
+                    out[k] = shorter
     return tuple(out)
+
+
+def _end_before_left_out(turn: TurnTiming, logp: np.ndarray, talk: np.ndarray, pause_starts: np.ndarray,
+                         reach: int, least: int, margin: float) -> TurnTiming | None:
+    """``turn`` ending at the pause start within ``reach`` frames before its end after which
+    its talk sounds least like its speaker's (``logp[:, 0]``) and most like the left-out
+    talk's (``logp[:, 1]``), when that moves ``least`` frames of talk or more whose mean
+    log-likelihood ratio is ``margin`` or more; else None."""
+    cur = min(turn.end_ms // HOP_MS, len(talk))
+    lo = max(turn.start_ms // HOP_MS + 1, cur - reach)
+    candidates = pause_starts[(pause_starts > lo) & (pause_starts < cur)]
+    if not len(candidates):
+        return None
+    ratio = np.where(talk[lo:cur], logp[lo:cur, 0] - logp[lo:cur, 1], 0.0)
+    # the speaker's evidence from each frame to the turn's end, and the talk there
+    kept = np.concatenate([np.cumsum(ratio[::-1])[::-1], [0.0]])
+    heard = np.concatenate([np.cumsum(talk[lo:cur][::-1])[::-1], [0]])
+    at = int(candidates[np.argmin(kept[candidates - lo])])
+    moved = int(heard[at - lo])
+    if moved < least or -float(kept[at - lo]) < margin * moved:
+        return None
+    return end_before(turn, at * HOP_MS)
 
 
 def left_out_before(talk: np.ndarray, before: TurnTiming, turn: TurnTiming, max_gap_ms: int = LEFT_OUT_MS) -> bool:
