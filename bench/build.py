@@ -55,7 +55,8 @@ def held_out() -> list[tuple[float, int, str]]:
     """(minutes, seed, mix) of the held-out recordings, the longest first: seeds 120-139 at 5
     and 20 minutes, built from the fifty-first session on (RESULTS.md), each batch measured
     before any change was looked for in it (the fifty-fifth session's widening after replays
-    was then chosen on two of them, the fifty-sixth's voices after music on two others), in
+    was then chosen on two of them, the fifty-sixth's voices after music on two others, the
+    fifty-seventh's ends before left-out talk against its voices alone on one more), in
     the bench's plain mix and in each of the others (the seeds of a session's batch share
     their mixes)."""
     sets = {
