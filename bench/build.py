@@ -56,7 +56,8 @@ def held_out() -> list[tuple[float, int, str]]:
     and 20 minutes, built from the fifty-first session on (RESULTS.md), each batch measured
     before any change was looked for in it (the fifty-fifth session's widening after replays
     was then chosen on two of them, the fifty-sixth's voices after music on two others, the
-    fifty-seventh's ends before left-out talk against its voices alone on one more), in
+    fifty-seventh's ends before left-out talk against its voices alone on one more, and
+    its margin after a replay on the whole set, then checked on the bench), in
     the bench's plain mix and in each of the others (the seeds of a session's batch share
     their mixes)."""
     sets = {

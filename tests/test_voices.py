@@ -209,3 +209,21 @@ def test_a_turn_laid_over_left_out_talk_ends_where_its_voice_does():
     # a replay in A's own voice: nothing tells where A stops, its end stays
     own, _ = _recording([0] * 28 + [1] * 10)
     assert to_voice_changes(turns, own, audio_map, **LEFT_OUT, ends_before_left_out=True) == turns
+
+
+def test_the_margin_after_left_out_talk_is_its_own():
+    # B's first two stretches left to the replay: moved when the margin there allows it,
+    # whatever the margin between two speakers; a turn after named music alone keeps that
+    cepstra, audio_map = _recording(REPLAY)
+    turns = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", 16 * 200, 24 * 200 - PAUSE))
+    strict = dict(LEFT_OUT, margin=1000.0)
+    assert to_voice_changes(turns, cepstra, audio_map, **strict) == turns
+    moved = to_voice_changes(turns, cepstra, audio_map, **strict, left_out_margin=3.0)
+    assert moved[1].start_ms == 14 * 200 * 10
+    assert to_voice_changes(turns, cepstra, audio_map, **dict(LEFT_OUT, left_out_margin=1000.0)) == turns
+    voices = [0] * 8 + [2, 3] * 3 + [1] * 12 + [2] * 2 + [1] * 6
+    jingled, jingle_map = _recording(voices)
+    after_jingle = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", 14 * 200, 26 * 200 - PAUSE),
+                    _turn(3, "B", 26 * 200, 34 * 200 - PAUSE))
+    assert to_voice_changes(after_jingle, jingled, jingle_map, **strict, left_out_margin=3.0,
+                            after_named=frozenset({2})) == after_jingle

@@ -50,7 +50,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                      margin: float, max_gap_ms: int = LEFT_OUT_MS, left_out_reach_ms: int | None = None,
                      left_out_voices: int = 2, voice: np.ndarray | None = None,
                      min_music_ms: int = MIN_MUSIC_MS, after_named: frozenset = frozenset(),
-                     ends_before_left_out: bool = False, min_end_moved_ms: int = 300) -> tuple[TurnTiming, ...]:
+                     ends_before_left_out: bool = False, min_end_moved_ms: int = 300,
+                     left_out_margin: float | None = None) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
@@ -62,6 +63,9 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     does not), to where its speaker's voice parts best from every other one: the left-out
     talk's, learnt as ``left_out_voices`` voices, and the other speakers' (a replay may hold
     the show's own voices).
+
+    ``left_out_margin`` (None: ``margin``) is the margin after talk left out instead: the
+    speech moved there has the left-out talk on one side, not a speaker of the show.
 
     The turns ``after_named`` (indices: those the transcript puts after music) move the same
     way as after left-out talk, when ``left_out_reach_ms`` is given: a voice over a jingle
@@ -115,7 +119,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         cur = turn.start_ms // HOP_MS
         named = k in after_named and left_out_reach_ms is not None
         # weighed as after talk left out: after such talk, or after music named there
-        as_left_out = named or left_out_before(talk, before, turn, max_gap_ms)
+        after_talk = left_out_before(talk, before, turn, max_gap_ms)
+        as_left_out = named or after_talk
         if not turn.words or (as_left_out and left_out is None and not named):
             continue  # (too little talk left out to learn its voices)
         if not as_left_out and before.speaker == turn.speaker:
@@ -141,7 +146,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         # the evidence for the split at ``at`` over the split now: the speech moved sounds
         # like the speaker it goes to (either way, this is the drop of ``spoken``)
         gain = float(spoken[now - lo] - spoken[at - lo])
-        if at == cur or moved < least or gain < margin * moved:
+        needed = left_out_margin if after_talk and left_out_margin is not None else margin
+        if at == cur or moved < least or gain < needed * moved:
             continue
         stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
         # what a turn takes over: from its new start to its old one, or, for the turn before,
