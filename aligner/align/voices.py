@@ -9,7 +9,9 @@ the two voices best, when the speech it moves sounds clearly like the speaker it
 The same holds where a turn follows talk the text leaves out (a replayed segment, an ad):
 the passes give a loosely transcribed turn's first words to that talk when they match the
 text worse than a gap costs; its voices are learnt too, and the turn starts where its
-speaker's voice parts from them and from the other speakers'.
+speaker's voice parts from them and from the other speakers'. The mirror: a turn whose
+last words the passes laid over the first seconds of such talk ends where its speaker's
+voice gives way to that talk's.
 
 Two speaker names need not be two voices (a host named two ways, two similar voices): the
 classifier then tells them apart by what they say, a weak difference, under the margin.
