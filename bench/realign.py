@@ -8,6 +8,7 @@ change to the engine (aligner/align) is measured on the whole bench in minutes, 
     python bench/realign.py --against before          # ... and list what changed since
     python bench/realign.py --cut --config '{"cut_price": 2.0}'   # AlignConfig's settings
     python bench/realign.py 'ep20m_*' --misses        # and every turn start off by more than 0.5 s
+    python bench/realign.py --captions                # and every turn on music or untranscribed audio
     python bench/realign.py --held-out --save h       # the held-out episodes instead (bench/held_out/)
 
 The episodes are those run.py built (its variants too: run it first), or with
@@ -121,7 +122,9 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
     truth = json.loads((folder / f"{name}.truth.json").read_text())
     digest = alignment_digest(doc)
     starts = [round(t["start"], 3) for t in doc["turns"]]
-    return {**run.scored(name, doc, truth, tool), "variant": variant(name), "digest": digest, "starts": starts}
+    ends = [round(t["end"], 3) for t in doc["turns"]]
+    return {**run.scored(name, doc, truth, tool), "variant": variant(name), "digest": digest, "starts": starts,
+            "ends": ends}
 
 
 def alignment_digest(doc: dict) -> str:
@@ -145,6 +148,33 @@ def _line(r: dict) -> str:
     if r["not_found"]["said"] or r["not_found"]["unsaid"]:
         text += f", not found: {r['not_found']['unsaid']} unsaid, {r['not_found']['said']} said"
     return text
+
+
+def overlaps(rows: list[dict], folder: Path = run.EPISODES, *, tolerance_ms: int = 500) -> str:
+    """Every turn that covers music or untranscribed audio by more than ``tolerance_ms``
+    (what ``score.caption_overlaps`` counts), a line each: its span, the region's, by how
+    much, and the true turn's span (whether it starts or ends wrong: a turn's last words
+    laid over a replay's first seconds, or its first words over a jingle)."""
+    lines, counted = [], 0
+    for r in rows:
+        if "ends" not in r:
+            continue
+        truth = json.loads((folder / f"{r['episode']}.truth.json").read_text())
+        said = score.said_turns(list(range(len(r["starts"]))), truth)
+        regions = [g for g in truth["regions"] if g["kind"] in score.UNTRANSCRIBED]
+        for k, (start, end) in enumerate(zip(r["starts"], r["ends"])):
+            over = [(g, min(end * 1000, g["end_ms"]) - max(start * 1000, g["start_ms"])) for g in regions]
+            over = [(g, o) for g, o in over if o > tolerance_ms]
+            if not over:
+                continue
+            counted += 1
+            gold = truth["turns"][said.index(k)] if k in said else None
+            true_span = f"{gold['start_ms'] / 1000:.2f}-{gold['end_ms'] / 1000:.2f}" if gold else "not said"
+            for g, o in over:
+                lines.append(f"{r['episode']:26s} turn {k:3d} {start:8.2f}-{end:8.2f} over {g['kind']} "
+                             f"{g['start_ms'] / 1000:.2f}-{g['end_ms'] / 1000:.2f} by {o / 1000:.2f} s; "
+                             f"true turn {true_span}")
+    return "\n".join([*lines, f"{counted} turns on music or untranscribed audio"])
 
 
 def misses(rows: list[dict], folder: Path = run.EPISODES, *, limit_ms: int = 500) -> str:
@@ -205,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", metavar="TAG", help="keep the rows in bench/runs/realign-TAG.json")
     parser.add_argument("--against", metavar="TAG", help="list what changed since the rows saved as TAG")
     parser.add_argument("--misses", action="store_true", help="list every turn start off by more than 0.5 s")
+    parser.add_argument("--captions", action="store_true",
+                        help="list every turn on music or untranscribed audio by more than 0.5 s")
     parser.add_argument("--held-out", action="store_true",
                         help="the held-out episodes (bench/held_out/, built by `bench/build.py --held-out`)")
     args = parser.parse_args(argv)
@@ -238,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         print()
         print(misses(rows, folder))
+    if args.captions:
+        print()
+        print(overlaps(rows, folder))
     if before is not None:
         print()
         print(changes(rows, before))

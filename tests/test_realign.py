@@ -101,10 +101,11 @@ def test_the_held_out_episodes_are_aligned_from_their_own_folder_alone(tmp_path,
     truth = {"minutes": 5, "regions": [], "turns": [{"start_ms": 0, "end_ms": 1000} for _ in transcript.turns],
              "anchors": [{"line": a.line, "corrupted": False} for a in transcript.anchors]}
     (held / f"{name}.truth.json").write_text(json.dumps(truth))
-    assert realign.main(["--held-out", "--jobs", "1", "--misses"]) == 0
+    assert realign.main(["--held-out", "--jobs", "1", "--misses", "--captions"]) == 0
     out = capsys.readouterr().out
     n = len(transcript.turns)
     assert out.startswith(f"ep5m_s120 {n:25d} turns") and f"of {n} turn starts off by more than 0.5 s" in out
+    assert out.rstrip().endswith("0 turns on music or untranscribed audio")  # the truth has no music
     assert (tmp_path / "stages" / f"{name}.pkl").exists()
     with pytest.raises(SystemExit):  # the bench's own folder holds none
         realign.main(["--jobs", "1"])
@@ -171,3 +172,23 @@ def test_misses_lists_each_turn_start_off_with_what_lies_around_it(tmp_path):
         "jingle 22.0-29.0",
         "2 of 3 turn starts off by more than 0.5 s",
     ]
+
+
+def test_captions_lists_each_turn_on_untranscribed_audio_with_its_true_span(tmp_path):
+    truth = {"turns": [{"start_ms": 1_000, "end_ms": 5_000, "voice": "june"},
+                       {"start_ms": 30_000, "end_ms": 35_000, "voice": "armelle"}],
+             "regions": [{"kind": "replay", "start_ms": 6_000, "end_ms": 28_000},
+                         {"kind": "bed", "start_ms": 0, "end_ms": 60_000}],
+             "unsaid_turns": [1]}
+    (tmp_path / "ep5m_s1.truth.json").write_text(json.dumps(truth))
+    # the first turn runs 2 s into the replay; the second, not said, lies inside it, 0.5 s
+    # over it only at the third's head (not counted: no more than 0.5 s); a bed is no gap
+    rows = [{"episode": "ep5m_s1", "starts": [1.0, 10.0, 27.5], "ends": [8.0, 12.0, 35.0]},
+            {"episode": "ep5m_s2", "error": "refused"}, {"episode": "ep5m_s3", "starts": [1.0]}]
+    assert realign.overlaps(rows, tmp_path).splitlines() == [
+        "ep5m_s1                    turn   0     1.00-    8.00 over replay 6.00-28.00 by 2.00 s; true turn 1.00-5.00",
+        "ep5m_s1                    turn   1    10.00-   12.00 over replay 6.00-28.00 by 2.00 s; true turn not said",
+        "2 turns on music or untranscribed audio",
+    ]
+    assert realign.score.caption_overlaps(
+        [{"start": s, "end": e} for s, e in zip(rows[0]["starts"], rows[0]["ends"])], truth) == 2
