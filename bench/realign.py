@@ -161,10 +161,9 @@ def overlaps(rows: list[dict], folder: Path = run.EPISODES, *, tolerance_ms: int
             continue
         truth = json.loads((folder / f"{r['episode']}.truth.json").read_text())
         said = score.said_turns(list(range(len(r["starts"]))), truth)
-        regions = [g for g in truth["regions"] if g["kind"] in score.UNTRANSCRIBED]
+        regions = score.untranscribed(truth)
         for k, (start, end) in enumerate(zip(r["starts"], r["ends"])):
-            over = [(g, min(end * 1000, g["end_ms"]) - max(start * 1000, g["start_ms"])) for g in regions]
-            over = [(g, o) for g, o in over if o > tolerance_ms]
+            over = score.covered({"start": start, "end": end}, regions, tolerance_ms=tolerance_ms)
             if not over:
                 continue
             counted += 1
@@ -188,7 +187,7 @@ def misses(rows: list[dict], folder: Path = run.EPISODES, *, limit_ms: int = 500
             continue
         truth = json.loads((folder / f"{r['episode']}.truth.json").read_text())
         starts = score.said_turns(r["starts"], truth)
-        regions = [g for g in truth["regions"] if g["kind"] in score.UNTRANSCRIBED]
+        regions = score.untranscribed(truth)
         for k, (start, gold) in enumerate(zip(starts, truth["turns"])):
             turns += 1
             error = start * 1000 - gold["start_ms"]

@@ -63,15 +63,23 @@ def not_found(predicted: list[dict], truth: dict) -> dict:
 UNTRANSCRIBED = ("music", "jingle", "replay")  # the truth's regions that no caption may cover
 
 
+def untranscribed(truth: dict) -> list[dict]:
+    """The truth's regions that no caption may cover."""
+    return [r for r in truth["regions"] if r["kind"] in UNTRANSCRIBED]
+
+
+def covered(turn: dict, regions: list[dict], *, tolerance_ms: int = 500) -> list[tuple[dict, float]]:
+    """(region, ms) for each of ``regions`` that ``turn``'s span (``start``, ``end``, in
+    seconds) covers by more than ``tolerance_ms``."""
+    s, e = turn["start"] * 1000, turn["end"] * 1000
+    over = [(r, min(e, r["end_ms"]) - max(s, r["start_ms"])) for r in regions]
+    return [(r, o) for r, o in over if o > tolerance_ms]
+
+
 def caption_overlaps(predicted: list[dict], truth: dict, *, tolerance_ms: int = 500) -> int:
     """Turns whose span covers music or untranscribed audio by more than ``tolerance_ms``."""
-    bad = 0
-    regions = [r for r in truth["regions"] if r["kind"] in UNTRANSCRIBED]
-    for p in predicted:
-        s, e = p["start"] * 1000, p["end"] * 1000
-        if any(min(e, r["end_ms"]) - max(s, r["start_ms"]) > tolerance_ms for r in regions):
-            bad += 1
-    return bad
+    regions = untranscribed(truth)
+    return sum(1 for p in predicted if covered(p, regions, tolerance_ms=tolerance_ms))
 
 
 def score_anchors(predicted: list[dict], truth: dict) -> dict:

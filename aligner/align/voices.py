@@ -169,25 +169,25 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         for k in range(len(out) - 1):
             if out[k].words and (k + 1 in after_named or left_out_before(talk, out[k], out[k + 1], max_gap_ms)):
                 # stretch by stretch, while the talk it gives up sounds like the left-out talk
-                while (shorter := _end_before_left_out(out[k], logp[:, [names[out[k].speaker], left_out]], talk,
+                while (shorter := _end_before_left_out(out[k], logp, names[out[k].speaker], left_out, talk,
                                                        pause_starts, left_out_reach_ms // HOP_MS,
                                                        min_end_moved_ms // HOP_MS, margin)) is not None:
                     out[k] = shorter
     return tuple(out)
 
 
-def _end_before_left_out(turn: TurnTiming, logp: np.ndarray, talk: np.ndarray, pause_starts: np.ndarray,
-                         reach: int, least: int, margin: float) -> TurnTiming | None:
+def _end_before_left_out(turn: TurnTiming, logp: np.ndarray, mine: int, left_out: int, talk: np.ndarray,
+                         pause_starts: np.ndarray, reach: int, least: int, margin: float) -> TurnTiming | None:
     """``turn`` ending at the pause start within ``reach`` frames before its end after which
-    its talk sounds least like its speaker's (``logp[:, 0]``) and most like the left-out
-    talk's (``logp[:, 1]``), when that moves ``least`` frames of talk or more whose mean
-    log-likelihood ratio is ``margin`` or more; else None."""
+    its talk sounds least like its speaker's (``logp``'s column ``mine``) and most like the
+    left-out talk's (column ``left_out``), when that moves ``least`` frames of talk or more
+    whose mean log-likelihood ratio is ``margin`` or more; else None."""
     cur = min(turn.end_ms // HOP_MS, len(talk))
     lo = max(turn.start_ms // HOP_MS + 1, cur - reach)
     candidates = pause_starts[(pause_starts > lo) & (pause_starts < cur)]
     if not len(candidates):
         return None
-    ratio = np.where(talk[lo:cur], logp[lo:cur, 0] - logp[lo:cur, 1], 0.0)
+    ratio = np.where(talk[lo:cur], logp[lo:cur, mine] - logp[lo:cur, left_out], 0.0)
     # the speaker's evidence from each frame to the turn's end, and the talk there
     kept = np.concatenate([np.cumsum(ratio[::-1])[::-1], [0.0]])
     heard = np.concatenate([np.cumsum(talk[lo:cur][::-1])[::-1], [0]])
