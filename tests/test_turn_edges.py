@@ -8,8 +8,8 @@ import numpy as np
 
 from aligner.align.engine import _MUSIC, _after_directions, _edges, _end_before_music, _out_of_pauses
 from aligner.align.turn_edges import (
-    after_left_out_talk, before_left_out_talk, past_music_tails, past_stretch_tails, spurt_onsets, talk_stretches,
-    to_sound_before_crushed_words, to_spurt_onsets, to_talk_after_music,
+    after_left_out_talk, before_left_out_talk, before_stretched_words, past_music_tails, past_stretch_tails,
+    spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets, to_talk_after_music,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -351,6 +351,50 @@ def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pau
     turns = (before, dataclasses.replace(turn, words=shorter))
     assert to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.25) == turns
     assert to_sound_before_crushed_words(turns, blocks, quiet, 300, 3, 0.3)[1].start_ms == 5000
+
+
+def test_a_turn_whose_word_the_path_stretched_into_music_ends_where_its_words_are_said():
+    """The map calls 0-15 s speech and music from there (a piece's intro heard as speech
+    up to 15 s); a pause at 6.1-7 s. The path gave the turn's third word 9 s, eSpeak 0.2 s,
+    and laid its last two words on the music's first notes: the turn ends where its words
+    from the third on take their eSpeak length at the turn's pace (1.0: its first two
+    words as long as eSpeak's), 6.0 s, moved to the start of the pause at 6.1 s; those
+    three words share 5.4-6.1 s in proportion to eSpeak's lengths."""
+    from types import SimpleNamespace
+
+    from aligner.audiomap import Region
+
+    quiet = np.zeros(3000, np.float32)
+    quiet[610:700] = 1.0
+    speech, music = Region(0, 15000, "speech", 1.0), Region(15000, 30000, "music", 1.0)
+    spans = [(5000, 5200), (5200, 5400), (5400, 14400), (14400, 14600), (14600, 15000)]
+    words = tuple(WordTiming(w, a, b, 0.9, 2 * j, 2 * j + 1) for j, (w, (a, b)) in enumerate(zip("vwxyz", spans)))
+    turn = TurnTiming(0, "A", "v w x y z", 5000, 15000, 0.9, words)
+    blocks = [SimpleNamespace(word_frames=np.array([0, 20, 40, 60, 80]), end_frame=100)]
+    audio_map = dataclasses.replace(_map(quiet, np.zeros(3000)), regions=(speech, music))
+
+    def ended(turn=turn, audio_map=audio_map, before_music=(0,), words=6, ratio=3.0, excess=150) -> TurnTiming:
+        return before_stretched_words((turn,), blocks, audio_map, list(before_music), words=words, ratio=ratio,
+                                      excess=excess, snap=60, min_pause=15)[0]
+
+    moved = ended()
+    assert (moved.start_ms, moved.end_ms) == (5000, 6100)
+    assert [(w.start_ms, w.end_ms) for w in moved.words] == [(5000, 5200), (5200, 5400), (5400, 5633), (5633, 5867),
+                                                             (5867, 6100)]
+    assert [w.text for w in moved.words] == list("vwxyz") and moved.words[:2] == words[:2]
+    # no pause within 0.6 s of 6.0 s: the end is there
+    far = quiet.copy()
+    far[610:700], far[800:900] = 0.0, 1.0
+    assert ended(audio_map=dataclasses.replace(audio_map, quiet=far)).end_ms == 6000
+    # a silence (however short) between the talk and the music; the music starting 0.6 s
+    # after the end; not before music; the stretch under the ratio or the excess; the
+    # stretched word not among the last two: the turn stays
+    parted = (Region(0, 15000, "speech", 1.0), Region(15000, 15200, "silence", 1.0), Region(15200, 30000, "music", 1.0))
+    later = (Region(0, 15600, "speech", 1.0), Region(15600, 30000, "music", 1.0))
+    for stays in [ended(audio_map=dataclasses.replace(audio_map, regions=parted)),
+                  ended(audio_map=dataclasses.replace(audio_map, regions=later)),
+                  ended(before_music=()), ended(ratio=50.0), ended(excess=900), ended(words=2)]:
+        assert stays == turn
 
 
 def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_pause():

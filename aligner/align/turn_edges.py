@@ -221,6 +221,57 @@ def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[Sp
     return tuple(out)
 
 
+
+def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
+                           before_music: list[int], *, words: int, ratio: float, excess: int, snap: int,
+                           min_pause: int, near_ms: int = 500, pace: tuple[float, float] = (0.7, 1.5)
+                           ) -> tuple[TurnTiming, ...]:
+    """A turn of ``before_music`` (those that the transcript puts before music) that ends
+    where the map's music begins (from a second before its end to ``near_ms`` after, talk
+    and no silence before the music), and one of whose last ``words`` words the path gave
+    ``ratio`` times eSpeak's length for it or more, and ``excess`` frames more, ends where
+    its words from the first such one on are said: from that word's start, eSpeak's length
+    for them at the turn's own pace (its other words' time over eSpeak's, within ``pace``),
+    moved to the nearest start of a pause of ``min_pause`` frames or more within ``snap``
+    frames of that; those words share the time, each in proportion to eSpeak's length.
+    The map may hear the first seconds of a piece as speech (its intro under a broadcast
+    compressor, a voice in it): the path then lays the turn's last words across them, one
+    of them stretched over seconds of music, and the caption runs on into the piece."""
+    regions = audio_map.regions
+    music = [i for i, r in enumerate(regions) if r.kind == KINDS[MUSIC] and i and regions[i - 1].kind in SPOKEN]
+    starts = np.array([regions[i].start_ms for i in music], np.int64)
+    pause_starts = np.array([a for a, _ in runs(audio_map.quiet >= 0.5, min_pause)], np.int64)
+    out = list(turns)
+    for k in before_music:
+        turn = out[k]
+        if not turn.placed or not turn.words or not len(starts):
+            continue
+        i = int(np.searchsorted(starts, turn.end_ms - 1000))
+        if i == len(starts) or starts[i] >= turn.end_ms + near_ms:
+            continue  # no music straight after its talk
+        frames = [*blocks[k].word_frames, blocks[k].end_frame]
+        espeak = np.diff(frames).astype(np.float64)  # eSpeak's length of each word, in frames
+        given = np.array([(w.end_ms - w.start_ms) / HOP_MS for w in turn.words])
+        n = len(turn.words)
+        stretched = [j for j in range(max(0, n - words), n)
+                     if given[j] >= ratio * espeak[j] and given[j] - espeak[j] >= excess]
+        if not stretched:
+            continue
+        first = stretched[0]
+        own = float(np.clip(given[:first].sum() / espeak[:first].sum(), *pace)) if espeak[:first].sum() else 1.0
+        onset = turn.words[first].start_ms // HOP_MS
+        stop = onset + round(own * espeak[first:].sum())
+        near = pause_starts[(pause_starts > onset) & (np.abs(pause_starts - stop) <= snap)]
+        if len(near):
+            stop = int(near[np.argmin(np.abs(near - stop))])
+        if stop * HOP_MS >= turn.end_ms:
+            continue
+        tail = tuple(dataclasses.replace(w, start_ms=0, end_ms=int(espeak[first + j]))
+                     for j, w in enumerate(turn.words[first:]))
+        out[k] = dataclasses.replace(turn, end_ms=stop * HOP_MS,
+                                     words=turn.words[:first] + share(tail, onset * HOP_MS, stop * HOP_MS))
+    return tuple(out)
+
 def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: int,
                      min_pause: int, words: int = 1) -> tuple[TurnTiming, ...]:
     """A turn that starts within ``near`` frames of where one of the map's music regions
