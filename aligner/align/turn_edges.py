@@ -221,7 +221,6 @@ def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[Sp
     return tuple(out)
 
 
-
 def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
                            before_music: list[int], *, words: int, ratio: float, excess: int, snap: int,
                            min_pause: int, near_ms: int = 500, pace: tuple[float, float] = (0.7, 1.5)
@@ -240,7 +239,7 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
     regions = audio_map.regions
     music = [i for i, r in enumerate(regions) if r.kind == KINDS[MUSIC] and i and regions[i - 1].kind in SPOKEN]
     starts = np.array([regions[i].start_ms for i in music], np.int64)
-    pause_starts = np.array([a for a, _ in runs(audio_map.quiet >= 0.5, min_pause)], np.int64)
+    pause_starts = None  # found for the first turn that needs them
     out = list(turns)
     for k in before_music:
         turn = out[k]
@@ -261,6 +260,8 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
         own = float(np.clip(given[:first].sum() / espeak[:first].sum(), *pace)) if espeak[:first].sum() else 1.0
         onset = turn.words[first].start_ms // HOP_MS
         stop = onset + round(own * espeak[first:].sum())
+        if pause_starts is None:
+            pause_starts = np.array([a for a, _ in runs(audio_map.quiet >= 0.5, min_pause)], np.int64)
         near = pause_starts[(pause_starts > onset) & (np.abs(pause_starts - stop) <= snap)]
         if len(near):
             stop = int(near[np.argmin(np.abs(near - stop))])
@@ -271,6 +272,7 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
         out[k] = dataclasses.replace(turn, end_ms=stop * HOP_MS,
                                      words=turn.words[:first] + share(tail, onset * HOP_MS, stop * HOP_MS))
     return tuple(out)
+
 
 def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: int,
                      min_pause: int, words: int = 1) -> tuple[TurnTiming, ...]:
