@@ -6,7 +6,9 @@ import dataclasses
 
 import numpy as np
 
-from aligner.align.engine import _MUSIC, _after_directions, _edges, _end_before_music, _out_of_pauses
+from aligner.align.engine import (
+    _MUSIC, _after_directions, _before_directions, _edges, _end_before_music, _out_of_pauses,
+)
 from aligner.align.turn_edges import (
     after_left_out_talk, before_left_out_talk, before_stretched_words, past_music_tails, past_stretch_tails,
     spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets, to_talk_after_music,
@@ -396,6 +398,26 @@ def test_a_turn_whose_word_the_path_stretched_into_music_ends_where_its_words_ar
                   ended(before_music=()), ended(ratio=50.0), ended(excess=900), ended(words=2)]:
         assert stays == turn
 
+
+
+def test_the_turns_before_music_include_the_last_when_the_transcript_names_music_after_it():
+    """A jingle between the first two turns, a section title and a replay between the
+    next two, a closing theme after the last: the first and the last turn come before
+    music; the turn before the replay does not."""
+    from types import SimpleNamespace
+
+    from aligner.transcript.model import Direction, DirectionKind, Section, Transcript, Turn
+
+    items = (Turn("A", "un", 1, 1), Direction(DirectionKind.JINGLE, "[Jingle]", 2), Turn("B", "deux", 3, 3),
+             Section("Partie 2", 4), Direction(DirectionKind.REPLAY, "https://example.org/r", 5),
+             Turn("A", "trois", 6, 6), Direction(DirectionKind.JINGLE, "[Générique de fin d’émission]", 7))
+    transcript = Transcript("wiki", items=items)
+    blocks = [SimpleNamespace(item=0), SimpleNamespace(item=2), SimpleNamespace(item=5)]
+    assert _before_directions(transcript, blocks, _MUSIC) == [0, 2]
+    # the same as the turns after music, one back, but for the last turn
+    assert [k - 1 for k in _after_directions(transcript, blocks, _MUSIC, first=True) if k] == [0]
+    assert _before_directions(Transcript("wiki", items=items[:-1]), blocks, _MUSIC) == [0]
+    assert _before_directions(transcript, blocks, {DirectionKind.REPLAY}) == [1]
 
 def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_pause():
     """The map's music ends at 5 s; 0.3 s of sound that scores as music (the jingle's last

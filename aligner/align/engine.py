@@ -730,7 +730,7 @@ def align(
     stretches = turn_edges.talk_stretches(audio_map)  # the map's stretches of talk, for the last steps
     after_music = _after_directions(transcript, blocks, _MUSIC, first=True)
     voices_after_music = frozenset(after_music) if config.voice_change_after_music else frozenset()
-    before_music = [k - 1 for k in after_music if k]
+    before_music = _before_directions(transcript, blocks, _MUSIC)
 
     def settle(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
         """The last steps, which move turn starts to changes of voice and past talk left out
@@ -1313,6 +1313,15 @@ def _after_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds, *
     return [k for k in range(0 if first else 1, len(blocks))
             if any(isinstance(i, Direction) and i.kind in kinds
                    for i in transcript.items[blocks[k - 1].item + 1 if k else 0:blocks[k].item])]
+
+
+def _before_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds) -> list[int]:
+    """The blocks that a direction of one of these ``kinds`` comes after (among the items up
+    to the next block, or to the transcript's end after the last: a closing theme named
+    after the last turn)."""
+    ends = [b.item for b in blocks[1:]] + [len(transcript.items)]
+    return [k for k in range(len(blocks))
+            if any(isinstance(i, Direction) and i.kind in kinds for i in transcript.items[blocks[k].item + 1:ends[k]])]
 
 
 def _cheap_head(blocks: list[Block], head_gap: float | None) -> list[Block]:

@@ -225,14 +225,15 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
                            before_music: list[int], *, words: int, ratio: float, excess: int, snap: int,
                            min_pause: int, near_ms: int = 500, pace: tuple[float, float] = (0.7, 1.5)
                            ) -> tuple[TurnTiming, ...]:
-    """A turn of ``before_music`` (those that the transcript puts before music) that ends
-    where the map's music begins (from a second before its end to ``near_ms`` after, talk
-    and no silence before the music), and one of whose last ``words`` words the path gave
-    ``ratio`` times eSpeak's length for it or more, and ``excess`` frames more, ends where
-    its words from the first such one on are said: from that word's start, eSpeak's length
-    for them at the turn's own pace (its other words' time over eSpeak's, within ``pace``),
-    moved to the nearest start of a pause of ``min_pause`` frames or more within ``snap``
-    frames of that; those words share the time, each in proportion to eSpeak's length.
+    """A turn of ``before_music`` (those that the transcript puts before music, the last
+    one too when music is named after it) that ends where the map's music begins (from a
+    second before its end to ``near_ms`` after, talk and no silence before the music), and
+    one of whose last ``words`` words the path gave ``ratio`` times eSpeak's length for it
+    or more, and ``excess`` frames more, ends where its words from the first such one on
+    are said: from that word's start, eSpeak's length for them at the turn's own pace (its
+    other words' time over eSpeak's, within ``pace``), moved to the nearest start of a
+    pause of ``min_pause`` frames or more within ``snap`` frames of that; those words share
+    the time, each in proportion to eSpeak's length.
     The map may hear the first seconds of a piece as speech (its intro under a broadcast
     compressor, a voice in it): the path then lays the turn's last words across them, one
     of them stretched over seconds of music, and the caption runs on into the piece."""
