@@ -1305,23 +1305,30 @@ def _first_words_held(pins) -> set[int]:
     return {block for block, word, *_ in pins if word == 0}
 
 
+def _named_gaps(transcript: Transcript, blocks: list[SpokenTurn], kinds) -> list[bool]:
+    """Whether a direction of one of these ``kinds`` lies in each stretch of items around
+    the blocks: before the first (index 0), between block ``k - 1`` and block ``k`` (index
+    ``k``), after the last (index ``len(blocks)``)."""
+    bounds = [-1, *(b.item for b in blocks), len(transcript.items)]
+    return [any(isinstance(i, Direction) and i.kind in kinds for i in transcript.items[a + 1:b])
+            for a, b in zip(bounds, bounds[1:])]
+
+
 def _after_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds, *,
                       first: bool = False) -> list[int]:
     """The blocks after the first (and the first too, when ``first``: the items before it)
     that a direction of one of these ``kinds`` comes before (among the items since the
     block before)."""
-    return [k for k in range(0 if first else 1, len(blocks))
-            if any(isinstance(i, Direction) and i.kind in kinds
-                   for i in transcript.items[blocks[k - 1].item + 1 if k else 0:blocks[k].item])]
+    named = _named_gaps(transcript, blocks, kinds)
+    return [k for k in range(0 if first else 1, len(blocks)) if named[k]]
 
 
 def _before_directions(transcript: Transcript, blocks: list[SpokenTurn], kinds) -> list[int]:
     """The blocks that a direction of one of these ``kinds`` comes after (among the items up
     to the next block, or to the transcript's end after the last: a closing theme named
     after the last turn)."""
-    ends = [b.item for b in blocks[1:]] + [len(transcript.items)]
-    return [k for k in range(len(blocks))
-            if any(isinstance(i, Direction) and i.kind in kinds for i in transcript.items[blocks[k].item + 1:ends[k]])]
+    named = _named_gaps(transcript, blocks, kinds)
+    return [k for k in range(len(blocks)) if named[k + 1]]
 
 
 def _cheap_head(blocks: list[Block], head_gap: float | None) -> list[Block]:

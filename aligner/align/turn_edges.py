@@ -239,12 +239,14 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
     of them stretched over seconds of music, and the caption runs on into the piece."""
     regions = audio_map.regions
     music = [i for i, r in enumerate(regions) if r.kind == KINDS[MUSIC] and i and regions[i - 1].kind in SPOKEN]
+    if not music:
+        return turns
     starts = np.array([regions[i].start_ms for i in music], np.int64)
     pause_starts = None  # found for the first turn that needs them
     out = list(turns)
     for k in before_music:
         turn = out[k]
-        if not turn.placed or not turn.words or not len(starts):
+        if not turn.placed or not turn.words:
             continue
         i = int(np.searchsorted(starts, turn.end_ms - 1000))
         if i == len(starts) or starts[i] >= turn.end_ms + near_ms:
