@@ -10,8 +10,9 @@ from aligner.align.engine import (
     _MUSIC, _after_directions, _before_directions, _edges, _end_before_music, _out_of_pauses,
 )
 from aligner.align.turn_edges import (
-    after_left_out_talk, before_left_out_talk, before_stretched_words, past_music_tails, past_stretch_tails,
-    spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets, to_talk_after_music,
+    after_left_out_talk, after_stretched_words, before_left_out_talk, before_stretched_words, past_music_tails,
+    past_stretch_tails, spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets,
+    to_talk_after_music,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -399,6 +400,54 @@ def test_a_turn_whose_word_the_path_stretched_into_music_ends_where_its_words_ar
         assert stays == turn
 
 
+def test_a_turn_whose_first_words_the_path_stretched_over_a_jingles_voice_starts_after_its_pause():
+    """The map calls 0-5 s music and speech from there (a jingle's voice heard as talk up
+    to 7 s); a pause at 7-7.5 s, then the speaker. The path started the turn where the music
+    ends and gave its second word 2.4 s, eSpeak 0.2 s: the turn starts after the pause, at
+    7.5 s; its first two words share 7.5-7.8 s (0.3 s: 0.7 of eSpeak's 0.4 s or more) in
+    proportion to eSpeak's lengths; its end and its other words stay."""
+    from types import SimpleNamespace
+
+    from aligner.audiomap import Region
+
+    quiet = np.zeros(3000, np.float32)
+    quiet[700:750] = 1.0
+    music, speech = Region(0, 5000, "music", 1.0), Region(5000, 20000, "speech", 1.0)
+    blocks = [SimpleNamespace(word_frames=np.array([0, 20, 40, 60]), end_frame=80)]
+    audio_map = dataclasses.replace(_map(quiet, np.zeros(3000)), regions=(music, speech))
+
+    def turn_of(spans) -> TurnTiming:
+        words = tuple(WordTiming(w, a, b, 0.9, 2 * j, 2 * j + 1) for j, (w, (a, b)) in enumerate(zip("wxyz", spans)))
+        return TurnTiming(0, "A", "w x y z", spans[0][0], spans[-1][1], 0.9, words)
+
+    turn = turn_of([(5000, 5200), (5200, 7800), (7800, 8000), (8000, 8400)])
+
+    def started(turn=turn, audio_map=audio_map, after_music=(0,), words=6, ratio=3.0, excess=150, near=10):
+        return after_stretched_words((turn,), blocks, audio_map, list(after_music), words=words, ratio=ratio,
+                                     excess=excess, near=near, min_pause=15)[0]
+
+    moved = started()
+    assert (moved.start_ms, moved.end_ms) == (7500, 8400)
+    assert [(w.start_ms, w.end_ms) for w in moved.words] == [(7500, 7650), (7650, 7800), (7800, 8000), (8000, 8400)]
+    assert [w.text for w in moved.words] == list("wxyz") and moved.words[2:] == turn.words[2:]
+    # the second word ending 0.1 s after the pause: the words up to the fourth (0.9 s, 0.7 of
+    # eSpeak's 0.8 s or more) share 7.5-8.4 s
+    short = turn_of([(5000, 5200), (5200, 7600), (7600, 7800), (7800, 8400)])
+    assert [(w.start_ms, w.end_ms) for w in started(turn=short).words] == [(7500, 7725), (7725, 7950), (7950, 8175),
+                                                                            (8175, 8400)]
+    # a silence (however short) between the music and the talk; the turn starting 0.2 s
+    # after the music; not after music; the stretch under the ratio or the excess; the
+    # stretched word not among the first; no pause inside it: the turn stays
+    parted = (music, Region(5000, 5100, "silence", 1.0), Region(5100, 20000, "speech", 1.0))
+    late = turn_of([(5200, 5400), (5400, 7800), (7800, 8000), (8000, 8400)])
+    no_pause = quiet.copy()
+    no_pause[700:750], no_pause[780:830] = 0.0, 1.0
+    for stays, given in [(started(audio_map=dataclasses.replace(audio_map, regions=parted)), turn),
+                         (started(turn=late), late), (started(after_music=()), turn), (started(ratio=20.0), turn),
+                         (started(excess=250), turn), (started(words=1), turn),
+                         (started(audio_map=dataclasses.replace(audio_map, quiet=no_pause)), turn)]:
+        assert stays == given
+
 
 def test_the_turns_before_music_include_the_last_when_the_transcript_names_music_after_it():
     """A jingle between the first two turns, a section title and a replay between the
@@ -418,6 +467,7 @@ def test_the_turns_before_music_include_the_last_when_the_transcript_names_music
     assert [k - 1 for k in _after_directions(transcript, blocks, _MUSIC, first=True) if k] == [0]
     assert _before_directions(Transcript("wiki", items=items[:-1]), blocks, _MUSIC) == [0]
     assert _before_directions(transcript, blocks, {DirectionKind.REPLAY}) == [1]
+
 
 def test_a_first_word_laid_across_a_pause_after_the_maps_music_starts_after_the_pause():
     """The map's music ends at 5 s; 0.3 s of sound that scores as music (the jingle's last

@@ -277,6 +277,55 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
     return tuple(out)
 
 
+def after_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
+                          after_music: list[int], *, words: int, ratio: float, excess: int, near: int,
+                          min_pause: int, least_pace: float = 0.7) -> tuple[TurnTiming, ...]:
+    """A turn of ``after_music`` (those that the transcript puts after music) that starts
+    within ``near`` frames of where one of the map's music regions ends straight into talk
+    (no silence between), and one of whose first ``words`` words the path gave ``ratio``
+    times eSpeak's length for it or more, and ``excess`` frames more, starts where sound
+    resumes after the last pause of ``min_pause`` frames or more inside the last such word.
+    Its words from the first up to the first word that then leaves them ``least_pace`` of
+    eSpeak's length or more share that time, each in proportion to eSpeak's length.
+    A jingle's voice (sung, or spoken over its notes) is talk to the map: the music region
+    ends where the voice comes in, the path lays the turn's first words over that voice and
+    stretches one of them across the pause to where the speaker begins. The pause does not
+    score as music, so ``past_music_tails`` passes it by."""
+    regions = audio_map.regions
+    ends = np.array([r.end_ms // HOP_MS for i, r in enumerate(regions[:-1])
+                     if r.kind == KINDS[MUSIC] and regions[i + 1].kind in SPOKEN], np.int64)
+    if not len(ends):
+        return turns
+    quiet = audio_map.quiet >= 0.5
+    out = list(turns)
+    for k in after_music:
+        turn = out[k]
+        if not turn.placed or not turn.words or np.abs(ends - turn.start_ms // HOP_MS).min() > near:
+            continue
+        espeak = np.diff([*blocks[k].word_frames, blocks[k].end_frame]).astype(np.float64)
+        given = np.array([(w.end_ms - w.start_ms) / HOP_MS for w in turn.words])
+        stretched = [j for j in range(min(words, len(given)))
+                     if given[j] >= ratio * espeak[j] and given[j] - espeak[j] >= excess]
+        if not stretched:
+            continue
+        last = turn.words[stretched[-1]]
+        a, b = last.start_ms // HOP_MS, last.end_ms // HOP_MS
+        pauses = [e for s, e in runs(quiet[a:b], min_pause) if e < b - a]
+        if not pauses:
+            continue
+        resume = (a + pauses[-1]) * HOP_MS
+        need = least_pace * np.cumsum(espeak) * HOP_MS
+        head = next((j for j in range(stretched[-1], len(turn.words)) if turn.words[j].end_ms - resume >= need[j]),
+                    len(turn.words) - 1)
+        spoken = tuple(dataclasses.replace(w, start_ms=0, end_ms=max(1, int(espeak[j])))
+                       for j, w in enumerate(turn.words[:head + 1]))
+        stop = turn.words[head].end_ms
+        if resume >= stop:
+            continue
+        out[k] = dataclasses.replace(turn, start_ms=resume, words=share(spoken, resume, stop) + turn.words[head + 1:])
+    return tuple(out)
+
+
 def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: int,
                      min_pause: int, words: int = 1) -> tuple[TurnTiming, ...]:
     """A turn that starts within ``near`` frames of where one of the map's music regions
