@@ -58,7 +58,8 @@ def held_out() -> list[tuple[float, int, str]]:
     was then chosen on two of them, the fifty-sixth's voices after music on two others, the
     fifty-seventh's ends before left-out talk against its voices alone on one more, and
     its margin after a replay on the whole set, then checked on the bench, the
-    fifty-eighth's ends before stretched words on two more), in
+    fifty-eighth's ends before stretched words on two more, the fifty-ninth's starts after
+    stretched words on three more), in
     the bench's plain mix and in each of the others (the seeds of a session's batch share
     their mixes)."""
     sets = {
