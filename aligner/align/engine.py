@@ -534,7 +534,8 @@ class AlignConfig:
     # hv58m`): 129 of 132 the same, 3 starts set right (voiced jingles, 2.3 to 4.5 s early,
     # now within 0.07 s), captions on music 19 -> 16; on the bench (`--save vv59a --against
     # vv58m`) 483 of 484 the same, `ep20m_s33_voiced` turn 37 -2.01 -> -0.02 s (captions on
-    # music 11 -> 10). Music ending within 0.3 s, a silence between: a right start moved 0.9 s
+    # music 11 -> 10). In the scan that found them, music ending up to 0.3 s before the
+    # start, with a silence between, also took in a right start, which moved 0.9 s late
     stretched_start_near_ms: int | None = 100
     # a turn that starts where one of the map's music regions ends (this close), and whose
     # first word runs across a pause of ``music_tail_pause_ms`` or more with sound that
