@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from aligner.align.model import TurnTiming
+from aligner.align.model import TurnTiming, WordTiming
 from aligner.align.retime import end_before, move_change, share, start_after, start_earlier
 from aligner.align.voices import left_out_before
 from aligner.audiomap import KINDS, MUSIC, SILENCE, SPOKEN, AudioMap, runs
@@ -221,6 +221,22 @@ def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[Sp
     return tuple(out)
 
 
+def _stretched(turn: TurnTiming, block: SpokenTurn, among: range, ratio: float, excess: int
+               ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """eSpeak's length of each of ``turn``'s words and the path's (frames), and those of its
+    words ``among`` these indices that the path gave ``ratio`` times eSpeak's length or more,
+    and ``excess`` frames more."""
+    espeak = np.diff([*block.word_frames, block.end_frame]).astype(np.float64)
+    given = np.array([(w.end_ms - w.start_ms) / HOP_MS for w in turn.words])
+    return espeak, given, [j for j in among if given[j] >= ratio * espeak[j] and given[j] - espeak[j] >= excess]
+
+
+def _at_espeak_lengths(words: tuple[WordTiming, ...], espeak: np.ndarray) -> tuple[WordTiming, ...]:
+    """``words`` given eSpeak's lengths (``espeak``, frames, from the first of them on), for
+    ``retime.share`` to spread them in proportion to those."""
+    return tuple(dataclasses.replace(w, start_ms=0, end_ms=int(e)) for w, e in zip(words, espeak))
+
+
 def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
                            before_music: list[int], *, words: int, ratio: float, excess: int, snap: int,
                            min_pause: int, near_ms: int = 500, pace: tuple[float, float] = (0.7, 1.5)
@@ -251,12 +267,8 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
         i = int(np.searchsorted(starts, turn.end_ms - 1000))
         if i == len(starts) or starts[i] >= turn.end_ms + near_ms:
             continue  # no music straight after its talk
-        frames = [*blocks[k].word_frames, blocks[k].end_frame]
-        espeak = np.diff(frames).astype(np.float64)  # eSpeak's length of each word, in frames
-        given = np.array([(w.end_ms - w.start_ms) / HOP_MS for w in turn.words])
         n = len(turn.words)
-        stretched = [j for j in range(max(0, n - words), n)
-                     if given[j] >= ratio * espeak[j] and given[j] - espeak[j] >= excess]
+        espeak, given, stretched = _stretched(turn, blocks[k], range(max(0, n - words), n), ratio, excess)
         if not stretched:
             continue
         first = stretched[0]
@@ -270,8 +282,7 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
             stop = int(near[np.argmin(np.abs(near - stop))])
         if stop * HOP_MS >= turn.end_ms:
             continue
-        tail = tuple(dataclasses.replace(w, start_ms=0, end_ms=int(espeak[first + j]))
-                     for j, w in enumerate(turn.words[first:]))
+        tail = _at_espeak_lengths(turn.words[first:], espeak[first:])
         out[k] = dataclasses.replace(turn, end_ms=stop * HOP_MS,
                                      words=turn.words[:first] + share(tail, onset * HOP_MS, stop * HOP_MS))
     return tuple(out)
@@ -296,32 +307,27 @@ def after_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn
                      if r.kind == KINDS[MUSIC] and regions[i + 1].kind in SPOKEN], np.int64)
     if not len(ends):
         return turns
-    quiet = audio_map.quiet >= 0.5
     out = list(turns)
     for k in after_music:
         turn = out[k]
         if not turn.placed or not turn.words or np.abs(ends - turn.start_ms // HOP_MS).min() > near:
             continue
-        espeak = np.diff([*blocks[k].word_frames, blocks[k].end_frame]).astype(np.float64)
-        given = np.array([(w.end_ms - w.start_ms) / HOP_MS for w in turn.words])
-        stretched = [j for j in range(min(words, len(given)))
-                     if given[j] >= ratio * espeak[j] and given[j] - espeak[j] >= excess]
+        espeak, _, stretched = _stretched(turn, blocks[k], range(min(words, len(turn.words))), ratio, excess)
         if not stretched:
             continue
         last = turn.words[stretched[-1]]
         a, b = last.start_ms // HOP_MS, last.end_ms // HOP_MS
-        pauses = [e for s, e in runs(quiet[a:b], min_pause) if e < b - a]
+        pauses = [e for s, e in runs(audio_map.quiet[a:b] >= 0.5, min_pause) if e < b - a]
         if not pauses:
             continue
         resume = (a + pauses[-1]) * HOP_MS
         need = least_pace * np.cumsum(espeak) * HOP_MS
         head = next((j for j in range(stretched[-1], len(turn.words)) if turn.words[j].end_ms - resume >= need[j]),
                     len(turn.words) - 1)
-        spoken = tuple(dataclasses.replace(w, start_ms=0, end_ms=max(1, int(espeak[j])))
-                       for j, w in enumerate(turn.words[:head + 1]))
         stop = turn.words[head].end_ms
         if resume >= stop:
             continue
+        spoken = _at_espeak_lengths(turn.words[:head + 1], espeak)
         out[k] = dataclasses.replace(turn, start_ms=resume, words=share(spoken, resume, stop) + turn.words[head + 1:])
     return tuple(out)
 
