@@ -72,7 +72,9 @@ def episode(minutes: float, seed: int, mix: str = "", folder: Path | None = None
     name = episode_name(minutes, seed, mix)
     mp3 = folder / f"{name}.mp3"
     truth = folder / f"{name}.truth.json"
-    if not mp3.exists() or json.loads(truth.read_text()).get("build") != list(episodes.BUILD):
+    # the truth is written last: an MP3 without it is what a build stopped halfway left
+    if (not mp3.exists() or not truth.exists()
+            or json.loads(truth.read_text()).get("build") != list(episodes.BUILD)):
         builder = multiprocessing.get_context("spawn").Process(target=_build, args=(minutes, seed, name, mix, folder))
         builder.start()
         builder.join()

@@ -567,6 +567,40 @@ def test_the_bench_set_builds_each_recording_once_and_every_variant_from_one_of_
             "ep180m_s1_noanchor"} <= {stem for _, stem in made}
 
 
+def test_an_episode_whose_build_stopped_before_its_truth_is_built_again(tmp_path, monkeypatch):
+    """``run.episode``: an MP3 left without its truth (a build stopped halfway) is built
+    again, not read; one with the current builder's truth is kept."""
+    import json
+
+    import episodes
+    import run
+
+    built = []
+
+    class Builder:  # the build's process, recorded instead of run
+        exitcode = 0
+
+        def __init__(self, target, args):
+            self.args = args
+
+        def start(self):
+            built.append(self.args[2])
+
+        def join(self):
+            pass
+
+    class Context:
+        Process = Builder
+
+    monkeypatch.setattr(run.multiprocessing, "get_context", lambda method: Context)
+    (tmp_path / "ep5m_s1.mp3").write_bytes(b"half")
+    run.episode(5, 1, folder=tmp_path)
+    assert built == ["ep5m_s1"]
+    (tmp_path / "ep5m_s1.truth.json").write_text(json.dumps({"build": list(episodes.BUILD)}))
+    run.episode(5, 1, folder=tmp_path)
+    assert built == ["ep5m_s1"]
+
+
 def test_the_held_out_set_is_apart_from_the_bench_and_listed_from_its_own_folder(tmp_path, monkeypatch, capsys):
     """``bench/build.py --held-out``: seeds 120-139 at 5 and 20 minutes, in every mix, none of
     them a recording of the bench's set, built and looked for in bench/held_out/."""
