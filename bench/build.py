@@ -59,7 +59,8 @@ def held_out() -> list[tuple[float, int, str]]:
     fifty-seventh's ends before left-out talk against its voices alone on one more, and
     its margin after a replay on the whole set, then checked on the bench, the
     fifty-eighth's ends before stretched words on two more, the fifty-ninth's starts after
-    stretched words on three more), in
+    stretched words on three more, the sixtieth's music score asked about on one more,
+    its value chosen on both sets), in
     the bench's plain mix and in each of the others (the seeds of a session's batch share
     their mixes)."""
     sets = {

@@ -471,8 +471,27 @@ def test_a_jingle_inside_talk_that_the_detector_hears_as_no_voice_is_music():
     assert (_music_heard_inside_speech(labels, quiet, soft, _no_voice_within(0, 0, []), config) == labels).all()
     # a soft music score that stays low: the detector is not asked
     asked = []
-    assert (_music_heard_inside_speech(labels, quiet, np.full(len(labels), 0.3, np.float32),
+    assert (_music_heard_inside_speech(labels, quiet, np.full(len(labels), 0.2, np.float32),
                                        _no_voice_within(1100, 1950, asked), config) == labels).all()
+    assert asked == []
+
+
+def test_a_staccato_jingle_whose_music_score_stays_under_a_half_is_asked_about_too():
+    """A jingle of short notes with quiet between them can score only 0.4-0.5 as music (its
+    notes too short for stationarity, its beat under the music's): the detector is asked
+    where the score stays over 0.3 too, and the jingle it hears no voice in is music. Under
+    0.3 it is not asked."""
+    from aligner.audiomap import _music_heard_inside_speech
+
+    config = MapConfig()
+    labels, quiet, soft = _jingle_in_talk(1200, 1900)
+    soft[1200:1900] = 0.35
+    heard = _music_heard_inside_speech(labels, quiet, soft, _no_voice_within(1100, 1950, []), config)
+    assert heard[1150:1900].tolist() == [MUSIC] * 750
+    assert (heard[:1150] == SPEECH).all() and (heard[1900:] == SPEECH).all()
+    soft[1200:1900] = 0.25
+    asked = []
+    assert (_music_heard_inside_speech(labels, quiet, soft, _no_voice_within(1100, 1950, asked), config) == labels).all()
     assert asked == []
 
 
@@ -592,8 +611,11 @@ def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
 
 def test_the_map_asks_the_detector_only_about_runs_beside_music(sample):
     """The sample mapped with the detector: asked about the runs of speech beside its
-    jingles and music break (15 s at most each) and where the voice starts after them, it
-    hears speech in all of them and moves nothing."""
+    jingles and music break (15 s at most each), where the voice starts after them and
+    where the map's music score stays over 0.3 inside speech, it hears speech in all of
+    them and moves nothing. (It hears 62 % of this three-minute sample, with its six
+    pieces of music, 43 % before the score's threshold went from 0.5 to 0.3; 21 % of the
+    bench's 90-minute episode.)"""
     from aligner.audiomap.voice_activity import speech_probability
 
     logmel = log_mel(sample, 16000)
@@ -604,5 +626,5 @@ def test_the_map_asks_the_detector_only_about_runs_beside_music(sample):
         return speech_probability(sample, start, stop)
 
     with_it, without = map_audio(logmel, speech=speech), map_audio(logmel)
-    assert 0 < sum(asked) < 0.5 * len(logmel) and max(asked) <= 1500
+    assert 0 < sum(asked) < 0.7 * len(logmel) and max(asked) <= 1500
     assert (with_it.labels == without.labels).all()
