@@ -159,7 +159,7 @@ def _aligned(audio: str, transcript: str, fmt: str | None, *, cut: bool = False)
     from aligner.speak import Workers
 
     with Workers() as workers:
-        from aligner.align.engine import AlignConfig
+        from aligner.align.config import AlignConfig
         from aligner.pipeline import run
 
         with progress(ALIGN_STAGES) as hook:

@@ -23,7 +23,8 @@ from threadpoolctl import threadpool_limits
 
 from aligner import discriminant
 from aligner.align import dtw, multilevel
-from aligner.align.engine import AlignConfig, align
+from aligner.align.config import AlignConfig
+from aligner.align.engine import align
 from aligner.align.model import Alignment
 from aligner.audiomap import AudioMap, map_audio
 from aligner.audiomap.voice_activity import RATE as VAD_RATE, speech_probability

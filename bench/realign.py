@@ -106,7 +106,8 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
     ``digest`` tells two alignments apart (every word's time and confidence, the anchors)."""
     from threadpoolctl import threadpool_limits
 
-    from aligner.align.engine import AlignConfig, align
+    from aligner.align.config import AlignConfig
+    from aligner.align.engine import align
     from aligner.errors import AlignerError
     from aligner.write.alignment_json import to_dict
 

@@ -12,7 +12,8 @@ import re
 import numpy as np
 import pytest
 
-from aligner.align.engine import AlignConfig, align
+from aligner.align.config import AlignConfig
+from aligner.align.engine import align
 from aligner.audiomap import MUSIC, map_audio
 from aligner.decode import decode
 from aligner.features import HOP_MS, log_mel, mfcc
@@ -122,7 +123,7 @@ def test_a_shifted_anchor_is_still_reported(stages, tmp_path):
 def test_a_turn_squeezed_into_a_third_of_its_time_does_not_count_as_better_matched():
     from types import SimpleNamespace
 
-    from aligner.align.engine import _gain_where_moved
+    from aligner.align.weigh import _gain_where_moved
     from aligner.align.model import TurnTiming
 
     said = [SimpleNamespace(end_frame=500)] * 5  # every turn takes eSpeak 5 s
@@ -138,7 +139,7 @@ def test_a_turn_squeezed_into_a_third_of_its_time_does_not_count_as_better_match
 def test_a_squeezed_turn_reports_a_lower_confidence():
     from types import SimpleNamespace
 
-    from aligner.align.engine import _squeeze_aware
+    from aligner.align.weigh import _squeeze_aware
     from aligner.align.model import TurnTiming
 
     said = [SimpleNamespace(end_frame=500)] * 5  # every turn takes eSpeak 5 s
@@ -197,7 +198,7 @@ def test_no_more_anchors_are_retried_one_by_one_than_allowed(stages, tmp_path, m
 
 
 def test_the_common_offset_is_the_timecodes_that_agree_among_those_far_off():
-    from aligner.align.engine import _common_offset
+    from aligner.align.anchors import _common_offset
 
     config = AlignConfig()
     assert _common_offset([30_500, 31_000, 29_800, 45_000, 1_000], config) == {0, 1, 2}
@@ -254,7 +255,7 @@ def test_the_turns_after_a_replay_are_searched_for_further_off(stages, monkeypat
 
 
 def test_the_blocks_after_replays_are_widened_within_the_transcript():
-    from aligner.align.engine import _with_after_replays
+    from aligner.align.hypotheses import _with_after_replays
 
     config = AlignConfig(replay_widen_ms=60_000, replay_widen_turns=3)
     assert _with_after_replays(None, [2, 8], 10, config) == ((2, 3, 4, 8, 9), 6000)
@@ -266,7 +267,7 @@ def test_the_blocks_after_replays_are_widened_within_the_transcript():
 
 
 def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(stages):
-    from aligner.align.engine import _on_music
+    from aligner.align.weigh import _on_music
     from aligner.align.model import TurnTiming
 
     *_, audio_map = stages
@@ -283,7 +284,7 @@ def test_a_turn_is_on_music_when_the_map_says_music_under_half_of_it_or_more(sta
 def test_a_turn_squeezed_into_a_sliver_of_time_is_misplaced():
     from types import SimpleNamespace
 
-    from aligner.align.engine import _squeezed
+    from aligner.align.weigh import _squeezed
     from aligner.align.model import TurnTiming
 
     # texts that take 3 s each to say, the recording's usual pace 1.5 times slower
@@ -300,7 +301,7 @@ def test_a_squeezed_turn_and_its_neighbours_are_searched_for_further_off():
 
     import numpy as np
 
-    from aligner.align.engine import _search_around_misplaced
+    from aligner.align.hypotheses import _search_around_misplaced
     from aligner.align.model import TurnTiming
     from aligner.audiomap import SPEECH, AudioMap
 
@@ -339,7 +340,7 @@ def test_a_turn_left_on_a_jingle_is_held_at_the_talk_after_it_when_it_matches_be
 
     import numpy as np
 
-    from aligner.align.engine import _HELD_AT_ONSET, _try_past_music
+    from aligner.align.hypotheses import _HELD_AT_ONSET, _try_past_music
     from aligner.align.model import TurnTiming
     from aligner.audiomap import MUSIC, SPEECH, AudioMap
 
@@ -393,7 +394,8 @@ def test_a_run_of_turns_that_match_poorly_is_searched_for_further_off():
 
     import numpy as np
 
-    from aligner.align.engine import _doubtful, _search_around_misplaced
+    from aligner.align.hypotheses import _search_around_misplaced
+    from aligner.align.weigh import _doubtful
     from aligner.align.model import TurnTiming
     from aligner.audiomap import SPEECH, AudioMap
 
@@ -448,7 +450,8 @@ def test_a_held_alignment_that_moves_a_turn_onto_music_must_match_clearly_better
     """The map says music where the anchor puts a turn: the anchor or the map is wrong, and
     the held alignment is kept only when it matches clearly better (a loud bed's speech
     called music: +0.13 on the sample; a shifted timecode obeyed onto a music break: +0.02)."""
-    from aligner.align.engine import _on_music, _retry_anchors
+    from aligner.align.anchors import _retry_anchors
+    from aligner.align.weigh import _on_music
 
     *_, audio_map = stages
     transcript, spoken, turns, k0 = two_anchors
@@ -476,7 +479,8 @@ def test_a_held_alignment_that_leaves_a_music_break_without_music_must_match_cle
     moves text over the break (a shifted timecode obeyed, the turn laid after the jingle
     that the text puts after it: +0.018), and is kept only when it matches clearly better,
     as one that moves a turn onto music."""
-    from aligner.align.engine import _after_directions, _MUSIC, _retry_anchors, _unheard_breaks
+    from aligner.align.anchors import _retry_anchors, _unheard_breaks
+    from aligner.align.directions import _after_directions, _MUSIC
     from aligner.audiomap import SPEECH
 
     *_, audio_map = stages
@@ -500,7 +504,7 @@ def test_a_held_alignment_that_leaves_a_music_break_without_music_must_match_cle
 
 
 def test_a_music_break_is_unheard_with_under_a_second_of_music_between_its_turns(stages, two_anchors):
-    from aligner.align.engine import _unheard_breaks
+    from aligner.align.anchors import _unheard_breaks
 
     *_, audio_map = stages
     _, spoken, turns, k0 = two_anchors
@@ -519,7 +523,7 @@ def test_an_anchor_a_little_too_far_off_is_held_when_the_text_matches_as_well_th
     alignment held to it is kept when it matches about as well, not only better (a loosely
     transcribed turn's words left 6 s adrift, a right timecode reported). From 10 s, it
     is a wrong timecode unless the held alignment matches better."""
-    from aligner.align.engine import _retry_anchors
+    from aligner.align.anchors import _retry_anchors
 
     *_, audio_map = stages
     transcript, spoken, turns, k0 = two_anchors
@@ -546,7 +550,7 @@ def test_an_anchor_after_music_where_the_map_has_talk_begin_is_held_when_the_tex
     off the alignment put it, the alignment held to it is kept unless it matches worse (a
     right timecode 43 s off, the turn before laid on a voiced jingle instead: 0.005 worse,
     reported). Without such talk near it, it must match better, as any far timecode."""
-    from aligner.align.engine import _borne_out, _retry_anchors
+    from aligner.align.anchors import _borne_out, _retry_anchors
 
     *_, audio_map = stages
     transcript, spoken, turns, _ = two_anchors
@@ -571,7 +575,7 @@ def test_an_anchor_after_music_where_the_map_has_talk_begin_is_held_when_the_tex
 
 
 def test_only_an_anchor_at_the_start_of_a_turn_after_music_is_borne_out(stages, tmp_path):
-    from aligner.align.engine import _borne_out
+    from aligner.align.anchors import _borne_out
 
     *_, audio_map = stages
     text = SAMPLE_TEXT.read_text(encoding="utf-8").replace("Partie 2 [1:31]", "Partie 2")
@@ -588,7 +592,7 @@ def test_only_an_anchor_at_the_start_of_a_turn_after_music_is_borne_out(stages, 
 
 
 def test_talk_after_music_begins_where_speech_follows_music_after_a_short_silence_at_most(stages):
-    from aligner.align.engine import _talk_after_music
+    from aligner.align.anchors import _talk_after_music
     from aligner.audiomap import Region
 
     *_, audio_map = stages
@@ -607,7 +611,7 @@ def test_an_anchor_10_to_20_s_off_is_sieved_by_one_pass_then_decided_by_a_whole_
     10 s off, one pass only sieves; a whole alignment decides. Under 10 s, one pass decides.
     Under 20 s, the held alignment moves no turn onto music, however much better it matches
     (a shifted timecode 12 s off, obeyed so at +0.079); further off, it matches clearly better."""
-    from aligner.align.engine import _retry_anchors
+    from aligner.align.anchors import _retry_anchors
 
     *_, audio_map = stages
     transcript, spoken, turns, k0 = two_anchors
@@ -643,7 +647,7 @@ def test_a_one_pass_that_crushes_a_turn_it_moves_leaves_the_anchor_to_a_whole_al
     held at its right timecode in a third of its time, 0.13 worse, and the timecode
     reported; whole, it holds there in its own time). Not when the turn was squeezed
     already, nor when the pass moves it onto music (a shifted timecode obeyed so)."""
-    from aligner.align.engine import _retry_anchors
+    from aligner.align.anchors import _retry_anchors
 
     *_, audio_map = stages
     transcript, spoken, turns, k0 = two_anchors
@@ -679,7 +683,7 @@ def test_a_timecode_a_little_off_as_the_others_are_is_not_held_for_matching_as_w
     a little off the same way is of that cut too, and is not held for matching as well (a
     90-minute episode's timecodes all written 15 s late: one the alignment put 8.8 s off
     was held, and so not flagged). One off the other way is still held."""
-    from aligner.align.engine import _retry_anchors
+    from aligner.align.anchors import _retry_anchors
 
     *_, audio_map = stages
     transcript, spoken, turns, _ = two_anchors
@@ -703,7 +707,7 @@ def test_a_timecode_a_little_off_as_the_others_are_is_not_held_for_matching_as_w
 def test_an_anchor_held_for_matching_as_well_is_weighed_as_such_again(stages, two_anchors):
     """A timecode 7 s off, held for matching as well, then one 30 s off, held for matching
     better: weighed again, the first stays held unless the text matches better without it."""
-    from aligner.align.engine import _retry_anchors
+    from aligner.align.anchors import _retry_anchors
 
     *_, audio_map = stages
     transcript, spoken, turns, _ = two_anchors
@@ -732,7 +736,7 @@ def test_an_anchor_held_early_is_let_go_when_the_alignment_matches_as_well_witho
     against an alignment that a later anchor then set right (a shifted timecode obeyed) is
     let go when the alignment without it puts it off and matches as well; one that holds
     the text better stays held, as does one the audio agrees with."""
-    from aligner.align.engine import _recheck_kept
+    from aligner.align.anchors import _recheck_kept
 
     transcript, spoken, turns, _ = two_anchors
     config = AlignConfig()
@@ -816,7 +820,7 @@ def _stretched_run():
 
 
 def test_untranscribed_talk_is_tried_before_the_run_of_stretched_turns_that_match_worst(caplog):
-    from aligner.align.engine import _try_unnamed_replay
+    from aligner.align.hypotheses import _try_unnamed_replay
 
     turns, blocks = _stretched_run()
     config = dataclasses.replace(AlignConfig(), unnamed_replay_drop=0.12)
@@ -824,7 +828,7 @@ def test_untranscribed_talk_is_tried_before_the_run_of_stretched_turns_that_matc
     better = tuple(dataclasses.replace(t, confidence=0.9, end_ms=t.start_ms + 3_000) for t in turns)
     moved = tuple(dataclasses.replace(t, start_ms=t.start_ms + (2_000 if k in (3, 4, 5) else 0))
                   for k, t in enumerate(better))
-    with caplog.at_level(logging.INFO, logger="aligner.align.engine"):
+    with caplog.at_level(logging.INFO, logger="aligner.align"):
         assert _try_unnamed_replay(lambda opened: asked.append(opened) or moved, turns, blocks, config) is moved
     # the worst is 4; 3 before it and 5 after it match poorly too and are stretched: the gaps
     # before 3 and after 5 open
@@ -879,7 +883,7 @@ def _after_two_replays():
 
 
 def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_there_when_it_matches_better(caplog):
-    from aligner.align.engine import _try_earlier_after_gap
+    from aligner.align.hypotheses import _try_earlier_after_gap
 
     transcript, blocks, turns, onsets = _after_two_replays()
     config = AlignConfig()
@@ -890,7 +894,7 @@ def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_the
                      if any(k == pin[0] for pin in extra) else t for k, t in enumerate(turns))
 
     asked = []
-    with caplog.at_level(logging.INFO, logger="aligner.align.engine"):
+    with caplog.at_level(logging.INFO, logger="aligner.align"):
         held = _try_earlier_after_gap(lambda extra: asked.append(extra) or earlier(extra, {1: 0.1, 3: 0.1}),
                                       turns, transcript, blocks, onsets, [], config)
     # both tried at the last onset before their start, not at the one they start on
@@ -914,7 +918,7 @@ def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_the
 
 
 def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_but_not_with_no_talk_of_its_own_before_it():
-    from aligner.align.engine import _try_earlier_after_gap
+    from aligner.align.hypotheses import _try_earlier_after_gap
     from aligner.transcript.model import Direction, DirectionKind
 
     transcript, blocks, turns, onsets = _after_two_replays()
@@ -961,7 +965,7 @@ def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_
 
 def _first_after_the_replay(transcript, spoken) -> int:
     """The first block that the sample's replay (its URL line) comes before."""
-    from aligner.align.engine import _after_directions
+    from aligner.align.directions import _after_directions
     from aligner.transcript.model import DirectionKind
 
     return _after_directions(transcript, list(spoken), {DirectionKind.REPLAY})[0]
@@ -998,12 +1002,13 @@ def test_turns_after_a_replay_are_weighed_settled_by_one_pass_and_held_from_then
 
 def test_a_pass_around_the_last_path_keeps_the_timings_of_the_turns_it_leaves_alike(stages, monkeypatch):
     from aligner.align import engine
+    from aligner.align import timings as path_timings
 
     transcript, spoken, cepstra, audio_map = stages
     k = _first_after_the_replay(transcript, spoken)
     checked, made = [], []
-    timings, turn_timing = engine._timings, engine._turn_timing
-    monkeypatch.setattr(engine, "_turn_timing", lambda *a, **kw: made.append(a[0].item) or turn_timing(*a, **kw))
+    timings, turn_timing = engine._timings, path_timings._turn_timing
+    monkeypatch.setattr(path_timings, "_turn_timing", lambda *a, **kw: made.append(a[0].item) or turn_timing(*a, **kw))
 
     def both(blocks, rows, pi, pj, real, metric, audio_map, config, memo=None):
         had = bool(memo)
@@ -1107,7 +1112,7 @@ def test_a_whole_alignment_lets_go_of_the_first_ones_log_probabilities_and_they_
     monkeypatch.setattr(engine, "_search", search_spy)
     monkeypatch.setattr(engine, "_try_earlier_after_gap",  # the turn after the replay weighed 2 s later
                         lambda weigh, turns, *a: weigh([(k, 0, turns[k].start_ms // HOP_MS + 200, 15)]) and [])
-    with caplog.at_level(logging.DEBUG, logger="aligner.align.engine"):
+    with caplog.at_level(logging.DEBUG, logger="aligner.align"):
         align(transcript, spoken, cepstra, audio_map)
     assert alive_in_whole and not any(alive_in_whole)  # the first alignment's last ones: let go meanwhile
     assert sum("learnt again" in r.getMessage() for r in caplog.records) == 1
@@ -1129,7 +1134,7 @@ def test_the_one_pass_retry_free_only_around_its_anchor_weighs_as_the_pass_free_
     weighed = {}
     for reach in (2.0, None):
         follows.clear(), caplog.clear()
-        with caplog.at_level(logging.DEBUG, logger="aligner.align.engine"):
+        with caplog.at_level(logging.DEBUG, logger="aligner.align"):
             align(transcript, spoken, cepstra, audio_map,
                   config=AlignConfig(late_start_head_gap=None, early_end_tail_gaps=(), hold_free_reach=reach,
                                      after_replay_margin=None))

@@ -70,7 +70,7 @@ def test_turns_the_recording_lacks_are_left_out(tmp_path, capsys):
 def test_hypotheses_are_compared_on_the_turns_both_place():
     """A turn that one alignment leaves out weighs in neither's mean confidence, nor in
     where they differ."""
-    from aligner.align.engine import _mean_confidence, _moved
+    from aligner.align.weigh import _mean_confidence, _moved
 
     def turn(start_ms: int, confidence: float, placed: bool = True) -> TurnTiming:
         return TurnTiming(0, "A", "a", start_ms, start_ms + 1000, confidence, (), placed=placed)
@@ -109,7 +109,8 @@ def test_a_speaker_heard_less_surely_pays_more_to_be_left_out():
     """The speaker term costs more on the rows of a speaker the classifier hears less
     surely: their turns' price of being left out is raised by that much (in the cost
     scale), the surest speaker's is not, and a turn that may not be left out stays so."""
-    from aligner.align.engine import AlignConfig, _speaker_priced
+    from aligner.align.config import AlignConfig
+    from aligner.align.engine import _speaker_priced
     from aligner.align.multilevel import Block, build_rows
 
     config = AlignConfig(cut=True)
@@ -131,7 +132,8 @@ def test_a_speaker_heard_less_surely_pays_more_to_be_left_out():
 
 
 def test_speaker_prices_of_a_path_that_left_every_turn_out_are_as_they_were():
-    from aligner.align.engine import AlignConfig, _speaker_priced
+    from aligner.align.config import AlignConfig
+    from aligner.align.engine import _speaker_priced
     from aligner.align.multilevel import Block, build_rows
 
     blocks = [Block(np.zeros((5, 2), np.float32), np.array([0]), labels=np.zeros(5, np.int32))] * 2
@@ -160,7 +162,9 @@ def test_the_batch_command_hands_cut_to_the_run_as_a_setting(tmp_path, monkeypat
 def test_a_turn_that_a_timecode_is_written_in_is_never_left_out():
     """``_cut_prices``: the base price for every turn of the sample, but for the turn its
     timecode ("Partie 2 [1:31]") titles: the transcript says where that one is said."""
-    from aligner.align.engine import AlignConfig, _cut_prices, _pins
+    from aligner.align.anchors import _pins
+    from aligner.align.config import AlignConfig
+    from aligner.align.engine import _cut_prices
     from aligner.speak import speak
     from aligner.transcript import read_transcript
 

@@ -482,7 +482,7 @@ def test_the_talk_after_the_last_turn_is_cheaper_than_talk_between_turns():
     """A last turn whose words also fit later talk stays next to the turn before it as long
     as untranscribed talk after it costs less than between two turns (the engine's own
     factors); dearer, it goes to the later place."""
-    from aligner.align.engine import AlignConfig
+    from aligner.align.config import AlignConfig
     from aligner.align.multilevel import Block, align_blocks
 
     config = AlignConfig()
@@ -611,7 +611,7 @@ def _monotone_path(rng, rows: range, cols: range) -> tuple[list[int], list[int]]
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("metric", [EUCLIDEAN, NEG_DOT])
 def test_row_confidence_kept_for_the_rows_a_new_path_leaves_alike_is_what_it_computes_anew(seed, metric):
-    from aligner.align.engine import _row_confidence
+    from aligner.align.timings import _row_confidence
     from aligner.align.multilevel import Block, build_rows
 
     rng = np.random.default_rng(seed)

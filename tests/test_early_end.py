@@ -9,8 +9,9 @@ import json
 
 import numpy as np
 
-from aligner.align.engine import (AlignConfig, _breaks_timecodes, _early_end_better, _end_in_doubt, _end_unanchored,
-                                  _start_unanchored)
+from aligner.align.anchors import _breaks_timecodes
+from aligner.align.config import AlignConfig
+from aligner.align.hypotheses import _early_end_better, _end_in_doubt, _end_unanchored, _start_unanchored
 from aligner.align.model import TurnTiming
 from aligner.pipeline import run
 from aligner.transcript.model import Anchor, Section, Transcript, Turn
@@ -162,7 +163,7 @@ def test_a_late_start_hypothesis_that_matches_worse_is_not_kept(caplog):
     cheap = AlignConfig(late_start_head_gap=0.02, late_start_moved_ms=0)  # it moves later turns, not the first
     moved = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=dataclasses.replace(cheap, late_start_margin=-1.0)))
     assert np.abs(moved - usual).max() > 5000
-    with caplog.at_level("INFO", logger="aligner.align.engine"):
+    with caplog.at_level("INFO", logger="aligner.align"):
         tried = _starts(run(SAMPLE_AUDIO, SAMPLE_TEXT, config=cheap))
     assert np.array_equal(tried, usual)
     assert "start after the recording does" not in caplog.text
@@ -171,7 +172,7 @@ def test_a_late_start_hypothesis_that_matches_worse_is_not_kept(caplog):
 def test_a_late_start_is_kept_when_it_matches_clearly_better():
     from types import SimpleNamespace
 
-    from aligner.align.engine import _late_start_better
+    from aligner.align.hypotheses import _late_start_better
 
     said = [SimpleNamespace(end_frame=500)] * 40  # every turn takes eSpeak 5 s, said in 6
     turn = lambda k, start, conf: TurnTiming(k, "A", "x", start, start + 6000, conf, ())

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from types import SimpleNamespace
 
-from aligner.align.engine import AlignConfig, _gap_scales
+from aligner.align.config import AlignConfig
+from aligner.align.directions import _gap_scales
 from aligner.transcript import parse_transcript
 
 TEXT = """Anne Martin : Bonjour.
@@ -61,7 +62,7 @@ def test_phoneme_variants_and_pauses_are_merged():
 
 
 def test_anchors_pin_the_word_they_are_written_before():
-    from aligner.align.engine import _pins
+    from aligner.align.anchors import _pins
 
     text = """Anne Martin : Bonjour. [2 min 10] Deuxième phrase.
 

@@ -6,9 +6,8 @@ import dataclasses
 
 import numpy as np
 
-from aligner.align.engine import (
-    _MUSIC, _after_directions, _before_directions, _edges, _end_before_music, _out_of_pauses,
-)
+from aligner.align.directions import _after_directions, _before_directions, _MUSIC
+from aligner.align.timings import _edges, _end_before_music, _out_of_pauses
 from aligner.align.turn_edges import (
     after_left_out_talk, after_stretched_words, before_left_out_talk, before_stretched_words, past_music_tails,
     past_stretch_tails, spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets,
@@ -591,7 +590,7 @@ def test_a_turn_after_music_starts_at_the_talk_that_follows_the_musics_silence()
 
 
 def test_word_confidences_match_a_plain_mean_per_word():
-    from aligner.align.engine import _word_confidences
+    from aligner.align.timings import _word_confidences
 
     rng = np.random.default_rng(1)
     for _ in range(500):
@@ -646,7 +645,7 @@ def test_music_straight_after_talk_or_an_end_in_talk_keeps_the_end():
 def test_a_turn_given_almost_none_of_the_time_its_text_takes_is_not_placed():
     from types import SimpleNamespace
 
-    from aligner.align.engine import _mark_unplaced
+    from aligner.align.weigh import _mark_unplaced
 
     # five turns said in about the time their text takes (2 to 4 s), the fourth given 50 ms of its 3 s
     said_ms = [2000, 4000, 3000, 3000, 2500]

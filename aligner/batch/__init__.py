@@ -155,7 +155,7 @@ def align_episode(
     name to bytes, the marker included) instead of left in ``outdir``."""
     import tempfile
 
-    from aligner.align.engine import AlignConfig
+    from aligner.align.config import AlignConfig
     from aligner.pipeline import run
     from aligner.write import write_all, write_atomic
 
