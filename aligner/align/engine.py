@@ -81,53 +81,106 @@ def align(
             f"the transcript takes about {format_clock(synth_frames * HOP_MS)} to say but the audio lasts "
             f"{format_clock(duration_ms)}; check that the transcript belongs to this recording"
         )
-    speakers = _speakers(blocks, config) if config.phone_passes else None
-    with ThreadPoolExecutor(1) as side:
-        # the voices the phoneme passes tell apart, on a second core meanwhile (0.2 s less at 90 minutes)
-        voicing = (side.submit(voice_features, cepstra, config.speaker_window_ms)
-                   if config.phone_passes and (speakers is not None or config.untranscribed_weight > 0) else None)
-        # ... and those of the last step, which moves changes of speaker (0.15 s less then)
-        changes = (side.submit(mapped_voice_features, cepstra, audio_map, config.voice_change_window_ms)
-                   if config.voice_change_margin is not None and len({b.turn.speaker for b in blocks}) > 1 else None)
-        real = sliding_normalize(cepstra, (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
-                                 window=config.cmn_window_ms // HOP_MS)
-        nonspeech = _nonspeech(audio_map)
-        vocal = _over_music(audio_map) if config.voice_over_music_gap is not None else None
-        feats = _dtw_blocks(transcript, blocks, config)
-        pins = _pins(transcript, blocks, config)
-        voice = voicing.result() if voicing is not None else None
-        change_voice = changes.result() if changes is not None else None
-    said = None
-    if config.phone_passes:
-        said = _said(feats, speakers, config)
-        n_classes = _n_classes(feats)
-        gap_row = None
-        if config.untranscribed_weight > 0:  # the last column of ``said`` and ``heard``
-            gap_row = np.zeros(said[0].features.shape[1], np.float32)
-            gap_row[-1] = config.untranscribed_weight
+    passes = _Passes(transcript, blocks, cepstra, audio_map, config)
+    place = passes.place
+    turns = place(config.tail_gap)
+    # anchors first: the early-end hypotheses below then hold the ones kept. (The other
+    # way round, a transcript starting late had its end placed early, its text squeezed;
+    # the retry held to its first turn inherited that squeeze and did not hold.)
+    turns, kept, offset_seen, near = _retry_anchors(place, turns, transcript, blocks, audio_map, config,
+                                                    hold_near=passes.hold_near)
+    tight = _pins(transcript, blocks, config, tight=kept, near=near)
+    turns, tight = passes.earlier_after_gaps(turns, tight)
+    passes.let_go()
+    turns, head_gap = _try_late_start(passes.first_pass, place, passes.first_starts, turns, transcript, blocks, tight,
+                                      config)
+    turns, tail_gap = passes.early_end(turns, tight, head_gap)
+    turns = _search_around_misplaced(lambda widen: place(tail_gap, tight, head_gap, widen=widen), turns, blocks,
+                                     audio_map, config)
+    if config.past_music_margin is not None:
+        turns, later = _try_past_music(lambda extra: place(tail_gap, tight + extra, head_gap), turns, blocks,
+                                       audio_map, passes.stretches.onsets, tight, config)
+        tight = tight + later  # held there from now on, as a timecode is
+    if not names_nonspeech and config.unnamed_replay_drop is not None:
+        turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,
+                                    config)
+    turns = passes.settle(turns)
+    return _result(transcript, blocks, turns, duration_ms, offset_seen, config)
 
-    cut_prices = _cut_prices(pins, len(blocks), config)
-    first_starts: dict[tuple, np.ndarray] = {}  # where each first pass started the turns
-    first_ends: dict[tuple, int] = {}  # ... and ended the last one
 
-    first_paths: dict[tuple, tuple] = {}  # first passes made, by their settings: the first one and the last two
+class _Passes:
+    """The passes of one alignment and what they keep between calls: the recording's
+    normalised frames, the transcript's blocks, said by eSpeak and as phonemes, and each
+    alignment made, by its settings, with what a pass held to more pins starts from."""
 
-    def first_pass(tail_gap: float, pins, head_gap: float | None, opened: tuple[int, ...] = ()):
+    def __init__(self, transcript: Transcript, blocks: list[SpokenTurn], cepstra: np.ndarray, audio_map: AudioMap,
+                 config: AlignConfig):
+        self.transcript, self.blocks, self.cepstra, self.audio_map, self.config = (
+            transcript, blocks, cepstra, audio_map, config)
+        self.speakers = _speakers(blocks, config) if config.phone_passes else None
+        with ThreadPoolExecutor(1) as side:
+            # the voices the phoneme passes tell apart, on a second core meanwhile (0.2 s less at 90 minutes)
+            voicing = (side.submit(voice_features, cepstra, config.speaker_window_ms)
+                       if config.phone_passes and (self.speakers is not None or config.untranscribed_weight > 0)
+                       else None)
+            # ... and those of the last step, which moves changes of speaker (0.15 s less then)
+            changes = (side.submit(mapped_voice_features, cepstra, audio_map, config.voice_change_window_ms)
+                       if config.voice_change_margin is not None and len({b.turn.speaker for b in blocks}) > 1
+                       else None)
+            self.real = sliding_normalize(cepstra, (1.0 - audio_map.quiet) * (1.0 - audio_map.music),
+                                          window=config.cmn_window_ms // HOP_MS)
+            self.nonspeech = _nonspeech(audio_map)
+            self.vocal = _over_music(audio_map) if config.voice_over_music_gap is not None else None
+            self.feats = _dtw_blocks(transcript, blocks, config)
+            self.pins = _pins(transcript, blocks, config)
+            self.voice = voicing.result() if voicing is not None else None
+            self.change_voice = changes.result() if changes is not None else None
+        self.said = None
+        if config.phone_passes:
+            self.said = _said(self.feats, self.speakers, config)
+            self.n_classes = _n_classes(self.feats)
+            self.gap_row = None
+            if config.untranscribed_weight > 0:  # the last column of ``said`` and ``heard``
+                self.gap_row = np.zeros(self.said[0].features.shape[1], np.float32)
+                self.gap_row[-1] = config.untranscribed_weight
+        self.cut_prices = _cut_prices(self.pins, len(blocks), config)
+        self.first_starts: dict[tuple, np.ndarray] = {}  # where each first pass started the turns
+        self.first_ends: dict[tuple, int] = {}  # ... and ended the last one
+        # first passes made, by their settings: the first one and the last two
+        self.first_paths: dict[tuple, tuple] = {}
+        self.after_replays = _after_directions(transcript, blocks, {DirectionKind.REPLAY})
+        self.placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
+        self.ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path) of an alignment
+        # the log-probabilities that the first alignment's last pass and every pass in ``ends``
+        # weighed ("heard"), and the path they were learnt from ("from")
+        self.learnt: dict[str, object] = {}
+        # the last turn timings and row confidences: a pass around the last path changes few rows
+        self.row_memo: list = []
+        # the turns last given to ``settle``, then what it made of them
+        self.last_settled: list[tuple[TurnTiming, ...]] = []
+        self.stretches = turn_edges.talk_stretches(audio_map)  # the map's stretches of talk, for the last steps
+        self.after_music = _after_directions(transcript, blocks, _MUSIC, first=True)
+        self.voices_after_music = frozenset(self.after_music) if config.voice_change_after_music else frozenset()
+        self.before_music = _before_directions(transcript, blocks, _MUSIC)
+
+    def first_pass(self, tail_gap: float, pins, head_gap: float | None, opened: tuple[int, ...] = ()):
         """The eSpeak pass, with ``tail_gap`` the cost factor of the audio after the last
         turn and ``head_gap`` (when given) that of the speech before the first; the gaps
         before the blocks ``opened`` priced as before a replay. Made once for the same
         settings while kept: the search around misplaced turns asks again for the first
         pass of the alignment it starts from (in 40 bench episodes, 42 of 213 first passes
         were asked again, 33 of them the first alignment's)."""
+        config, first_paths = self.config, self.first_paths
         key = (tail_gap, tuple(pins), head_gap, opened)
         if key in first_paths:
             return first_paths[key]
         settings = dataclasses.replace(config, tail_gap=tail_gap)
-        path = _search(_opened(_cheap_head(feats, head_gap), opened, config), real, audio_map.quiet, nonspeech,
-                       settings, gap_quantile=config.gap_quantile, horizontal=config.horizontal, pins=pins, vocal=vocal)
+        path = _search(_opened(_cheap_head(self.feats, head_gap), opened, config), self.real, self.audio_map.quiet,
+                       self.nonspeech, settings, gap_quantile=config.gap_quantile, horizontal=config.horizontal,
+                       pins=pins, vocal=self.vocal)
         if not opened:
-            first_starts[tail_gap, tuple(pins), head_gap] = _path_starts(*path)
-            first_ends[tail_gap, tuple(pins), head_gap] = _path_end(*path)
+            self.first_starts[tail_gap, tuple(pins), head_gap] = _path_starts(*path)
+            self.first_ends[tail_gap, tuple(pins), head_gap] = _path_end(*path)
         if config.phone_passes:  # which need the path's rows, not their features (8 MB at 90 minutes)
             path = (_light(path[0]), *path[1:])
             while len(first_paths) >= _FIRST_PASSES_KEPT:
@@ -135,109 +188,160 @@ def align(
             first_paths[key] = path
         return path
 
-    after_replays = _after_directions(transcript, blocks, {DirectionKind.REPLAY})
-    placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
-    ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path) of an alignment
-    # the log-probabilities that the first alignment's last pass and every pass in ``ends``
-    # weighed ("heard"), and the path they were learnt from ("from")
-    learnt: dict[str, object] = {}
-
-    def first_heard() -> np.ndarray:
+    def first_heard(self) -> np.ndarray:
         """``learnt["heard"]``, learnt again from its path when a whole alignment let them go
         meanwhile (0.2 s at 90 minutes)."""
+        learnt = self.learnt
         if "heard" not in learnt:
             log.debug("the first alignment's log-probabilities learnt again")
-            learnt["heard"] = _heard(feats, speakers, *learnt["from"], real, voice, audio_map.quiet, nonspeech, config)
+            learnt["heard"] = _heard(self.feats, self.speakers, *learnt["from"], self.real, self.voice,
+                                     self.audio_map.quiet, self.nonspeech, self.config)
         return learnt["heard"]
-    row_memo: list = []  # the last turn timings and row confidences: a pass around the last path changes few rows
 
-    def place(tail_gap: float, pins=pins, head_gap: float | None = None, path=None,
+    def place(self, tail_gap: float, pins=None, head_gap: float | None = None, path=None,
               widen: tuple[tuple[int, ...], int] | None = None, opened: tuple[int, ...] = ()) -> tuple[TurnTiming, ...]:
         """Every pass (the first one's ``path`` when already found; the phoneme passes'
-        first level looking ``widen[1]`` frames further for the blocks ``widen[0]``), once
-        for the same settings: rechecking the anchors held asks again for the alignment held
-        to all but the last of them, which the retries made (3-7 s at 90 minutes)."""
+        first level looking ``widen[1]`` frames further for the blocks ``widen[0]``; the
+        timecodes' ``pins`` when None), once for the same settings: rechecking the anchors
+        held asks again for the alignment held to all but the last of them, which the
+        retries made (3-7 s at 90 minutes)."""
+        pins = self.pins if pins is None else pins
         key = (tail_gap, tuple(pins), head_gap, widen, opened)
-        if key not in placed:
-            placed[key] = place_anew(tail_gap, pins, head_gap, path, widen, opened)
-        return placed[key]
+        if key not in self.placed:
+            self.placed[key] = self._place_anew(tail_gap, pins, head_gap, path, widen, opened)
+        return self.placed[key]
 
-    def place_anew(tail_gap: float, pins, head_gap: float | None, path, widen, opened) -> tuple[TurnTiming, ...]:
+    def _place_anew(self, tail_gap: float, pins, head_gap: float | None, path, widen,
+                    opened) -> tuple[TurnTiming, ...]:
+        config, learnt = self.config, self.learnt
         settings = dataclasses.replace(config, tail_gap=tail_gap)
-        widen = _with_after_replays(widen, after_replays, len(blocks), config)
-        rows, pi, pj = path or first_pass(tail_gap, pins, head_gap, opened)
-        first = not placed and config.phone_passes  # the held retries start from its last pass
+        widen = _with_after_replays(widen, self.after_replays, len(self.blocks), config)
+        rows, pi, pj = path or self.first_pass(tail_gap, pins, head_gap, opened)
+        first = not self.placed and config.phone_passes  # the held retries start from its last pass
         # another whole alignment learns its own log-probabilities: the first one's are let
         # go meanwhile (100 MB an hour at the peak of a timecode's recheck)
         learnt.pop("heard", None)
-        heard, metric = real, EUCLIDEAN
+        heard, metric = self.real, EUCLIDEAN
         for _ in range(config.phone_passes):
             heard = None  # free the last pass's log-probabilities (100 MB an hour) before the next
-            heard = _heard(feats, speakers, rows, pi, pj, real, voice, audio_map.quiet, nonspeech, config)
+            heard = _heard(self.feats, self.speakers, rows, pi, pj, self.real, self.voice, self.audio_map.quiet,
+                           self.nonspeech, config)
             # the pass looks around the last path, not at its rows' features: let go (28 MB at 90 minutes)
             around, rows = (_light(rows), pi, pj), None
-            rows, pi, pj = phone_pass(heard, around, pins, settings, head_gap, widen, opened)
+            rows, pi, pj = self.phone_pass(heard, around, pins, settings, head_gap, widen, opened)
             metric = NEG_DOT
         if first:  # the last pass's log-probabilities, and the path they were learnt from
             learnt["heard"], learnt["from"] = heard, around
-            ends[tuple(pins)] = (_light(rows), pi, pj)
-        return _timings(blocks, rows, pi, pj, heard, metric, audio_map, config, row_memo)
+            self.ends[tuple(pins)] = (_light(rows), pi, pj)
+        return _timings(self.blocks, rows, pi, pj, heard, metric, self.audio_map, config, self.row_memo)
 
-    def phone_pass(heard: np.ndarray, around, pins, settings: AlignConfig, head_gap: float | None = None,
+    def phone_pass(self, heard: np.ndarray, around, pins, settings: AlignConfig, head_gap: float | None = None,
                    widen=None, opened: tuple[int, ...] = (), follow: np.ndarray | None = None):
         """One phoneme pass: ``said`` against ``heard``, the first level ``phone_radius_ms``
         around the path ``around``."""
-        return _search(_opened(_cheap_head(said, head_gap), opened, config), heard, audio_map.quiet, nonspeech,
-                       settings, gap_quantile=config.phone_gap_quantile, horizontal=config.phone_horizontal,
-                       vertical=config.phone_vertical, metric=NEG_DOT, factors=config.phone_factors,
-                       radius_ms=config.phone_radius_ms, around=around, widen=widen,
-                       reach_back=_reach_back(pins, config), gap_features=gap_row, pins=pins, vocal=vocal,
-                       skip=_speaker_priced(cut_prices, *around, heard, speakers, n_classes, config), follow=follow)
+        config = self.config
+        return _search(_opened(_cheap_head(self.said, head_gap), opened, config), heard, self.audio_map.quiet,
+                       self.nonspeech, settings, gap_quantile=config.phone_gap_quantile,
+                       horizontal=config.phone_horizontal, vertical=config.phone_vertical, metric=NEG_DOT,
+                       factors=config.phone_factors, radius_ms=config.phone_radius_ms, around=around, widen=widen,
+                       reach_back=_reach_back(pins, config), gap_features=self.gap_row, pins=pins, vocal=self.vocal,
+                       skip=_speaker_priced(self.cut_prices, *around, heard, self.speakers, self.n_classes, config),
+                       follow=follow)
 
-    def hold_near(current, pins, keep: bool = True) -> tuple[TurnTiming, ...]:
+    def hold_near(self, current, pins, keep: bool = True) -> tuple[TurnTiming, ...]:
         """The alignment held to ``pins``, from that held to ``current`` when its last pass
         is known: that pass once more around its path, with its log-probabilities (a
         phoneme pass looks 30 s around, enough for an anchor a few seconds off; a third of
         a whole alignment at 90 minutes); else a whole alignment. Its own last pass is kept
         for the next when ``keep``."""
+        config, ends = self.config, self.ends
         if tuple(current) not in ends:
-            return place(config.tail_gap, pins)
-        around, heard = ends[tuple(current)], first_heard()
+            return self.place(config.tail_gap, pins)
+        around, heard = ends[tuple(current)], self.first_heard()
         held = None
         if config.hold_free_reach is not None:
             reach = round(config.hold_free_reach * config.phone_radius_ms[0]) // HOP_MS
             follow = _followed(around, set(pins) - set(current), len(heard), reach)
             if follow is not None:
-                held = phone_pass(heard, around, pins, config, follow=follow)
+                held = self.phone_pass(heard, around, pins, config, follow=follow)
                 if not _rejoined(around, held, follow, reach // 20):
                     log.debug("the pass held to more pins strays to where it follows the last path: made again")
                     held = None
-        rows, pi, pj = held or phone_pass(heard, around, pins, config)
+        rows, pi, pj = held or self.phone_pass(heard, around, pins, config)
         if keep:
             ends[tuple(pins)] = (_light(rows), pi, pj)
-        return _timings(blocks, rows, pi, pj, heard, NEG_DOT, audio_map, config, row_memo)
+        return _timings(self.blocks, rows, pi, pj, heard, NEG_DOT, self.audio_map, config, self.row_memo)
 
-    last_settled: list[tuple[TurnTiming, ...]] = []  # the turns last given to ``settle``, then what it made of them
+    def earlier_after_gaps(self, turns: tuple[TurnTiming, ...], tight: list) -> tuple[tuple[TurnTiming, ...], list]:
+        """``turns`` and the pins ``tight``, with the turns after a replay or named music
+        that match better one stretch of talk earlier held there (``_try_earlier_after_gap``).
+        By one pass around the alignment's last, while its log-probabilities are at hand;
+        the other passes kept are let go first, and this one is not kept (its path and that
+        of the retries: 30 MB more at the peak at 90 minutes)."""
+        config, ends = self.config, self.ends
+        if config.after_replay_margin is None or tuple(tight) not in ends \
+                or not _after_directions(self.transcript, self.blocks, _NAMED_GAPS):
+            return turns, tight
+        for key in [key for key in ends if key != tuple(tight)]:
+            del ends[key]
+        held: dict[tuple, tuple[TurnTiming, ...]] = {}
 
-    stretches = turn_edges.talk_stretches(audio_map)  # the map's stretches of talk, for the last steps
-    after_music = _after_directions(transcript, blocks, _MUSIC, first=True)
-    voices_after_music = frozenset(after_music) if config.voice_change_after_music else frozenset()
-    before_music = _before_directions(transcript, blocks, _MUSIC)
+        def held_earlier(extra: list) -> tuple[TurnTiming, ...]:
+            held[tuple(extra)] = self.hold_near(tight, tight + extra, keep=False)
+            return self.settle(held[tuple(extra)])
 
-    def settle(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
+        earlier = _try_earlier_after_gap(held_earlier, self.settle(turns), self.transcript, self.blocks,
+                                         self.stretches.onsets, tight, config)
+        if earlier:  # held there from now on, as a timecode is
+            turns = held.get(tuple(earlier)) or self.hold_near(tight, tight + earlier, keep=False)
+            tight = tight + earlier
+        return turns, tight
+
+    def let_go(self) -> None:
+        """Forget the last passes kept for holding more pins, and their log-probabilities
+        (100 MB an hour): the steps after the retries make whole alignments."""
+        self.ends.clear()
+        self.learnt.clear()
+
+    def early_end(self, turns: tuple[TurnTiming, ...], tight: list,
+                  head_gap: float | None) -> tuple[tuple[TurnTiming, ...], float]:
+        """``turns`` and the cost factor of the audio after the last turn, when no anchor
+        holds the end of the text or the last turns match badly: the hypotheses that the
+        transcript runs to the end of the recording, or stops before it (the audio after
+        its last turn cheaper and cheaper); the best-matching one is kept."""
+        config, tail_gap = self.config, self.config.tail_gap
+        if not config.early_end_tail_gaps or not (_end_unanchored(self.blocks, self.pins, config)
+                                                  or _end_in_doubt(turns, config)):
+            return turns, tail_gap
+        usual = self.first_ends.get((config.tail_gap, tuple(tight), head_gap), turns[-1].end_ms)
+        for cheaper in config.early_end_tail_gaps:
+            path = self.first_pass(cheaper, tight, head_gap)
+            sooner = usual - _path_end(*path)
+            log.debug("early end %.2f: the first pass ends the text %d ms sooner", cheaper, sooner)
+            if config.early_end_moved_ms is not None and sooner < config.early_end_moved_ms:
+                continue
+            other = self.place(cheaper, tight, head_gap, path)
+            if _early_end_better(turns, other, config) and not _breaks_timecodes(turns, other, self.transcript,
+                                                                                 config):
+                log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
+                turns, tail_gap = other, cheaper
+        return turns, tail_gap
+
+    def settle(self, turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
         """The last steps, which move turn starts to changes of voice and past talk left out
         (once for the same turns: those weighed after a replay are often the final ones)."""
-        if last_settled and last_settled[0] is turns:
-            return last_settled[1]
+        if self.last_settled and self.last_settled[0] is turns:
+            return self.last_settled[1]
         given = turns
+        config, audio_map, blocks, stretches = self.config, self.audio_map, self.blocks, self.stretches
         if config.voice_change_margin is not None:
-            turns = to_voice_changes(turns, cepstra, audio_map, window_ms=config.voice_change_window_ms,
+            turns = to_voice_changes(turns, self.cepstra, audio_map, window_ms=config.voice_change_window_ms,
                                      reach_ms=config.voice_change_reach_ms,
                                      min_pause_ms=config.voice_change_min_pause_ms,
                                      min_moved_ms=config.voice_change_min_moved_ms, margin=config.voice_change_margin,
                                      left_out_reach_ms=config.voice_change_left_out_reach_ms,
-                                     left_out_voices=config.voice_change_left_out_voices, voice=change_voice,
-                                     after_named=voices_after_music,
+                                     left_out_voices=config.voice_change_left_out_voices, voice=self.change_voice,
+                                     after_named=self.voices_after_music,
                                      ends_before_left_out=config.voice_change_end_before_left_out,
                                      left_out_margin=config.voice_change_left_out_margin)
         if config.left_out_forward_ms is not None:
@@ -249,20 +353,20 @@ def align(
             turns = turn_edges.past_music_tails(turns, audio_map, config.music_tail_near_ms // HOP_MS,
                                                 config.music_tail_pause_ms // HOP_MS, config.music_tail_words)
         if config.stretched_start_near_ms is not None and config.stretched_excess_ms is not None:
-            turns = turn_edges.after_stretched_words(turns, blocks, audio_map, after_music,
+            turns = turn_edges.after_stretched_words(turns, blocks, audio_map, self.after_music,
                                                      words=config.stretched_words, ratio=config.stretched_ratio,
                                                      excess=config.stretched_excess_ms // HOP_MS,
                                                      near=config.stretched_start_near_ms // HOP_MS,
                                                      min_pause=config.voice_change_min_pause_ms // HOP_MS)
         if config.talk_after_music_ms is not None:
-            turns = turn_edges.to_talk_after_music(turns, audio_map, after_music, config.talk_after_music_ms,
+            turns = turn_edges.to_talk_after_music(turns, audio_map, self.after_music, config.talk_after_music_ms,
                                                    config.talk_after_music_silence_ms, config.talk_after_music_least_ms)
         if config.crushed_reach_ms is not None:
             turns = turn_edges.to_sound_before_crushed_words(turns, blocks, audio_map.quiet,
                                                              config.crushed_reach_ms // HOP_MS, config.crushed_words,
                                                              config.crushed_share)
         if config.stretched_excess_ms is not None:
-            turns = turn_edges.before_stretched_words(turns, blocks, audio_map, before_music,
+            turns = turn_edges.before_stretched_words(turns, blocks, audio_map, self.before_music,
                                                       words=config.stretched_words, ratio=config.stretched_ratio,
                                                       excess=config.stretched_excess_ms // HOP_MS,
                                                       snap=config.stretched_snap_ms // HOP_MS,
@@ -271,63 +375,17 @@ def align(
         if config.left_out_end_reach_ms is not None:
             turns = turn_edges.before_left_out_talk(turns, stretches, config.left_out_end_reach_ms // HOP_MS,
                                                     config.left_out_end_run_on_ms // HOP_MS)
-        last_settled[:] = [given, turns]
+        self.last_settled[:] = [given, turns]
         return turns
 
-    turns = place(config.tail_gap)
-    # anchors first: the early-end hypotheses below then hold the ones kept. (The other
-    # way round, a transcript starting late had its end placed early, its text squeezed;
-    # the retry held to its first turn inherited that squeeze and did not hold.)
-    turns, kept, offset_seen, near = _retry_anchors(place, turns, transcript, blocks, audio_map, config,
-                                                    hold_near=hold_near)
-    tight = _pins(transcript, blocks, config, tight=kept, near=near)
-    if config.after_replay_margin is not None and tuple(tight) in ends and _after_directions(transcript, blocks, _NAMED_GAPS):
-        # by one pass around the alignment's last, while its log-probabilities are at hand;
-        # the other passes kept are let go first, and this one is not kept (its path and
-        # that of the retries: 30 MB more at the peak at 90 minutes)
-        for key in [key for key in ends if key != tuple(tight)]:
-            del ends[key]
-        held: dict[tuple, tuple[TurnTiming, ...]] = {}
 
-        def held_earlier(extra: list) -> tuple[TurnTiming, ...]:
-            held[tuple(extra)] = hold_near(tight, tight + extra, keep=False)
-            return settle(held[tuple(extra)])
-
-        earlier = _try_earlier_after_gap(held_earlier, settle(turns), transcript, blocks,
-                                         stretches.onsets, tight, config)
-        if earlier:  # held there from now on, as a timecode is
-            turns = held.get(tuple(earlier)) or hold_near(tight, tight + earlier, keep=False)
-            tight = tight + earlier
-    ends.clear()
-    learnt.clear()  # 100 MB an hour
-    turns, head_gap = _try_late_start(first_pass, place, first_starts, turns, transcript, blocks, tight, config)
-    tail_gap = config.tail_gap
-    if config.early_end_tail_gaps and (_end_unanchored(blocks, pins, config) or _end_in_doubt(turns, config)):
-        # hypotheses: the transcript runs to the end of the recording, or stops before it
-        # (the audio after its last turn cheaper and cheaper): keep the best-matching one
-        usual = first_ends.get((config.tail_gap, tuple(tight), head_gap), turns[-1].end_ms)
-        for cheaper in config.early_end_tail_gaps:
-            path = first_pass(cheaper, tight, head_gap)
-            sooner = usual - _path_end(*path)
-            log.debug("early end %.2f: the first pass ends the text %d ms sooner", cheaper, sooner)
-            if config.early_end_moved_ms is not None and sooner < config.early_end_moved_ms:
-                continue
-            other = place(cheaper, tight, head_gap, path)
-            if _early_end_better(turns, other, config) and not _breaks_timecodes(turns, other, transcript, config):
-                log.info("the transcript seems to stop before the recording does; its end was placed accordingly")
-                turns, tail_gap = other, cheaper
-    turns = _search_around_misplaced(lambda widen: place(tail_gap, tight, head_gap, widen=widen), turns, blocks,
-                                     audio_map, config)
-    if config.past_music_margin is not None:
-        turns, later = _try_past_music(lambda extra: place(tail_gap, tight + extra, head_gap), turns, blocks,
-                                       audio_map, stretches.onsets, tight, config)
-        tight = tight + later  # held there from now on, as a timecode is
-    if not names_nonspeech and config.unnamed_replay_drop is not None:
-        turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,
-                                    config)
-    turns = settle(turns)
+def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnTiming, ...], duration_ms: int,
+            offset_seen: bool, config: AlignConfig) -> Alignment:
+    """The alignment of ``turns``: each timecode checked against them (and the offset of
+    those off alike, as the final turns have them: a late start may have set some right,
+    when the retries saw some), confidences less how far each turn's length strays, the
+    turns given almost none of their text's time left unplaced."""
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
-    # the offset as the final alignment has the timecodes: a late start may have set some right
     together = _common_offset([c.delta_ms for c in anchors], config) if offset_seen else set()
     offset = int(np.median([anchors[n].delta_ms for n in together])) if together else None
     if together:
