@@ -175,7 +175,7 @@ def scored(name: str, doc: dict, truth: dict, tool: str) -> dict:
     return {
         "episode": name, "tool": tool, "minutes": truth["minutes"],
         "turns": len(truth["turns"]),
-        "start": turns["start"], "end": turns["end"],
+        "start": turns["start"], "end": turns["end"], "start_at_changes": turns["start_at_changes"],
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
         "not_found": score.not_found(doc["turns"], truth),
         **({"unsaid": {"turns": len(truth["unsaid_turns"]), "captioned": score.unsaid_captioned(doc["turns"], truth)}}
@@ -262,8 +262,10 @@ def _edges_within(scored_map: dict) -> str:
 
 def totals(rows: list[dict]) -> str:
     """One line per tool and kind of transcript (whole, ``_part50``, ``_noanchor``, ...):
-    turn starts within 0.5 and 1 s, captions on music or untranscribed audio and anchors
-    flagged (issue 4's targets), summed over the episodes of the table; and one for the
+    turn starts within 0.5 and 1 s (and within 0.5 s those at a change of speaker or after a
+    break, not those that go on with the same speaker's talk: ``score.paragraph_turns``),
+    captions on music or untranscribed audio and anchors flagged (issue 4's targets),
+    summed over the episodes of the table; and one for the
     audio map (issue 3's: frame accuracy, music edges within 0.5 s) over the episodes it
     was scored on."""
     sums: dict[tuple[str, str], Counter] = {}
@@ -277,6 +279,8 @@ def totals(rows: list[dict]) -> str:
                  overlaps=r.get("caption_overlaps", 0), shifted_flagged=a.get("shifted_flagged", 0),
                  shifted=a.get("shifted", 0), correct_flagged=a.get("correct_flagged", 0),
                  correct=a.get("anchors", 0) - a.get("shifted", 0))
+        changes = r.get("start_at_changes") or {}
+        s.update(changes=changes.get("n", 0), changes_ok=changes.get("n_within_500ms", 0))
         for key, pick in (("right_max_s", max), ("shifted_min_s", min)):
             if key in a:
                 s[key] = pick(s[key], a[key]) if key in s else a[key]
@@ -289,6 +293,9 @@ def totals(rows: list[dict]) -> str:
         line = f"- {tool} {variant or 'whole transcripts'}: {s['ok']} of {s['turns']} turn starts within 0.5 s"
         if s["turns"]:
             line += f" ({s['ok'] / s['turns']:.1%}), {s['ok_1s']} within 1 s ({s['ok_1s'] / s['turns']:.1%})"
+        if s["changes"]:
+            line += (f"; at a change of speaker or after a break {s['changes_ok']} of {s['changes']} within 0.5 s "
+                     f"({s['changes_ok'] / s['changes']:.1%})")
         line += f"; {s['overlaps']} captions on music or untranscribed audio"
         if tool.startswith("aligner"):
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "

@@ -641,3 +641,28 @@ def test_the_tails_summary_counts_each_side_and_truth_by_the_detectors_peak():
                     ["after", "music", "speech", "1", "0", "0", "1", "0", "0"],
                     ["before", "music", "music", "1", "0", "0", "0", "0", "1"],
                     ["before", "music", "silence", "1", "0", "0", "0", "1", "0"]]
+
+
+def test_a_turn_that_goes_on_with_the_same_speakers_talk_is_scored_apart_from_changes_of_speaker():
+    """The third turn goes on with the second one's speaker, nothing between them: its start
+    counts in the starts but not in those at a change of speaker or after a break. The
+    fifth follows the fourth's speaker across a jingle (a break): it counts in both."""
+    import run
+
+    def turn(speaker, start_s):
+        return {"speaker": speaker, "start_ms": start_s * 1000, "end_ms": start_s * 1000 + 4_000}
+
+    truth = {"minutes": 1, "turns": [turn("A", 0), turn("B", 5), turn("B", 10), turn("A", 15), turn("A", 30)],
+             "regions": [{"kind": "bed", "start_ms": 9_500, "end_ms": 14_000},
+                         {"kind": "jingle", "start_ms": 20_000, "end_ms": 29_000}], "anchors": []}
+    assert score.paragraph_turns(truth) == [2]
+    predicted = [{"start": t["start_ms"] / 1000, "end": t["end_ms"] / 1000} for t in truth["turns"]]
+    predicted[2]["start"] += 3.0  # the paragraph's start missed
+    predicted[4]["start"] += 1.0  # the start after the jingle missed
+    scores = score.score_turns(predicted, truth)
+    assert (scores["start"]["n"], scores["start"]["n_within_500ms"]) == (5, 3)
+    assert (scores["start_at_changes"]["n"], scores["start_at_changes"]["n_within_500ms"]) == (4, 3)
+    row = run.scored("ep", {"turns": predicted, "anchors": []}, truth, "aligner")
+    assert run.totals([row]).splitlines()[1].startswith(
+        "- aligner whole transcripts: 3 of 5 turn starts within 0.5 s (60.0%), 4 within 1 s (80.0%); "
+        "at a change of speaker or after a break 3 of 4 within 0.5 s (75.0%); ")
