@@ -1,5 +1,4 @@
-"""The align stage's tuning knobs, each with what the bench measured when it was set.
-"""
+"""The align stage's tuning knobs, each with what the bench measured when it was set."""
 
 from __future__ import annotations
 
