@@ -41,17 +41,13 @@ def score_turns(predicted: list[dict], truth: dict) -> dict:
     return {"start": error_stats(starts), "end": error_stats(ends), "start_at_changes": error_stats(at_changes)}
 
 
-_BREAKS = ("music", "jingle", "replay")  # truth regions that part two turns
-
-
 def paragraph_turns(truth: dict) -> list[int]:
     """The true turns (indices) that go on with the talk of the turn before them: the same
     speaker's name, and no music, jingle or replay between them. The episodes write one
     speaker's consecutive paragraphs as turns of their own; a real transcript keeps them
     as one turn (the reference page has no turn after one by the same name), so a start
     there is a boundary that users' transcripts do not have."""
-    gold = truth["turns"]
-    breaks = [r for r in truth.get("regions", ()) if r["kind"] in _BREAKS]
+    gold, breaks = truth["turns"], untranscribed(truth)
     return [k for k in range(1, len(gold))
             if gold[k].get("speaker") is not None and gold[k].get("speaker") == gold[k - 1].get("speaker")
             and not any(r["start_ms"] < gold[k]["start_ms"] and r["end_ms"] > gold[k - 1]["end_ms"] for r in breaks)]
