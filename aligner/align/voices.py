@@ -19,6 +19,8 @@ classifier then tells them apart by what they say, a weak difference, under the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
@@ -85,9 +87,51 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     often enough (a held-out episode had one cut 2.3 s short so).
 
     ``voice``: ``mapped_voice_features`` at ``window_ms``, when computed already."""
+    heard = _hear(turns, cepstra, audio_map, window_ms=window_ms, min_pause_ms=min_pause_ms, max_gap_ms=max_gap_ms,
+                  left_out_voices=left_out_voices if left_out_reach_ms is not None else None, voice=voice)
+    if heard is None:
+        return turns
+    far = None if left_out_reach_ms is None else left_out_reach_ms // HOP_MS
+    out = list(turns)
+    for k in range(1, len(out)):
+        moved = _moved_change(heard, out[k - 1], out[k], named=k in after_named and far is not None,
+                              reach=reach_ms // HOP_MS, far=far, least=min_moved_ms // HOP_MS, margin=margin,
+                              left_out_margin=left_out_margin, max_gap_ms=max_gap_ms,
+                              min_music=min_music_ms // HOP_MS)
+        if moved is not None:
+            out[k - 1], out[k] = moved
+    if ends_before_left_out and heard.left_out is not None:
+        for k in range(len(out) - 1):
+            if out[k].words and (k + 1 in after_named or left_out_before(heard.talk, out[k], out[k + 1], max_gap_ms)):
+                # stretch by stretch, while the talk it gives up sounds like the left-out talk
+                while (shorter := _end_before_left_out(out[k], heard, far, min_end_moved_ms // HOP_MS,
+                                                       margin)) is not None:
+                    out[k] = shorter
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """What ``to_voice_changes`` learns and hears once, per frame up to the map's end."""
+
+    names: dict[str, int]  # each speaker's column in ``logp``
+    talk: np.ndarray  # whether the frame is talk (neither quiet nor music)
+    logp: np.ndarray  # each voice's log-probability
+    left_out: int | None  # the column of the left-out talk's likeliest voice, if learnt
+    pause_starts: np.ndarray  # the frames where pauses begin
+    onsets: np.ndarray  # the frames where they end
+    music: np.ndarray  # the frames of music before each frame
+
+
+def _hear(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *, window_ms: int,
+          min_pause_ms: int, max_gap_ms: int, left_out_voices: int | None,
+          voice: np.ndarray | None) -> _Heard | None:
+    """The speakers' voices learnt from their turns (and, with ``left_out_voices``, the
+    voices of the talk that lies between turns, more than ``max_gap_ms`` of it), the pauses
+    of ``min_pause_ms`` or more; None when there is only one speaker, or too little of one."""
     names = {s: k for k, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
     if len(names) < 2 or len(turns) < 2:
-        return turns
+        return None
     talk = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
     n = min(len(talk), len(cepstra))
     talk = talk[:n]
@@ -95,11 +139,11 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     frames = np.concatenate(said)
     labels = np.concatenate([np.full(len(f), names[t.speaker], np.int64) for f, t in zip(said, turns)])
     if np.bincount(labels, minlength=len(names)).min() < 100:  # a speaker too short to learn
-        return turns
+        return None
     if voice is None:
         voice = mapped_voice_features(cepstra, audio_map, window_ms)
-    left_out = None  # the column of the left-out talk's voices
-    if left_out_reach_ms is not None:
+    left_out = None
+    if left_out_voices is not None:
         unsaid = [f for f in (_talk_frames(talk, a.end_ms, b.start_ms) for a, b in zip(turns, turns[1:]))
                   if len(f) > max_gap_ms // HOP_MS]
         if sum(map(len, unsaid)) >= 100:
@@ -111,77 +155,68 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     if left_out is not None:  # the likeliest of its voices
         logp = np.concatenate([logp[:, :left_out], logp[:, left_out:].max(axis=1, keepdims=True)], axis=1)
     pauses = [(a, b) for a, b in runs(audio_map.quiet[:n] >= 0.5, min_pause_ms // HOP_MS) if b < n]
-    onsets = np.array([b for _, b in pauses], np.int64)
-    pause_starts = np.array([a for a, _ in pauses], np.int64)
-    reach, least = reach_ms // HOP_MS, min_moved_ms // HOP_MS
-    music = np.concatenate([[0], np.cumsum(audio_map.labels[:n] == MUSIC)])
-    out = list(turns)
-    for k in range(1, len(out)):
-        before, turn = out[k - 1], out[k]
-        cur = turn.start_ms // HOP_MS
-        named = k in after_named and left_out_reach_ms is not None
-        # weighed as after talk left out: after such talk, or after music named there
-        after_talk = left_out_before(talk, before, turn, max_gap_ms)
-        as_left_out = named or after_talk
-        if not turn.words or (as_left_out and left_out is None and not named):
-            continue  # (too little talk left out to learn its voices)
-        if not as_left_out and before.speaker == turn.speaker:
-            continue  # no change of voice
-        mine = names[turn.speaker]
-        if as_left_out:
-            far = left_out_reach_ms // HOP_MS
-            lo, hi = max(before.end_ms // HOP_MS + 1, cur - far), min(turn.end_ms // HOP_MS, cur + far, n)
-            theirs = np.delete(logp[lo:hi], mine, axis=1).max(axis=1)
-        else:
-            lo, hi = max(before.start_ms // HOP_MS + 1, cur - reach), min(turn.end_ms // HOP_MS, cur + reach, n)
-            theirs = logp[lo:hi, names[before.speaker]]
-        candidates = onsets[(onsets > lo) & (onsets < hi)]
-        if not len(candidates) or hi <= lo:
-            continue
-        ratio = np.where(talk[lo:hi], logp[lo:hi, mine] - theirs, 0.0)
-        spoken = np.concatenate([[0], np.cumsum(ratio)])  # the next speaker's evidence before each frame
-        heard = np.concatenate([[0], np.cumsum(talk[lo:hi])])
-        at = int(candidates[np.argmin(spoken[candidates - lo])])
-        now = min(max(cur, lo), hi)
-        a, b = sorted((at, now))
-        moved = int(heard[b - lo] - heard[a - lo])
-        # the evidence for the split at ``at`` over the split now: the speech moved sounds
-        # like the speaker it goes to (either way, this is the drop of ``spoken``)
-        gain = float(spoken[now - lo] - spoken[at - lo])
-        needed = left_out_margin if after_talk and left_out_margin is not None else margin
-        if at == cur or moved < least or gain < needed * moved:
-            continue
-        stop = int(pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
-        # what a turn takes over: from its new start to its old one, or, for the turn before,
-        # from its old end to its new one (moved later after left-out talk, that talk takes it)
-        taken = (at, cur) if at < cur else None if as_left_out else (before.end_ms // HOP_MS, stop)
-        if taken and music[min(taken[1], n)] - music[min(taken[0], n)] >= min_music_ms // HOP_MS:
-            continue  # not across music: a turn would run over a jingle to the next one's first words
-        if as_left_out:  # the left-out talk takes or gives up the difference
-            moved_turn = start_earlier(turn, at * HOP_MS) if at < cur else start_after(turn, at * HOP_MS)
-            if moved_turn is not None:
-                out[k] = moved_turn
-            continue
-        moved_pair = move_change(before, turn, stop * HOP_MS, at * HOP_MS)
-        if moved_pair is not None:
-            out[k - 1], out[k] = moved_pair
-    if ends_before_left_out and left_out is not None:
-        for k in range(len(out) - 1):
-            if out[k].words and (k + 1 in after_named or left_out_before(talk, out[k], out[k + 1], max_gap_ms)):
-                # stretch by stretch, while the talk it gives up sounds like the left-out talk
-                while (shorter := _end_before_left_out(out[k], logp, names[out[k].speaker], left_out, talk,
-                                                       pause_starts, left_out_reach_ms // HOP_MS,
-                                                       min_end_moved_ms // HOP_MS, margin)) is not None:
-                    out[k] = shorter
-    return tuple(out)
+    return _Heard(names, talk, logp, left_out, pause_starts=np.array([a for a, _ in pauses], np.int64),
+                  onsets=np.array([b for _, b in pauses], np.int64),
+                  music=np.concatenate([[0], np.cumsum(audio_map.labels[:n] == MUSIC)]))
 
 
-def _end_before_left_out(turn: TurnTiming, logp: np.ndarray, mine: int, left_out: int, talk: np.ndarray,
-                         pause_starts: np.ndarray, reach: int, least: int, margin: float) -> TurnTiming | None:
+def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named: bool, reach: int,
+                  far: int | None, least: int, margin: float, left_out_margin: float | None, max_gap_ms: int,
+                  min_music: int) -> tuple[TurnTiming, TurnTiming] | None:
+    """``before`` and ``turn`` with the change between them moved to the onset where the
+    voices part best (``to_voice_changes``; ``far``: the reach after talk left out, or after
+    music when ``named``), or None when it stays."""
+    talk, logp, onsets, n = heard.talk, heard.logp, heard.onsets, len(heard.talk)
+    cur = turn.start_ms // HOP_MS
+    # weighed as after talk left out: after such talk, or after music named there
+    after_talk = left_out_before(talk, before, turn, max_gap_ms)
+    as_left_out = named or after_talk
+    if not turn.words or (as_left_out and heard.left_out is None and not named):
+        return None  # (too little talk left out to learn its voices)
+    if not as_left_out and before.speaker == turn.speaker:
+        return None  # no change of voice
+    mine = heard.names[turn.speaker]
+    if as_left_out:
+        lo, hi = max(before.end_ms // HOP_MS + 1, cur - far), min(turn.end_ms // HOP_MS, cur + far, n)
+        theirs = np.delete(logp[lo:hi], mine, axis=1).max(axis=1)
+    else:
+        lo, hi = max(before.start_ms // HOP_MS + 1, cur - reach), min(turn.end_ms // HOP_MS, cur + reach, n)
+        theirs = logp[lo:hi, heard.names[before.speaker]]
+    candidates = onsets[(onsets > lo) & (onsets < hi)]
+    if not len(candidates) or hi <= lo:
+        return None
+    ratio = np.where(talk[lo:hi], logp[lo:hi, mine] - theirs, 0.0)
+    spoken = np.concatenate([[0], np.cumsum(ratio)])  # the next speaker's evidence before each frame
+    heard_talk = np.concatenate([[0], np.cumsum(talk[lo:hi])])
+    at = int(candidates[np.argmin(spoken[candidates - lo])])
+    now = min(max(cur, lo), hi)
+    a, b = sorted((at, now))
+    moved = int(heard_talk[b - lo] - heard_talk[a - lo])
+    # the evidence for the split at ``at`` over the split now: the speech moved sounds
+    # like the speaker it goes to (either way, this is the drop of ``spoken``)
+    gain = float(spoken[now - lo] - spoken[at - lo])
+    needed = left_out_margin if after_talk and left_out_margin is not None else margin
+    if at == cur or moved < least or gain < needed * moved:
+        return None
+    stop = int(heard.pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
+    # what a turn takes over: from its new start to its old one, or, for the turn before,
+    # from its old end to its new one (moved later after left-out talk, that talk takes it)
+    taken = (at, cur) if at < cur else None if as_left_out else (before.end_ms // HOP_MS, stop)
+    if taken and heard.music[min(taken[1], n)] - heard.music[min(taken[0], n)] >= min_music:
+        return None  # not across music: a turn would run over a jingle to the next one's first words
+    if as_left_out:  # the left-out talk takes or gives up the difference
+        moved_turn = start_earlier(turn, at * HOP_MS) if at < cur else start_after(turn, at * HOP_MS)
+        return None if moved_turn is None else (before, moved_turn)
+    return move_change(before, turn, stop * HOP_MS, at * HOP_MS)
+
+
+def _end_before_left_out(turn: TurnTiming, heard: _Heard, reach: int, least: int, margin: float) -> TurnTiming | None:
     """``turn`` ending at the pause start within ``reach`` frames before its end after which
-    its talk sounds least like its speaker's (``logp``'s column ``mine``) and most like the
-    left-out talk's (column ``left_out``), when that moves ``least`` frames of talk or more
-    whose mean log-likelihood ratio is ``margin`` or more; else None."""
+    its talk sounds least like its speaker's and most like the left-out talk's, when that
+    moves ``least`` frames of talk or more whose mean log-likelihood ratio is ``margin`` or
+    more; else None."""
+    talk, logp, pause_starts = heard.talk, heard.logp, heard.pause_starts
+    mine, left_out = heard.names[turn.speaker], heard.left_out
     cur = min(turn.end_ms // HOP_MS, len(talk))
     lo = max(turn.start_ms // HOP_MS + 1, cur - reach)
     candidates = pause_starts[(pause_starts > lo) & (pause_starts < cur)]
@@ -190,9 +225,9 @@ def _end_before_left_out(turn: TurnTiming, logp: np.ndarray, mine: int, left_out
     ratio = np.where(talk[lo:cur], logp[lo:cur, mine] - logp[lo:cur, left_out], 0.0)
     # the speaker's evidence from each frame to the turn's end, and the talk there
     kept = np.concatenate([np.cumsum(ratio[::-1])[::-1], [0.0]])
-    heard = np.concatenate([np.cumsum(talk[lo:cur][::-1])[::-1], [0]])
+    talk_after = np.concatenate([np.cumsum(talk[lo:cur][::-1])[::-1], [0]])
     at = int(candidates[np.argmin(kept[candidates - lo])])
-    moved = int(heard[at - lo])
+    moved = int(talk_after[at - lo])
     if moved < least or -float(kept[at - lo]) < margin * moved:
         return None
     return end_before(turn, at * HOP_MS)
