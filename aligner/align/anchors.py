@@ -34,103 +34,135 @@ def _retry_anchors(place, turns: tuple[TurnTiming, ...], transcript: Transcript,
     alignment held to ``pins`` from the one held to ``current`` (see ``align``). Returns the
     turns, the numbers of the anchors held, whether some were off alike and their
     held alignment was not kept, and the anchors held for matching as well (see ``_pins``)."""
-    kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
-    near_kept: set[int] = set()
-    offset_seen = False
     if config.anchor_retry_margin is None:
-        return turns, kept, offset_seen, set()
-    borne_out = _borne_out(transcript, blocks, audio_map, config)
-    after_music = _after_directions(transcript, blocks, _MUSIC)
+        return turns, set(), False, set()
+    tries = _Retries(place, hold_near, turns, transcript, blocks, audio_map, config)
+    together, alike = tries.off_alike()
+    tries.one_by_one(together, alike)
+    turns, kept = tries.turns, tries.kept
+    if config.anchor_recheck:
+        turns, kept = _recheck_kept(place, turns, kept - together, kept & together, transcript, blocks, config,
+                                    near=tries.near_kept, borne_out=tries.borne_out)
+    return turns, kept, alike is not None, tries.near_kept & kept
 
-    def check(n: int, turns: tuple[TurnTiming, ...]) -> AnchorCheck:
-        return _check(transcript.anchors[n], transcript, turns, config.anchor_tolerance_ms)
 
-    def held_better(numbers: set[int], near: bool = False, one_pass: bool = False) -> tuple[TurnTiming, ...] | None:
+class _Retries:
+    """``_retry_anchors``'s tries: the alignment kept so far (``turns``), the anchors it is
+    held to (``kept``, and ``near_kept`` those held for matching as well), each new
+    alignment held to more of them weighed against it."""
+
+    def __init__(self, place, hold_near, turns: tuple[TurnTiming, ...], transcript: Transcript,
+                 blocks: list[SpokenTurn], audio_map: AudioMap, config: AlignConfig) -> None:
+        self.place, self.hold_near = place, hold_near
+        self.turns = turns
+        self.transcript, self.blocks, self.audio_map, self.config = transcript, blocks, audio_map, config
+        self.kept: set[int] = set()  # anchors whose held alignment was kept: held in the next tries too
+        self.near_kept: set[int] = set()
+        self.borne_out = _borne_out(transcript, blocks, audio_map, config)
+        self.after_music = _after_directions(transcript, blocks, _MUSIC)
+
+    def off_alike(self) -> tuple[set[int], float | None]:
+        """The anchors off by about the same time (``_common_offset``), held together once,
+        and, when that alignment is not kept, the median time they are off by (else None)."""
+        deltas = [self.check(n, self.turns).delta_ms for n in range(len(self.transcript.anchors))]
+        together = _common_offset(deltas, self.config)
+        if not together:
+            return together, None
+        if (other := self.held_better(together)) is not None:
+            log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
+            self.turns, self.kept = other, self.kept | together
+            return together, None
+        return together, np.median([deltas[n] for n in together])
+
+    def one_by_one(self, together: set[int], alike: float | None) -> None:
+        """Each anchor off (but those of ``together``, and those off about as they are,
+        ``alike``: written for the other cut as well), held in turn, up to
+        ``max_anchor_retries`` of them."""
+        config = self.config
+        tried = 0
+        for n, anchor in enumerate(self.transcript.anchors):
+            delta = self.check(n, self.turns).delta_ms  # against what is kept so far
+            off = abs(delta)
+            near = (config.anchor_near_retry_ms is not None
+                    and config.anchor_tolerance_ms < off < config.anchor_near_retry_ms)
+            if (off < config.anchor_retry_ms and not near) or n in together:
+                continue
+            if alike is not None and abs(delta - alike) <= config.offset_spread_ms:
+                continue
+            if tried == config.max_anchor_retries:
+                log.info("timecode '%s' and any after it that are off were not retried (%d were)", anchor.written,
+                         tried)
+                break
+            tried += 1
+            if (other := self.held_better({n}, near, off < config.anchor_one_pass_ms)) is not None:
+                log.info("the alignment held to timecode '%s' matches %s", anchor.written,
+                         "as well" if near or n in self.borne_out else "better")
+                self.turns, self.kept = other, self.kept | {n}
+                if near:
+                    self.near_kept.add(n)
+
+    def check(self, n: int, turns: tuple[TurnTiming, ...]) -> AnchorCheck:
+        """Anchor ``n`` checked against ``turns``."""
+        return _check(self.transcript.anchors[n], self.transcript, turns, self.config.anchor_tolerance_ms)
+
+    def pins(self, tight: set[int], near: set[int]) -> list[tuple[int, int, int, int]]:
+        """The pins holding the anchors ``tight``, and ``near`` for matching as well."""
+        return _pins(self.transcript, self.blocks, self.config, tight=tight, near=near)
+
+    def held_better(self, numbers: set[int], near: bool = False,
+                    one_pass: bool = False) -> tuple[TurnTiming, ...] | None:
         """The alignment held to the anchors ``numbers`` (and those kept), when it does
         hold to them and matches better than ``turns`` (``near``: not worse). By
         ``hold_near`` when ``one_pass``: unless ``near``, only a first sieve, the whole
         alignment then deciding (see ``anchor_one_pass_ms``)."""
-        pins = _pins(transcript, blocks, config, tight=kept | numbers, near=near_kept | (numbers if near else set()))
+        pins = self.pins(self.kept | numbers, self.near_kept | (numbers if near else set()))
         strict = one_pass and not near  # 10-20 s off: no turn onto music at all
-        if one_pass and hold_near is not None:
-            by_one_pass = hold_near(_pins(transcript, blocks, config, tight=kept, near=near_kept), pins)
-            other = better(numbers, by_one_pass, near, strict, "one pass")
-            if other is None and not cramped(numbers, by_one_pass):
+        if one_pass and self.hold_near is not None:
+            by_one_pass = self.hold_near(self.pins(self.kept, self.near_kept), pins)
+            other = self.better(numbers, by_one_pass, near, strict, "one pass")
+            if other is None and not self.cramped(numbers, by_one_pass):
                 return None  # turned down, and not for a turn it crushed: no whole alignment
             if other is not None and near:
                 return other
-        return better(numbers, place(config.tail_gap, pins), near, strict, "a whole alignment")
+        return self.better(numbers, self.place(self.config.tail_gap, pins), near, strict, "a whole alignment")
 
-    def held_where(numbers: set[int], other: tuple[TurnTiming, ...]) -> tuple[bool, list[int], set[int]]:
+    def held_where(self, numbers: set[int], other: tuple[TurnTiming, ...]) -> tuple[bool, list[int], set[int]]:
         """Whether ``other`` holds the anchors ``numbers``, the turns it moves (``_moved``),
         and those of them it lays on what the map calls music (from elsewhere on it too:
         the anchor or the map is wrong) or after a music break of the text's that it
         leaves with no music, where ``turns`` had some (``_unheard_breaks``)."""
-        moved = _moved(turns, other)
-        onto_music = set(_on_music(other, audio_map, config.music_turn_share)) & set(moved)
-        least = config.anchor_break_music_ms
-        onto_music |= (_unheard_breaks(other, after_music, audio_map, least)
-                       - _unheard_breaks(turns, after_music, audio_map, least))
-        return all(check(n, other).ok for n in numbers), moved, onto_music
+        moved = _moved(self.turns, other)
+        onto_music = set(_on_music(other, self.audio_map, self.config.music_turn_share)) & set(moved)
+        least = self.config.anchor_break_music_ms
+        onto_music |= (_unheard_breaks(other, self.after_music, self.audio_map, least)
+                       - _unheard_breaks(self.turns, self.after_music, self.audio_map, least))
+        return all(self.check(n, other).ok for n in numbers), moved, onto_music
 
-    def cramped(numbers: set[int], other: tuple[TurnTiming, ...]) -> bool:
+    def cramped(self, numbers: set[int], other: tuple[TurnTiming, ...]) -> bool:
         """Whether ``other``, one pass held to the anchors ``numbers``, does hold to them,
         moves no turn onto music, and squeezes a turn it moves under
         ``anchor_cramped_share`` of its time where it was not (see there)."""
-        if config.anchor_cramped_share is None:
+        if self.config.anchor_cramped_share is None:
             return False
-        held, moved, onto_music = held_where(numbers, other)
-        limit = np.log(config.anchor_cramped_share)
-        before, after = _paces(turns, blocks), _paces(other, blocks)
+        held, moved, onto_music = self.held_where(numbers, other)
+        limit = np.log(self.config.anchor_cramped_share)
+        before, after = _paces(self.turns, self.blocks), _paces(other, self.blocks)
         return held and not onto_music and any(after[k] < limit <= before[k] for k in moved)
 
-    def better(numbers: set[int], other: tuple[TurnTiming, ...], near: bool, strict: bool,
+    def better(self, numbers: set[int], other: tuple[TurnTiming, ...], near: bool, strict: bool,
                how: str) -> tuple[TurnTiming, ...] | None:
         """``other``, held to the anchors ``numbers``, when it does hold to them and
         matches better than ``turns`` (``near``: not worse), moving no turn onto music
         when ``strict``."""
-        held, _, onto_music = held_where(numbers, other)
-        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+        config = self.config
+        held, _, onto_music = self.held_where(numbers, other)
+        gain = _gain_where_moved(self.turns, other, self.blocks, config.retry_duration_weight)
         margin = (config.anchor_retry_music_margin if onto_music
-                  else -config.anchor_retry_margin if near or numbers <= borne_out else config.anchor_retry_margin)
+                  else -config.anchor_retry_margin if near or numbers <= self.borne_out else config.anchor_retry_margin)
         log.debug("timecodes %s (off by %s s) held by %s: %s, %+.3f%s", sorted(numbers),
-                  ", ".join(f"{check(n, turns).delta_ms / 1000:+.1f}" for n in sorted(numbers)), how, held, gain,
-                  " (turns onto music)" if onto_music else "")
+                  ", ".join(f"{self.check(n, self.turns).delta_ms / 1000:+.1f}" for n in sorted(numbers)), how, held,
+                  gain, " (turns onto music)" if onto_music else "")
         return other if held and gain > margin and not (onto_music and strict) else None
-
-    deltas = [check(n, turns).delta_ms for n in range(len(transcript.anchors))]
-    together = _common_offset(deltas, config)
-    if together:
-        if (other := held_better(together)) is not None:
-            log.info("the alignment held to %d timecodes off by the same time matches better", len(together))
-            turns, kept = other, kept | together
-        else:
-            offset_seen = True
-    # off about as those are (a near one too): written for the other cut as well, not held
-    alike = np.median([deltas[n] for n in together]) if offset_seen else None
-    tried = 0
-    for n, anchor in enumerate(transcript.anchors):
-        delta = check(n, turns).delta_ms  # against what is kept so far
-        off = abs(delta)
-        near = config.anchor_near_retry_ms is not None and config.anchor_tolerance_ms < off < config.anchor_near_retry_ms
-        if (off < config.anchor_retry_ms and not near) or n in together:
-            continue
-        if alike is not None and abs(delta - alike) <= config.offset_spread_ms:
-            continue
-        if tried == config.max_anchor_retries:
-            log.info("timecode '%s' and any after it that are off were not retried (%d were)", anchor.written, tried)
-            break
-        tried += 1
-        if (other := held_better({n}, near, off < config.anchor_one_pass_ms)) is not None:
-            log.info("the alignment held to timecode '%s' matches %s", anchor.written,
-                     "as well" if near or n in borne_out else "better")
-            turns, kept = other, kept | {n}
-            if near:
-                near_kept.add(n)
-    if config.anchor_recheck:
-        turns, kept = _recheck_kept(place, turns, kept - together, kept & together, transcript, blocks, config,
-                                    near=near_kept, borne_out=borne_out)
-    return turns, kept, offset_seen, near_kept & kept
 
 
 def _recheck_kept(place, turns: tuple[TurnTiming, ...], single: set[int], grouped: set[int], transcript: Transcript,
