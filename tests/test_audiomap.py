@@ -628,3 +628,36 @@ def test_the_map_asks_the_detector_only_about_runs_beside_music(sample):
     with_it, without = map_audio(logmel, speech=speech), map_audio(logmel)
     assert 0 < sum(asked) < 0.7 * len(logmel) and max(asked) <= 1500
     assert (with_it.labels == without.labels).all()
+
+
+def test_the_detector_hears_two_stretches_at_once_and_each_answer_stays_with_its_stretch(monkeypatch):
+    """The detector runs outside Python's lock: the map asks it about two stretches at a
+    time (``ASKED_AT_ONCE``), on two threads. Each stretch's answer is then read for that
+    stretch: the labels are those made one stretch at a time."""
+    import threading
+
+    import aligner.audiomap as audiomap
+
+    config = MapConfig(asked_run_ms=15_000, not_speech_below=0.1, not_speech_share=0.8)
+    # runs of speech between pieces of music; the detector hears no voice in every other one
+    labels = np.array(([MUSIC] * 400 + [SPEECH] * 300) * 6 + [MUSIC] * 400, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    met = threading.Barrier(2, timeout=10)  # the first two calls wait for each other (broken: alone)
+    threads, calls = set(), []
+
+    def detector(start, stop):
+        threads.add(threading.get_ident())
+        calls.append((start, stop))
+        if len(calls) <= 2:
+            met.wait()
+        return np.full(stop - start, 0.02 if (start // 700) % 2 else 0.9, np.float32)
+
+    together = audiomap._heard_as_music(labels, quiet, detector, config)
+    assert len(threads) == 2
+    monkeypatch.setattr(audiomap, "ASKED_AT_ONCE", 1)
+    threads.clear()
+    calls.clear()
+    met = threading.Barrier(1)
+    alone = audiomap._heard_as_music(labels, quiet, detector, config)
+    assert len(threads) == 1 and (together == alone).all()
+    assert together.tolist() == ([MUSIC] * 400 + [SPEECH] * 300 + [MUSIC] * 700) * 3 + [MUSIC] * 400

@@ -11,8 +11,9 @@ to find where the voice starts (``audiomap._music_heard_up_to_voice``), and abou
 stretches of speech that sound like music to the map's soft score
 (``audiomap._music_heard_inside_speech``), and about a voice across a music edge
 (``audiomap._voice_across_music_edges``). It costs about 0.055 ms a window: 9 CPU-s for
-90 minutes if run on all of it, about 2 on what the map asks (a fifth of the bench's
-90-minute episode).
+90 minutes if run on all of it, about 3 on what the map asks (a fifth of the bench's
+90-minute episode, with a second heard before each stretch), which it asks two stretches
+at a time (``audiomap.ASKED_AT_ONCE``): onnxruntime runs them on two threads at once.
 """
 
 from __future__ import annotations
