@@ -43,7 +43,7 @@ PACKAGE = HERE.parent / "aligner"
 # the alignment, what comes after it, and the command line, which runs none of the stages
 _NOT_BEFORE = ("align", "write", "batch", "cli.py", "__main__.py")
 _LIBRARIES = ("numpy", "scipy", "onnxruntime", "espeakng-loader", "soxr", "numba")
-_BASE = re.compile(r"^(ep[\d.]+m_s\d+(?:_(?:%s))?)(.*)$" % "|".join(sorted(m for m in episodes.MIXES if m)))
+_BASE = re.compile(r"^(ep[\d.]+m_s\d+(?:_(%s))?)(.*)$" % "|".join(sorted(m for m in episodes.MIXES if m)))
 
 
 def stage_version() -> str:
@@ -73,7 +73,18 @@ def episode_names(patterns: list[str], folder: Path = run.EPISODES) -> list[str]
 def variant(name: str) -> str:
     """What run.py's totals group the episode by: the suffix after its seed and mix."""
     m = _BASE.match(name)
-    return m.group(2) if m else ""
+    return m.group(3) if m else ""
+
+
+def mix(name: str) -> str:
+    """The episode's mix (a key of ``episodes.MIXES``), "plain" for the usual one."""
+    m = _BASE.match(name)
+    return (m.group(2) if m else None) or "plain"
+
+
+def by_mix(rows: list[dict]) -> str:
+    """``run.totals`` of the whole transcripts' rows, a line for each mix."""
+    return run.totals([{**r, "variant": f"{mix(r['episode'])} mix"} for r in rows if not r.get("variant")])
 
 
 def prepared(name: str, version: str, folder: Path = run.EPISODES):
@@ -124,8 +135,11 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
     digest = alignment_digest(doc)
     starts = [round(t["start"], 3) for t in doc["turns"]]
     ends = [round(t["end"], 3) for t in doc["turns"]]
-    return {**run.scored(name, doc, truth, tool), "variant": variant(name), "digest": digest, "starts": starts,
-            "ends": ends}
+    # the map, scored once for each recording: with its whole transcript
+    regions = [{"kind": r.kind, "start_ms": r.start_ms, "end_ms": r.end_ms} for r in ready.audio_map.regions]
+    scored_map = {} if variant(name) else {"map": score.map_accuracy(regions, truth)}
+    return {**run.scored(name, doc, truth, tool), **scored_map, "variant": variant(name), "digest": digest,
+            "starts": starts, "ends": ends}
 
 
 def alignment_digest(doc: dict) -> str:
@@ -237,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list every turn start off by more than 0.5 s")
     parser.add_argument("--captions", action="store_true",
                         help="list every turn on music or untranscribed audio by more than 0.5 s")
+    parser.add_argument("--by-mix", action="store_true", help="the whole transcripts' totals for each mix too")
     parser.add_argument("--held-out", action="store_true",
                         help="the held-out episodes (bench/held_out/, built by `bench/build.py --held-out`)")
     args = parser.parse_args(argv)
@@ -267,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         print(_line(r))
     print()
     print(run.totals(rows))
+    if args.by_mix:
+        print()
+        print(by_mix(rows))
     if args.misses:
         print()
         print(misses(rows, folder))

@@ -21,6 +21,19 @@ def test_the_variant_is_what_follows_the_seed_and_the_mix():
     assert realign.variant("ep5m_s1_part50_noanchor") == "_part50_noanchor"
     assert realign.variant("ep20m_s31_bed_nodir") == "_nodir"
     assert realign.variant("ep0.5m_s3_unsaid2") == "_unsaid2"
+    assert [realign.mix(n) for n in ("ep90m_s1", "ep20m_s31_bed_nodir", "ep5m_s40_overlap")] == ["plain", "bed", "overlap"]
+
+
+def test_by_mix_sums_the_whole_transcripts_of_each_mix_apart():
+    def row(name, ok, variant=""):
+        return {"episode": name, "variant": variant, "turns": 10, "start": {"n_within_500ms": ok, "n_within_1000ms": ok}}
+
+    rows = [row("ep5m_s1", 10), row("ep20m_s2", 9), row("ep5m_s31_bed", 7), row("ep5m_s1_nodir", 1, "_nodir"),
+            row("ep5m_s32_bed", 8)]
+    lines = realign.by_mix(rows).splitlines()
+    assert lines[0] == "Totals:" and len(lines) == 3
+    assert lines[1].startswith("- aligner plain mix: 19 of 20 turn starts within 0.5 s")
+    assert lines[2].startswith("- aligner bed mix: 15 of 20 turn starts within 0.5 s")
 
 
 def test_only_whole_episodes_that_match_are_listed(tmp_path):
@@ -65,7 +78,8 @@ def test_an_episode_is_prepared_once_then_aligned_again_from_what_was_kept(tmp_p
     assert (tmp_path / "stages" / f"{name}.pkl").exists()
     starts = [t.start_ms for t in align(ready.transcript, ready.spoken, ready.cepstra, ready.audio_map).turns]
     truth = {"minutes": 5, "regions": [], "turns": [{"start_ms": s, "end_ms": s + 1000} for s in starts],
-             "anchors": [{"line": a.line, "corrupted": False} for a in ready.transcript.anchors]}
+             "anchors": [{"line": a.line, "corrupted": False} for a in ready.transcript.anchors],
+             "duration_ms": len(ready.cepstra) * 10}
     (tmp_path / f"{name}.truth.json").write_text(json.dumps(truth))
 
     def refused(*args, **kwargs):
@@ -77,6 +91,10 @@ def test_an_episode_is_prepared_once_then_aligned_again_from_what_was_kept(tmp_p
     assert again["digest"] == first["digest"] and again["tool"] == "aligner"
     assert again["turns"] == len(starts) > 3 and again["starts"] == [s / 1000 for s in starts]
     assert again["start"]["n_within_500ms"] == again["turns"]  # scored against its own starts
+    # the map too, from the kept stages, once for the recording: with its whole transcript
+    assert again["map"] == realign.score.map_accuracy(
+        [{"kind": r.kind, "start_ms": r.start_ms, "end_ms": r.end_ms} for r in ready.audio_map.regions], truth)
+    assert "audio map, 1 episode: frame accuracy" in realign.run.totals([again])
     assert realign.realign(name, "v1", {"cut": True}, tmp_path)["tool"] == "aligner --cut"
     with pytest.raises(AssertionError, match="prepared again"):
         realign.realign(name, "v2", {}, tmp_path)  # the stages' code changed
@@ -99,7 +117,7 @@ def test_the_held_out_episodes_are_aligned_from_their_own_folder_alone(tmp_path,
     # (``--jobs 1``: in this process, where the folders are patched)
     transcript = read_transcript(held / f"{name}.txt")
     truth = {"minutes": 5, "regions": [], "turns": [{"start_ms": 0, "end_ms": 1000} for _ in transcript.turns],
-             "anchors": [{"line": a.line, "corrupted": False} for a in transcript.anchors]}
+             "anchors": [{"line": a.line, "corrupted": False} for a in transcript.anchors], "duration_ms": 180_000}
     (held / f"{name}.truth.json").write_text(json.dumps(truth))
     assert realign.main(["--held-out", "--jobs", "1", "--misses", "--captions"]) == 0
     out = capsys.readouterr().out
