@@ -120,6 +120,7 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
     from aligner.align.config import AlignConfig
     from aligner.align.engine import align
     from aligner.errors import AlignerError
+    from aligner.jsonable import to_jsonable
     from aligner.write.alignment_json import to_dict
 
     tool = "aligner --cut" if settings.get("cut") else "aligner"
@@ -135,10 +136,11 @@ def realign(name: str, version: str, settings: dict, folder: Path = run.EPISODES
     digest = alignment_digest(doc)
     starts = [round(t["start"], 3) for t in doc["turns"]]
     ends = [round(t["end"], 3) for t in doc["turns"]]
-    # the map, scored once for each recording: with its whole transcript
-    regions = [{"kind": r.kind, "start_ms": r.start_ms, "end_ms": r.end_ms} for r in ready.audio_map.regions]
-    scored_map = {} if variant(name) else {"map": score.map_accuracy(regions, truth)}
-    return {**run.scored(name, doc, truth, tool), **scored_map, "variant": variant(name), "digest": digest,
+    kind = variant(name)
+    # the map, scored once for each recording (with its whole transcript) on the regions
+    # that `aligner map --json` writes, as run.py scores them
+    scored_map = {} if kind else {"map": score.map_accuracy(to_jsonable(ready.audio_map.regions), truth)}
+    return {**run.scored(name, doc, truth, tool), **scored_map, "variant": kind, "digest": digest,
             "starts": starts, "ends": ends}
 
 

@@ -650,13 +650,16 @@ def _heard_as_music(labels: np.ndarray, quiet: np.ndarray, speech: Callable[[int
     detector hears no sure voice in it (``_sure_voices``)."""
     out = labels.copy()
     n = len(labels)
-    asked = [(start, stop) for start, stop in runs(labels == SPEECH)
-             if (start > 0 and labels[start - 1] == MUSIC or stop < n and labels[stop] == MUSIC)
-             and stop - start <= config.asked_run_ms // HOP_MS and (quiet[start:stop] == 0).any()]
+    asked = []
+    for start, stop in runs(labels == SPEECH):
+        music_before = start > 0 and labels[start - 1] == MUSIC
+        music_after = stop < n and labels[stop] == MUSIC
+        if (music_before or music_after) and stop - start <= config.asked_run_ms // HOP_MS \
+                and (quiet[start:stop] == 0).any():
+            asked.append((start, stop, music_before, music_after))
 
-    def music(run: tuple[int, int]) -> bool:
-        start, stop = run
-        music_before, music_after = start > 0 and labels[start - 1] == MUSIC, stop < n and labels[stop] == MUSIC
+    def music(run: tuple[int, int, bool, bool]) -> bool:
+        start, stop, music_before, music_after = run
         sounding = quiet[start:stop] == 0
         p = speech(start, stop)
         if np.mean(p[sounding] < config.not_speech_below) >= config.not_speech_share:
@@ -664,7 +667,7 @@ def _heard_as_music(labels: np.ndarray, quiet: np.ndarray, speech: Callable[[int
         return (music_after and not music_before and stop - start <= config.unsure_run_ms // HOP_MS
                 and not _sure_voices(p, sounding, config))
 
-    for (start, stop), heard_as_music in zip(asked, _asked_at_once(music, asked)):
+    for (start, stop, _, _), heard_as_music in zip(asked, _asked_at_once(music, asked)):
         if heard_as_music:
             out[start:stop] = MUSIC
     return out
