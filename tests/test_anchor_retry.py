@@ -43,7 +43,10 @@ def test_a_right_anchor_holds_the_text_where_the_map_is_wrong(stages):
     transcript, spoken, cepstra, audio_map = stages
     (anchor,) = transcript.anchors
     wrong = _speech_called_music(audio_map, 91_000, 130_000)
-    pulled = align(transcript, spoken, cepstra, wrong, config=AlignConfig(anchor_retry_margin=None))
+    # (without the hypothesis that a turn laid before the music break the transcript puts
+    # before it starts after that break, which also brings the text back there)
+    alone = AlignConfig(anchor_retry_margin=None, named_break_reach_ms=None)
+    pulled = align(transcript, spoken, cepstra, wrong, config=alone)
     held = align(transcript, spoken, cepstra, wrong)
     assert abs(pulled.anchors[0].delta_ms) >= 30_000  # without the retry: the text leaves its anchor
     assert held.anchors[0].ok
@@ -384,6 +387,66 @@ def test_a_turn_left_on_a_jingle_is_held_at_the_talk_after_it_when_it_matches_be
     assert _try_past_music(weigh(0.8), on_jingle, blocks, under_bed, np.array([0, 1000, 2600]), [], config)[1] == []
     assert _try_past_music(weigh(0.8), settled(0.8), blocks, amap, onsets, [], config) == (settled(0.8), [])
     assert len(asked) == 2
+
+
+def test_a_turn_laid_before_the_music_break_the_transcript_puts_before_it_is_held_at_the_talk_after_the_break():
+    """Turns 3 s long at their text's pace; the transcript puts a music break before turn 2,
+    but the alignment lays turn 2 at 14 s, straight after turn 1, and the map's 8 s of music
+    (18 to 26 s) after it, talk resuming at 27 s. The alignment held with turn 2's first word
+    at that onset is kept when the turns it moves match better there, and its pin returned.
+    Only a turn with under 1 s of music between it and the turn before, and 5 s of music or
+    more beginning within the reach after its start, is tried."""
+    from types import SimpleNamespace
+
+    from aligner.align.hypotheses import _HELD_AT_ONSET, _try_after_named_breaks
+    from aligner.align.model import TurnTiming
+    from aligner.audiomap import MUSIC, SPEECH, AudioMap
+
+    blocks = [SimpleNamespace(end_frame=300, turn=SimpleNamespace(line=k + 1, speaker="A")) for k in range(4)]
+    turns = tuple(TurnTiming(k, "A", "x", 10_000 * k, 10_000 * k + 3_000, 0.8, ()) for k in range(4))
+    early = turns[:2] + (dataclasses.replace(turns[2], start_ms=14_000, end_ms=17_000),) + turns[3:]
+    frames = 50_000 // HOP_MS
+
+    def audio_map(*music: tuple[int, int]) -> AudioMap:
+        labels = np.full(frames, SPEECH, np.int8)
+        for a, b in music:
+            labels[a:b] = MUSIC
+        return AudioMap(50_000, (), (), labels, np.zeros(frames, np.float32), (labels == MUSIC).astype(np.float32))
+
+    amap = audio_map((1800, 2600))
+    onsets = np.array([0, 1000, 1400, 2700, 3000])  # talk starts again at 27 s
+    config = AlignConfig()
+    asked = []
+
+    def settled(confidence):  # turn 2 at the talk after the break
+        return early[:2] + (dataclasses.replace(early[2], start_ms=27_000, end_ms=30_000, confidence=confidence),) + early[3:]
+
+    def weigh(confidence):
+        return lambda extra: asked.append(extra) or settled(confidence)
+
+    moved, pins = _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, [], [2], config)
+    assert (moved[2].start_ms, pins) == (27_000, [(2, 0, 2700, _HELD_AT_ONSET)])
+    assert asked == [[(2, 0, 2700, _HELD_AT_ONSET)]]
+    # a timecode's wide window that takes the onset does not keep it from being tried
+    wide = [(2, 0, 1400, 15_000 // HOP_MS)]
+    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, wide, [2], config)[0][2].start_ms == 27_000
+    assert len(asked) == 2
+    # it stays: matching worse there
+    assert _try_after_named_breaks(weigh(0.79), early, blocks, amap, onsets, [], [2], config) == (early, [])
+    assert len(asked) == 3
+    # not tried: the transcript names no break before it; a pin holds its first word where it
+    # is; the music beginning further than the reach after its start; the music under 5 s; 1 s
+    # of music or more between it and the turn before already (the break where it is named)
+    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, [], [], config) == (early, [])
+    held = [(2, 0, 1400, 50)]
+    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, held, [2], config) == (early, [])
+    near = dataclasses.replace(config, named_break_reach_ms=3_000)
+    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, [], [2], near) == (early, [])
+    short = audio_map((1800, 2200))
+    assert _try_after_named_breaks(weigh(0.81), early, blocks, short, onsets, [], [2], config) == (early, [])
+    between = audio_map((1300, 1400), (1800, 2600))
+    assert _try_after_named_breaks(weigh(0.81), early, blocks, between, onsets, [], [2], config) == (early, [])
+    assert len(asked) == 3
 
 
 def test_a_run_of_turns_that_match_poorly_is_searched_for_further_off():

@@ -17,7 +17,7 @@ from aligner.align.timings import _path_starts
 from aligner.align.weigh import (
     _doubtful, _gain_where_moved, _mean_confidence, _on_music, _paces, _squeeze_aware, _squeezed,
 )
-from aligner.audiomap import MUSIC, AudioMap
+from aligner.audiomap import MUSIC, AudioMap, runs
 from aligner.features import HOP_MS
 from aligner.speak import SpokenTurn
 from aligner.transcript.model import Transcript
@@ -126,6 +126,55 @@ def _try_past_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
         return turns, []
     for k, *_ in extra:
         log.info("line %d (%s): starts where talk follows the music it was laid on", blocks[k].turn.line,
+                 blocks[k].turn.speaker)
+    return other, extra
+
+
+def _try_after_named_breaks(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
+                            onsets: np.ndarray, pins, after_breaks: list[int],
+                            config: AlignConfig) -> tuple[tuple[TurnTiming, ...], list]:
+    """The hypothesis that each turn the transcript puts after a music break (``after_breaks``)
+    but which the path laid with no music between it and the turn before (under
+    ``named_break_least_ms`` of what the map labels music) starts at the first onset of talk
+    after the first music of ``past_music_least_ms`` or more that begins within
+    ``named_break_reach_ms`` after its start: the path gave the break to the gap of a cheaper
+    direction further on (a replay's, where music is as cheap as in a break) and laid the
+    turn on the talk before the break, a loosely transcribed speaker's, squeezed. Not tried
+    for a turn whose first word a pin holds elsewhere (a timecode's wide window, which
+    holds the turn near a time but not at one, may take it). ``weigh(extra)`` aligns again
+    with those first words held there (``extra``, pins); kept when the turns it moves match
+    better by more than ``named_break_margin`` (``_gain_where_moved``): less than a turn
+    left on music needs, as the alignment in hand contradicts the transcript. Returns the
+    turns and the pins kept."""
+    labels = audio_map.labels == MUSIC
+    music = np.concatenate([[0], np.cumsum(labels)])
+    n = len(labels)
+    pieces = runs(labels, config.past_music_least_ms // HOP_MS)
+    piece_starts = np.array([a for a, _ in pieces], np.int64)
+    extra = []
+    for k in after_breaks:
+        before, turn = turns[k - 1], turns[k]
+        if not turn.placed or not before.placed:
+            continue
+        a, b = min(n, before.end_ms // HOP_MS), min(n, turn.start_ms // HOP_MS)
+        if b > a and music[b] - music[a] >= config.named_break_least_ms // HOP_MS:
+            continue  # the break lies between them
+        i = int(np.searchsorted(piece_starts, b))  # the first music that begins after the turn's start
+        if i == len(pieces) or pieces[i][0] - b > config.named_break_reach_ms // HOP_MS:
+            continue
+        j = int(np.searchsorted(onsets, pieces[i][1]))  # the first onset of talk after it
+        if j < len(onsets) and all(abs(int(onsets[j]) - frame) <= window
+                                   for block, word, frame, window in pins if block == k and word == 0):
+            extra.append((k, 0, int(onsets[j]), _HELD_AT_ONSET))
+    if not extra:
+        return turns, []
+    other = weigh(extra)
+    gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+    log.debug("turns %s held at the talk after the music break laid after them: %+.3f", [k for k, *_ in extra], gain)
+    if gain <= config.named_break_margin:
+        return turns, []
+    for k, *_ in extra:
+        log.info("line %d (%s): starts after the music break the transcript puts before it", blocks[k].turn.line,
                  blocks[k].turn.speaker)
     return other, extra
 
