@@ -398,7 +398,7 @@ def test_a_turn_laid_before_the_music_break_the_transcript_puts_before_it_is_hel
     more beginning within the reach after its start, is tried."""
     from types import SimpleNamespace
 
-    from aligner.align.hypotheses import _HELD_AT_ONSET, _try_after_named_breaks
+    from aligner.align.hypotheses import _HELD_AT_ONSET, _try_after_named_music
     from aligner.align.model import TurnTiming
     from aligner.audiomap import MUSIC, SPEECH, AudioMap
 
@@ -424,29 +424,71 @@ def test_a_turn_laid_before_the_music_break_the_transcript_puts_before_it_is_hel
     def weigh(confidence):
         return lambda extra: asked.append(extra) or settled(confidence)
 
-    moved, pins = _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, [], [2], config)
+    moved, pins = _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, [], [2], [], config)
     assert (moved[2].start_ms, pins) == (27_000, [(2, 0, 2700, _HELD_AT_ONSET)])
     assert asked == [[(2, 0, 2700, _HELD_AT_ONSET)]]
     # a timecode's wide window that takes the onset does not keep it from being tried
     wide = [(2, 0, 1400, 15_000 // HOP_MS)]
-    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, wide, [2], config)[0][2].start_ms == 27_000
+    assert _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, wide, [2], [], config)[0][2].start_ms == 27_000
     assert len(asked) == 2
     # it stays: matching worse there
-    assert _try_after_named_breaks(weigh(0.79), early, blocks, amap, onsets, [], [2], config) == (early, [])
+    assert _try_after_named_music(weigh(0.79), early, blocks, amap, onsets, [], [2], [], config) == (early, [])
     assert len(asked) == 3
     # not tried: the transcript names no break before it; a pin holds its first word where it
     # is; the music beginning further than the reach after its start; the music under 5 s; 1 s
     # of music or more between it and the turn before already (the break where it is named)
-    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, [], [], config) == (early, [])
+    assert _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, [], [], [], config) == (early, [])
     held = [(2, 0, 1400, 50)]
-    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, held, [2], config) == (early, [])
+    assert _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, held, [2], [], config) == (early, [])
     near = dataclasses.replace(config, named_break_reach_ms=3_000)
-    assert _try_after_named_breaks(weigh(0.81), early, blocks, amap, onsets, [], [2], near) == (early, [])
+    assert _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, [], [2], [], near) == (early, [])
     short = audio_map((1800, 2200))
-    assert _try_after_named_breaks(weigh(0.81), early, blocks, short, onsets, [], [2], config) == (early, [])
+    assert _try_after_named_music(weigh(0.81), early, blocks, short, onsets, [], [2], [], config) == (early, [])
     between = audio_map((1300, 1400), (1800, 2600))
-    assert _try_after_named_breaks(weigh(0.81), early, blocks, between, onsets, [], [2], config) == (early, [])
+    assert _try_after_named_music(weigh(0.81), early, blocks, between, onsets, [], [2], [], config) == (early, [])
     assert len(asked) == 3
+
+
+def test_a_turn_laid_after_the_music_the_transcript_puts_before_it_is_held_at_the_talk_after_that_music():
+    """Turns 3 s long at their text's pace, 10 s apart; the transcript puts a jingle before
+    turn 2 and nothing before turn 1. The alignment gives turn 1's talk to the gap and lays
+    turn 1 on turn 2's (20 s), turn 2 on turn 3's talk, with the map's 6 s of music (13.5
+    to 19.5 s) in the gap before turn 1. The alignment held with turn 2's first word at
+    the talk after that music (20 s) is kept when the turns it moves match better there."""
+    from types import SimpleNamespace
+
+    from aligner.align.hypotheses import _HELD_AT_ONSET, _try_after_named_music
+    from aligner.align.model import TurnTiming
+    from aligner.audiomap import MUSIC, SPEECH, AudioMap
+
+    blocks = [SimpleNamespace(end_frame=300, turn=SimpleNamespace(line=k + 1, speaker="A")) for k in range(5)]
+    turns = tuple(TurnTiming(k, "A", "x", 10_000 * k, 10_000 * k + 3_000, 0.8, ()) for k in range(5))
+    shifted = (turns[0], dataclasses.replace(turns[1], start_ms=20_000, end_ms=23_000),
+               dataclasses.replace(turns[2], start_ms=30_000, end_ms=33_000),
+               dataclasses.replace(turns[3], start_ms=34_000, end_ms=37_000), turns[4])
+    frames = 50_000 // HOP_MS
+    labels = np.full(frames, SPEECH, np.int8)
+    labels[1350:1950] = MUSIC
+    amap = AudioMap(50_000, (), (), labels, np.zeros(frames, np.float32), (labels == MUSIC).astype(np.float32))
+    onsets = np.array([0, 1000, 2000, 3000, 4000])
+    config = AlignConfig()
+    asked = []
+
+    def weigh(confidence):
+        settled = turns[:2] + (dataclasses.replace(turns[2], confidence=confidence),) + turns[3:]
+        return lambda extra: asked.append(extra) or settled
+
+    moved, pins = _try_after_named_music(weigh(0.81), shifted, blocks, amap, onsets, [], [], [2], config)
+    assert (moved[1].start_ms, moved[2].start_ms, pins) == (10_000, 20_000, [(2, 0, 2000, _HELD_AT_ONSET)])
+    assert asked == [[(2, 0, 2000, _HELD_AT_ONSET)]]
+    assert _try_after_named_music(weigh(0.75), shifted, blocks, amap, onsets, [], [], [2], config) == (shifted, [])
+    assert len(asked) == 2
+    # not tried: the transcript puts music before turn 1 too (the music lies where it is
+    # named); the music in no gap before turn 1 (inside turn 0, laid longer)
+    assert _try_after_named_music(weigh(0.81), shifted, blocks, amap, onsets, [], [], [1, 2], config) == (shifted, [])
+    longer = (dataclasses.replace(turns[0], end_ms=19_800),) + shifted[1:]
+    assert _try_after_named_music(weigh(0.81), longer, blocks, amap, onsets, [], [], [2], config) == (longer, [])
+    assert len(asked) == 2
 
 
 def test_a_run_of_turns_that_match_poorly_is_searched_for_further_off():

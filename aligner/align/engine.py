@@ -44,7 +44,7 @@ from aligner.align.directions import (
 from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.hypotheses import (
     _early_end_better, _end_in_doubt, _end_unanchored, _search_around_misplaced, _try_earlier_after_gap,
-    _try_after_named_breaks, _try_late_start, _try_past_music, _try_unnamed_replay, _with_after_replays,
+    _try_after_named_music, _try_late_start, _try_past_music, _try_unnamed_replay, _with_after_replays,
 )
 from aligner.align.model import Alignment, Region, TurnTiming, offset_words
 from aligner.align.multilevel import Block, OneHot, Rows, align_blocks, row_spans
@@ -102,8 +102,9 @@ def align(
                                        audio_map, passes.stretches.onsets, tight, config)
         tight = tight + later  # held there from now on, as a timecode is
     if config.named_break_reach_ms is not None:
-        turns, later = _try_after_named_breaks(lambda extra: place(tail_gap, tight + extra, head_gap), turns, blocks,
-                                               audio_map, passes.stretches.onsets, tight, passes.after_breaks, config)
+        turns, later = _try_after_named_music(lambda extra: place(tail_gap, tight + extra, head_gap), turns, blocks,
+                                              audio_map, passes.stretches.onsets, tight, passes.after_breaks,
+                                              passes.after_music, config)
         tight = tight + later
     if not names_nonspeech and config.unnamed_replay_drop is not None:
         turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,

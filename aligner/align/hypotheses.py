@@ -130,28 +130,56 @@ def _try_past_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
     return other, extra
 
 
-def _try_after_named_breaks(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
-                            onsets: np.ndarray, pins, after_breaks: list[int],
-                            config: AlignConfig) -> tuple[tuple[TurnTiming, ...], list]:
-    """The hypothesis that each turn the transcript puts after a music break (``after_breaks``)
-    but which the path laid with no music between it and the turn before (under
-    ``named_break_least_ms`` of what the map labels music) starts at the first onset of talk
-    after the first music of ``past_music_least_ms`` or more that begins within
-    ``named_break_reach_ms`` after its start: the path gave the break to the gap of a cheaper
-    direction further on (a replay's, where music is as cheap as in a break) and laid the
-    turn on the talk before the break, a loosely transcribed speaker's, squeezed. Not tried
-    for a turn whose first word a pin holds elsewhere (a timecode's wide window, which
-    holds the turn near a time but not at one, may take it). ``weigh(extra)`` aligns again
-    with those first words held there (``extra``, pins); kept when the turns it moves match
-    better by more than ``named_break_margin`` (``_gain_where_moved``): less than a turn
-    left on music needs, as the alignment in hand contradicts the transcript. Returns the
-    turns and the pins kept."""
-    labels = audio_map.labels == MUSIC
-    music = np.concatenate([[0], np.cumsum(labels)])
-    n = len(labels)
-    pieces = runs(labels, config.past_music_least_ms // HOP_MS)
-    piece_starts = np.array([a for a, _ in pieces], np.int64)
-    extra = []
+def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
+                           onsets: np.ndarray, pins, after_breaks: list[int], after_music: list[int],
+                           config: AlignConfig) -> tuple[tuple[TurnTiming, ...], list]:
+    """The hypothesis that a turn that the transcript puts after music, where the path laid
+    that music elsewhere, starts at the first onset of talk after it (``onsets``): the path
+    gave the music to the gap of a cheaper direction (a replay's, where music costs what it
+    costs in a break) and the turns around it shifted by one. Tried in two rounds, each on
+    what the one before kept: the turns laid before the music break named before them
+    (``_breaks_laid_after``), then those laid after the music named before them
+    (``_music_laid_before``). The music is a run of ``past_music_least_ms`` or more of what
+    the map labels music. Not tried for a turn whose first word a pin holds elsewhere (a
+    timecode's wide window, which holds the turn near a time but not at one, may take it).
+    ``weigh(extra)`` aligns again with those first words held there (``extra``, pins); a
+    round is kept when the turns it moves match better by more than
+    ``named_break_margin`` (``_gain_where_moved``): less than a turn left on music needs, as
+    the alignment in hand contradicts the transcript. Returns the turns and the pins kept."""
+    pieces = runs(audio_map.labels == MUSIC, config.past_music_least_ms // HOP_MS)
+    kept: list = []
+    for laid, named in ((_breaks_laid_after, after_breaks), (_music_laid_before, after_music)):
+        extra = []
+        for k, (_, end) in laid(turns, named, audio_map, pieces, config):
+            j = int(np.searchsorted(onsets, end))  # the first onset of talk after the music
+            if j < len(onsets) and all(abs(int(onsets[j]) - frame) <= window
+                                       for block, word, frame, window in pins if block == k and word == 0):
+                extra.append((k, 0, int(onsets[j]), _HELD_AT_ONSET))
+        if not extra:
+            continue
+        other = weigh(kept + extra)
+        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+        log.debug("turns %s held at the talk after the music laid elsewhere: %+.3f", [k for k, *_ in extra], gain)
+        if gain <= config.named_break_margin:
+            continue
+        for k, *_ in extra:
+            log.info("line %d (%s): starts after the music the transcript puts before it", blocks[k].turn.line,
+                     blocks[k].turn.speaker)
+        turns, kept = other, kept + extra
+    return turns, kept
+
+
+def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], audio_map: AudioMap,
+                       pieces: list[tuple[int, int]], config: AlignConfig) -> list[tuple[int, tuple[int, int]]]:
+    """(turn, music) for each turn that the transcript puts after a music break but which
+    the path laid with under ``named_break_least_ms`` of music between it and the turn
+    before: the first music of ``pieces`` that begins within ``named_break_reach_ms`` after
+    its start (the path laid it on the talk before the break, a loosely transcribed
+    speaker's, squeezed)."""
+    music = np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
+    n = len(audio_map.labels)
+    starts = np.array([a for a, _ in pieces], np.int64)
+    out = []
     for k in after_breaks:
         before, turn = turns[k - 1], turns[k]
         if not turn.placed or not before.placed:
@@ -159,24 +187,31 @@ def _try_after_named_breaks(weigh, turns: tuple[TurnTiming, ...], blocks: list[S
         a, b = min(n, before.end_ms // HOP_MS), min(n, turn.start_ms // HOP_MS)
         if b > a and music[b] - music[a] >= config.named_break_least_ms // HOP_MS:
             continue  # the break lies between them
-        i = int(np.searchsorted(piece_starts, b))  # the first music that begins after the turn's start
-        if i == len(pieces) or pieces[i][0] - b > config.named_break_reach_ms // HOP_MS:
+        i = int(np.searchsorted(starts, b))  # the first music that begins after the turn's start
+        if i < len(pieces) and pieces[i][0] - b <= config.named_break_reach_ms // HOP_MS:
+            out.append((k, pieces[i]))
+    return out
+
+
+def _music_laid_before(turns: tuple[TurnTiming, ...], after_music: list[int], audio_map: AudioMap,
+                       pieces: list[tuple[int, int]], config: AlignConfig) -> list[tuple[int, tuple[int, int]]]:
+    """(turn, music) for each turn that the transcript puts after music (``after_music``: a
+    jingle, a break) when the turn before it follows no music there, but the path laid
+    music of ``pieces`` in the gap before that turn: the last such music (the path gave the
+    turn before's talk to the gap before it and laid that turn on this one's)."""
+    named = set(after_music)
+    out = []
+    for k in after_music:
+        if k < 2 or k - 1 in named:
             continue
-        j = int(np.searchsorted(onsets, pieces[i][1]))  # the first onset of talk after it
-        if j < len(onsets) and all(abs(int(onsets[j]) - frame) <= window
-                                   for block, word, frame, window in pins if block == k and word == 0):
-            extra.append((k, 0, int(onsets[j]), _HELD_AT_ONSET))
-    if not extra:
-        return turns, []
-    other = weigh(extra)
-    gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-    log.debug("turns %s held at the talk after the music break laid after them: %+.3f", [k for k, *_ in extra], gain)
-    if gain <= config.named_break_margin:
-        return turns, []
-    for k, *_ in extra:
-        log.info("line %d (%s): starts after the music break the transcript puts before it", blocks[k].turn.line,
-                 blocks[k].turn.speaker)
-    return other, extra
+        earlier, before, turn = turns[k - 2], turns[k - 1], turns[k]
+        if not (turn.placed and before.placed and earlier.placed):
+            continue
+        a, b = earlier.end_ms // HOP_MS, before.start_ms // HOP_MS
+        inside = [piece for piece in pieces if piece[0] >= a and piece[1] <= b]
+        if inside:
+            out.append((k, inside[-1]))
+    return out
 
 
 def _end_unanchored(blocks: list[SpokenTurn], pins, config: AlignConfig) -> bool:
