@@ -356,12 +356,12 @@ def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pau
 
 
 def test_a_turn_whose_word_the_path_stretched_into_music_ends_where_its_words_are_said():
-    """The map calls 0-15 s speech and music from there (a piece's intro heard as speech
-    up to 15 s); a pause at 6.1-7 s. The path gave the turn's third word 9 s, eSpeak 0.2 s,
-    and laid its last two words on the music's first notes: the turn ends where its words
-    from the third on take their eSpeak length at the turn's pace (1.0: its first two
-    words as long as eSpeak's), 6.0 s, moved to the start of the pause at 6.1 s; those
-    three words share 5.4-6.1 s in proportion to eSpeak's lengths."""
+    """The map calls 0-15 s speech and music from there (a piece's intro heard as speech up
+    to 15 s), or music from inside a stretched word; a pause at 6.1-7 s. The path gave the
+    turn's third word 9 s, eSpeak 0.2 s, and laid its last two words on the music's first
+    notes: the turn ends where its words from the third on take their eSpeak length at the
+    turn's pace (1.0: its first two words as long as eSpeak's), 6.0 s, moved to the start of
+    the pause at 6.1 s; those three words share 5.4-6.1 s in proportion to eSpeak's lengths."""
     from types import SimpleNamespace
 
     from aligner.audiomap import Region
@@ -397,6 +397,14 @@ def test_a_turn_whose_word_the_path_stretched_into_music_ends_where_its_words_ar
                   ended(audio_map=dataclasses.replace(audio_map, regions=later)),
                   ended(before_music=()), ended(ratio=50.0), ended(excess=900), ended(words=2)]:
         assert stays == turn
+    # the intro heard as music from 9.5 s, after a pause, and the song's voice as speech
+    # from 13 s: 3.5 s of music begins inside the stretched word, and the turn ends as above;
+    # 1.5 s of it (a bed's swell under the turn's own talk) does not
+    intro = (Region(0, 9000, "speech", 1.0), Region(9000, 9500, "silence", 1.0), Region(9500, 13000, "music", 1.0),
+             Region(13000, 30000, "speech", 1.0))
+    assert ended(audio_map=dataclasses.replace(audio_map, regions=intro)).end_ms == 6100
+    swell = intro[:2] + (Region(9500, 11000, "music", 1.0), Region(11000, 30000, "speech", 1.0))
+    assert ended(audio_map=dataclasses.replace(audio_map, regions=swell)) == turn
 
 
 def test_a_turn_whose_first_words_the_path_stretched_over_a_jingles_voice_starts_after_its_pause():

@@ -239,39 +239,47 @@ def _at_espeak_lengths(words: tuple[WordTiming, ...], espeak: np.ndarray) -> tup
 
 def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
                            before_music: list[int], *, words: int, ratio: float, excess: int, snap: int,
-                           min_pause: int, near_ms: int = 500, pace: tuple[float, float] = (0.7, 1.5)
-                           ) -> tuple[TurnTiming, ...]:
+                           min_pause: int, near_ms: int = 500, pace: tuple[float, float] = (0.7, 1.5),
+                           across_ms: int = 3000) -> tuple[TurnTiming, ...]:
     """A turn of ``before_music`` (those that the transcript puts before music, the last
-    one too when music is named after it) that ends where the map's music begins (from a
-    second before its end to ``near_ms`` after, talk and no silence before the music), and
-    one of whose last ``words`` words the path gave ``ratio`` times eSpeak's length for it
-    or more, and ``excess`` frames more, ends where its words from the first such one on
-    are said: from that word's start, eSpeak's length for them at the turn's own pace (its
-    other words' time over eSpeak's, within ``pace``), moved to the nearest start of a
-    pause of ``min_pause`` frames or more within ``snap`` frames of that; those words share
-    the time, each in proportion to eSpeak's length.
+    one too when music is named after it) one of whose last ``words`` words the path gave
+    ``ratio`` times eSpeak's length for it or more, and ``excess`` frames more, and that
+    ends where the map's music begins (from a second before its end to ``near_ms`` after,
+    talk and no silence before the music), or with music of ``across_ms`` or more
+    beginning inside the first such word, ends where its words from that word on are said:
+    from that word's start, eSpeak's length for them at the turn's own pace (its other
+    words' time over eSpeak's, within ``pace``), moved to the nearest start of a pause of
+    ``min_pause`` frames or more within ``snap`` frames of that; those words share the
+    time, each in proportion to eSpeak's length.
     The map may hear the first seconds of a piece as speech (its intro under a broadcast
     compressor, a voice in it): the path then lays the turn's last words across them, one
-    of them stretched over seconds of music, and the caption runs on into the piece."""
+    of them stretched over seconds of music, and the caption runs on into the piece. Or it
+    hears the intro as music and the song's voice after it as speech: the path lays the
+    last word on that voice, the word before it stretched over the intro."""
     regions = audio_map.regions
     music = [i for i, r in enumerate(regions) if r.kind == KINDS[MUSIC] and i and regions[i - 1].kind in SPOKEN]
-    if not music:
-        return turns
     starts = np.array([regions[i].start_ms for i in music], np.int64)
+    # music that lasts ``across_ms`` or more, wherever it begins (in time order)
+    every = np.array([r.start_ms for r in regions if r.kind == KINDS[MUSIC] and r.end_ms - r.start_ms >= across_ms],
+                     np.int64)
+    if not len(starts) and not len(every):
+        return turns
     pause_starts = None  # found for the first turn that needs them
     out = list(turns)
     for k in before_music:
         turn = out[k]
         if not turn.placed or not turn.words:
             continue
-        i = int(np.searchsorted(starts, turn.end_ms - 1000))
-        if i == len(starts) or starts[i] >= turn.end_ms + near_ms:
-            continue  # no music straight after its talk
         n = len(turn.words)
         espeak, given, stretched = _stretched(turn, blocks[k], range(max(0, n - words), n), ratio, excess)
         if not stretched:
             continue
         first = stretched[0]
+        i = int(np.searchsorted(starts, turn.end_ms - 1000))
+        j = int(np.searchsorted(every, turn.words[first].start_ms, side="right"))
+        if (i == len(starts) or starts[i] >= turn.end_ms + near_ms) and (
+                j == len(every) or every[j] >= turn.words[first].end_ms):
+            continue  # no music straight after its talk, nor inside the stretched word
         own = float(np.clip(given[:first].sum() / espeak[:first].sum(), *pace)) if espeak[:first].sum() else 1.0
         onset = turn.words[first].start_ms // HOP_MS
         stop = onset + round(own * espeak[first:].sum())
