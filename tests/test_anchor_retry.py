@@ -489,6 +489,14 @@ def test_a_turn_laid_after_the_music_the_transcript_puts_before_it_is_held_at_th
     longer = (dataclasses.replace(turns[0], end_ms=19_800),) + shifted[1:]
     assert _try_after_named_music(weigh(0.81), longer, blocks, amap, onsets, [], [], [2], config) == (longer, [])
     assert len(asked) == 2
+    # a turn that the first round held elsewhere (after a break named before it too, music
+    # from 40 to 46 s) is not tried again in the second
+    labels[4000:4600] = MUSIC
+    both = dataclasses.replace(amap, labels=labels)
+    later = shifted[:2] + (dataclasses.replace(shifted[2], start_ms=47_000, end_ms=50_000, confidence=0.9),) + shifted[3:]
+    held = _try_after_named_music(lambda extra: asked.append(extra) or later, shifted, blocks, both,
+                                  np.array([0, 1000, 2000, 3000, 4700]), [], [2], [2], config)
+    assert held == (later, [(2, 0, 4700, _HELD_AT_ONSET)]) and asked[2:] == [[(2, 0, 4700, _HELD_AT_ONSET)]]
 
 
 def test_a_run_of_turns_that_match_poorly_is_searched_for_further_off():

@@ -152,8 +152,9 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
         extra = []
         for k, (_, end) in laid(turns, named, audio_map, pieces, config):
             j = int(np.searchsorted(onsets, end))  # the first onset of talk after the music
+            # (nor where a pin, or the round before, holds it elsewhere)
             if j < len(onsets) and all(abs(int(onsets[j]) - frame) <= window
-                                       for block, word, frame, window in pins if block == k and word == 0):
+                                       for block, word, frame, window in [*pins, *kept] if block == k and word == 0):
                 extra.append((k, 0, int(onsets[j]), _HELD_AT_ONSET))
         if not extra:
             continue
