@@ -15,7 +15,7 @@ from aligner.align.directions import _NAMED_GAPS, _after_directions
 from aligner.align.model import TurnTiming
 from aligner.align.timings import _path_starts
 from aligner.align.weigh import (
-    _doubtful, _gain_where_moved, _mean_confidence, _on_music, _paces, _squeeze_aware, _squeezed,
+    _doubtful, _gain_where_moved, _mean_confidence, _music_sums, _on_music, _paces, _squeeze_aware, _squeezed,
 )
 from aligner.audiomap import MUSIC, AudioMap, runs
 from aligner.features import HOP_MS
@@ -148,9 +148,10 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
     the alignment in hand contradicts the transcript. Returns the turns and the pins kept."""
     pieces = runs(audio_map.labels == MUSIC, config.past_music_least_ms // HOP_MS)
     kept: list = []
-    for laid, named in ((_breaks_laid_after, after_breaks), (_music_laid_before, after_music)):
+    for laid in (lambda turns: _breaks_laid_after(turns, after_breaks, audio_map, pieces, config),
+                 lambda turns: _music_laid_before(turns, after_music, pieces)):
         extra = []
-        for k, (_, end) in laid(turns, named, audio_map, pieces, config):
+        for k, (_, end) in laid(turns):
             j = int(np.searchsorted(onsets, end))  # the first onset of talk after the music
             # (nor where a pin, or the round before, holds it elsewhere)
             if j < len(onsets) and all(abs(int(onsets[j]) - frame) <= window
@@ -177,8 +178,7 @@ def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], a
     before: the first music of ``pieces`` that begins within ``named_break_reach_ms`` after
     its start (the path laid it on the talk before the break, a loosely transcribed
     speaker's, squeezed)."""
-    music = np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
-    n = len(audio_map.labels)
+    music, n = _music_sums(audio_map), len(audio_map.labels)
     starts = np.array([a for a, _ in pieces], np.int64)
     out = []
     for k in after_breaks:
@@ -194,8 +194,8 @@ def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], a
     return out
 
 
-def _music_laid_before(turns: tuple[TurnTiming, ...], after_music: list[int], audio_map: AudioMap,
-                       pieces: list[tuple[int, int]], config: AlignConfig) -> list[tuple[int, tuple[int, int]]]:
+def _music_laid_before(turns: tuple[TurnTiming, ...], after_music: list[int],
+                       pieces: list[tuple[int, int]]) -> list[tuple[int, tuple[int, int]]]:
     """(turn, music) for each turn that the transcript puts after music (``after_music``: a
     jingle, a break) when the turn before it follows no music there, but the path laid
     music of ``pieces`` in the gap before that turn: the last such music (the path gave the
