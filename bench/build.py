@@ -53,19 +53,21 @@ def recordings() -> list[tuple[float, int, str]]:
 
 def held_out() -> list[tuple[float, int, str]]:
     """(minutes, seed, mix) of the held-out recordings, the longest first: seeds 120-139,
-    140-151 and 152-163 at 5 and 20 minutes, built from the fifty-first session on (RESULTS.md), each
-    batch measured before any change was looked for in it (the fifty-fifth session's
-    widening after replays was then chosen on two of them, the fifty-sixth's voices after
-    music on two others, the fifty-seventh's ends before left-out talk against its voices
-    alone on one more, and its margin after a replay on the whole set, then checked on the
-    bench, the fifty-eighth's ends before stretched words on two more, the fifty-ninth's
-    starts after stretched words on three more, the sixtieth's music score asked about on
-    one more, its value chosen on both sets), in the bench's plain mix and in each of the
-    others (the seeds of a session's batch share their mixes). Seeds 140-151, the
-    sixty-third session's batch, were built after every choice above and measured before any
-    change was looked for in them: each in the plain mix, and each pair of 140-149 in two of
-    the others. Seeds 152-163, the sixty-fourth session's, likewise, with each pair in two
-    mixes and the unevenly loud speakers, the weakest mix so far, given three pairs."""
+    140-151 and 152-163 at 5 and 20 minutes, built from the fifty-first session on
+    (RESULTS.md), each batch measured before any change was looked for in it (the
+    fifty-fifth session's widening after replays was then chosen on two of them, the
+    fifty-sixth's voices after music on two others, the fifty-seventh's ends before left-out
+    talk against its voices alone on one more, and its margin after a replay on the whole
+    set, then checked on the bench, the fifty-eighth's ends before stretched words on two
+    more, the fifty-ninth's starts after stretched words on three more, the sixtieth's music
+    score asked about on one more, its value chosen on both sets), in the bench's plain mix
+    and in each of the others (the seeds of a session's batch share their mixes). Seeds
+    140-151, the sixty-third session's batch, were built after every choice above and
+    measured before any change was looked for in them: each in the plain mix, and each pair
+    of 140-149 in two of the others. The sixty-third session's two rounds of the named-music
+    hypothesis and its end before music inside a stretched word were then chosen on them.
+    Seeds 152-163, the sixty-fourth session's, likewise, with each pair in two mixes and the
+    unevenly loud speakers, the weakest mix so far, given three pairs."""
     sets = {
         "": [*_seeds(120, 129), *_seeds(132, 135), *_seeds(140, 163)],
         "compressed": [*_seeds(120, 125), *_seeds(136, 139), *_seeds(148, 149), *_seeds(160, 161)],
