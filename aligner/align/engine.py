@@ -110,7 +110,7 @@ def align(
         turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,
                                     config)
     turns = passes.settle(turns)
-    return _result(transcript, blocks, turns, duration_ms, offset_seen, config)
+    return _result(transcript, blocks, turns, duration_ms, offset_seen, config, passes.stretches)
 
 
 class _Passes:
@@ -386,11 +386,13 @@ class _Passes:
 
 
 def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnTiming, ...], duration_ms: int,
-            offset_seen: bool, config: AlignConfig) -> Alignment:
+            offset_seen: bool, config: AlignConfig, stretches: turn_edges.Stretches) -> Alignment:
     """The alignment of ``turns``: each timecode checked against them (and the offset of
     those off alike, as the final turns have them: a late start may have set some right,
     when the retries saw some), confidences less how far each turn's length strays, the
-    turns given almost none of their text's time left unplaced."""
+    turns given almost none of their text's time left unplaced, then each turn's end moved
+    to where its talk stops (``turn_edges.to_talk_stops``: after the confidences, which
+    weigh the path's own lengths)."""
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     together = _common_offset([c.delta_ms for c in anchors], config) if offset_seen else set()
     offset = int(np.median([anchors[n].delta_ms for n in together])) if together else None
@@ -399,6 +401,8 @@ def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnT
                     "written for?", len(together), len(transcript.anchors), offset_words(offset))
     turns = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
     turns = _mark_unplaced(turns, blocks, transcript, config.unplaced_share)
+    if config.talk_stop_reach_ms is not None:
+        turns = turn_edges.to_talk_stops(turns, stretches, config.talk_stop_reach_ms // HOP_MS)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms), timecode_offset_ms=offset)
 
 

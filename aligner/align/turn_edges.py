@@ -435,3 +435,35 @@ def past_stretch_tails(turns: tuple[TurnTiming, ...], stretches: Stretches, tail
         if moved is not None:
             out[k - 1], out[k] = moved
     return tuple(out)
+
+
+def to_talk_stops(turns: tuple[TurnTiming, ...], stretches: Stretches, reach: int) -> tuple[TurnTiming, ...]:
+    """A turn that ends inside a stretch of talk ends where that stretch stops (its last
+    word with it), when that is within ``reach`` frames and no later turn starts before.
+    The path ends a turn where its last word's sounds match best, often before the speaker
+    stops: the word's fading end, a last word said slower than eSpeak says it, a few words
+    that the edited text leaves out; a caption stays up until the talk stops. The last
+    turn stays: what follows the text's end is not known to be its talk. The stretches are
+    ``spurt_onsets``': talk (``talk_frames``) without a break of 0.3 s or more."""
+    talk, onsets, stopped = stretches
+    if not len(onsets) or len(turns) < 2:
+        return turns
+    # where each stretch stops: where the talk before the next onset stopped; the last one,
+    # at its last frame of talk
+    stops = np.append(stopped[1:], np.flatnonzero(talk)[-1] + 1)
+    later = np.minimum.accumulate([t.start_ms for t in turns][::-1])[::-1]  # the soonest start from each turn on
+    out = list(turns)
+    for k in range(len(out) - 1):
+        turn = out[k]
+        if not turn.placed or not turn.words:
+            continue
+        end = turn.end_ms // HOP_MS
+        i = int(np.searchsorted(onsets, end, side="right")) - 1  # the stretch ``end`` is in, if any
+        if i < 0 or end == onsets[i]:
+            continue
+        stop = int(stops[i])
+        if not end < stop <= end + reach or stop * HOP_MS > later[k + 1]:
+            continue  # in a break, too far from where the talk stops, or the next turn starts before
+        last = dataclasses.replace(turn.words[-1], end_ms=stop * HOP_MS)
+        out[k] = dataclasses.replace(turn, end_ms=stop * HOP_MS, words=turn.words[:-1] + (last,))
+    return tuple(out)
