@@ -264,6 +264,7 @@ def totals(rows: list[dict]) -> str:
     """One line per tool and kind of transcript (whole, ``_part50``, ``_noanchor``, ...):
     turn starts within 0.5 and 1 s (and within 0.5 s those at a change of speaker or after a
     break, not those that go on with the same speaker's talk: ``score.paragraph_turns``),
+    turn ends within 0.5 s (where the rows score them),
     captions on music or untranscribed audio and anchors flagged (issue 4's targets),
     summed over the episodes of the table; and one for the
     audio map (issue 3's: frame accuracy, music edges within 0.5 s) over the episodes it
@@ -281,6 +282,8 @@ def totals(rows: list[dict]) -> str:
                  correct=a.get("anchors", 0) - a.get("shifted", 0))
         changes = r.get("start_at_changes") or {}
         s.update(changes=changes.get("n", 0), changes_ok=changes.get("n_within_500ms", 0))
+        if "end" in r:
+            s.update(ends=r["end"]["n"], ends_ok=r["end"]["n_within_500ms"])
         for key, pick in (("right_max_s", max), ("shifted_min_s", min)):
             if key in a:
                 s[key] = pick(s[key], a[key]) if key in s else a[key]
@@ -296,6 +299,8 @@ def totals(rows: list[dict]) -> str:
         if s["changes"]:
             line += (f"; at a change of speaker or after a break {s['changes_ok']} of {s['changes']} within 0.5 s "
                      f"({s['changes_ok'] / s['changes']:.1%})")
+        if s["ends"]:
+            line += f"; {s['ends_ok']} of {s['ends']} turn ends within 0.5 s ({s['ends_ok'] / s['ends']:.1%})"
         line += f"; {s['overlaps']} captions on music or untranscribed audio"
         if tool.startswith("aligner"):
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "

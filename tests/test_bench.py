@@ -292,6 +292,20 @@ def test_totals_sum_the_exact_counts_per_tool_and_kind_of_transcript():
         "3 of 4 turns that the recording lacks given some of it, 1 listed as not found; 1 turns said listed as not found"]
 
 
+def test_totals_give_the_turn_ends_within_half_a_second_where_the_rows_score_them():
+    import run
+    import score
+
+    def row(starts_ms, ends_ms=None):
+        out = {"tool": "aligner", "turns": len(starts_ms), "start": score.error_stats(starts_ms),
+               "caption_overlaps": 0}
+        return dict(out, end=score.error_stats(ends_ms)) if ends_ms is not None else out
+
+    line = run.totals([row([0, 10], [-700, 20]), row([0, 0, 0], [0, 499, 501])]).splitlines()[1]
+    assert "; 3 of 5 turn ends within 0.5 s (60.0%); 0 captions" in line
+    assert "turn ends" not in run.totals([row([0, 10])])
+
+
 def test_totals_give_the_maps_accuracy_and_music_edges_over_the_episodes_scored():
     import run
     import score
