@@ -313,16 +313,34 @@ def test_a_turn_that_ends_before_its_talk_stops_ends_where_it_stops():
                                                    WordTiming("y", 2500, 3200, 0.9, 2, 3)))
     b = TurnTiming(1, "B", "z", 5000, 7000, 0.8, (WordTiming("z", 5000, 7000, 0.8, 0, 1),))
     c = TurnTiming(2, "C", "w", 9500, 9600, 0.7, (WordTiming("w", 9500, 9600, 0.7, 0, 1),))
-    ended = to_talk_stops((a, b, c), stretches, 300)
+    ended = to_talk_stops((a, b, c), stretches, quiet, 300)
     assert [(t.end_ms, t.words[-1].end_ms) for t in ended] == [(4000, 4000), (9000, 9000), (9600, 9600)]
     assert ended[0].words[0] == a.words[0] and ended[0].confidence == a.confidence
-    # the talk stopping further after the end than the reach (B: 2 s), the next turn
-    # starting before the talk stops (B at 3.5 s), or the end in the quiet: it stays
-    assert to_talk_stops((a, b, c), stretches, 150)[1] == b
+    # the talk stopping further after the end than the reach (B: 2 s), or the next turn
+    # starting before the talk stops (B at 3.5 s): it stays
+    assert to_talk_stops((a, b, c), stretches, quiet, 150)[1] == b
     early_b = dataclasses.replace(b, start_ms=3500)
-    assert to_talk_stops((a, early_b, c), stretches, 300)[0] == a
-    in_quiet = dataclasses.replace(a, end_ms=4500, words=(a.words[0], dataclasses.replace(a.words[1], end_ms=4500)))
-    assert to_talk_stops((in_quiet, b, c), stretches, 300)[0] == in_quiet
+    assert to_talk_stops((a, early_b, c), stretches, quiet, 300)[0] == a
+
+
+def test_a_turn_that_ends_in_the_pause_after_its_talk_ends_where_the_talk_stopped():
+    """Talk 0.5-4 s, quiet to 4.4 s, then music to 6 s, talk 6-9 s. Turn A, its word "y"
+    run into the pause to 4.3 s, ends at 4 s, its words from the last one that starts before
+    sharing the time; so does the last turn C, run to 9.8 s."""
+    quiet = np.zeros(1000, np.float32)
+    quiet[:50] = quiet[400:440] = quiet[900:] = 1.0
+    music = np.zeros(1000, np.float32)
+    music[440:600] = 1.0
+    stretches = talk_stretches(_map(quiet, music))
+    a = TurnTiming(0, "A", "x y", 500, 4300, 0.9, (WordTiming("x", 500, 3000, 0.9, 0, 1),
+                                                   WordTiming("y", 3000, 4300, 0.9, 2, 3)))
+    c = TurnTiming(1, "C", "w", 6000, 9800, 0.7, (WordTiming("w", 6000, 9800, 0.7, 0, 1),))
+    ended = to_talk_stops((a, c), stretches, quiet, 300)
+    assert [(t.end_ms, [w.end_ms for w in t.words]) for t in ended] == [(4000, [3000, 4000]), (9000, [9000])]
+    # further after the talk than the reach, or run on into music rather than a pause: it stays
+    assert to_talk_stops((a, c), stretches, quiet, 20)[0] == a
+    into_music = dataclasses.replace(a, end_ms=5500, words=(a.words[0], dataclasses.replace(a.words[1], end_ms=5500)))
+    assert to_talk_stops((into_music, c), stretches, quiet, 300)[0] == into_music
 
 
 def test_a_turn_whose_first_words_got_no_time_starts_at_the_sound_before_its_pause():

@@ -471,15 +471,18 @@ class AlignConfig:
     # early, taken for the replay's); with the word across, in 9
     left_out_end_reach_ms: int | None = 3000
     left_out_end_run_on_ms: int = 1500
-    # a turn that ends inside a stretch of talk ends where the stretch stops, when that is
-    # this close and no later turn starts before it (None: it stays; the last turn always
-    # does). See ``turn_edges.to_talk_stops``. Sixty-fifth session, scored on the ends as
-    # ``bench/realign.py`` saved them (``h64b``, ``v63r``): turn ends within 0.5 s, bench
-    # 10357 -> 10513 of 10807, held-out 8091 -> 8217 of 8514; within 0.25 s 9438 -> 9998
-    # and 7299 -> 7755; ends more than 0.5 s early 352 -> 195 and 321 -> 195, more than
-    # 0.5 s late 98 -> 99 and 102 -> 102 (one end 0.32 s early now 0.52 s late). The last
-    # turn too: 170 ends within 0.5 s broken (talk after the text's end). 1 s and 6 s:
-    # 8202 and 8218 on the held-out set
+    # a turn ends where its talk stops, within this reach: one that ends inside a stretch
+    # of talk runs on to where the stretch stops, when no later turn starts before (the
+    # last turn does not); one that ends in a pause after its talk ends where the talk
+    # stopped (None: ends stay where the path put them). See ``turn_edges.to_talk_stops``.
+    # Sixty-fifth session, `bench/realign.py --save v65f` and `--held-out --save h65f`
+    # against `v63r` and `h64b`: turn starts, captions on music and timecode flags the same
+    # on both sets; turn ends within 0.5 s, bench 10357 -> 10555 of 10807, held-out 8091
+    # -> 8254 of 8514 (its newest batch 2110 -> 2155 of 2225); within 0.25 s 9438 -> 10078
+    # and 7299 -> 7804. Running on alone: 10513 and 8217 (a reach of 1 s, 8202; 6 s, 8218);
+    # the last turn run on too, 170 held-out ends within 0.5 s broken (talk after the
+    # text's end). Pulled back, 43 and 37 ends set right, 1 bench end 0.47 s early now
+    # 0.52 s; over frames mostly not quiet too (a music bed), 3 and 1 more broken
     talk_stop_reach_ms: int | None = 2000
     # a turn whose first ``crushed_words`` words or more the path gave no time (a frame or
     # less, or under ``crushed_share`` of eSpeak's length for the word), starting after a

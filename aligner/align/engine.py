@@ -110,7 +110,7 @@ def align(
         turns = _try_unnamed_replay(lambda opened: place(tail_gap, tight, head_gap, opened=opened), turns, blocks,
                                     config)
     turns = passes.settle(turns)
-    return _result(transcript, blocks, turns, duration_ms, offset_seen, config, passes.stretches)
+    return _result(transcript, blocks, turns, duration_ms, offset_seen, config, passes.stretches, audio_map.quiet)
 
 
 class _Passes:
@@ -386,7 +386,7 @@ class _Passes:
 
 
 def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnTiming, ...], duration_ms: int,
-            offset_seen: bool, config: AlignConfig, stretches: turn_edges.Stretches) -> Alignment:
+            offset_seen: bool, config: AlignConfig, stretches: turn_edges.Stretches, quiet: np.ndarray) -> Alignment:
     """The alignment of ``turns``: each timecode checked against them (and the offset of
     those off alike, as the final turns have them: a late start may have set some right,
     when the retries saw some), confidences less how far each turn's length strays, the
@@ -402,7 +402,7 @@ def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnT
     turns = _squeeze_aware(turns, blocks, config.confidence_duration_weight)
     turns = _mark_unplaced(turns, blocks, transcript, config.unplaced_share)
     if config.talk_stop_reach_ms is not None:
-        turns = turn_edges.to_talk_stops(turns, stretches, config.talk_stop_reach_ms // HOP_MS)
+        turns = turn_edges.to_talk_stops(turns, stretches, quiet, config.talk_stop_reach_ms // HOP_MS)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms), timecode_offset_ms=offset)
 
 

@@ -437,33 +437,37 @@ def past_stretch_tails(turns: tuple[TurnTiming, ...], stretches: Stretches, tail
     return tuple(out)
 
 
-def to_talk_stops(turns: tuple[TurnTiming, ...], stretches: Stretches, reach: int) -> tuple[TurnTiming, ...]:
-    """A turn that ends inside a stretch of talk ends where that stretch stops (its last
-    word with it), when that is within ``reach`` frames and no later turn starts before.
+def to_talk_stops(turns: tuple[TurnTiming, ...], stretches: Stretches, quiet: np.ndarray,
+                  reach: int) -> tuple[TurnTiming, ...]:
+    """A turn ends where its talk stops, within ``reach`` frames: one that ends inside a
+    stretch of talk ends where that stretch stops (its last word with it), when no later
+    turn starts before; one that ends in a pause (``quiet`` frames, mostly) after its talk
+    ends where the talk stopped (its last words sharing the time left to them).
     The path ends a turn where its last word's sounds match best, often before the speaker
-    stops: the word's fading end, a last word said slower than eSpeak says it, a few words
-    that the edited text leaves out; a caption stays up until the talk stops. The last
-    turn stays: what follows the text's end is not known to be its talk. The stretches are
-    ``spurt_onsets``': talk (``talk_frames``) without a break of 0.3 s or more."""
+    stops (the word's fading end, a last word said slower than eSpeak says it, a few words
+    that the edited text leaves out), or with the pause after it; a caption stays up until
+    the talk stops, and no longer. The last turn does not run on: what follows the text's
+    end is not known to be its talk. The stretches are ``spurt_onsets``': talk
+    (``talk_frames``) without a break of 0.3 s or more."""
     talk, onsets, stopped = stretches
-    if not len(onsets) or len(turns) < 2:
+    if not len(onsets):
         return turns
     # where each stretch stops: where the talk before the next onset stopped; the last one,
     # at its last frame of talk
     stops = np.append(stopped[1:], np.flatnonzero(talk)[-1] + 1)
     later = np.minimum.accumulate([t.start_ms for t in turns][::-1])[::-1]  # the soonest start from each turn on
     out = list(turns)
-    for k in range(len(out) - 1):
-        turn = out[k]
+    for k, turn in enumerate(out):
         if not turn.placed or not turn.words:
             continue
         end = turn.end_ms // HOP_MS
-        i = int(np.searchsorted(onsets, end, side="right")) - 1  # the stretch ``end`` is in, if any
+        i = int(np.searchsorted(onsets, end, side="right")) - 1  # the last stretch that began by ``end``
         if i < 0 or end == onsets[i]:
             continue
         stop = int(stops[i])
-        if not end < stop <= end + reach or stop * HOP_MS > later[k + 1]:
-            continue  # in a break, too far from where the talk stops, or the next turn starts before
-        last = dataclasses.replace(turn.words[-1], end_ms=stop * HOP_MS)
-        out[k] = dataclasses.replace(turn, end_ms=stop * HOP_MS, words=turn.words[:-1] + (last,))
+        if end < stop <= end + reach and k + 1 < len(out) and stop * HOP_MS <= later[k + 1]:
+            last = dataclasses.replace(turn.words[-1], end_ms=stop * HOP_MS)
+            out[k] = dataclasses.replace(turn, end_ms=stop * HOP_MS, words=turn.words[:-1] + (last,))
+        elif stop < end <= stop + reach and stop * HOP_MS > turn.start_ms and quiet[stop:end].mean() >= 0.5:
+            out[k] = end_before(turn, stop * HOP_MS) or turn
     return tuple(out)
