@@ -304,21 +304,21 @@ def test_a_turn_run_into_the_talk_left_out_after_it_ends_at_the_break_before_tha
 
 def test_a_turn_that_ends_before_its_talk_stops_ends_where_it_stops():
     """Talk 0.5-4 s (with a 0.2-s dip at 2 s, not a break), quiet to 5 s, talk 5-9 s. The
-    path ended turn A at 3.2 s and B at 7 s, C starting at 9.5 s: A ends at 4 s, its last
-    word with it; B at 9 s; C, the last turn, stays where it is."""
+    path ended turn A at 1.8 s and B at 7 s, C starting at 9.5 s: A ends at 4 s, across the
+    dip, its last word with it; B at 9 s; C, the last turn, stays where it is."""
     quiet = np.zeros(1000, np.float32)
     quiet[:50] = quiet[200:220] = quiet[400:500] = quiet[900:] = 1.0
     stretches = talk_stretches(_map(quiet, np.zeros(1000, np.float32)))
-    a = TurnTiming(0, "A", "x y", 500, 3200, 0.9, (WordTiming("x", 500, 2500, 0.9, 0, 1),
-                                                   WordTiming("y", 2500, 3200, 0.9, 2, 3)))
+    a = TurnTiming(0, "A", "x y", 500, 1800, 0.9, (WordTiming("x", 500, 1200, 0.9, 0, 1),
+                                                   WordTiming("y", 1200, 1800, 0.9, 2, 3)))
     b = TurnTiming(1, "B", "z", 5000, 7000, 0.8, (WordTiming("z", 5000, 7000, 0.8, 0, 1),))
     c = TurnTiming(2, "C", "w", 9500, 9600, 0.7, (WordTiming("w", 9500, 9600, 0.7, 0, 1),))
     ended = to_talk_stops((a, b, c), stretches, quiet, 300)
     assert [(t.end_ms, t.words[-1].end_ms) for t in ended] == [(4000, 4000), (9000, 9000), (9600, 9600)]
     assert ended[0].words[0] == a.words[0] and ended[0].confidence == a.confidence
-    # the talk stopping further after the end than the reach (B: 2 s), or the next turn
-    # starting before the talk stops (B at 3.5 s): it stays
-    assert to_talk_stops((a, b, c), stretches, quiet, 150)[1] == b
+    # the talk stopping further after the end than the reach (A: 2.2 s, B: 2 s), or the
+    # next turn starting before the talk stops (B at 3.5 s): it stays
+    assert to_talk_stops((a, b, c), stretches, quiet, 150)[:2] == (a, b)
     early_b = dataclasses.replace(b, start_ms=3500)
     assert to_talk_stops((a, early_b, c), stretches, quiet, 300)[0] == a
 
