@@ -27,6 +27,12 @@ def start_earlier(turn: TurnTiming, start_ms: int) -> TurnTiming:
     return dataclasses.replace(turn, start_ms=start_ms, words=(first,) + turn.words[1:])
 
 
+def end_later(turn: TurnTiming, stop_ms: int) -> TurnTiming:
+    """``turn`` ending at ``stop_ms``, after it did: its last word ends there too."""
+    last = dataclasses.replace(turn.words[-1], end_ms=stop_ms)
+    return dataclasses.replace(turn, end_ms=stop_ms, words=turn.words[:-1] + (last,))
+
+
 def start_after(turn: TurnTiming, start_ms: int) -> TurnTiming | None:
     """``turn`` starting at ``start_ms``: its words up to the first that ends after it share
     the time from ``start_ms`` to that word's end; None when no word ends after it."""

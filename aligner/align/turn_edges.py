@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from aligner.align.model import TurnTiming, WordTiming
-from aligner.align.retime import end_before, move_change, share, start_after, start_earlier
+from aligner.align.retime import end_before, end_later, move_change, share, start_after, start_earlier
 from aligner.align.voices import left_out_before
 from aligner.audiomap import KINDS, MUSIC, SILENCE, SPOKEN, AudioMap, runs
 from aligner.features import HOP_MS
@@ -466,8 +466,7 @@ def to_talk_stops(turns: tuple[TurnTiming, ...], stretches: Stretches, quiet: np
             continue
         stop = int(stops[i])
         if end < stop <= end + reach and k + 1 < len(out) and stop * HOP_MS <= later[k + 1]:
-            last = dataclasses.replace(turn.words[-1], end_ms=stop * HOP_MS)
-            out[k] = dataclasses.replace(turn, end_ms=stop * HOP_MS, words=turn.words[:-1] + (last,))
+            out[k] = end_later(turn, stop * HOP_MS)
         elif stop < end <= stop + reach and stop * HOP_MS > turn.start_ms and quiet[stop:end].mean() >= 0.5:
             out[k] = end_before(turn, stop * HOP_MS) or turn
     return tuple(out)
