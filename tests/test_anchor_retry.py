@@ -68,8 +68,10 @@ def test_every_pass_keeps_to_the_anchors_and_a_kept_anchor_stays_held(stages, mo
     monkeypatch.setattr(engine, "_search", lambda *a, **k: calls.append(k["pins"]) or search(*a, **k))
     # no first pass alone (the late start's, an early end's that does not move the end of
     # the text); a first pass asked again is not made again, so that an alignment after the
-    # first may run its phoneme passes alone
-    config = AlignConfig(late_start_head_gap=None, early_end_moved_ms=None)
+    # first may run its phoneme passes alone; nor the hypothesis of music laid in an earlier
+    # gap, which comes before the retry and so keeps to the wide windows (the music the map
+    # is made to hear here lies in the gap before a turn)
+    config = AlignConfig(late_start_head_gap=None, early_end_moved_ms=None, music_in_earlier_gap=False)
     held = align(transcript, spoken, cepstra, _speech_called_music(audio_map, 91_000, 130_000), config=config)
     assert held.anchors[0].ok
     passes = 1 + config.phone_passes
@@ -1283,3 +1285,57 @@ def test_the_search_around_a_misplaced_turn_does_not_make_its_first_pass_again(s
     align(transcript, spoken, cepstra, wrong, config=AlignConfig(anchor_retry_margin=None))
     assert any(widened)
     assert len(firsts) == len(set(firsts))
+
+
+def test_music_laid_in_an_earlier_gap_goes_back_before_the_turn_the_transcript_puts_after_it():
+    """Turns 3 s long at their text's pace, 10 s apart; the transcript names a replay before
+    turn 1 and music before turn 3, none before turn 2. The first alignment gives the
+    replay's gap turn 1's talk and lays turns 1-3 one turn late, the map's 6 s of music
+    (23.5 to 29.5 s) in the gap before turn 2 and none before turn 3 (on turn 4's talk).
+    The alignment held with turn 3's first word at the talk after that music (30 s) is kept
+    when the turns it moves match better there."""
+    from types import SimpleNamespace
+
+    from aligner.align.hypotheses import _HELD_AT_ONSET, _try_music_in_earlier_gap
+    from aligner.align.model import TurnTiming
+    from aligner.audiomap import MUSIC, SPEECH, AudioMap
+
+    blocks = [SimpleNamespace(end_frame=300, turn=SimpleNamespace(line=k + 1, speaker="A")) for k in range(6)]
+    turns = tuple(TurnTiming(k, "A", "x", 10_000 * k, 10_000 * k + 3_000, 0.8, ()) for k in range(6))
+    late = (turns[0], *(dataclasses.replace(t, start_ms=t.start_ms + 10_000, end_ms=t.end_ms + 10_000)
+                        for t in turns[1:4]), dataclasses.replace(turns[4], start_ms=44_000, end_ms=47_000), turns[5])
+    frames = 60_000 // HOP_MS
+    labels = np.full(frames, SPEECH, np.int8)
+    labels[2350:2950] = MUSIC
+    amap = AudioMap(60_000, (), (), labels, np.zeros(frames, np.float32), (labels == MUSIC).astype(np.float32))
+    onsets = np.array([0, 1000, 2000, 3000, 4000, 5000])
+    config = AlignConfig()
+    asked = []
+
+    def weigh(confidence):
+        settled = turns[:3] + (dataclasses.replace(turns[3], confidence=confidence),) + turns[4:]
+        return lambda extra: asked.append(extra) or settled
+
+    moved = _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [], [3], config)
+    assert moved[3].start_ms == 30_000 and asked == [[(3, 0, 3000, _HELD_AT_ONSET)]]
+    # a timecode's wide window that takes the onset does not keep it from being tried
+    assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [(3, 0, 4000, 1500)], [3],
+                                     config)[3].start_ms == 30_000
+    # it stays: matching no better there
+    assert _try_music_in_earlier_gap(weigh(0.8), late, blocks, amap, onsets, [], [3], config) == late
+    assert len(asked) == 3
+    # not tried: the transcript names music before turn 2 too (it lies where it is named);
+    # no turn after it follows music; music lies before turn 3 already; a pin holds turn 3's
+    # first word where it is; the music under 5 s
+    assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [], [2, 3], config) == late
+    assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [], [], config) == late
+    labels2 = labels.copy()
+    labels2[3350:3450] = MUSIC
+    before = dataclasses.replace(amap, labels=labels2)
+    assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, before, onsets, [], [3], config) == late
+    assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [(3, 0, 4000, 50)], [3], config) == late
+    short = labels.copy()
+    short[2650:2950] = SPEECH
+    assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, dataclasses.replace(amap, labels=short), onsets, [],
+                                     [3], config) == late
+    assert len(asked) == 3

@@ -44,7 +44,8 @@ from aligner.align.directions import (
 from aligner.align.dtw import EUCLIDEAN, GAP, NEG_DOT, SPEECH
 from aligner.align.hypotheses import (
     _early_end_better, _end_in_doubt, _end_unanchored, _search_around_misplaced, _try_earlier_after_gap,
-    _try_after_named_music, _try_late_start, _try_past_music, _try_unnamed_replay, _with_after_replays,
+    _try_after_named_music, _try_late_start, _try_music_in_earlier_gap, _try_past_music, _try_unnamed_replay,
+    _with_after_replays,
 )
 from aligner.align.model import Alignment, Region, TurnTiming, offset_words
 from aligner.align.multilevel import Block, OneHot, Rows, align_blocks, row_spans
@@ -84,6 +85,12 @@ def align(
     passes = _Passes(transcript, blocks, cepstra, audio_map, config)
     place = passes.place
     turns = place(config.tail_gap)
+    # before the timecodes: a retry held to a wrong one may match better than a path whose
+    # turns are a music break late, and be kept
+    if config.music_in_earlier_gap:
+        turns = _try_music_in_earlier_gap(lambda extra: place(config.tail_gap, passes.pins + extra), turns, blocks,
+                                          audio_map, passes.stretches.onsets, passes.pins, passes.after_music,
+                                          config)
     # anchors first: the early-end hypotheses below then hold the ones kept. (The other
     # way round, a transcript starting late had its end placed early, its text squeezed;
     # the retry held to its first turn inherited that squeeze and did not hold.)

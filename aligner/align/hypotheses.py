@@ -1,6 +1,7 @@
 """Other places tried for turns the passes may have misplaced (the transcript starting late or
 stopping early, a turn left on music, a turn after a replay started late, a replay the
-transcript does not name), each kept when the turns it moves match better there.
+transcript does not name, music laid in the gap of a direction that names none), each kept
+when the turns it moves match better there.
 """
 
 from __future__ import annotations
@@ -169,6 +170,50 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
                      blocks[k].turn.speaker)
         turns, kept = other, kept + extra
     return turns, kept
+
+
+def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
+                               audio_map: AudioMap, onsets: np.ndarray, pins, after_music: list[int],
+                               config: AlignConfig) -> tuple[TurnTiming, ...]:
+    """The hypothesis that music the path laid in the gap before a turn whose direction
+    names none (a replay's, cheap on music as on talk) is the music named before a later
+    turn, laid with none before it: that later turn (the first after the gap that the
+    transcript puts after music) starts at the first onset of talk after the gap's first
+    piece of ``past_music_least_ms`` or more. ``weigh(extra)`` aligns again with its first
+    word held there; kept when the turns it moves match better by more than
+    ``named_break_margin``."""
+    pieces = runs(audio_map.labels == MUSIC, config.past_music_least_ms // HOP_MS)
+    music, n = _music_sums(audio_map), len(audio_map.labels)
+    named = set(after_music)
+    extra = []
+    for j in range(1, len(turns)):
+        if j in named or not turns[j - 1].placed or not turns[j].placed:
+            continue
+        a, b = turns[j - 1].end_ms // HOP_MS, turns[j].start_ms // HOP_MS
+        inside = [p for p in pieces if p[0] >= a and p[1] <= b]
+        k = next((k for k in sorted(named) if k > j), None)
+        if not inside or k is None or not turns[k].placed or not turns[k - 1].placed:
+            continue
+        c, d = min(n, turns[k - 1].end_ms // HOP_MS), min(n, turns[k].start_ms // HOP_MS)
+        if d > c and music[d] - music[c] >= config.named_break_least_ms // HOP_MS:
+            continue  # music lies before that turn already
+        i = int(np.searchsorted(onsets, inside[0][1]))  # the first onset of talk after that music
+        # (nor where a pin holds the turn's first word elsewhere, nor twice)
+        if i < len(onsets) and all(k != e[0] for e in extra) and all(
+                abs(int(onsets[i]) - frame) <= window for block, word, frame, window in pins
+                if block == k and word == 0):
+            extra.append((k, 0, int(onsets[i]), _HELD_AT_ONSET))
+    if not extra:
+        return turns
+    other = weigh(extra)
+    gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+    log.debug("turns %s held after the music laid in an earlier gap: %+.3f", [k for k, *_ in extra], gain)
+    if gain <= config.named_break_margin:
+        return turns
+    for k, *_ in extra:
+        log.info("line %d (%s): starts after the music the transcript puts before it", blocks[k].turn.line,
+                 blocks[k].turn.speaker)
+    return other
 
 
 def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], audio_map: AudioMap,
