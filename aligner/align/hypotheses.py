@@ -175,23 +175,23 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
 def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
                                audio_map: AudioMap, onsets: np.ndarray, pins, after_music: list[int],
                                config: AlignConfig) -> tuple[TurnTiming, ...]:
-    """The hypothesis that music the path laid in the gap before a turn whose direction
-    names none (a replay's, cheap on music as on talk) is the music named before a later
-    turn, laid with none before it: that later turn (the first after the gap that the
-    transcript puts after music) starts at the first onset of talk after the gap's first
-    piece of ``past_music_least_ms`` or more. ``weigh(extra)`` aligns again with its first
-    word held there; kept when the turns it moves match better by more than
-    ``named_break_margin``."""
+    """The hypothesis that music the path laid in the gap before a turn that the transcript
+    puts after no music (``after_music``: a replay's gap, as cheap on music as on talk) is
+    the music named before a later turn, laid with none before it: that later turn (the
+    first after the gap that the transcript puts after music) starts at the first onset of
+    talk after the gap's first piece of ``past_music_least_ms`` or more. ``weigh(extra)``
+    aligns again with its first word held there; kept when the turns it moves match better
+    by more than ``named_break_margin``."""
     pieces = runs(audio_map.labels == MUSIC, config.past_music_least_ms // HOP_MS)
     music, n = _music_sums(audio_map), len(audio_map.labels)
-    named = set(after_music)
+    named, order = set(after_music), sorted(after_music)
     extra = []
     for j in range(1, len(turns)):
         if j in named or not turns[j - 1].placed or not turns[j].placed:
             continue
         a, b = turns[j - 1].end_ms // HOP_MS, turns[j].start_ms // HOP_MS
         inside = [p for p in pieces if p[0] >= a and p[1] <= b]
-        k = next((k for k in sorted(named) if k > j), None)
+        k = next((k for k in order if k > j), None)
         if not inside or k is None or not turns[k].placed or not turns[k - 1].placed:
             continue
         c, d = min(n, turns[k - 1].end_ms // HOP_MS), min(n, turns[k].start_ms // HOP_MS)
