@@ -151,13 +151,7 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
     kept: list = []
     for laid in (lambda turns: _breaks_laid_after(turns, after_breaks, audio_map, pieces, config),
                  lambda turns: _music_laid_before(turns, after_music, pieces)):
-        extra = []
-        for k, (_, end) in laid(turns):
-            j = int(np.searchsorted(onsets, end))  # the first onset of talk after the music
-            # (nor where a pin, or the round before, holds it elsewhere)
-            if j < len(onsets) and all(abs(int(onsets[j]) - frame) <= window
-                                       for block, word, frame, window in [*pins, *kept] if block == k and word == 0):
-                extra.append((k, 0, int(onsets[j]), _HELD_AT_ONSET))
+        extra = _held_at_talk_after(laid(turns), onsets, [*pins, *kept])  # (nor where the round before holds it)
         if not extra:
             continue
         other = weigh(kept + extra)
@@ -176,33 +170,14 @@ def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list
                                audio_map: AudioMap, onsets: np.ndarray, pins, after_music: list[int],
                                config: AlignConfig) -> tuple[TurnTiming, ...]:
     """The hypothesis that music the path laid in the gap before a turn that the transcript
-    puts after no music (``after_music``: a replay's gap, as cheap on music as on talk) is
-    the music named before a later turn, laid with none before it: that later turn (the
-    first after the gap that the transcript puts after music) starts at the first onset of
-    talk after the gap's first piece of ``past_music_least_ms`` or more. ``weigh(extra)``
-    aligns again with its first word held there; kept when the turns it moves match better
-    by more than ``named_break_margin``."""
+    puts after no music (a replay's gap, as cheap on music as on talk) is the music named
+    before a later turn, laid with none before it (``_music_laid_in_earlier_gaps``): that
+    turn starts at the first onset of talk after it. ``weigh(extra)`` aligns again with its
+    first word held there (``_held_at_talk_after``); kept when the turns it moves match
+    better by more than ``named_break_margin``."""
     pieces = runs(audio_map.labels == MUSIC, config.past_music_least_ms // HOP_MS)
-    music, n = _music_sums(audio_map), len(audio_map.labels)
-    named, order = set(after_music), sorted(after_music)
-    extra = []
-    for j in range(1, len(turns)):
-        if j in named or not turns[j - 1].placed or not turns[j].placed:
-            continue
-        a, b = turns[j - 1].end_ms // HOP_MS, turns[j].start_ms // HOP_MS
-        inside = [p for p in pieces if p[0] >= a and p[1] <= b]
-        k = next((k for k in order if k > j), None)
-        if not inside or k is None or not turns[k].placed or not turns[k - 1].placed:
-            continue
-        c, d = min(n, turns[k - 1].end_ms // HOP_MS), min(n, turns[k].start_ms // HOP_MS)
-        if d > c and music[d] - music[c] >= config.named_break_least_ms // HOP_MS:
-            continue  # music lies before that turn already
-        i = int(np.searchsorted(onsets, inside[0][1]))  # the first onset of talk after that music
-        # (nor where a pin holds the turn's first word elsewhere, nor twice)
-        if i < len(onsets) and all(k != e[0] for e in extra) and all(
-                abs(int(onsets[i]) - frame) <= window for block, word, frame, window in pins
-                if block == k and word == 0):
-            extra.append((k, 0, int(onsets[i]), _HELD_AT_ONSET))
+    extra = _held_at_talk_after(_music_laid_in_earlier_gaps(turns, after_music, audio_map, pieces, config), onsets,
+                                pins)
     if not extra:
         return turns
     other = weigh(extra)
@@ -214,6 +189,50 @@ def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list
         log.info("line %d (%s): starts after the music the transcript puts before it", blocks[k].turn.line,
                  blocks[k].turn.speaker)
     return other
+
+
+def _held_at_talk_after(laid: list[tuple[int, tuple[int, int]]], onsets: np.ndarray, pins) -> list:
+    """The pins that hold the first word of each turn of ``laid`` ((turn, music) pairs) at
+    the first onset of talk after its music: not where one of ``pins`` holds that word
+    elsewhere (a timecode's wide window that takes the onset does not), nor a turn twice."""
+    extra: list = []
+    for k, (_, end) in laid:
+        j = int(np.searchsorted(onsets, end))  # the first onset of talk after the music
+        if j < len(onsets) and all(k != e[0] for e in extra) and all(
+                abs(int(onsets[j]) - frame) <= window for block, word, frame, window in pins
+                if block == k and word == 0):
+            extra.append((k, 0, int(onsets[j]), _HELD_AT_ONSET))
+    return extra
+
+
+def _music_between(music: np.ndarray, before: TurnTiming, turn: TurnTiming) -> int:
+    """Frames of music (``music``: ``_music_sums``) between the end of ``before`` and the
+    start of ``turn`` (0 where ``turn`` starts first)."""
+    n = len(music) - 1
+    a, b = min(n, before.end_ms // HOP_MS), min(n, turn.start_ms // HOP_MS)
+    return int(music[b] - music[a]) if b > a else 0
+
+
+def _music_laid_in_earlier_gaps(turns: tuple[TurnTiming, ...], after_music: list[int], audio_map: AudioMap,
+                                pieces: list[tuple[int, int]],
+                                config: AlignConfig) -> list[tuple[int, tuple[int, int]]]:
+    """(turn, music) for each gap before a turn that the transcript puts after no music
+    (``after_music``) where the path laid music of ``pieces``: the first such music, and the
+    first turn after the gap that the transcript puts after music, when the path laid under
+    ``named_break_least_ms`` of music before that turn."""
+    music, named, order = _music_sums(audio_map), set(after_music), sorted(after_music)
+    out = []
+    for j in range(1, len(turns)):
+        if j in named or not turns[j - 1].placed or not turns[j].placed:
+            continue
+        a, b = turns[j - 1].end_ms // HOP_MS, turns[j].start_ms // HOP_MS
+        inside = [piece for piece in pieces if piece[0] >= a and piece[1] <= b]
+        k = next((k for k in order if k > j), None)
+        if not inside or k is None or not turns[k].placed or not turns[k - 1].placed:
+            continue
+        if _music_between(music, turns[k - 1], turns[k]) < config.named_break_least_ms // HOP_MS:
+            out.append((k, inside[0]))
+    return out
 
 
 def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], audio_map: AudioMap,
@@ -230,9 +249,9 @@ def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], a
         before, turn = turns[k - 1], turns[k]
         if not turn.placed or not before.placed:
             continue
-        a, b = min(n, before.end_ms // HOP_MS), min(n, turn.start_ms // HOP_MS)
-        if b > a and music[b] - music[a] >= config.named_break_least_ms // HOP_MS:
+        if _music_between(music, before, turn) >= config.named_break_least_ms // HOP_MS:
             continue  # the break lies between them
+        b = min(n, turn.start_ms // HOP_MS)
         i = int(np.searchsorted(starts, b))  # the first music that begins after the turn's start
         if i < len(pieces) and pieces[i][0] - b <= config.named_break_reach_ms // HOP_MS:
             out.append((k, pieces[i]))
