@@ -197,6 +197,32 @@ def test_a_change_of_speaker_into_the_last_speakers_words_stays():
     assert to_spurt_onsets([short, after], spurts, 150, held=0.9)[1].start_ms == 1700
 
 
+def test_a_turn_starts_with_the_talk_before_it_that_no_words_lie_on_when_its_break_is_the_longer():
+    """The last turn ends at 1 s; talk resumes at 1.8 s, stops at 1.85 s (a soft first word, or
+    words the text leaves out: 50 ms of talk), and resumes at 2.2 s, where the path starts
+    the next turn. The talk at 1.8 s lies closer to that turn than to the one before: the
+    turn starts there. It stays when the break before that talk is the shorter, when the
+    last turn's words lie on it, when it lies further back than the reach, when it is less
+    talk than asked (a click), when music lies between the turns (the talk may be its tail),
+    or without the rule."""
+    onsets, stopped, pauses = np.array([0, 180, 220]), np.array([-1, 100, 185]), np.array([], np.int64)
+    last, turn = _turn(0, 1000), dataclasses.replace(_turn(2200, 3000), speaker="B")
+    music, talk = np.zeros(300, bool), np.zeros(300, bool)
+    talk[180:185] = talk[220:300] = True
+    moved = to_spurt_onsets([last, turn], (onsets, stopped, pauses), 150, held=0.9, orphans=(talk, music, 5))
+    assert [(t.start_ms, t.end_ms) for t in moved] == [(0, 1000), (1800, 3000)]
+    assert moved[1].words[0].start_ms == 1800
+    assert to_spurt_onsets([last, turn], (onsets, stopped, pauses), 150, held=0.9)[1].start_ms == 2200
+    assert to_spurt_onsets([last, turn], (onsets, stopped, pauses), 30, orphans=(talk, music, 5))[1].start_ms == 2200
+    shorter = (np.array([0, 130, 220]), np.array([-1, 100, 165]), pauses)  # breaks of 0.3 s, then 0.55 s
+    assert to_spurt_onsets([last, turn], shorter, 150, orphans=(talk, music, 5))[1].start_ms == 2200
+    on_it = _turn(0, 1840, 1000)  # its last word on the talk at 1.8 s
+    assert to_spurt_onsets([on_it, turn], (onsets, stopped, pauses), 150, orphans=(talk, music, 5))[1].start_ms == 2200
+    assert to_spurt_onsets([last, turn], (onsets, stopped, pauses), 150, orphans=(talk, music, 6))[1].start_ms == 2200
+    music[120:170] = True  # a jingle between the turns
+    assert to_spurt_onsets([last, turn], (onsets, stopped, pauses), 150, orphans=(talk, music, 5))[1].start_ms == 2200
+
+
 def test_a_turn_start_does_not_move_back_across_a_long_pause():
     """A 50 ms blip (the end of the previous turn), 1.3 s of silence, then the turn: the
     path started it right after the silence, where the music score was still high for a few

@@ -398,6 +398,13 @@ class AlignConfig:
     # nor, at a change of speaker, when the path gives the last speaker's words this share
     # of the stretch before the start: the next voice came in while they were still talking
     spurt_held_share: float = 0.9
+    # and back further, across a shorter break, to talk no words lie on after the turn before,
+    # when there is this much of it (``turn_edges.to_spurt_onsets``; 0: not): a quiet voice's
+    # soft first word, heard as talk only in bits. After music too, the newest held-out batch's
+    # starts 2194 -> 2189, captions 9 -> 11 (a jingle's tail); any amount of talk, 36 of its
+    # turns moved 0.3 s early onto a click before the voice (1-2 frames of talk); 50 ms: held
+    # out 12934 -> 12941, bench 10712 -> 10714, none broken
+    spurt_orphan_talk_ms: int = 50
     # a change of speaker moves to the pause where the voices part best (voices.py): within
     # this reach, voices weighed over this window, when the speech moved (this much at
     # least) sounds like the speaker it goes to by this mean log-likelihood ratio (None: off).

@@ -63,9 +63,13 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     # the turns that the path left out (``AlignConfig.cut``): not placed
     turns = [t if on_path[rows.word_rows[k][0]] else dataclasses.replace(t, placed=False) for k, t in enumerate(turns)]
     if config.spurt_back_ms > 0:
-        spurts = turn_edges.spurt_onsets(audio_map, min_silence=config.spurt_silence_ms // HOP_MS)
-        turns = turn_edges.to_spurt_onsets(turns, spurts, config.spurt_back_ms // HOP_MS,
-                                           held=config.spurt_held_share)
+        talk = turn_edges.talk_frames(audio_map)
+        spurts = turn_edges.spurt_onsets(audio_map, min_silence=config.spurt_silence_ms // HOP_MS, talk=talk)
+        orphans = None
+        if config.spurt_orphan_talk_ms > 0:
+            orphans = (talk, audio_map.labels == MUSIC, config.spurt_orphan_talk_ms // HOP_MS)
+        turns = turn_edges.to_spurt_onsets(turns, spurts, config.spurt_back_ms // HOP_MS, held=config.spurt_held_share,
+                                           orphans=orphans)
     return tuple(turns)
 
 

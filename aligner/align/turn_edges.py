@@ -24,7 +24,8 @@ from aligner.features import HOP_MS
 from aligner.speak import SpokenTurn
 
 
-def spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int = 50) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int = 50,
+                 talk: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frames where speech resumes after at least ``min_break`` frames of pause or music
     (see ``talk_frames``), the frame where the talk before each of them stopped (-1: none
     did), and frames where a pause of at least ``min_silence`` frames begins.
@@ -33,8 +34,9 @@ def spurt_onsets(audio_map: AudioMap, *, min_break: int = 30, min_silence: int =
     on some steady voices, so it may start a stretch but does not end one. ``min_break`` is
     0.3 s because the first words of a loosely transcribed turn are often parted from the
     rest by a shorter pause (0.15 s left 7 of 705 starts off on the bench, 0.25-0.35 s
-    leave 5; held-out episodes 14 -> 12 of 234)."""
-    speech = talk_frames(audio_map)
+    leave 5; held-out episodes 14 -> 12 of 234). ``talk``: ``talk_frames(audio_map)``, when
+    already at hand."""
+    speech = talk_frames(audio_map) if talk is None else talk
     starts = np.flatnonzero(~speech[:-1] & speech[1:]) + 1
     stops = np.flatnonzero(speech[:-1] & ~speech[1:]) + 1  # where each break begins
     k = np.searchsorted(stops, starts) - 1
@@ -68,7 +70,8 @@ def talk_frames(audio_map: AudioMap) -> np.ndarray:
 
 
 def to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarray, np.ndarray],
-                    back: int, *, held: float | None = None) -> list[TurnTiming]:
+                    back: int, *, held: float | None = None,
+                    orphans: tuple[np.ndarray, np.ndarray, int] | None = None) -> list[TurnTiming]:
     """A turn whose start falls inside a stretch of speech starts where that stretch does,
     up to ``back`` frames earlier: the path may give the first words of a loosely
     transcribed turn to the untranscribed audio before it, or to the end of the turn
@@ -80,7 +83,17 @@ def to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarra
 
     Two speakers need no pause between them: one may come in while the other is still
     talking. A change of speaker stays where the path put it when the last speaker's words
-    fill ``held`` or more of the stretch before it (None: it moves all the same)."""
+    fill ``held`` or more of the stretch before it (None: it moves all the same).
+
+    With ``orphans`` (the frames of talk, those labelled music, and a least number of
+    frames), a turn that starts at (or moves to) a stretch's onset after a short break
+    (shorter than a long pause) starts instead where the talk after the last turn resumed, up
+    to ``back`` frames earlier, when no words lie on that talk, it holds that many frames of
+    talk at least (not a click), no music lies between the last turn and this one, and the
+    break before that talk is the longer one: a soft first word (a quiet voice's onset scores
+    quiet between its sounds) or words the text leaves out, closer to the turn than to the
+    one before it. After music, that talk is as likely the music's tail (a jingle's last
+    notes)."""
     onsets, stopped, breaks = spurts
     out: list[TurnTiming] = []
     earlier = 0  # the latest end of the turns before the last one out
@@ -88,6 +101,9 @@ def to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarra
         start = t.start_ms // HOP_MS
         k = int(np.searchsorted(onsets, start, side="right")) - 1
         j = int(np.searchsorted(breaks, start, side="right")) - 1
+        if orphans is not None and t.words and k > 0 and onsets[k] > start - back:
+            k = _after_orphan_talk(onsets, stopped, k, max(earlier, out[-1].end_ms if out else 0) // HOP_MS,
+                                   start - back, *orphans)
         inside = k >= 0 and (j < 0 or breaks[j] <= onsets[k])
         if inside and start - back <= onsets[k] < start and t.words \
                 and not _talked_over(out[-1] if out else None, t, int(onsets[k]) * HOP_MS, held):
@@ -100,6 +116,21 @@ def to_spurt_onsets(turns: list[TurnTiming], spurts: tuple[np.ndarray, np.ndarra
             earlier = max(earlier, out[-1].end_ms)
         out.append(t)
     return out
+
+
+def _after_orphan_talk(onsets: np.ndarray, stopped: np.ndarray, k: int, last_end: int, lowest: int,
+                       talk: np.ndarray, music: np.ndarray, least: int) -> int:
+    """The first stretch of the talk between ``last_end`` (where the turns before stop)
+    and stretch ``k``, when that talk starts no lower than ``lowest`` and holds ``least``
+    frames of ``talk`` or more, no ``music`` frame lies between ``last_end`` and ``k``, and
+    the break before that talk is longer than the one before ``k`` (see
+    ``to_spurt_onsets``); else ``k``."""
+    first = int(np.searchsorted(onsets, last_end, side="left"))
+    if first >= k or onsets[first] < lowest or music[last_end:onsets[k]].any() \
+            or np.count_nonzero(talk[onsets[first]:stopped[k]]) < least:
+        return k
+    before = onsets[first] - stopped[first] if stopped[first] >= 0 else np.iinfo(np.int64).max
+    return first if before > onsets[k] - stopped[k] else k
 
 
 def _talked_over(last: TurnTiming | None, turn: TurnTiming, onset_ms: int, held: float | None) -> bool:
