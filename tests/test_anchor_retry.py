@@ -70,8 +70,10 @@ def test_every_pass_keeps_to_the_anchors_and_a_kept_anchor_stays_held(stages, mo
     # the text); a first pass asked again is not made again, so that an alignment after the
     # first may run its phoneme passes alone; nor the hypothesis of music laid in an earlier
     # gap, which comes before the retry and so keeps to the wide windows (the music the map
-    # is made to hear here lies in the gap before a turn)
-    config = AlignConfig(late_start_head_gap=None, early_end_moved_ms=None, music_in_earlier_gap=False)
+    # is made to hear here lies in the gap before a turn), nor that of a turn after a sting
+    # laid before that music, which adds a pin of its own
+    config = AlignConfig(late_start_head_gap=None, early_end_moved_ms=None, music_in_earlier_gap=False,
+                         named_break_any_music=False)
     held = align(transcript, spoken, cepstra, _speech_called_music(audio_map, 91_000, 130_000), config=config)
     assert held.anchors[0].ok
     passes = 1 + config.phone_passes
@@ -1339,3 +1341,31 @@ def test_music_laid_in_an_earlier_gap_goes_back_before_the_turn_the_transcript_p
     assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, dataclasses.replace(amap, labels=short), onsets, [],
                                      [3], config) == late
     assert len(asked) == 3
+
+
+def test_the_turns_after_any_music_the_transcript_names_are_tried_after_the_music_laid_past_their_start(stages,
+                                                                                                      monkeypatch):
+    """The first round of ``_try_after_named_music`` asks about the turns after a jingle or
+    a sting as well as after the music break; with ``named_break_any_music`` off, only after
+    the break. (The sample names a jingle before its first turn, then a sting, the break, two
+    sound stings and a jingle.)"""
+    from aligner.align import engine
+    from aligner.transcript.model import Direction, Turn
+
+    transcript, spoken, cepstra, audio_map = stages
+    asked = []
+    monkeypatch.setattr(engine, "_try_after_named_music",
+                        lambda weigh, turns, blocks, amap, onsets, pins, after_breaks, *a: asked.append(after_breaks)
+                        or (turns, []))
+    align(transcript, spoken, cepstra, audio_map)
+    align(transcript, spoken, cepstra, audio_map, config=AlignConfig(named_break_any_music=False))
+    items = transcript.items
+
+    def after(k: int) -> list[str]:  # the directions between block k and the one before
+        lo = spoken[k - 1].item if k else -1
+        return [item.text for item in items[lo + 1:spoken[k].item] if isinstance(item, Direction)]
+
+    assert all(isinstance(items[b.item], Turn) for b in spoken)
+    assert [after(k) for k in asked[0]] == [["[Virgule musicale]"], ["Pause musicale : Un morceau par Un groupe."],
+                                            ["[Virgule sonore]"], ["[Virgule sonore]"], ["[Jingle]"]]
+    assert [after(k) for k in asked[1]] == [["Pause musicale : Un morceau par Un groupe."]]

@@ -161,7 +161,9 @@ class _Passes:
         # first passes made, by their settings: the first one and the last two
         self.first_paths: dict[tuple, tuple] = {}
         self.after_replays = _after_directions(transcript, blocks, {DirectionKind.REPLAY})
-        self.after_breaks = _after_directions(transcript, blocks, {DirectionKind.MUSIC_BREAK})
+        # the turns after a music break (or any music: ``named_break_any_music``)
+        self.after_breaks = _after_directions(transcript, blocks,
+                                              _MUSIC if config.named_break_any_music else {DirectionKind.MUSIC_BREAK})
         self.placed: dict[tuple, tuple[TurnTiming, ...]] = {}  # each alignment asked for, by its settings
         self.ends: dict[tuple, tuple] = {}  # by its pins, the last pass (light rows, path) of an alignment
         # the log-probabilities that the first alignment's last pass and every pass in ``ends``
