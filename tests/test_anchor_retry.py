@@ -1080,6 +1080,33 @@ def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_
     assert asked[-1] == [(1, 0, 4_700, 15), (3, 0, 8_700, 15)]
 
 
+def test_a_turn_after_a_replay_laid_inside_music_is_tried_at_the_talk_before_that_music():
+    """D, after a replay, starts at 90 s, inside music from 70 s to 95 s (a music break after
+    it, whose last seconds the path laid D's words on, D's own talk given to the replay's
+    gap); its talk began at 66 s, 24 s before its start, beyond the reach. With the music
+    the reach counts from where the music began: D is tried at 66 s. Without it, or with
+    the music ending before D's start, D is not tried."""
+    from aligner.align.hypotheses import _try_earlier_after_gap
+
+    transcript, blocks, turns, _ = _after_two_replays()
+    onsets = np.array([0, 20_000, 47_000, 50_000, 53_000, 66_000]) // HOP_MS
+    music = np.zeros(10_000, bool)
+    music[7_000:9_500] = True
+    asked = []
+
+    def weigh(extra):
+        asked.append(extra)
+        return turns
+
+    _try_earlier_after_gap(weigh, turns, transcript, blocks, onsets, [], AlignConfig(), music)
+    assert asked == [[(1, 0, 4_700, 15), (3, 0, 6_600, 15)]]
+    _try_earlier_after_gap(weigh, turns, transcript, blocks, onsets, [], AlignConfig())
+    assert asked[-1] == [(1, 0, 4_700, 15)]
+    music[8_900:] = False
+    _try_earlier_after_gap(weigh, turns, transcript, blocks, onsets, [], AlignConfig(), music)
+    assert asked[-1] == [(1, 0, 4_700, 15)]
+
+
 def _first_after_the_replay(transcript, spoken) -> int:
     """The first block that the sample's replay (its URL line) comes before."""
     from aligner.align.directions import _after_directions

@@ -305,8 +305,9 @@ class _Passes:
             held[tuple(extra)] = self.hold_near(tight, tight + extra, keep=False)
             return self.settle(held[tuple(extra)])
 
+        music = self.audio_map.labels == MUSIC if config.after_gap_past_music else None
         earlier = _try_earlier_after_gap(held_earlier, self.settle(turns), self.transcript, self.blocks,
-                                         self.stretches.onsets, tight, config)
+                                         self.stretches.onsets, tight, config, music)
         if earlier:  # held there from now on, as a timecode is
             turns = held.get(tuple(earlier)) or self.hold_near(tight, tight + earlier, keep=False)
             tight = tight + earlier

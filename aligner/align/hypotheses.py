@@ -356,7 +356,7 @@ def _try_unnamed_replay(place, turns: tuple[TurnTiming, ...], blocks: list[Spoke
 
 def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Transcript,
                            blocks: list[SpokenTurn], onsets: np.ndarray, pins,
-                           config: AlignConfig) -> list[tuple[int, int, int, int]]:
+                           config: AlignConfig, music: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
     """The hypothesis that a turn after a named replay or music (``_NAMED_GAPS``)
     starts one stretch of talk earlier than the path has it. A replay's gap is cheap on
     speech, and a turn's text takes less time in eSpeak's voice than in the recording: the
@@ -370,15 +370,23 @@ def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Tra
     held (``extra``, pins) to the last of the talk ``onsets`` before its start, within
     ``after_replay_reach_ms`` and after the turn before it ends. Returns the pins of those
     whose words match better there by ``after_replay_margin`` of reported confidence (less
-    how far its length strays: ``_squeeze_aware``): the caller holds them there."""
+    how far its length strays: ``_squeeze_aware``): the caller holds them there.
+
+    With ``music`` (frames the map labels music), a turn that starts inside music is tried
+    at the last onset before that music, within the reach of the music's start: the path
+    may give a short turn between a replay and a music break to the replay's gap, and lay
+    its words on the break's last seconds."""
     pace = config.after_replay_pace
     paces = _paces(turns, blocks) if pace is not None else None
     held = _first_words_held(pins)
+    music_starts = np.array([a for a, _ in runs(music)], np.int64) if music is not None else None
     extra = []
     for k in _after_directions(transcript, blocks, _NAMED_GAPS):
         turn, start = turns[k], turns[k].start_ms // HOP_MS
         if k in held or not turn.placed or (pace is not None and paces[k] >= pace):
             continue
+        if music_starts is not None and start < len(music) and music[start]:
+            start = int(music_starts[np.searchsorted(music_starts, start, side="right") - 1])  # where that music began
         i = int(np.searchsorted(onsets, start - _AT_ONSET)) - 1  # the last onset clearly before the start
         if i >= 0 and start - onsets[i] <= config.after_replay_reach_ms // HOP_MS \
                 and onsets[i] * HOP_MS >= turns[k - 1].end_ms:
