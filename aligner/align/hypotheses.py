@@ -140,8 +140,8 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
     costs in a break) and the turns around it shifted by one. Tried in two rounds, each on
     what the one before kept: the turns laid before the music break named before them
     (``_breaks_laid_after``; ``after_breaks``, which may be the turns after any music), then
-    those laid after the music named before them (``_music_laid_before``). The music is a run of ``past_music_least_ms`` or more of what
-    the map labels music. Not tried for a turn whose first word a pin holds elsewhere (a
+    those laid after the music named before them (``_music_laid_before``). The music is a
+    run of ``past_music_least_ms`` or more of what the map labels music. Not tried for a turn whose first word a pin holds elsewhere (a
     timecode's wide window, which holds the turn near a time but not at one, may take it).
     ``weigh(extra)`` aligns again with those first words held there (``extra``, pins); a
     round is kept when the turns it moves match better by more than
