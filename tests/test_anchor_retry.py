@@ -1154,10 +1154,10 @@ def test_a_pass_around_the_last_path_keeps_the_timings_of_the_turns_it_leaves_al
     timings, turn_timing = engine._timings, path_timings._turn_timing
     monkeypatch.setattr(path_timings, "_turn_timing", lambda *a, **kw: made.append(a[0].item) or turn_timing(*a, **kw))
 
-    def both(blocks, rows, pi, pj, real, metric, audio_map, config, memo=None):
+    def both(blocks, rows, pi, pj, real, metric, audio_map, config, memo=None, talk=None):
         had = bool(memo)
         made.clear()
-        kept = timings(blocks, rows, pi, pj, real, metric, audio_map, config, memo)
+        kept = timings(blocks, rows, pi, pj, real, metric, audio_map, config, memo, talk)
         redone = len(made)
         assert kept == timings(blocks, rows, pi, pj, real, metric, audio_map, config)  # what it computes anew
         checked.append((had, redone, len(blocks)))

@@ -173,7 +173,8 @@ class _Passes:
         self.row_memo: list = []
         # the turns last given to ``settle``, then what it made of them
         self.last_settled: list[tuple[TurnTiming, ...]] = []
-        self.stretches = turn_edges.talk_stretches(audio_map)  # the map's stretches of talk, for the last steps
+        # the map's stretches of talk, for the timings and the last steps
+        self.stretches = turn_edges.talk_stretches(audio_map)
         self.after_music = _after_directions(transcript, blocks, _MUSIC, first=True)
         self.voices_after_music = frozenset(self.after_music) if config.voice_change_after_music else frozenset()
         self.before_music = _before_directions(transcript, blocks, _MUSIC)
@@ -248,7 +249,8 @@ class _Passes:
         if first:  # the last pass's log-probabilities, and the path they were learnt from
             learnt["heard"], learnt["from"] = heard, around
             self.ends[tuple(pins)] = (_light(rows), pi, pj)
-        return _timings(self.blocks, rows, pi, pj, heard, metric, self.audio_map, config, self.row_memo)
+        return _timings(self.blocks, rows, pi, pj, heard, metric, self.audio_map, config, self.row_memo,
+                        self.stretches.talk)
 
     def phone_pass(self, heard: np.ndarray, around, pins, settings: AlignConfig, head_gap: float | None = None,
                    widen=None, opened: tuple[int, ...] = (), follow: np.ndarray | None = None):
@@ -285,7 +287,8 @@ class _Passes:
         rows, pi, pj = held or self.phone_pass(heard, around, pins, config)
         if keep:
             ends[tuple(pins)] = (_light(rows), pi, pj)
-        return _timings(self.blocks, rows, pi, pj, heard, NEG_DOT, self.audio_map, config, self.row_memo)
+        return _timings(self.blocks, rows, pi, pj, heard, NEG_DOT, self.audio_map, config, self.row_memo,
+                        self.stretches.talk)
 
     def earlier_after_gaps(self, turns: tuple[TurnTiming, ...], tight: list) -> tuple[tuple[TurnTiming, ...], list]:
         """``turns`` and the pins ``tight``, with the turns after a replay or named music

@@ -121,13 +121,10 @@ def _try_past_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
     if not extra:
         return turns, []
     other = weigh(extra)
-    gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-    log.debug("turns %s held at the talk after the music they lay on: %+.3f", [k for k, *_ in extra], gain)
-    if gain <= config.past_music_margin:
+    if not _moved_better(turns, other, extra, blocks, config, config.past_music_margin,
+                         "held at the talk after the music they lay on",
+                         "starts where talk follows the music it was laid on"):
         return turns, []
-    for k, *_ in extra:
-        log.info("line %d (%s): starts where talk follows the music it was laid on", blocks[k].turn.line,
-                 blocks[k].turn.speaker)
     return other, extra
 
 
@@ -141,8 +138,9 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
     what the one before kept: the turns laid before the music break named before them
     (``_breaks_laid_after``; ``after_breaks``, which may be the turns after any music), then
     those laid after the music named before them (``_music_laid_before``). The music is a
-    run of ``past_music_least_ms`` or more of what the map labels music. Not tried for a turn whose first word a pin holds elsewhere (a
-    timecode's wide window, which holds the turn near a time but not at one, may take it).
+    run of ``past_music_least_ms`` or more of what the map labels music. Not tried for a
+    turn whose first word a pin holds elsewhere (a timecode's wide window, which holds the
+    turn near a time but not at one, may take it).
     ``weigh(extra)`` aligns again with those first words held there (``extra``, pins); a
     round is kept when the turns it moves match better by more than
     ``named_break_margin`` (``_gain_where_moved``): less than a turn left on music needs, as
@@ -155,14 +153,9 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
         if not extra:
             continue
         other = weigh(kept + extra)
-        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-        log.debug("turns %s held at the talk after the music laid elsewhere: %+.3f", [k for k, *_ in extra], gain)
-        if gain <= config.named_break_margin:
-            continue
-        for k, *_ in extra:
-            log.info("line %d (%s): starts after the music the transcript puts before it", blocks[k].turn.line,
-                     blocks[k].turn.speaker)
-        turns, kept = other, kept + extra
+        if _moved_better(turns, other, extra, blocks, config, config.named_break_margin,
+                         "held at the talk after the music laid elsewhere", _AFTER_NAMED_MUSIC):
+            turns, kept = other, kept + extra
     return turns, kept
 
 
@@ -181,14 +174,28 @@ def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list
     if not extra:
         return turns
     other = weigh(extra)
-    gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
-    log.debug("turns %s held after the music laid in an earlier gap: %+.3f", [k for k, *_ in extra], gain)
-    if gain <= config.named_break_margin:
+    if not _moved_better(turns, other, extra, blocks, config, config.named_break_margin,
+                         "held after the music laid in an earlier gap", _AFTER_NAMED_MUSIC):
         return turns
-    for k, *_ in extra:
-        log.info("line %d (%s): starts after the music the transcript puts before it", blocks[k].turn.line,
-                 blocks[k].turn.speaker)
     return other
+
+
+_AFTER_NAMED_MUSIC = "starts after the music the transcript puts before it"
+
+
+def _moved_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], extra: list,
+                  blocks: list[SpokenTurn], config: AlignConfig, margin: float, tried: str, kept: str) -> bool:
+    """Whether ``other``, aligned with the first words of ``extra``'s turns held, matches
+    better than ``turns`` where the turns moved, by more than ``margin``
+    (``_gain_where_moved``); the gain logged as what was ``tried``, each turn held as
+    ``kept`` when it is."""
+    gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+    log.debug("turns %s %s: %+.3f", [k for k, *_ in extra], tried, gain)
+    if gain <= margin:
+        return False
+    for k, *_ in extra:
+        log.info("line %d (%s): %s", blocks[k].turn.line, blocks[k].turn.speaker, kept)
+    return True
 
 
 def _held_at_talk_after(laid: list[tuple[int, tuple[int, int]]], onsets: np.ndarray, pins) -> list:

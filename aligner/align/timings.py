@@ -34,11 +34,13 @@ def _path_end(rows, pi: np.ndarray, pj: np.ndarray) -> int:
 
 
 def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, real: np.ndarray, metric: int,
-             audio_map: AudioMap, config: AlignConfig, memo: list | None = None) -> tuple[TurnTiming, ...]:
+             audio_map: AudioMap, config: AlignConfig, memo: list | None = None,
+             talk: np.ndarray | None = None) -> tuple[TurnTiming, ...]:
     """Turn and word times (and confidences) from the finest path. ``memo``: a list that
     holds what the last call computed (``_Timed``), updated: a turn whose rows have the
     same frames and confidences as then comes out the same, and is kept (the calls of one
-    ``align``, with the same blocks, map and settings)."""
+    ``align``, with the same blocks, map and settings). ``talk``: the map's
+    ``turn_edges.talk_frames``, when the caller keeps them (computed here otherwise)."""
     first_col, last_col = row_spans(pi, pj, len(rows.kinds))
     first_col, last_col = first_col * rows.factor, (last_col + 1) * rows.factor - 1
     prior = memo[0] if memo else None
@@ -63,7 +65,7 @@ def _timings(blocks: list[SpokenTurn], rows, pi: np.ndarray, pj: np.ndarray, rea
     # the turns that the path left out (``AlignConfig.cut``): not placed
     turns = [t if on_path[rows.word_rows[k][0]] else dataclasses.replace(t, placed=False) for k, t in enumerate(turns)]
     if config.spurt_back_ms > 0:
-        talk = turn_edges.talk_frames(audio_map)
+        talk = turn_edges.talk_frames(audio_map) if talk is None else talk
         spurts = turn_edges.spurt_onsets(audio_map, min_silence=config.spurt_silence_ms // HOP_MS, talk=talk)
         orphans = None
         if config.spurt_orphan_talk_ms > 0:
