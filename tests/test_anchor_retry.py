@@ -398,8 +398,8 @@ def test_a_turn_laid_before_the_music_break_the_transcript_puts_before_it_is_hel
     but the alignment lays turn 2 at 14 s, straight after turn 1, and the map's 8 s of music
     (18 to 26 s) after it, talk resuming at 27 s. The alignment held with turn 2's first word
     at that onset is kept when the turns it moves match better there, and its pin returned.
-    Only a turn with under 1 s of music between it and the turn before, and 5 s of music or
-    more beginning within the reach after its start, is tried."""
+    Only a turn with under 1 s of music between it and the turn before, and 2 s of music or
+    more beginning within the reach after its start (a short jingle: 4 s), is tried."""
     from types import SimpleNamespace
 
     from aligner.align.hypotheses import _HELD_AT_ONSET, _try_after_named_music
@@ -439,18 +439,22 @@ def test_a_turn_laid_before_the_music_break_the_transcript_puts_before_it_is_hel
     assert _try_after_named_music(weigh(0.79), early, blocks, amap, onsets, [], [2], [], config) == (early, [])
     assert len(asked) == 3
     # not tried: the transcript names no break before it; a pin holds its first word where it
-    # is; the music beginning further than the reach after its start; the music under 5 s; 1 s
+    # is; the music beginning further than the reach after its start; the music under 2 s; 1 s
     # of music or more between it and the turn before already (the break where it is named)
     assert _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, [], [], [], config) == (early, [])
     held = [(2, 0, 1400, 50)]
     assert _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, held, [2], [], config) == (early, [])
     near = dataclasses.replace(config, named_break_reach_ms=3_000)
     assert _try_after_named_music(weigh(0.81), early, blocks, amap, onsets, [], [2], [], near) == (early, [])
-    short = audio_map((1800, 2200))
-    assert _try_after_named_music(weigh(0.81), early, blocks, short, onsets, [], [2], [], config) == (early, [])
+    blip = audio_map((1800, 1950))
+    assert _try_after_named_music(weigh(0.81), early, blocks, blip, onsets, [], [2], [], config) == (early, [])
     between = audio_map((1300, 1400), (1800, 2600))
     assert _try_after_named_music(weigh(0.81), early, blocks, between, onsets, [], [2], [], config) == (early, [])
     assert len(asked) == 3
+    # a 4 s jingle (18 to 22 s), talk again at 27 s: tried
+    jingle = audio_map((1800, 2200))
+    assert _try_after_named_music(weigh(0.81), early, blocks, jingle, onsets, [], [2], [], config)[0][2].start_ms == 27_000
+    assert len(asked) == 4
 
 
 def test_a_turn_laid_after_the_music_the_transcript_puts_before_it_is_held_at_the_talk_after_that_music():
@@ -1355,7 +1359,7 @@ def test_music_laid_in_an_earlier_gap_goes_back_before_the_turn_the_transcript_p
     assert len(asked) == 3
     # not tried: the transcript names music before turn 2 too (it lies where it is named);
     # no turn after it follows music; music lies before turn 3 already; a pin holds turn 3's
-    # first word where it is; the music under 5 s
+    # first word where it is; the music under 2 s
     assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [], [2, 3], config) == late
     assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [], [], config) == late
     labels2 = labels.copy()
@@ -1364,10 +1368,16 @@ def test_music_laid_in_an_earlier_gap_goes_back_before_the_turn_the_transcript_p
     assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, before, onsets, [], [3], config) == late
     assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, amap, onsets, [(3, 0, 4000, 50)], [3], config) == late
     short = labels.copy()
-    short[2650:2950] = SPEECH
+    short[2500:2950] = SPEECH
     assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, dataclasses.replace(amap, labels=short), onsets, [],
                                      [3], config) == late
     assert len(asked) == 3
+    # a 3 s jingle (23.5 to 26.5 s): tried
+    jingle = labels.copy()
+    jingle[2650:2950] = SPEECH
+    assert _try_music_in_earlier_gap(weigh(0.81), late, blocks, dataclasses.replace(amap, labels=jingle), onsets, [],
+                                     [3], config)[3].start_ms == 30_000
+    assert len(asked) == 4
 
 
 def test_the_turns_after_any_music_the_transcript_names_are_tried_after_the_music_laid_past_their_start(stages,

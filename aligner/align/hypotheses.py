@@ -138,14 +138,14 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
     what the one before kept: the turns laid before the music break named before them
     (``_breaks_laid_after``; ``after_breaks``, which may be the turns after any music), then
     those laid after the music named before them (``_music_laid_before``). The music is a
-    run of ``past_music_least_ms`` or more of what the map labels music. Not tried for a
+    run of ``named_music_least_ms`` or more of what the map labels music. Not tried for a
     turn whose first word a pin holds elsewhere (a timecode's wide window, which holds the
     turn near a time but not at one, may take it).
     ``weigh(extra)`` aligns again with those first words held there (``extra``, pins); a
     round is kept when the turns it moves match better by more than
     ``named_break_margin`` (``_gain_where_moved``): less than a turn left on music needs, as
     the alignment in hand contradicts the transcript. Returns the turns and the pins kept."""
-    pieces = runs(audio_map.labels == MUSIC, config.past_music_least_ms // HOP_MS)
+    pieces = runs(audio_map.labels == MUSIC, config.named_music_least_ms // HOP_MS)
     kept: list = []
     for laid in (lambda turns: _breaks_laid_after(turns, after_breaks, audio_map, pieces, config),
                  lambda turns: _music_laid_before(turns, after_music, pieces)):
@@ -164,11 +164,12 @@ def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list
                                config: AlignConfig) -> tuple[TurnTiming, ...]:
     """The hypothesis that music the path laid in the gap before a turn that the transcript
     puts after no music (a replay's gap, as cheap on music as on talk) is the music named
-    before a later turn, laid with none before it (``_music_laid_in_earlier_gaps``): that
+    before a later turn, laid with none before it (``_music_laid_in_earlier_gaps``; a run
+    of ``named_music_least_ms`` or more of what the map labels music): that
     turn starts at the first onset of talk after it. ``weigh(extra)`` aligns again with its
     first word held there (``_held_at_talk_after``); kept when the turns it moves match
     better by more than ``named_break_margin``."""
-    pieces = runs(audio_map.labels == MUSIC, config.past_music_least_ms // HOP_MS)
+    pieces = runs(audio_map.labels == MUSIC, config.named_music_least_ms // HOP_MS)
     extra = _held_at_talk_after(_music_laid_in_earlier_gaps(turns, after_music, audio_map, pieces, config), onsets,
                                 pins)
     if not extra:
