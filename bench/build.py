@@ -77,7 +77,8 @@ def held_out() -> list[tuple[float, int, str]]:
         "compressed": [*_seeds(120, 125), *_seeds(136, 139), *_seeds(148, 149), *_seeds(160, 161), *_seeds(168, 169)],
         "tight": [*_seeds(120, 125), *_seeds(132, 135), *_seeds(144, 145), *_seeds(152, 153), *_seeds(164, 165),
                   *_seeds(174, 175), *_seeds(178, 179), *_seeds(182, 183), *_seeds(190, 193)],
-        "noisy": [*_seeds(126, 129), *_seeds(142, 143), *_seeds(156, 157), *_seeds(170, 171), *_seeds(186, 187), *_seeds(196, 197)],
+        "noisy": [*_seeds(126, 129), *_seeds(142, 143), *_seeds(156, 157), *_seeds(170, 171), *_seeds(186, 187),
+                  *_seeds(196, 197)],
         "voiced": [*_seeds(126, 129), *_seeds(132, 135), *_seeds(142, 143), *_seeds(158, 159), *_seeds(164, 165),
                    *_seeds(184, 185), *_seeds(196, 197)],
         "fast": [*_seeds(130, 131), *_seeds(136, 139), *_seeds(144, 145), *_seeds(162, 163), *_seeds(166, 167),
@@ -87,10 +88,10 @@ def held_out() -> list[tuple[float, int, str]]:
         "bed": [*_seeds(130, 131), *_seeds(140, 141), *_seeds(154, 155), *_seeds(170, 171), *_seeds(176, 177),
                 *_seeds(182, 183), *_seeds(192, 195)],
         "gated": [*_seeds(130, 131), *_seeds(148, 149), *_seeds(162, 163), *_seeds(172, 173)],
-        "sung": [*_seeds(130, 131), *_seeds(140, 141), *_seeds(158, 159), *_seeds(168, 169), *_seeds(186, 187), *_seeds(198, 199)],
+        "sung": [*_seeds(130, 131), *_seeds(140, 141), *_seeds(158, 159), *_seeds(168, 169), *_seeds(186, 187),
+                 *_seeds(198, 199)],
         "uneven": [*_seeds(130, 131), *_seeds(146, 147), *_seeds(152, 155), *_seeds(160, 161), *_seeds(166, 167),
-                   *_seeds(174, 177), *_seeds(180, 181), *_seeds(188, 189),
-                   *_seeds(194, 195)],
+                   *_seeds(174, 177), *_seeds(180, 181), *_seeds(188, 189), *_seeds(194, 195)],
     }
     out = [(m, s, mix) for mix, seeds in sets.items() for s in seeds for m in SHORT]
     return sorted(out, key=lambda r: -r[0])

@@ -124,8 +124,9 @@ class AlignConfig:
     # [Jingle], laid after the jingle on turn 25's talk (14 s late), its own talk left to
     # the replay's gap; set right with turn 25 (+2 starts within 0.5 s, `--held-out --save
     # h68n2000 --against h68f`), no other alignment of the 72 changed, 3 s the same. The
-    # other 412 held out and the bench's 484 alignments the same (`h68a`, `v68a`). 5 s (the
-    # turn left on music's, ``past_music_least_ms``): not tried
+    # other 412 held out and the bench's 484 alignments the same (`h68a`, `v68a`). At 5 s,
+    # the turn left on music's ``past_music_least_ms``, which these shared until then, that
+    # jingle was too short to be asked about
     named_music_least_ms: int = 2000
     # the first round tries the turns after any music the transcript names (a jingle too),
     # not only after a music break. Sixty-seventh session: `ep5m_s183_bed` turn 13, after a
