@@ -16,9 +16,10 @@ from aligner.align.directions import _NAMED_GAPS, _after_directions
 from aligner.align.model import TurnTiming
 from aligner.align.timings import _path_starts
 from aligner.align.weigh import (
-    _doubtful, _gain_where_moved, _mean_confidence, _music_sums, _on_music, _paces, _squeeze_aware, _squeezed,
+    _doubtful, _gain_where_moved, _mean_confidence, _moved, _music_sums, _on_music, _paces, _squeeze_aware,
+    _squeezed,
 )
-from aligner.audiomap import MUSIC, AudioMap, runs
+from aligner.audiomap import MUSIC, SPEECH_OVER_MUSIC, AudioMap, runs
 from aligner.features import HOP_MS
 from aligner.speak import SpokenTurn
 from aligner.transcript.model import Transcript
@@ -149,7 +150,8 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
     kept: list = []
     for laid in (lambda turns: _breaks_laid_after(turns, after_breaks, audio_map, pieces, config),
                  lambda turns: _music_laid_before(turns, after_music, pieces)):
-        extra = _held_at_talk_after(laid(turns), onsets, [*pins, *kept])  # (nor where the round before holds it)
+        # (nor where the round before holds it)
+        extra = _held_at_talk_after(laid(turns), onsets, [*pins, *kept], _voiced(audio_map, config))
         if not extra:
             continue
         other = weigh(kept + extra)
@@ -171,7 +173,7 @@ def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list
     better by more than ``named_break_margin``."""
     pieces = runs(audio_map.labels == MUSIC, config.named_music_least_ms // HOP_MS)
     extra = _held_at_talk_after(_music_laid_in_earlier_gaps(turns, after_music, audio_map, pieces, config), onsets,
-                                pins)
+                                pins, _voiced(audio_map, config))
     if not extra:
         return turns
     other = weigh(extra)
@@ -186,26 +188,42 @@ _AFTER_NAMED_MUSIC = "starts after the music the transcript puts before it"
 
 def _moved_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], extra: list,
                   blocks: list[SpokenTurn], config: AlignConfig, margin: float, tried: str, kept: str) -> bool:
-    """Whether ``other``, aligned with the first words of ``extra``'s turns held, matches
-    better than ``turns`` where the turns moved, by more than ``margin``
-    (``_gain_where_moved``); the gain logged as what was ``tried``, each turn held as
-    ``kept`` when it is."""
+    """Whether ``other``, aligned with the first words of ``extra``'s turns held, moves a
+    turn and matches better than ``turns`` where the turns moved, by more than ``margin``
+    (``_gain_where_moved``; a margin below 0 keeps a hold matching a little worse); the
+    gain logged as what was ``tried``, each turn held as ``kept`` when it is."""
     gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
     log.debug("turns %s %s: %+.3f", [k for k, *_ in extra], tried, gain)
-    if gain <= margin:
+    if gain <= margin or not _moved(turns, other):
         return False
     for k, *_ in extra:
         log.info("line %d (%s): %s", blocks[k].turn.line, blocks[k].turn.speaker, kept)
     return True
 
 
-def _held_at_talk_after(laid: list[tuple[int, tuple[int, int]]], onsets: np.ndarray, pins) -> list:
+def _voiced(audio_map: AudioMap, config: AlignConfig) -> tuple[np.ndarray, int] | None:
+    """What ``_held_at_talk_after`` passes over: the frames the map labels speech over
+    music, and how many of them open an onset it skips (``named_onset_clear_ms``)."""
+    if not config.named_onset_clear_ms:
+        return None
+    return audio_map.labels == SPEECH_OVER_MUSIC, config.named_onset_clear_ms // HOP_MS
+
+
+def _held_at_talk_after(laid: list[tuple[int, tuple[int, int]]], onsets: np.ndarray, pins,
+                        voiced: tuple[np.ndarray, int] | None = None) -> list:
     """The pins that hold the first word of each turn of ``laid`` ((turn, music) pairs) at
     the first onset of talk after its music: not where one of ``pins`` holds that word
-    elsewhere (a timecode's wide window that takes the onset does not), nor a turn twice."""
+    elsewhere (a timecode's wide window that takes the onset does not), nor a turn twice.
+    With ``voiced`` (frames, and a number ``n`` of them), past the onsets whose first ``n``
+    frames are mostly those: a voice inside the music (a song's, a jingle's), which the
+    map hears as speech over music, is not the turn's talk."""
     extra: list = []
     for k, (_, end) in laid:
         j = int(np.searchsorted(onsets, end))  # the first onset of talk after the music
+        if voiced is not None:
+            over, n = voiced
+            while j < len(onsets) and 2 * np.count_nonzero(over[onsets[j]:onsets[j] + n]) > n:
+                j += 1
         if j < len(onsets) and all(k != e[0] for e in extra) and all(
                 abs(int(onsets[j]) - frame) <= window for block, word, frame, window in pins
                 if block == k and word == 0):
