@@ -151,7 +151,8 @@ def _try_after_named_music(weigh, turns: tuple[TurnTiming, ...], blocks: list[Sp
     for laid in (lambda turns: _breaks_laid_after(turns, after_breaks, audio_map, pieces, config),
                  lambda turns: _music_laid_before(turns, after_music, pieces)):
         # (nor where the round before holds it)
-        extra = _held_at_talk_after(laid(turns), onsets, [*pins, *kept], _voiced(audio_map, config))
+        extra = _held_at_talk_after(laid(turns), onsets, [*pins, *kept], audio_map.labels,
+                                    config.named_onset_clear_ms // HOP_MS)
         if not extra:
             continue
         other = weigh(kept + extra)
@@ -173,7 +174,7 @@ def _try_music_in_earlier_gap(weigh, turns: tuple[TurnTiming, ...], blocks: list
     better by more than ``named_break_margin``."""
     pieces = runs(audio_map.labels == MUSIC, config.named_music_least_ms // HOP_MS)
     extra = _held_at_talk_after(_music_laid_in_earlier_gaps(turns, after_music, audio_map, pieces, config), onsets,
-                                pins, _voiced(audio_map, config))
+                                pins, audio_map.labels, config.named_onset_clear_ms // HOP_MS)
     if not extra:
         return turns
     other = weigh(extra)
@@ -201,29 +202,20 @@ def _moved_better(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], 
     return True
 
 
-def _voiced(audio_map: AudioMap, config: AlignConfig) -> tuple[np.ndarray, int] | None:
-    """What ``_held_at_talk_after`` passes over: the frames the map labels speech over
-    music, and how many of them open an onset it skips (``named_onset_clear_ms``)."""
-    if not config.named_onset_clear_ms:
-        return None
-    return audio_map.labels == SPEECH_OVER_MUSIC, config.named_onset_clear_ms // HOP_MS
-
-
 def _held_at_talk_after(laid: list[tuple[int, tuple[int, int]]], onsets: np.ndarray, pins,
-                        voiced: tuple[np.ndarray, int] | None = None) -> list:
+                        labels: np.ndarray | None = None, clear: int = 0) -> list:
     """The pins that hold the first word of each turn of ``laid`` ((turn, music) pairs) at
     the first onset of talk after its music: not where one of ``pins`` holds that word
     elsewhere (a timecode's wide window that takes the onset does not), nor a turn twice.
-    With ``voiced`` (frames, and a number ``n`` of them), past the onsets whose first ``n``
-    frames are mostly those: a voice inside the music (a song's, a jingle's), which the
-    map hears as speech over music, is not the turn's talk."""
+    With the map's ``labels`` and ``clear`` frames (``named_onset_clear_ms``), past the
+    onsets whose first ``clear`` frames are mostly speech over music: a voice inside the
+    music (a song's, a jingle's) is not the turn's talk."""
     extra: list = []
     for k, (_, end) in laid:
         j = int(np.searchsorted(onsets, end))  # the first onset of talk after the music
-        if voiced is not None:
-            over, n = voiced
-            while j < len(onsets) and 2 * np.count_nonzero(over[onsets[j]:onsets[j] + n]) > n:
-                j += 1
+        while clear and j < len(onsets) and 2 * np.count_nonzero(
+                labels[onsets[j]:onsets[j] + clear] == SPEECH_OVER_MUSIC) > clear:
+            j += 1
         if j < len(onsets) and all(k != e[0] for e in extra) and all(
                 abs(int(onsets[j]) - frame) <= window for block, word, frame, window in pins
                 if block == k and word == 0):
