@@ -609,6 +609,55 @@ def test_a_held_alignment_that_moves_a_turn_onto_music_must_match_clearly_better
     assert _retry_anchors(place, free, transcript, spoken, both, config)[:2] == (free, set())
 
 
+def test_a_held_alignment_that_puts_another_anchor_right_too_is_weighed_as_any_other(stages, two_anchors):
+    """Both timecodes off, and the alignment held to one puts the other right too, moving a
+    turn onto what the map calls music (a bed's speech): a wrong timecode does not set
+    another right, so it is weighed with ``anchor_retry_margin`` (a fresh bed's two right
+    timecodes, +0.012 and +0.019, were turned down)."""
+    from aligner.align.anchors import _retry_anchors
+    from aligner.align.weigh import _on_music
+
+    *_, audio_map = stages
+    transcript, spoken, turns, k0 = two_anchors
+    config = AlignConfig(anchor_break_music_ms=None)
+    free, held = turns(45_000, 0.88, 121_000), turns(21_000, 0.9, 91_000, 0.92)  # 24 and 30 s off; held, +0.02
+    music = _speech_called_music(audio_map, held[k0].start_ms, held[k0].end_ms)
+    assert k0 in _on_music(held, music, 0.5) and k0 not in _on_music(free, music, 0.5)
+    retry = lambda other, cfg=config: _retry_anchors(  # noqa: E731
+        lambda tail_gap, pins: other, free, transcript, spoken, music, cfg)[:2]
+    assert retry(held) == (held, {0})
+    assert retry(held, dataclasses.replace(config, anchor_corroborated=False)) == (free, set())
+    # the other anchor left off (the title's turn where it was): onto music, not clearly better
+    alone = turns(21_000, 0.9, 121_000, 0.92)
+    assert retry(alone) == (free, set())
+
+
+def test_a_held_alignment_is_weighed_on_the_turns_it_ends_elsewhere_too(stages, two_anchors):
+    """A shifted timecode obeyed lays its turn on the end of the turn before, which it cuts
+    short: that turn's loss counts too (``anchor_weigh_ends``), not only the gain of the
+    turn whose start it moves."""
+    from aligner.align.anchors import _retry_anchors
+    from aligner.align.weigh import _gain_where_moved, _moved
+
+    *_, audio_map = stages
+    transcript, spoken, turns, k0 = two_anchors
+    config = AlignConfig(anchor_break_music_ms=None)
+    free = turns(45_000, 0.88)
+    before = free[k0 - 1]
+    # held: the turn at its timecode, 0.04 better there; the one before cut to end there, 0.2 worse
+    cut = lambda t: dataclasses.replace(  # noqa: E731
+        t, end_ms=21_000, confidence=0.7, words=(dataclasses.replace(t.words[0], end_ms=21_000, confidence=0.7),))
+    held = tuple(cut(t) if k == k0 - 1 else t for k, t in enumerate(turns(21_000, 0.92)))
+    assert before.start_ms < 21_000 < before.end_ms - 500
+    assert _moved(free, held) == [k0] and _moved(free, held, at="end_ms") == [k0 - 1, k0]
+    weight = config.retry_duration_weight
+    assert _gain_where_moved(free, held, spoken, weight) > config.anchor_retry_margin
+    assert _gain_where_moved(free, held, spoken, weight, ends=True) < 0
+    retry = lambda cfg: _retry_anchors(lambda tail_gap, pins: held, free, transcript, spoken, audio_map, cfg)[:2]  # noqa: E731
+    assert retry(config) == (free, set())
+    assert retry(dataclasses.replace(config, anchor_weigh_ends=False)) == (held, {0})
+
+
 def test_a_held_alignment_that_leaves_a_music_break_without_music_must_match_clearly_better(stages, two_anchors):
     """The text says music comes before the section the timecode opens: a held alignment
     that leaves no music between that turn and the one before, where the other had some,

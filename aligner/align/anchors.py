@@ -149,14 +149,25 @@ class _Retries:
         before, after = _paces(self.turns, self.blocks), _paces(other, self.blocks)
         return held and not onto_music and any(after[k] < limit <= before[k] for k in moved)
 
+    def corroborated(self, numbers: set[int], other: tuple[TurnTiming, ...]) -> bool:
+        """Whether ``other``, held to the anchors ``numbers``, puts within the tolerance
+        another anchor that ``turns`` put off (see ``anchor_corroborated``)."""
+        return any(n not in numbers and not self.check(n, self.turns).ok and self.check(n, other).ok
+                   for n in range(len(self.transcript.anchors)))
+
     def better(self, numbers: set[int], other: tuple[TurnTiming, ...], near: bool, strict: bool,
                how: str) -> tuple[TurnTiming, ...] | None:
         """``other``, held to the anchors ``numbers``, when it does hold to them and
         matches better than ``turns`` (``near``: not worse), moving no turn onto music
-        when ``strict``."""
+        when ``strict``; by ``anchor_retry_music_margin`` when it moves one there, unless
+        it puts another anchor right too (``corroborated``)."""
         config = self.config
         held, _, onto_music = self.held_where(numbers, other)
-        gain = _gain_where_moved(self.turns, other, self.blocks, config.retry_duration_weight)
+        if onto_music and config.anchor_corroborated and self.corroborated(numbers, other):
+            log.debug("timecodes %s: the held alignment puts another timecode right", sorted(numbers))
+            onto_music = set()
+        gain = _gain_where_moved(self.turns, other, self.blocks, config.retry_duration_weight,
+                                 ends=config.anchor_weigh_ends)
         margin = (config.anchor_retry_music_margin if onto_music
                   else -config.anchor_retry_margin if near or numbers <= self.borne_out else config.anchor_retry_margin)
         log.debug("timecodes %s (off by %s s) held by %s: %s, %+.3f%s", sorted(numbers),
@@ -181,7 +192,7 @@ def _recheck_kept(place, turns: tuple[TurnTiming, ...], single: set[int], groupe
         rest = (single - {n}) | grouped
         other = place(config.tail_gap, _pins(transcript, blocks, config, tight=rest, near=near & rest))
         off = not _check(transcript.anchors[n], transcript, other, config.anchor_tolerance_ms).ok
-        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight)
+        gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight, ends=config.anchor_weigh_ends)
         log.debug("timecode %d let go: off %s, %+.3f", n, off, gain)
         if off and gain > (config.anchor_retry_margin if n in near | borne_out else -config.anchor_retry_margin):
             log.info("the alignment no longer held to timecode '%s' matches as well", transcript.anchors[n].written)

@@ -411,6 +411,22 @@ class AlignConfig:
     # final alignment and let go when it matches about as well without it (see
     # ``_recheck_kept``)
     anchor_recheck: bool = True
+    # the turns that a held alignment (and one that lets an anchor go) is weighed on are
+    # those it starts elsewhere and those it ends elsewhere: a shifted timecode obeyed lays
+    # its short turn on the end of the turn before, which it cuts by 10 s, and that turn's
+    # loss was not counted (a fresh one: +0.078, the turn 41 s early; with it, -0.041). The
+    # sixty-ninth session's batch: that timecode flagged, 1 more turn start within 0.5 s of
+    # 2251; the bench 1 more (without stage directions), the other 484 held out the same
+    anchor_weigh_ends: bool = True
+    # a held alignment that moves a turn onto what the map calls music is weighed with
+    # ``anchor_retry_margin``, not ``anchor_retry_music_margin``, when it puts another
+    # anchor that was off within the tolerance too: a wrong timecode does not set another
+    # right. A fresh bed's speech called music: two right timecodes 33 and 52 s off, each
+    # held alignment the other's (+0.012 to +0.019), both turned down, and the early end
+    # then kept laid 8 turns up to 87 s early: now set right. The sixty-ninth session's
+    # batch: 5 more turn starts within 0.5 s, 5 captions on music fewer, 2 right timecodes
+    # no longer flagged; the bench and the other 484 held out the same
+    anchor_corroborated: bool = True
     # timecodes written for another cut of the show (a broadcast whose podcast starts
     # earlier or later) are all off by about the same time: when at least
     # ``offset_min_anchors`` of those off by ``anchor_retry_ms`` or more, and most of them,

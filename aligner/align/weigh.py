@@ -21,22 +21,25 @@ log = logging.getLogger(__name__)
 _MOVED_MS = 500  # a turn that another alignment starts further away than this is placed elsewhere
 
 
-def _moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...]) -> list[int]:
-    """The turns that ``other`` starts more than ``_MOVED_MS`` away from where ``turns`` does."""
+def _moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], at: str = "start_ms") -> list[int]:
+    """The turns that ``other`` starts (``at``: ends) more than ``_MOVED_MS`` away from
+    where ``turns`` does."""
     return [k for k, (a, b) in enumerate(zip(turns, other))
-            if a.placed and b.placed and abs(a.start_ms - b.start_ms) > _MOVED_MS]
+            if a.placed and b.placed and abs(getattr(a, at) - getattr(b, at)) > _MOVED_MS]
 
 
 def _gain_where_moved(turns: tuple[TurnTiming, ...], other: tuple[TurnTiming, ...], blocks: list[SpokenTurn],
-                      weight: float) -> float:
+                      weight: float, ends: bool = False) -> float:
     """How much better ``other`` matches than ``turns`` on the turns that it places
-    elsewhere (``_moved``): their mean confidence there minus here, each less
-    ``weight`` times how far its length strays from what its text takes (the log of its
-    length over eSpeak's, from the recording's usual ratio): confidence alone does not see a
-    turn squeezed into a third of its time."""
+    elsewhere (``_moved``; with those it ends elsewhere too when ``ends``): their mean
+    confidence there minus here, each less ``weight`` times how far its length strays from
+    what its text takes (the log of its length over eSpeak's, from the recording's usual
+    ratio): confidence alone does not see a turn squeezed into a third of its time."""
     moved = _moved(turns, other)
     if not moved:
         return 0.0
+    if ends:
+        moved = sorted(set(moved) | set(_moved(turns, other, at="end_ms")))
     here, there = _strays(turns, blocks), _strays(other, blocks)
     return float(np.mean([(other[k].confidence - weight * there[k]) - (turns[k].confidence - weight * here[k])
                           for k in moved]))
