@@ -596,6 +596,33 @@ def test_talk_over_a_bed_after_the_music_stops_goes_to_the_speech():
     assert (heard[:640] == SPEECH).all() and (heard[640:] == MUSIC).all()
 
 
+def test_a_short_turn_between_a_jingle_and_a_silence_is_speech():
+    """A jingle, a pause, a second of talk, then a silence (before the next jingle): the
+    measures join the talk to the jingle; the voice heard from the pause to the silence is
+    speech (``voice_before_silence``), the jingle's notes stay music, and without that
+    voice (the jingle's last notes after a pause) nothing moves. Mirrored: a turn said
+    after a silence, then a pause and a jingle."""
+    from aligner.audiomap import _voice_after_music_stops
+
+    config = MapConfig()
+    labels = np.array([SILENCE] * 200 + [MUSIC] * 700 + [SILENCE] * 200, np.int8)
+    quiet = np.zeros(len(labels), np.float32)
+    quiet[:200] = quiet[900:] = 1.0
+    quiet[760:800] = 1.0  # the jingle ends, a 0.4-s pause, then the turn up to the silence
+    asked = []
+    heard = _voice_after_music_stops(labels, quiet, _voice_from(800, asked), config)
+    assert heard[200:800].tolist() == [MUSIC] * 600 and heard[800:900].tolist() == [SPEECH] * 100
+    assert (heard[900:] == SILENCE).all() and (heard[:200] == SILENCE).all()
+    assert (_voice_after_music_stops(labels, quiet, _voice_from(800, []),
+                                     dataclasses.replace(config, voice_before_silence=False)) == labels).all()
+    notes = lambda start, stop: np.full(stop - start, 0.02, np.float32)  # noqa: E731
+    assert (_voice_after_music_stops(labels, quiet, notes, config) == labels).all()
+    turned, turned_quiet = labels[::-1].copy(), quiet[::-1].copy()
+    voice_until = lambda start, stop: np.where(np.arange(start, stop) < 300, 0.95, 0.02).astype(np.float32)  # noqa: E731
+    heard = _voice_after_music_stops(turned, turned_quiet, voice_until, config)
+    assert heard[200:300].tolist() == [SPEECH] * 100 and heard[300:900].tolist() == [MUSIC] * 600
+
+
 def test_the_speech_detector_hears_real_speech_and_not_a_chord(sample):
     """Silero VAD as shipped: the bundled sample's speech (its first turn, 8.8-13 s) against
     a steady chord; the probabilities cover the frames asked, from any start."""
