@@ -615,10 +615,11 @@ class AlignConfig:
     # after the silence, the turn before running to it (``turn_edges.past_talk_before_silence``;
     # None: off): the passes laid the first word over the last words of the turn before (the
     # same speaker's, often), which it matches as well. Sixty-ninth session, found on the
-    # held-out set (10 such starts 1.2-3.6 s early): the new batch 3 starts set right, none
-    # broken; without the gap rule, a turn after a replay moved 3.4 s late and the turn
-    # before it laid over the replay
-    silence_talk_ratio: float | None = None
+    # held-out set (10 such starts 1.2-3.6 s early): 3 starts set right there (one turn in
+    # three mixes), the bench 1 (`ep20m_s31_gated`), none broken on either (`--save h69sl
+    # --against h69c`, `v69sl --against v69c`); without the gap rule, a turn after a replay
+    # moved 3.4 s late and the turn before it laid over the replay
+    silence_talk_ratio: float | None = 3.0
     silence_talk_words: int = 3
     silence_talk_excess_ms: int = 500
     silence_talk_joined_ms: int = 500
