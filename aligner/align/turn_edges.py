@@ -257,9 +257,14 @@ def _stretched(turn: TurnTiming, block: SpokenTurn, among: range, ratio: float, 
     """eSpeak's length of each of ``turn``'s words and the path's (frames), and those of its
     words ``among`` these indices that the path gave ``ratio`` times eSpeak's length or more,
     and ``excess`` frames more."""
-    espeak = np.diff([*block.word_frames, block.end_frame]).astype(np.float64)
+    espeak = _espeak_lengths(block)
     given = np.array([(w.end_ms - w.start_ms) / HOP_MS for w in turn.words])
     return espeak, given, [j for j in among if given[j] >= ratio * espeak[j] and given[j] - espeak[j] >= excess]
+
+
+def _espeak_lengths(block: SpokenTurn) -> np.ndarray:
+    """eSpeak's length of each of ``block``'s words (frames)."""
+    return np.diff([*block.word_frames, block.end_frame]).astype(np.float64)
 
 
 def _at_espeak_lengths(words: tuple[WordTiming, ...], espeak: np.ndarray) -> tuple[WordTiming, ...]:
@@ -385,19 +390,17 @@ def past_talk_before_silence(turns: tuple[TurnTiming, ...], blocks: list[SpokenT
         before, turn = out[k - 1], out[k]
         if not (turn.placed and before.placed and turn.words) or turn.start_ms - before.end_ms > joined * HOP_MS:
             continue
-        espeak = np.diff([*blocks[k].word_frames, blocks[k].end_frame])
-        for j, w in enumerate(turn.words[:words]):
-            a, b = w.start_ms // HOP_MS, w.end_ms // HOP_MS
-            inside = runs(silent[a:b])
-            if not inside:
-                continue
-            stop, resume = a + inside[0][0], a + inside[0][1]
-            talk, said = stop - turn.start_ms // HOP_MS, int(espeak[:j + 1].sum())
-            if talk >= ratio * said and talk - said >= excess and resume < b:
-                moved = move_change(before, turn, stop * HOP_MS, resume * HOP_MS)
-                if moved is not None:
-                    out[k - 1], out[k] = moved
-            break
+        spans = [(w.start_ms // HOP_MS, w.end_ms // HOP_MS) for w in turn.words[:words]]
+        j = next((j for j, (a, b) in enumerate(spans) if silent[a:b].any()), None)  # the first word holding one
+        if j is None:
+            continue
+        a, b = spans[j]
+        (stop, resume), *_ = [(a + s, a + e) for s, e in runs(silent[a:b])]
+        talk, said = stop - turn.start_ms // HOP_MS, int(_espeak_lengths(blocks[k])[:j + 1].sum())
+        if talk >= ratio * said and talk - said >= excess and resume < b:
+            moved = move_change(before, turn, stop * HOP_MS, resume * HOP_MS)
+            if moved is not None:
+                out[k - 1], out[k] = moved
     return tuple(out)
 
 
