@@ -71,30 +71,37 @@ def held_out() -> list[tuple[float, int, str]]:
     sixty-sixth session's, likewise, the two weakest mixes (tight, uneven) given two pairs
     each. Seeds 176-187, the sixty-seventh session's, likewise, the four weakest mixes then
     (uneven, overlap, tight, bed) given two pairs each and the two strongest (compressed,
-    gated) none. Seeds 188-199, the sixty-eighth session's, likewise, in the same shares, and seeds 200-211,
-    the sixty-ninth session's, likewise."""
+    gated) none. Seeds 188-199, the sixty-eighth session's, likewise, in the same shares, seeds 200-211,
+    the sixty-ninth session's, likewise, and seeds 212-223, the seventieth session's, likewise."""
     sets = {
-        "": [*_seeds(120, 129), *_seeds(132, 135), *_seeds(140, 211)],
+        "": [*_seeds(120, 129), *_seeds(132, 135), *_seeds(140, 223)],
         "compressed": [*_seeds(120, 125), *_seeds(136, 139), *_seeds(148, 149), *_seeds(160, 161), *_seeds(168, 169)],
         "tight": [*_seeds(120, 125), *_seeds(132, 135), *_seeds(144, 145), *_seeds(152, 153), *_seeds(164, 165),
                   *_seeds(174, 175), *_seeds(178, 179), *_seeds(182, 183), *_seeds(190, 193),
-                  *_seeds(202, 205)],
+                  *_seeds(202, 205), *_seeds(214, 217)],
         "noisy": [*_seeds(126, 129), *_seeds(142, 143), *_seeds(156, 157), *_seeds(170, 171), *_seeds(186, 187),
-                  *_seeds(196, 197), *_seeds(208, 209)],
+                  *_seeds(196, 197), *_seeds(208, 209),
+                  *_seeds(220, 221)],
         "voiced": [*_seeds(126, 129), *_seeds(132, 135), *_seeds(142, 143), *_seeds(158, 159), *_seeds(164, 165),
-                   *_seeds(184, 185), *_seeds(196, 197), *_seeds(208, 209)],
+                   *_seeds(184, 185), *_seeds(196, 197), *_seeds(208, 209),
+                   *_seeds(220, 221)],
         "fast": [*_seeds(130, 131), *_seeds(136, 139), *_seeds(144, 145), *_seeds(162, 163), *_seeds(166, 167),
-                 *_seeds(184, 185), *_seeds(198, 199), *_seeds(210, 211)],
+                 *_seeds(184, 185), *_seeds(198, 199), *_seeds(210, 211),
+                 *_seeds(222, 223)],
         "overlap": [*_seeds(130, 131), *_seeds(136, 139), *_seeds(146, 147), *_seeds(156, 157), *_seeds(172, 173),
-                    *_seeds(178, 181), *_seeds(188, 191), *_seeds(200, 203)],
+                    *_seeds(178, 181), *_seeds(188, 191), *_seeds(200, 203),
+                    *_seeds(212, 215)],
         "bed": [*_seeds(130, 131), *_seeds(140, 141), *_seeds(154, 155), *_seeds(170, 171), *_seeds(176, 177),
-                *_seeds(182, 183), *_seeds(192, 195), *_seeds(204, 207)],
+                *_seeds(182, 183), *_seeds(192, 195), *_seeds(204, 207),
+                *_seeds(216, 219)],
         "gated": [*_seeds(130, 131), *_seeds(148, 149), *_seeds(162, 163), *_seeds(172, 173)],
         "sung": [*_seeds(130, 131), *_seeds(140, 141), *_seeds(158, 159), *_seeds(168, 169), *_seeds(186, 187),
-                 *_seeds(198, 199), *_seeds(210, 211)],
+                 *_seeds(198, 199), *_seeds(210, 211),
+                 *_seeds(222, 223)],
         "uneven": [*_seeds(130, 131), *_seeds(146, 147), *_seeds(152, 155), *_seeds(160, 161), *_seeds(166, 167),
                    *_seeds(174, 177), *_seeds(180, 181), *_seeds(188, 189), *_seeds(194, 195),
-                   *_seeds(200, 201), *_seeds(206, 207)],
+                   *_seeds(200, 201), *_seeds(206, 207),
+                   *_seeds(212, 213), *_seeds(218, 219)],
     }
     out = [(m, s, mix) for mix, seeds in sets.items() for s in seeds for m in SHORT]
     return sorted(out, key=lambda r: -r[0])
