@@ -227,3 +227,36 @@ def test_the_margin_after_left_out_talk_is_its_own():
                     _turn(3, "B", 26 * 200, 34 * 200 - PAUSE))
     assert to_voice_changes(after_jingle, jingled, jingle_map, **strict, left_out_margin=3.0,
                             after_named=frozenset({2})) == after_jingle
+
+
+def test_a_turn_whose_last_words_went_to_left_out_talk_runs_on_to_where_its_voice_stops():
+    # A (voice 0): its last two stretches, in its speaker's own words, were left to the
+    # replay after it (voices 2 and 3); A runs on over them, to the pause before the replay
+    voices = [0] * 10 + [2, 3] * 3 + [1] * 10
+    cepstra, audio_map = _recording(voices)
+    turns = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", 16 * 200, 26 * 200 - PAUSE))
+    on = dict(LEFT_OUT, ends_before_left_out=True)
+    moved = to_voice_changes(turns, cepstra, audio_map, **on, run_on_margin=1.0)
+    assert moved[1] == turns[1]
+    assert moved[0].end_ms == (10 * 200 - PAUSE) * 10 and moved[0].words[-1].end_ms == moved[0].end_ms
+    assert moved[0].words[:-1] == turns[0].words[:-1]
+    assert to_voice_changes(turns, cepstra, audio_map, **on) == turns  # off unless asked for
+    # a margin the voices do not reach: it stays
+    assert to_voice_changes(turns, cepstra, audio_map, **on, run_on_margin=1000.0) == turns
+
+
+def test_a_turn_does_not_run_on_across_a_pause_longer_than_the_one_it_would_end_at():
+    # the same, but a longer pause (0.9 s) after A's end, then talk in A's voice: the replay
+    # opens in the show's voice (a trailer), and the turn keeps its end
+    voices = [0] * 10 + [2, 3] * 3 + [1] * 10
+    cepstra, audio_map = _recording(voices)
+    a = 8 * 200 - PAUSE - 60  # A's talk stops 0.6 s sooner: a pause of 0.9 s
+    audio_map.quiet[a:8 * 200 - PAUSE] = 1.0
+    cepstra[a:8 * 200 - PAUSE, 0] -= 10.0
+    turns = (_turn(0, "A", 0, a), _turn(1, "B", 16 * 200, 26 * 200 - PAUSE))
+    on = dict(LEFT_OUT, ends_before_left_out=True, run_on_margin=1.0)
+    assert to_voice_changes(turns, cepstra, audio_map, **on) == turns
+    # with the pause as short as the others, it runs on
+    short, short_map = _recording(voices)
+    ran_on = to_voice_changes((_turn(0, "A", 0, 8 * 200 - PAUSE), turns[1]), short, short_map, **on)
+    assert ran_on[0].end_ms == (10 * 200 - PAUSE) * 10

@@ -501,6 +501,12 @@ class AlignConfig:
     # stage directions), one end already 36 s early moved 3 s earlier. Weighed against every
     # other voice, a held-out turn's end was cut 2.3 s short (its own voice like another's)
     voice_change_end_before_left_out: bool = True
+    # ... and a turn before talk left out runs on, within the same reach, over the talk after
+    # its end that sounds like its speaker by this margin a frame against every other voice,
+    # up to a pause as long as any it runs across (None: it stays;
+    # ``voices._end_after_left_out``). The passes leave a loosely transcribed turn's last
+    # utterance, said in the speaker's own words, to a replay after it.
+    voice_change_run_on_margin: float | None = None
     # the margin of a turn start moved after talk left out (None: ``voice_change_margin``):
     # a turn's first utterance given to a replay in another voice, the voices parting by 2.5
     # to 3 a frame, stayed there. Fifty-seventh session, chosen on the held-out set

@@ -25,8 +25,8 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from aligner.align.model import TurnTiming
-from aligner.align.retime import end_before, move_change, start_after, start_earlier
-from aligner.audiomap import MUSIC, AudioMap, runs
+from aligner.align.retime import end_before, end_later, move_change, start_after, start_earlier
+from aligner.audiomap import KINDS, MUSIC, SILENCE, AudioMap, runs
 from aligner.discriminant import LinearDiscriminant
 from aligner.features import HOP_MS
 
@@ -55,7 +55,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                      left_out_voices: int = 2, voice: np.ndarray | None = None,
                      min_music_ms: int = MIN_MUSIC_MS, after_named: frozenset = frozenset(),
                      ends_before_left_out: bool = False, min_end_moved_ms: int = 300,
-                     left_out_margin: float | None = None) -> tuple[TurnTiming, ...]:
+                     left_out_margin: float | None = None,
+                     run_on_margin: float | None = None) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
@@ -107,6 +108,11 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                 while (shorter := _end_before_left_out(out[k], heard, far, min_end_moved_ms // HOP_MS,
                                                        margin)) is not None:
                     out[k] = shorter
+        if run_on_margin is not None:
+            for k in range(len(out) - 1):
+                if out[k].words and left_out_before(heard.talk, out[k], out[k + 1], max_gap_ms):
+                    out[k] = _end_after_left_out(out[k], out[k + 1].start_ms, heard, far, min_end_moved_ms // HOP_MS,
+                                                 run_on_margin) or out[k]
     return tuple(out)
 
 
@@ -120,6 +126,7 @@ class _Heard:
     left_out: int | None  # the column of the left-out talk's likeliest voice, if learnt
     pause_starts: np.ndarray  # the frames where pauses begin
     onsets: np.ndarray  # the frames where they end
+    lasting: np.ndarray  # how long each lasts (a silence of the map's across a click, whole)
     music: np.ndarray  # the frames of music before each frame
 
 
@@ -155,9 +162,23 @@ def _hear(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMa
     if left_out is not None:  # the likeliest of its voices
         logp = np.concatenate([logp[:, :left_out], logp[:, left_out:].max(axis=1, keepdims=True)], axis=1)
     pauses = [(a, b) for a, b in runs(audio_map.quiet[:n] >= 0.5, min_pause_ms // HOP_MS) if b < n]
-    return _Heard(names, talk, logp, left_out, pause_starts=np.array([a for a, _ in pauses], np.int64),
-                  onsets=np.array([b for _, b in pauses], np.int64),
+    starts, ends = np.array(pauses, np.int64).reshape(-1, 2).T
+    return _Heard(names, talk, logp, left_out, pause_starts=starts, onsets=ends,
+                  lasting=_lasting(starts, ends, audio_map),
                   music=np.concatenate([[0], np.cumsum(audio_map.labels[:n] == MUSIC)]))
+
+
+def _lasting(starts: np.ndarray, ends: np.ndarray, audio_map: AudioMap) -> np.ndarray:
+    """How long each pause (``starts`` to ``ends``, frames) lasts: the whole of the map's
+    silence it begins in, when longer (a click parts a silence into two pauses)."""
+    silent = np.array([(r.start_ms // HOP_MS, r.end_ms // HOP_MS) for r in audio_map.regions
+                       if r.kind == KINDS[SILENCE]], np.int64).reshape(-1, 2)
+    if not len(silent):
+        return ends - starts
+    i = np.maximum(np.searchsorted(silent[:, 0], starts, side="right") - 1, 0)  # the silence before each
+    whole = silent[i, 1] - silent[i, 0]
+    return np.where((silent[i, 0] <= starts) & (starts < silent[i, 1]), np.maximum(ends - starts, whole),
+                    ends - starts)
 
 
 def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named: bool, reach: int,
@@ -231,6 +252,34 @@ def _end_before_left_out(turn: TurnTiming, heard: _Heard, reach: int, least: int
     if moved < least or -float(kept[at - lo]) < margin * moved:
         return None
     return end_before(turn, at * HOP_MS)
+
+
+def _end_after_left_out(turn: TurnTiming, next_start_ms: int, heard: _Heard, reach: int, least: int,
+                        margin: float) -> TurnTiming | None:
+    """``turn`` running on, within ``reach`` frames and before ``next_start_ms``, to the
+    start of the pause up to which the talk after its end sounds most like its speaker
+    against every other voice (the left-out talk's, the other speakers'), when that takes
+    ``least`` frames of talk or more whose mean log-likelihood ratio is ``margin`` or more,
+    and that pause lasts as long as any that the turn then runs across (a break between
+    segments is longer than the pauses inside one); else None."""
+    talk, logp, pause_starts = heard.talk, heard.logp, heard.pause_starts
+    mine = heard.names[turn.speaker]
+    cur = turn.end_ms // HOP_MS
+    hi = min(next_start_ms // HOP_MS, cur + reach, len(talk))
+    inside = (heard.onsets > cur) & (pause_starts < hi)  # (the pause it ends in, if any, too)
+    starts, lasting = pause_starts[inside], heard.lasting[inside]
+    crossed = np.concatenate([[0], np.maximum.accumulate(lasting)[:-1]])  # the longest pause before each
+    candidates = starts[(lasting >= crossed) & (starts > cur)]
+    if not len(candidates):
+        return None
+    theirs = np.delete(logp[cur:hi], mine, axis=1).max(axis=1)
+    kept = np.concatenate([[0.0], np.cumsum(np.where(talk[cur:hi], logp[cur:hi, mine] - theirs, 0.0))])
+    talk_before = np.concatenate([[0], np.cumsum(talk[cur:hi])])
+    at = int(candidates[np.argmax(kept[candidates - cur])])
+    moved = int(talk_before[at - cur])
+    if moved < least or float(kept[at - cur]) < margin * moved:
+        return None
+    return end_later(turn, at * HOP_MS)
 
 
 def left_out_before(talk: np.ndarray, before: TurnTiming, turn: TurnTiming, max_gap_ms: int = LEFT_OUT_MS) -> bool:
