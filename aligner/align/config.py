@@ -505,8 +505,15 @@ class AlignConfig:
     # its end that sounds like its speaker by this margin a frame against every other voice,
     # up to a pause as long as any it runs across (None: it stays;
     # ``voices._end_after_left_out``). The passes leave a loosely transcribed turn's last
-    # utterance, said in the speaker's own words, to a replay after it.
-    voice_change_run_on_margin: float | None = None
+    # utterance, said in the speaker's own words, to a replay after it. Seventieth session,
+    # chosen on the new held-out batch (seeds 212-223, `--save h70_g10 --against h70f`:
+    # ends within 0.5 s 2203 -> 2216 of 2265, 13 ends 2.3-7.7 s early set right, none
+    # moved further; without the pause rule 2215, but 3 turns ran 8-9 s into a replay that
+    # opens in the speaker's voice after a 1.4 s pause), then the whole held-out set
+    # (`--save h70g --against h70b`): turn starts the same, ends 19232 -> 19276 of 19831,
+    # 51 nearer and 3 further (two overlapped changes before a replay run 2.7-3.4 s into
+    # it), captions on untranscribed audio 49 -> 51. Not measured on the bench
+    voice_change_run_on_margin: float | None = 1.0
     # the margin of a turn start moved after talk left out (None: ``voice_change_margin``):
     # a turn's first utterance given to a replay in another voice, the voices parting by 2.5
     # to 3 a frame, stayed there. Fifty-seventh session, chosen on the held-out set
