@@ -87,6 +87,12 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     against the left-out talk only: a turn's own last words sound like another speaker's
     often enough (a held-out episode had one cut 2.3 s short so).
 
+    With ``run_on_margin`` (and the left-out talk's voices learnt), a turn before talk left
+    out runs on over the talk after its end that sounds like its speaker by that margin
+    against every other voice, within ``left_out_reach_ms``, up to a pause as long as any it
+    runs across (``_end_after_left_out``): the passes leave a loosely transcribed turn's last
+    utterance to the replay after it.
+
     ``voice``: ``mapped_voice_features`` at ``window_ms``, when computed already."""
     heard = _hear(turns, cepstra, audio_map, window_ms=window_ms, min_pause_ms=min_pause_ms, max_gap_ms=max_gap_ms,
                   left_out_voices=left_out_voices if left_out_reach_ms is not None else None, voice=voice)
@@ -108,11 +114,11 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                 while (shorter := _end_before_left_out(out[k], heard, far, min_end_moved_ms // HOP_MS,
                                                        margin)) is not None:
                     out[k] = shorter
-        if run_on_margin is not None:
-            for k in range(len(out) - 1):
-                if out[k].words and left_out_before(heard.talk, out[k], out[k + 1], max_gap_ms):
-                    out[k] = _end_after_left_out(out[k], out[k + 1].start_ms, heard, far, min_end_moved_ms // HOP_MS,
-                                                 run_on_margin) or out[k]
+    if run_on_margin is not None and heard.left_out is not None:
+        for k in range(len(out) - 1):
+            if out[k].words and left_out_before(heard.talk, out[k], out[k + 1], max_gap_ms):
+                out[k] = _end_after_left_out(out[k], out[k + 1].start_ms, heard, far, min_end_moved_ms // HOP_MS,
+                                             run_on_margin) or out[k]
     return tuple(out)
 
 
