@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numba import njit
+from numpy.lib.stride_tricks import sliding_window_view
 
 _BLOCK = 10_000  # frames classified at a time (they stay in cache)
 
@@ -30,8 +31,15 @@ _BLOCK = 10_000  # frames classified at a time (they stay in cache)
 def stack(features: np.ndarray, context: int, frames: np.ndarray) -> np.ndarray:
     """``features[frames]``, each frame with its ``context`` neighbours on either side
     side by side (edges repeated)."""
-    n = len(features)
-    return np.hstack([features[np.clip(frames + d, 0, n - 1)] for d in range(-context, context + 1)])
+    return _windows(features, context)[frames].reshape(len(frames), -1)
+
+
+def _windows(features: np.ndarray, context: int) -> np.ndarray:
+    """Each frame of ``features`` with its ``context`` neighbours on either side (edges
+    repeated): a view of a padded copy, ``(frames, 2 * context + 1, values)``."""
+    padded = np.concatenate([np.repeat(features[:1], context, axis=0), features,
+                             np.repeat(features[-1:], context, axis=0)])
+    return sliding_window_view(padded, 2 * context + 1, axis=0).transpose(0, 2, 1)
 
 
 class LinearDiscriminant:
@@ -72,19 +80,17 @@ class LinearDiscriminant:
         (written into ``out`` when given, e.g. some columns of a wider array)."""
         if out is None:
             out = np.empty((len(features), self.n_classes), np.float32)
-        # the weights of each context offset apply to the frames shifted by it: a sum of
-        # small products instead of one product of the stacked frames (9 copies of them)
-        c, dim = self.context, features.shape[1]
-        w = self.weights.T.astype(np.float32).reshape(2 * c + 1, dim, self.n_classes)
+        # a block's frames stacked with their neighbours (a view, copied a block at a time)
+        # and one product: nine products of the frames shifted by each offset took 2.5
+        # times as long (each a pass over the block's scores for a 13-long dot product)
+        w = self.weights.T.astype(np.float32)
         bias = self.bias.astype(np.float32)
         n = len(features)
-        padded = np.concatenate([np.repeat(features[:1], c, axis=0), features, np.repeat(features[-1:], c, axis=0)])
+        windows = _windows(features, self.context)
 
         def fill(start: int) -> None:
             stop = min(n, start + _BLOCK)
-            s = padded[start:stop] @ w[0]
-            for k in range(1, 2 * c + 1):
-                s += padded[start + k:stop + k] @ w[k]
+            s = np.ascontiguousarray(windows[start:stop]).reshape(stop - start, -1) @ w
             s += bias
             s -= s.max(axis=1, keepdims=True)
             out[start:stop] = s - np.log(np.exp(s).sum(axis=1, keepdims=True))

@@ -18,6 +18,8 @@ def _runs(rng, n_runs=300):
 def test_stack_puts_neighbours_side_by_side_and_repeats_edges():
     x = np.arange(5, dtype=np.float32)[:, None]
     assert stack(x, 1, np.array([0, 2, 4])).tolist() == [[0, 0, 1], [1, 2, 3], [3, 4, 4]]
+    pairs = np.hstack([x, 10 * x])  # frame by frame, its values side by side
+    assert stack(pairs, 1, np.array([0, 4])).tolist() == [[0, 0, 0, 0, 1, 10], [3, 30, 4, 40, 4, 40]]
 
 
 def test_learns_classes_from_labelled_frames_and_gives_log_probabilities():
@@ -30,6 +32,24 @@ def test_learns_classes_from_labelled_frames_and_gives_log_probabilities():
     np.testing.assert_allclose(np.exp(lp).sum(axis=1), 1.0, rtol=1e-4)
     # the context window averages the noise out: one frame alone gets 87 %
     assert np.mean(lp[~train].argmax(axis=1) == labels[~train]) > 0.95
+
+
+def test_log_probabilities_are_the_plain_stacked_ones_over_every_block():
+    """The blocked product of each frame's window equals the textbook one: the frames
+    shifted by each offset side by side, times the weights, plus the bias, normalised; blocks over 4 cores."""
+    from aligner.discriminant import _BLOCK
+
+    rng = np.random.default_rng(4)
+    x, labels = _runs(rng)
+    x = np.tile(x, (-(-(4 * _BLOCK + 7) // len(x)), 1))[:4 * _BLOCK + 7]  # 5 blocks, the last short
+    labels = np.resize(labels, len(x))
+    clf = LinearDiscriminant(3, context=2).fit(x, np.arange(0, len(x), 3), labels[::3])
+    frames = np.arange(len(x))
+    stacked = np.hstack([x[np.clip(frames + d, 0, len(x) - 1)] for d in range(-2, 3)])
+    scores = stacked.astype(np.float64) @ clf.weights.T + clf.bias
+    plain = scores - np.log(np.exp(scores - scores.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)) \
+        - scores.max(axis=1, keepdims=True)
+    np.testing.assert_allclose(clf.log_proba(x), plain, atol=1e-3)
 
 
 def test_survives_wrong_labels_on_a_minority_of_frames():
