@@ -168,8 +168,8 @@ class _Retries:
             onto_music = set()
         gain = _gain_where_moved(self.turns, other, self.blocks, config.retry_duration_weight,
                                  ends=config.anchor_weigh_ends)
-        margin = (config.anchor_retry_music_margin if onto_music
-                  else -config.anchor_retry_margin if near or numbers <= self.borne_out else config.anchor_retry_margin)
+        margin = (config.anchor_retry_music_margin if onto_music else -config.anchor_retry_margin if near
+                  else -config.anchor_borne_out_margin if numbers <= self.borne_out else config.anchor_retry_margin)
         log.debug("timecodes %s (off by %s s) held by %s: %s, %+.3f%s", sorted(numbers),
                   ", ".join(f"{self.check(n, self.turns).delta_ms / 1000:+.1f}" for n in sorted(numbers)), how, held,
                   gain, " (turns onto music)" if onto_music else "")
@@ -185,7 +185,8 @@ def _recheck_kept(place, turns: tuple[TurnTiming, ...], single: set[int], groupe
     it (a shifted timecode obeyed). It is let go when the alignment without it puts it off
     and matches about as well (less than ``anchor_retry_margin`` worse where it moves
     turns); one of ``near`` (held a little beyond the tolerance, kept for matching as well)
-    or of ``borne_out`` (``_borne_out``) when that alignment matches better by as much."""
+    when that alignment matches better by as much, one of ``borne_out`` (``_borne_out``)
+    when it matches better by ``anchor_borne_out_margin``."""
     if len(single) < 2:
         return turns, single | grouped
     for n in sorted(single):
@@ -194,7 +195,9 @@ def _recheck_kept(place, turns: tuple[TurnTiming, ...], single: set[int], groupe
         off = not _check(transcript.anchors[n], transcript, other, config.anchor_tolerance_ms).ok
         gain = _gain_where_moved(turns, other, blocks, config.retry_duration_weight, ends=config.anchor_weigh_ends)
         log.debug("timecode %d let go: off %s, %+.3f", n, off, gain)
-        if off and gain > (config.anchor_retry_margin if n in near | borne_out else -config.anchor_retry_margin):
+        least = (config.anchor_retry_margin if n in near else config.anchor_borne_out_margin if n in borne_out
+                 else -config.anchor_retry_margin)
+        if off and gain > least:
             log.info("the alignment no longer held to timecode '%s' matches as well", transcript.anchors[n].written)
             turns, single = other, single - {n}
     return turns, single | grouped
