@@ -523,7 +523,9 @@ class AlignConfig:
     # opens in the speaker's voice after a 1.4 s pause), then the whole held-out set
     # (`--save h70g --against h70b`): turn starts the same, ends 19232 -> 19276 of 19831,
     # 51 nearer and 3 further (two overlapped changes before a replay run 2.7-3.4 s into
-    # it), captions on untranscribed audio 49 -> 51. Not measured on the bench
+    # it), captions on untranscribed audio 49 -> 51. Bench, seventy-first session (`--save
+    # b71`, with the discriminant's one-product scoring too): turn starts the same as on
+    # `9d99ecf`, ends 10557 -> 10581 of 10807, captions 9 as before
     voice_change_run_on_margin: float | None = 1.0
     # the margin of a turn start moved after talk left out (None: ``voice_change_margin``):
     # a turn's first utterance given to a replay in another voice, the voices parting by 2.5
