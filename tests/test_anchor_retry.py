@@ -401,7 +401,7 @@ def test_a_turn_laid_before_the_music_break_the_transcript_puts_before_it_is_hel
     Only a turn with under 1 s of music between it and the turn before, and 2 s of music or
     more beginning within the reach after its start (a short jingle: 4 s), is tried; the
     hold is kept unless it matches worse by 0.02 or moves no turn, and passes over a voice
-    inside the music."""
+    inside the music. Speech over music between the turns (a voiced jingle) counts as music."""
     from types import SimpleNamespace
 
     from aligner.align.hypotheses import _HELD_AT_ONSET, _try_after_named_music
@@ -465,11 +465,19 @@ def test_a_turn_laid_before_the_music_break_the_transcript_puts_before_it_is_hel
     assert _try_after_named_music(weigh(0.81), early, blocks, blip, onsets, [], [2], [], config) == (early, [])
     between = audio_map((1300, 1400), (1800, 2600))
     assert _try_after_named_music(weigh(0.81), early, blocks, between, onsets, [], [2], [], config) == (early, [])
+    # ... a voiced jingle between them counts too: 1 s the map hears as speech over music
+    voiced = audio_map((1800, 2600))
+    voiced.labels[1300:1400] = SPEECH_OVER_MUSIC
+    assert _try_after_named_music(weigh(0.81), early, blocks, voiced, onsets, [], [2], [], config) == (early, [])
     assert len(asked) == 6
+    unvoiced = dataclasses.replace(config, named_break_voiced=False)
+    assert _try_after_named_music(weigh(0.81), early, blocks, voiced, onsets, [], [2], [], unvoiced)[0][2].start_ms \
+        == 27_000
+    assert len(asked) == 7
     # a 4 s jingle (18 to 22 s), talk again at 27 s: tried
     jingle = audio_map((1800, 2200))
     moved, _ = _try_after_named_music(weigh(0.81), early, blocks, jingle, onsets, [], [2], [], config)
-    assert moved[2].start_ms == 27_000 and len(asked) == 7
+    assert moved[2].start_ms == 27_000 and len(asked) == 8
 
 
 def test_a_turn_laid_after_the_music_the_transcript_puts_before_it_is_held_at_the_talk_after_that_music():

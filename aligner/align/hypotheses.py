@@ -260,7 +260,7 @@ def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], a
     before: the first music of ``pieces`` that begins within ``named_break_reach_ms`` after
     its start (the path laid it on the talk before the break, a loosely transcribed
     speaker's, squeezed)."""
-    music, n = _music_sums(audio_map), len(audio_map.labels)
+    music, n = _music_sums(audio_map, voiced=config.named_break_voiced), len(audio_map.labels)
     starts = np.array([a for a, _ in pieces], np.int64)
     out = []
     for k in after_breaks:

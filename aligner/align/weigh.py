@@ -10,7 +10,7 @@ import logging
 import numpy as np
 
 from aligner.align.model import TurnTiming
-from aligner.audiomap import MUSIC, AudioMap
+from aligner.audiomap import MUSIC, SPEECH_OVER_MUSIC, AudioMap
 from aligner.features import HOP_MS
 from aligner.speak import SpokenTurn
 from aligner.transcript.model import Transcript
@@ -109,9 +109,13 @@ def _on_music(turns: tuple[TurnTiming, ...], audio_map: AudioMap, share: float) 
     return out
 
 
-def _music_sums(audio_map: AudioMap) -> np.ndarray:
-    """How many frames the map labels music before each frame (one more than frames)."""
-    return np.concatenate([[0], np.cumsum(audio_map.labels == MUSIC)])
+def _music_sums(audio_map: AudioMap, voiced: bool = False) -> np.ndarray:
+    """How many frames the map labels music (or speech over music too, when ``voiced``)
+    before each frame (one more than frames)."""
+    music = audio_map.labels == MUSIC
+    if voiced:
+        music |= audio_map.labels == SPEECH_OVER_MUSIC
+    return np.concatenate([[0], np.cumsum(music)])
 
 
 def _mean_confidence(turns: tuple[TurnTiming, ...], among: tuple[TurnTiming, ...] | None = None) -> float:
