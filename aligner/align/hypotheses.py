@@ -257,7 +257,8 @@ def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], a
                        pieces: list[tuple[int, int]], config: AlignConfig) -> list[tuple[int, tuple[int, int]]]:
     """(turn, music) for each turn that the transcript puts after a music break but which
     the path laid with under ``named_break_least_ms`` of music between it and the turn
-    before: the first music of ``pieces`` that begins within ``named_break_reach_ms`` after
+    before (speech over music counted as music, a voiced jingle's, with
+    ``named_break_voiced``): the first music of ``pieces`` that begins within ``named_break_reach_ms`` after
     its start (the path laid it on the talk before the break, a loosely transcribed
     speaker's, squeezed)."""
     music, n = _music_sums(audio_map, voiced=config.named_break_voiced), len(audio_map.labels)
