@@ -258,9 +258,9 @@ def _breaks_laid_after(turns: tuple[TurnTiming, ...], after_breaks: list[int], a
     """(turn, music) for each turn that the transcript puts after a music break but which
     the path laid with under ``named_break_least_ms`` of music between it and the turn
     before (speech over music counted as music, a voiced jingle's, with
-    ``named_break_voiced``): the first music of ``pieces`` that begins within ``named_break_reach_ms`` after
-    its start (the path laid it on the talk before the break, a loosely transcribed
-    speaker's, squeezed)."""
+    ``named_break_voiced``): the first music of ``pieces`` that begins within
+    ``named_break_reach_ms`` after its start (the path laid it on the talk before the
+    break, a loosely transcribed speaker's, squeezed)."""
     music, n = _music_sums(audio_map, voiced=config.named_break_voiced), len(audio_map.labels)
     starts = np.array([a for a, _ in pieces], np.int64)
     out = []
