@@ -108,6 +108,21 @@ def test_a_turn_started_inside_left_out_talk_starts_after_it():
     assert [w.start_ms for w in moved[1].words] == sorted(w.start_ms for w in moved[1].words)
 
 
+def test_a_speaker_with_too_little_talk_to_learn_leaves_the_other_changes_to_move():
+    # as the first test, and a third speaker C with one short line (0.8 s) at the end: C's
+    # voice is not learnt, A's and B's are, and the change between them moves as before
+    voices = [0] * 15 + [1] * 15 + [2]
+    cepstra, audio_map = _recording(voices)
+    turns = (_turn(0, "A", 0, 16 * 200 - PAUSE), _turn(1, "B", 16 * 200, 30 * 200 - PAUSE),
+             _turn(2, "C", 30 * 200, 30 * 200 + 80))
+    moved = to_voice_changes(turns, cepstra, audio_map, **SETTINGS)
+    assert moved[1].start_ms == 15 * 200 * 10 and moved[0].end_ms == (15 * 200 - PAUSE) * 10
+    assert moved[2] == turns[2]  # C's turn: no voice to weigh it by
+    # C's line long enough to learn (1.7 s): C is weighed too, and the change still moves
+    longer = (*turns[:2], _turn(2, "C", 30 * 200, 30 * 200 + STRETCH))
+    assert to_voice_changes(longer, cepstra, audio_map, **SETTINGS)[1].start_ms == 15 * 200 * 10
+
+
 def test_left_out_talk_in_the_turns_voice_leaves_its_start_alone():
     # a replay of B itself: nothing tells where the replay stops and the turn starts
     cepstra, audio_map = _recording([0] * 8 + [1] * 6 + [1] * 10)

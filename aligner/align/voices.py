@@ -122,6 +122,9 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     return tuple(out)
 
 
+_MIN_TALK = 100  # frames of talk a speaker needs for its voice to be learnt
+
+
 @dataclass(frozen=True)
 class _Heard:
     """What ``to_voice_changes`` learns and hears once, per frame up to the map's end."""
@@ -141,18 +144,24 @@ def _hear(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMa
           voice: np.ndarray | None) -> _Heard | None:
     """The speakers' voices learnt from their turns (and, with ``left_out_voices``, the
     voices of the talk that lies between turns, more than ``max_gap_ms`` of it), the pauses
-    of ``min_pause_ms`` or more; None when there is only one speaker, or too little of one."""
-    names = {s: k for k, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
-    if len(names) < 2 or len(turns) < 2:
+    of ``min_pause_ms`` or more; None when fewer than two speakers have enough talk to learn
+    (``_MIN_TALK``). A speaker with less (a caller's line) is left out of what is learnt,
+    and the changes of voice to and from its turns stay where they are."""
+    if len(turns) < 2:
         return None
     talk = (audio_map.quiet < 0.5) & (audio_map.music < 0.5)
     n = min(len(talk), len(cepstra))
     talk = talk[:n]
     said = [_talk_frames(talk, t.start_ms, t.end_ms) for t in turns]
-    frames = np.concatenate(said)
-    labels = np.concatenate([np.full(len(f), names[t.speaker], np.int64) for f, t in zip(said, turns)])
-    if np.bincount(labels, minlength=len(names)).min() < 100:  # a speaker too short to learn
+    heard_of: dict[str, int] = {}
+    for f, t in zip(said, turns):
+        heard_of[t.speaker] = heard_of.get(t.speaker, 0) + len(f)
+    names = {s: k for k, s in enumerate(s for s, m in heard_of.items() if m >= _MIN_TALK)}
+    if len(names) < 2:
         return None
+    kept = [(f, t) for f, t in zip(said, turns) if t.speaker in names]
+    frames = np.concatenate([f for f, _ in kept])
+    labels = np.concatenate([np.full(len(f), names[t.speaker], np.int64) for f, t in kept])
     if voice is None:
         voice = mapped_voice_features(cepstra, audio_map, window_ms)
     left_out = None
@@ -202,6 +211,8 @@ def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named:
         return None  # (too little talk left out to learn its voices)
     if not as_left_out and before.speaker == turn.speaker:
         return None  # no change of voice
+    if turn.speaker not in heard.names or not as_left_out and before.speaker not in heard.names:
+        return None  # a voice not learnt
     mine = heard.names[turn.speaker]
     if as_left_out:
         lo, hi = max(before.end_ms // HOP_MS + 1, cur - far), min(turn.end_ms // HOP_MS, cur + far, n)
@@ -243,6 +254,8 @@ def _end_before_left_out(turn: TurnTiming, heard: _Heard, reach: int, least: int
     moves ``least`` frames of talk or more whose mean log-likelihood ratio is ``margin`` or
     more; else None."""
     talk, logp, pause_starts = heard.talk, heard.logp, heard.pause_starts
+    if turn.speaker not in heard.names:
+        return None
     mine, left_out = heard.names[turn.speaker], heard.left_out
     cur = min(turn.end_ms // HOP_MS, len(talk))
     lo = max(turn.start_ms // HOP_MS + 1, cur - reach)
@@ -269,6 +282,8 @@ def _end_after_left_out(turn: TurnTiming, next_start_ms: int, heard: _Heard, rea
     and that pause lasts as long as any that the turn then runs across (a break between
     segments is longer than the pauses inside one); else None."""
     talk, logp, pause_starts = heard.talk, heard.logp, heard.pause_starts
+    if turn.speaker not in heard.names:
+        return None
     mine = heard.names[turn.speaker]
     cur = turn.end_ms // HOP_MS
     hi = min(next_start_ms // HOP_MS, cur + reach, len(talk))
