@@ -19,6 +19,7 @@ classifier then tells them apart by what they say, a weak difference, under the 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,9 +154,9 @@ def _hear(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMa
     n = min(len(talk), len(cepstra))
     talk = talk[:n]
     said = [_talk_frames(talk, t.start_ms, t.end_ms) for t in turns]
-    heard_of: dict[str, int] = {}
+    heard_of = Counter()
     for f, t in zip(said, turns):
-        heard_of[t.speaker] = heard_of.get(t.speaker, 0) + len(f)
+        heard_of[t.speaker] += len(f)
     names = {s: k for k, s in enumerate(s for s, m in heard_of.items() if m >= _MIN_TALK)}
     if len(names) < 2:
         return None
@@ -211,9 +212,9 @@ def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named:
         return None  # (too little talk left out to learn its voices)
     if not as_left_out and before.speaker == turn.speaker:
         return None  # no change of voice
-    if turn.speaker not in heard.names or not as_left_out and before.speaker not in heard.names:
+    mine = heard.names.get(turn.speaker)
+    if mine is None or (not as_left_out and before.speaker not in heard.names):
         return None  # a voice not learnt
-    mine = heard.names[turn.speaker]
     if as_left_out:
         lo, hi = max(before.end_ms // HOP_MS + 1, cur - far), min(turn.end_ms // HOP_MS, cur + far, n)
         theirs = np.delete(logp[lo:hi], mine, axis=1).max(axis=1)
@@ -254,9 +255,9 @@ def _end_before_left_out(turn: TurnTiming, heard: _Heard, reach: int, least: int
     moves ``least`` frames of talk or more whose mean log-likelihood ratio is ``margin`` or
     more; else None."""
     talk, logp, pause_starts = heard.talk, heard.logp, heard.pause_starts
-    if turn.speaker not in heard.names:
+    mine, left_out = heard.names.get(turn.speaker), heard.left_out
+    if mine is None:
         return None
-    mine, left_out = heard.names[turn.speaker], heard.left_out
     cur = min(turn.end_ms // HOP_MS, len(talk))
     lo = max(turn.start_ms // HOP_MS + 1, cur - reach)
     candidates = pause_starts[(pause_starts > lo) & (pause_starts < cur)]
@@ -282,9 +283,9 @@ def _end_after_left_out(turn: TurnTiming, next_start_ms: int, heard: _Heard, rea
     and that pause lasts as long as any that the turn then runs across (a break between
     segments is longer than the pauses inside one); else None."""
     talk, logp, pause_starts = heard.talk, heard.logp, heard.pause_starts
-    if turn.speaker not in heard.names:
+    mine = heard.names.get(turn.speaker)
+    if mine is None:
         return None
-    mine = heard.names[turn.speaker]
     cur = turn.end_ms // HOP_MS
     hi = min(next_start_ms // HOP_MS, cur + reach, len(talk))
     inside = (heard.onsets > cur) & (pause_starts < hi)  # (the pause it ends in, if any, too)
