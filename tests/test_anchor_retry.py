@@ -1119,6 +1119,50 @@ def test_a_turn_after_a_replay_is_tried_one_stretch_of_talk_earlier_and_held_the
     assert asked == [[pin_b], [pin_b, pin_d]]
 
 
+def test_a_turn_after_a_replay_is_tried_further_back_onset_by_onset_and_held_at_the_furthest_that_matches_better():
+    """B's talk began at 44 s, 47 s and 49 s (onsets before its start at 50 s; the one at
+    41 s lies beyond the reach), D's at 87 s only. A pass for each onset back, three asked
+    for: B and D at the nearest, then B alone at each further one. B is held at the
+    furthest onset where its words match better by the margin than where it is and than at
+    every nearer onset; D where it matches better."""
+    from aligner.align.hypotheses import _try_earlier_after_gap
+
+    transcript, blocks, turns, _ = _after_two_replays()
+    onsets = np.array([0, 20_000, 41_000, 44_000, 47_000, 49_000, 50_000, 53_000, 87_000, 90_000]) // HOP_MS
+    config = AlignConfig(after_replay_onsets=3)
+    asked = []
+
+    def weigh(gains):  # the turns held as ``extra`` asks match better by ``gains[frame]``, where they were
+        def held(extra):
+            asked.append(extra)
+            at = {pin[0]: pin[2] for pin in extra}
+            return tuple(dataclasses.replace(t, confidence=t.confidence + gains.get(at[k], 0.0)) if k in at else t
+                         for k, t in enumerate(turns))
+        return held
+
+    def tried(gains, cfg=config):
+        return _try_earlier_after_gap(weigh(gains), turns, transcript, blocks, onsets, [], cfg)
+
+    assert tried({4_900: 0.1, 4_700: 0.16, 4_400: 0.01, 8_700: 0.1}) == [(1, 0, 4_700, 15), (3, 0, 8_700, 15)]
+    assert asked == [[(1, 0, 4_900, 15), (3, 0, 8_700, 15)], [(1, 0, 4_700, 15)], [(1, 0, 4_400, 15)]]
+    # two back better than where it is, but not than one back by the margin: held one back
+    assert tried({4_900: 0.1, 4_700: 0.14}) == [(1, 0, 4_900, 15)]
+    # no better one back, better three back: held three back
+    assert tried({4_900: 0.01, 4_700: 0.01, 4_400: 0.1}) == [(1, 0, 4_400, 15)]
+    # 0.04 one back, 0.08 two back: neither clears the margin over the other and where it is
+    assert tried({4_900: 0.04, 4_700: 0.08}) == []
+    assert tried({}) == []
+    # two back at most by default: three back is not tried
+    asked.clear()
+    assert tried({4_900: 0.01, 4_700: 0.01, 4_400: 0.1}, AlignConfig()) == []
+    assert asked == [[(1, 0, 4_900, 15), (3, 0, 8_700, 15)], [(1, 0, 4_700, 15)]]
+    # one onset back only, when that is all that is asked
+    asked.clear()
+    assert tried({4_900: 0.01, 4_700: 0.1, 8_700: 0.1}, dataclasses.replace(config, after_replay_onsets=1)) == [
+        (3, 0, 8_700, 15)]
+    assert asked == [[(1, 0, 4_900, 15), (3, 0, 8_700, 15)]]
+
+
 def test_a_turn_after_a_replay_is_tried_earlier_at_any_pace_unless_one_is_asked_but_not_with_no_talk_of_its_own_before_it():
     from aligner.align.hypotheses import _try_earlier_after_gap
     from aligner.transcript.model import Direction, DirectionKind

@@ -237,6 +237,11 @@ class AlignConfig:
     after_replay_pace: float | None = None
     after_replay_reach_ms: int = 8_000
     after_replay_margin: float | None = 0.05
+    # ... tried further back too, one pass more for each onset, up to this many onsets back
+    # within the reach, and held at the furthest that matches better by the margin than the
+    # turn where it is and than every nearer onset. Seventy-fourth session: see
+    # bench/RESULTS.md (its entry) for how it was chosen and what it moved
+    after_replay_onsets: int = 2
     # a turn that starts inside music is tried at the last onset before that music, the reach
     # counted from the music's start (``_try_earlier_after_gap``). Sixty-seventh session,
     # found on the newest held-out batch: `ep5m_s187` turn 9, 3 s between a replay and a

@@ -41,7 +41,7 @@ _MUSIC = {DirectionKind.JINGLE, DirectionKind.SOUND_BREAK, DirectionKind.MUSIC_S
 
 
 # the directions that name non-speech audio: whether a transcript names any
-# (``_names_nonspeech``), and the turns after them tried one stretch of talk earlier
+# (``_names_nonspeech``), and the turns after them tried one stretch of talk earlier or more
 _NAMED_GAPS = _MUSIC | {DirectionKind.REPLAY}
 
 

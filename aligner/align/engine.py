@@ -292,8 +292,9 @@ class _Passes:
 
     def earlier_after_gaps(self, turns: tuple[TurnTiming, ...], tight: list) -> tuple[tuple[TurnTiming, ...], list]:
         """``turns`` and the pins ``tight``, with the turns after a replay or named music
-        that match better one stretch of talk earlier held there (``_try_earlier_after_gap``).
-        By one pass around the alignment's last, while its log-probabilities are at hand;
+        that match better one or more stretches of talk earlier held there
+        (``_try_earlier_after_gap``). By a pass for each onset tried back, around the
+        alignment's last, while its log-probabilities are at hand;
         the other passes kept are let go first, and this one is not kept (its path and that
         of the retries: 30 MB more at the peak at 90 minutes)."""
         config, ends = self.config, self.ends

@@ -377,29 +377,35 @@ def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Tra
                            blocks: list[SpokenTurn], onsets: np.ndarray, pins,
                            config: AlignConfig, music: np.ndarray | None = None) -> list[tuple[int, int, int, int]]:
     """The hypothesis that a turn after a named replay or music (``_NAMED_GAPS``)
-    starts one stretch of talk earlier than the path has it. A replay's gap is cheap on
-    speech, and a turn's text takes less time in eSpeak's voice than in the recording: the
-    path may leave the turn's first utterance to the replay and lay all its words over the
-    rest (a replay in the show's own voices, its last words alike the turn's first ones); a
-    short first utterance right after a jingle goes to the jingle's gap the same way. Only
-    talk counts (``turn_edges.talk_frames``): where the music goes on to the turn, no
-    stretch of it lies before the turn, and the turn is not tried. Tried for such turns (that
-    run faster than usual, ``_paces`` under ``after_replay_pace``, when that is given) whose
-    first word no anchor holds: ``weigh(extra)`` aligns again with each one's first word
-    held (``extra``, pins) to the last of the talk ``onsets`` before its start, within
-    ``after_replay_reach_ms`` and after the turn before it ends. Returns the pins of those
-    whose words match better there by ``after_replay_margin`` of reported confidence (less
-    how far its length strays: ``_squeeze_aware``): the caller holds them there.
+    starts one, two or more stretches of talk earlier than the path has it. A replay's gap
+    is cheap on speech, and a turn's text takes less time in eSpeak's voice than in the
+    recording: the path may leave the turn's first utterances to the replay and lay all its
+    words over the rest (a replay in the show's own voices, its last words alike the turn's
+    first ones); a short first utterance right after a jingle goes to the jingle's gap the
+    same way. Only talk counts (``turn_edges.talk_frames``): where the music goes on to the
+    turn, no stretch of it lies before the turn, and the turn is not tried. Tried for such
+    turns (that run faster than usual, ``_paces`` under ``after_replay_pace``, when that is
+    given) whose first word no anchor holds: ``weigh(extra)`` aligns again with each one's
+    first word held (``extra``, pins) to the last of the talk ``onsets`` before its start,
+    within ``after_replay_reach_ms`` and after the turn before it ends; then, once more for
+    each, to the onset before that one, within the same reach, up to
+    ``after_replay_onsets`` onsets back. Returns the pins of those whose words match better
+    at one of them by ``after_replay_margin`` of reported confidence (less how far its
+    length strays: ``_squeeze_aware``), each at the furthest onset that matches better by
+    that margin than the turn where it is and than every nearer onset: the caller holds
+    them there. (Two onsets back may match better than one, where the first utterance
+    went to the replay and the second was squeezed; and one back may match nearly as well
+    as two, where two is the replay's last clip.)
 
     With ``music`` (frames the map labels music), a turn that starts inside music is tried
-    at the last onset before that music, within the reach of the music's start: the path
+    at the last onsets before that music, within the reach of the music's start: the path
     may give a short turn between a replay and a music break to the replay's gap, and lay
     its words on the break's last seconds."""
     pace = config.after_replay_pace
     paces = _paces(turns, blocks) if pace is not None else None
     held = _first_words_held(pins)
     music_starts = np.array([a for a, _ in runs(music)], np.int64) if music is not None else None
-    extra = []
+    tried: dict[int, list[int]] = {}  # each turn tried: the onsets, from the nearest back
     for k in _after_directions(transcript, blocks, _NAMED_GAPS):
         turn, start = turns[k], turns[k].start_ms // HOP_MS
         if k in held or not turn.placed or (pace is not None and paces[k] >= pace):
@@ -407,21 +413,37 @@ def _try_earlier_after_gap(weigh, turns: tuple[TurnTiming, ...], transcript: Tra
         if music_starts is not None and start < len(music) and music[start]:
             start = int(music_starts[np.searchsorted(music_starts, start, side="right") - 1])  # where that music began
         i = int(np.searchsorted(onsets, start - _AT_ONSET)) - 1  # the last onset clearly before the start
-        if i >= 0 and start - onsets[i] <= config.after_replay_reach_ms // HOP_MS \
+        back = []
+        while i >= 0 and len(back) < config.after_replay_onsets \
+                and start - onsets[i] <= config.after_replay_reach_ms // HOP_MS \
                 and onsets[i] * HOP_MS >= turns[k - 1].end_ms:
-            extra.append((k, 0, int(onsets[i]), _HELD_AT_ONSET))
-    if not extra:
+            back.append(int(onsets[i]))
+            i -= 1
+        if back:
+            tried[k] = back
+    if not tried:
         return []
-    other = weigh(extra)
     weight = config.confidence_duration_weight
-    here, there = _squeeze_aware(turns, blocks, weight), _squeeze_aware(other, blocks, weight)
-    gains = {k: there[k].confidence - here[k].confidence for k, *_ in extra}
-    log.debug("turns after a replay or music held one stretch earlier: %s",
-              ", ".join(f"{k} {gains[k]:+.3f}" for k in sorted(gains)))
-    better = [pin for pin in extra if gains[pin[0]] >= config.after_replay_margin]
-    for k, *_ in better:
-        log.info("line %d (%s): starts earlier, where the replay or music before it ends",
-                 blocks[k].turn.line, blocks[k].turn.speaker)
+    here = _squeeze_aware(turns, blocks, weight)
+    gains: dict[int, list[float]] = {k: [] for k in tried}
+    for n in range(max(map(len, tried.values()))):  # one pass for each onset further back
+        extra = [(k, 0, back[n], _HELD_AT_ONSET) for k, back in tried.items() if len(back) > n]
+        there = _squeeze_aware(weigh(extra), blocks, weight)
+        for k, *_ in extra:
+            gains[k].append(there[k].confidence - here[k].confidence)
+    log.debug("turns after a replay or music held one stretch earlier or more: %s",
+              ", ".join(f"{k} " + " ".join(f"{g:+.3f}" for g in gains[k]) for k in sorted(gains)))
+    better = []
+    for k, back in tried.items():
+        at, best = None, 0.0  # (the turn where it is: no gain)
+        for n, gain in enumerate(gains[k]):  # from the nearest onset back
+            if gain >= best + config.after_replay_margin:
+                at = n
+            best = max(best, gain)
+        if at is not None:
+            better.append((k, 0, back[at], _HELD_AT_ONSET))
+            log.info("line %d (%s): starts earlier, where the replay or music before it ends",
+                     blocks[k].turn.line, blocks[k].turn.speaker)
     return better
 
 
