@@ -294,9 +294,9 @@ class _Passes:
         """``turns`` and the pins ``tight``, with the turns after a replay or named music
         that match better one or more stretches of talk earlier held there
         (``_try_earlier_after_gap``). By a pass for each onset tried back, around the
-        alignment's last, while its log-probabilities are at hand;
-        the other passes kept are let go first, and this one is not kept (its path and that
-        of the retries: 30 MB more at the peak at 90 minutes)."""
+        alignment's last, while its log-probabilities are at hand; the other passes kept
+        are let go first, and these are not kept (their paths and those of the retries:
+        30 MB more at the peak at 90 minutes)."""
         config, ends = self.config, self.ends
         if config.after_replay_margin is None or tuple(tight) not in ends \
                 or not _after_directions(self.transcript, self.blocks, _NAMED_GAPS):
