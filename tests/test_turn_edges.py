@@ -523,6 +523,45 @@ def test_a_turn_whose_first_words_the_path_stretched_over_a_jingles_voice_starts
         assert stays == given
 
 
+def test_a_turn_whose_first_words_the_path_laid_across_a_jingles_music_starts_after_the_pause_in_the_stretched_one():
+    """A jingle whose voice comes in over its first notes: the map calls 0-3 s speech, 3-5 s
+    music, speech from there (the voice goes on to 7 s); a pause at 7-7.5 s, then the
+    speaker. The path started the turn at 1 s, on the voice, and gave its second word
+    6.6 s, across the music and the pause: the music ends inside the turn's first words, 4 s
+    after its start, and the turn starts after the pause, at 7.5 s, its first two words
+    sharing 7.5-7.8 s; without ``inside``, it stays (the music ends 4 s from its start).
+    Music that ends after the stretched word, or 0.5 s before the turn starts, or the same
+    map with music ending 0.8 s before the turn starts, into a silence (talk over a bed
+    after a jingle): it stays."""
+    from types import SimpleNamespace
+
+    from aligner.audiomap import Region
+
+    quiet = np.zeros(3000, np.float32)
+    quiet[700:750] = 1.0
+    regions = (Region(0, 3000, "speech", 1.0), Region(3000, 5000, "music", 1.0), Region(5000, 30000, "speech", 1.0))
+    audio_map = dataclasses.replace(_map(quiet, np.zeros(3000)), regions=regions)
+    blocks = [SimpleNamespace(word_frames=np.array([0, 20, 40, 60]), end_frame=80)]
+    words = tuple(WordTiming(w, a, b, 0.9, 2 * j, 2 * j + 1)
+                  for j, (w, (a, b)) in enumerate(zip("wxyz", [(1000, 1200), (1200, 7800), (7800, 8000), (8000, 8400)])))
+    turn = TurnTiming(0, "A", "w x y z", 1000, 8400, 0.9, words)
+
+    def started(inside=200, audio_map=audio_map):
+        return after_stretched_words((turn,), blocks, audio_map, [0], words=6, ratio=3.0, excess=150, near=10,
+                                     min_pause=15, inside=inside)[0]
+
+    moved = started()
+    assert (moved.start_ms, moved.end_ms) == (7500, 8400)
+    assert [(w.start_ms, w.end_ms) for w in moved.words] == [(7500, 7650), (7650, 7800), (7800, 8000), (8000, 8400)]
+    assert started(inside=None) == turn
+    longer = (regions[0], Region(3000, 9000, "music", 1.0), Region(9000, 30000, "speech", 1.0))
+    before = (Region(0, 500, "music", 1.0), Region(500, 30000, "speech", 1.0))
+    bed = (Region(0, 200, "music", 1.0), Region(200, 600, "silence", 1.0), Region(600, 3000, "speech", 1.0),
+           *regions[1:])
+    for other in (longer, before, bed):
+        assert started(audio_map=dataclasses.replace(audio_map, regions=other)) == turn
+
+
 def test_a_turn_whose_first_word_the_path_stretched_over_talk_and_a_silence_starts_after_the_silence():
     """The map has a silence at 10-11.4 s inside one stretch of speech. The path ended the
     turn before at 8.7 s and laid this turn's first word (eSpeak 0.15 s) over 9-11.6 s: the

@@ -654,6 +654,16 @@ class AlignConfig:
     # music 11 -> 10). In the scan that found them, music ending up to 0.3 s before the
     # start, with a silence between, also took in a right start, which moved 0.9 s late
     stretched_start_near_ms: int | None = 100
+    # ... or in which such a music region ends before the end of the stretched word (a
+    # jingle whose voice comes in over its first notes and goes on after them), when no
+    # music ended in this long before its start (talk over a bed just after a jingle, whose
+    # music the map breaks into short regions, stays; None: only music ending near its start).
+    # Seventy-sixth session (`bench/realign.py --held-out --save h76b --against h74b` on the
+    # episodes that the unguarded rule moved): `ep5m_s158_voiced` turn 12 -6.93 -> -0.07 s,
+    # captions on music 50 -> 49; unguarded, it also moved `ep20m_s217` turn 35 and the
+    # bench's `ep10m_s1` turn 6 (4 variants) 3 s late: both after music ended 0.5-1.1 s
+    # before the start, into a silence, the talk over a bed the map broke into music regions
+    stretched_start_inside_clear_ms: int | None = 2000
     # a turn one of whose first ``silence_talk_words`` words the path stretched across a
     # silence of the map, where the talk from its start to that silence lasts this many times
     # what eSpeak takes for its words up to there and ``silence_talk_excess_ms`` more, and

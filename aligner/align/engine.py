@@ -378,7 +378,9 @@ class _Passes:
                                                      words=config.stretched_words, ratio=config.stretched_ratio,
                                                      excess=config.stretched_excess_ms // HOP_MS,
                                                      near=config.stretched_start_near_ms // HOP_MS,
-                                                     min_pause=config.voice_change_min_pause_ms // HOP_MS)
+                                                     min_pause=config.voice_change_min_pause_ms // HOP_MS,
+                                                     inside=None if config.stretched_start_inside_clear_ms is None
+                                                     else config.stretched_start_inside_clear_ms // HOP_MS)
         if config.silence_talk_ratio is not None:
             turns = turn_edges.past_talk_before_silence(turns, blocks, audio_map, words=config.silence_talk_words,
                                                         ratio=config.silence_talk_ratio,

@@ -334,33 +334,45 @@ def before_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTur
 
 def after_stretched_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], audio_map: AudioMap,
                           after_music: list[int], *, words: int, ratio: float, excess: int, near: int,
-                          min_pause: int, least_pace: float = 0.7) -> tuple[TurnTiming, ...]:
+                          min_pause: int, least_pace: float = 0.7, inside: int | None = None) -> tuple[TurnTiming, ...]:
     """A turn of ``after_music`` (those that the transcript puts after music) that starts
     within ``near`` frames of where one of the map's music regions ends straight into talk
-    (no silence between), and one of whose first ``words`` words the path gave ``ratio``
-    times eSpeak's length for it or more, and ``excess`` frames more, starts where sound
-    resumes after the last pause of ``min_pause`` frames or more inside the last such word.
-    Its words from the first up to the first word that then leaves them ``least_pace`` of
-    eSpeak's length or more share that time, each in proportion to eSpeak's length.
+    (no silence between), or, with ``inside``, in which such a region ends before the end
+    of the last word below and no music ends in the ``inside`` frames before it, and one
+    of whose first ``words`` words the path gave ``ratio`` times eSpeak's length for it or
+    more, and ``excess`` frames more, starts where sound resumes after the last pause of
+    ``min_pause`` frames or more inside the last such word. Its words from the first up to
+    the first word that then leaves them ``least_pace`` of eSpeak's length or more share
+    that time, each in proportion to eSpeak's length.
     A jingle's voice (sung, or spoken over its notes) is talk to the map: the music region
     ends where the voice comes in, the path lays the turn's first words over that voice and
     stretches one of them across the pause to where the speaker begins. The pause does not
-    score as music, so ``past_music_tails`` passes it by."""
+    score as music, so ``past_music_tails`` passes it by. A jingle whose voice comes in
+    over its first notes, and goes on after them, has its music region inside the turn's
+    first words (``inside``). A turn that starts just after music ended is talk over a bed
+    after a jingle, whose music the map may break into short regions: it stays."""
     regions = audio_map.regions
     ends = np.array([r.end_ms // HOP_MS for i, r in enumerate(regions[:-1])
                      if r.kind == KINDS[MUSIC] and regions[i + 1].kind in SPOKEN], np.int64)
     if not len(ends):
         return turns
+    music_ends = np.array([r.end_ms // HOP_MS for r in regions if r.kind == KINDS[MUSIC]], np.int64)
     out = list(turns)
     for k in after_music:
         turn = out[k]
-        if not turn.placed or not turn.words or np.abs(ends - turn.start_ms // HOP_MS).min() > near:
+        if not turn.placed or not turn.words:
             continue
+        start = turn.start_ms // HOP_MS
+        if np.abs(ends - start).min() > near:
+            if inside is None or np.any((music_ends < start) & (music_ends >= start - inside)):
+                continue
         espeak, _, stretched = _stretched(turn, blocks[k], range(min(words, len(turn.words))), ratio, excess)
         if not stretched:
             continue
         last = turn.words[stretched[-1]]
         a, b = last.start_ms // HOP_MS, last.end_ms // HOP_MS
+        if not np.any((ends >= start - near) & (ends <= b)):
+            continue  # no music ends near its start, nor inside its words up to the stretched one
         pauses = [e for s, e in runs(audio_map.quiet[a:b] >= 0.5, min_pause) if e < b - a]
         if not pauses:
             continue
