@@ -130,6 +130,26 @@ def test_left_out_talk_in_the_turns_voice_leaves_its_start_alone():
     assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns
 
 
+def test_a_turn_whose_first_stretches_went_to_a_long_replay_starts_where_its_voice_does():
+    """A (voice 0), a replay of 16 stretches (voices 2 and 3), then B (voice 1), whose
+    first four stretches the path left to the replay: learnt with them, the left-out talk's
+    voices hold B's, and nothing tells B's start. Learnt again without the talk weighed
+    before B (the 10 s reach: B's four stretches and the replay's last), from the replay's
+    other fifteen, B starts where its voice does. A replay of six stretches leaves five,
+    under twice the five weighed: B stays. Four stretches of a voice heard nowhere else (4)
+    before B, likelier B's than the replay's once learnt without them, yet far from B's
+    own talk: B stays. Without ``relearn``, B stays in all three."""
+    for replay, tail, moved_to in ((8, 1, 24), (3, 1, None), (8, 4, None)):
+        voices = [0] * 8 + [2, 3] * replay + [tail] * 4 + [1] * 14
+        cepstra, audio_map = _recording(voices)
+        start = (8 + 2 * replay + 4) * 200
+        turns = (_turn(0, "A", 0, 8 * 200 - PAUSE), _turn(1, "B", start, len(voices) * 200 - PAUSE))
+        moved = to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT, relearn=True)
+        assert moved[1].start_ms == (start if moved_to is None else moved_to * 200) * 10
+        assert moved[0] == turns[0]
+        assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns  # off unless asked for
+
+
 def test_a_turn_after_a_named_jingle_starts_past_a_voice_that_the_left_out_talk_holds():
     # A (voice 0), a replay (voices 2 and 3), B (voice 1); then a jingle whose voice is the
     # replay's voice 2, and B again, laid from the jingle's voice on (its own from stretch 28)

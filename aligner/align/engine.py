@@ -364,7 +364,8 @@ class _Passes:
                                      after_named=self.voices_after_music,
                                      ends_before_left_out=config.voice_change_end_before_left_out,
                                      left_out_margin=config.voice_change_left_out_margin,
-                                     run_on_margin=config.voice_change_run_on_margin)
+                                     run_on_margin=config.voice_change_run_on_margin,
+                                     relearn=config.voice_change_relearnt_start)
         if config.left_out_forward_ms is not None:
             turns = turn_edges.after_left_out_talk(turns, stretches, config.left_out_forward_ms // HOP_MS)
         if config.stretch_tail_ms is not None:

@@ -57,7 +57,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                      min_music_ms: int = MIN_MUSIC_MS, after_named: frozenset = frozenset(),
                      ends_before_left_out: bool = False, min_end_moved_ms: int = 300,
                      left_out_margin: float | None = None,
-                     run_on_margin: float | None = None) -> tuple[TurnTiming, ...]:
+                     run_on_margin: float | None = None, relearn: bool = False) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
@@ -72,6 +72,14 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
 
     ``left_out_margin`` (None: ``margin``) is the margin after talk left out instead: the
     speech moved there has the left-out talk on one side, not a speaker of the show.
+
+    With ``relearn``, a turn after talk left out that stays so is weighed once more, for an
+    earlier start only, with the voices learnt again without the left-out talk within the
+    reach before it (``_relearnt_without``): the passes may leave a loosely transcribed
+    turn's first utterances to a replay before it, and its speaker's voice, learnt from
+    them as left-out talk, then parts from nothing there. The talk it would take must lie as
+    near the speaker's voice as most of its own talk does (``_sounds_like``): a voice heard
+    only there, learnt by nothing once left out, may be likelier the speaker's than any.
 
     The turns ``after_named`` (indices: those the transcript puts after music) move the same
     way as after left-out talk, when ``left_out_reach_ms`` is given: a voice over a jingle
@@ -105,7 +113,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         moved = _moved_change(heard, out[k - 1], out[k], named=k in after_named and far is not None,
                               reach=reach_ms // HOP_MS, far=far, least=min_moved_ms // HOP_MS, margin=margin,
                               left_out_margin=left_out_margin, max_gap_ms=max_gap_ms,
-                              min_music=min_music_ms // HOP_MS)
+                              min_music=min_music_ms // HOP_MS, relearn=relearn)
         if moved is not None:
             out[k - 1], out[k] = moved
     if ends_before_left_out and heard.left_out is not None:
@@ -124,6 +132,9 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
 
 
 _MIN_TALK = 100  # frames of talk a speaker needs for its voice to be learnt
+# times as much left-out talk elsewhere as where a turn's start is weighed, for the voices
+# to be learnt again without the latter
+_KEPT_LEFT_OUT = 2
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,10 @@ class _Heard:
     onsets: np.ndarray  # the frames where they end
     lasting: np.ndarray  # how long each lasts (a silence of the map's across a click, whole)
     music: np.ndarray  # the frames of music before each frame
+    # what the voices were learnt from, to learn them again without some of the left-out
+    # talk: (voice features, the turns' talk frames, their speakers' columns, the left-out
+    # talk's frames, how many voices it is learnt as)
+    learnt: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int] | None = None
 
 
 def _hear(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMap, *, window_ms: int,
@@ -165,23 +180,67 @@ def _hear(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_map: AudioMa
     labels = np.concatenate([np.full(len(f), names[t.speaker], np.int64) for f, t in kept])
     if voice is None:
         voice = mapped_voice_features(cepstra, audio_map, window_ms)
-    left_out = None
+    left_out = learnt = None
     if left_out_voices is not None:
         unsaid = [f for f in (_talk_frames(talk, a.end_ms, b.start_ms) for a, b in zip(turns, turns[1:]))
                   if len(f) > max_gap_ms // HOP_MS]
         if sum(map(len, unsaid)) >= 100:
             unsaid_frames = np.concatenate(unsaid)
             left_out = len(names)
-            frames = np.concatenate([frames, unsaid_frames])
-            labels = np.concatenate([labels, left_out + _voice_groups(voice[unsaid_frames], left_out_voices, least=100)])
-    logp = LinearDiscriminant(int(labels.max()) + 1, 0).fit(voice, frames, labels).log_proba(voice)
-    if left_out is not None:  # the likeliest of its voices
-        logp = np.concatenate([logp[:, :left_out], logp[:, left_out:].max(axis=1, keepdims=True)], axis=1)
+            learnt = (voice, frames, labels, unsaid_frames, left_out_voices)
+    logp = _voices_heard(voice, frames, labels, left_out, learnt[3] if learnt else None, left_out_voices, voice)
     pauses = [(a, b) for a, b in runs(audio_map.quiet[:n] >= 0.5, min_pause_ms // HOP_MS) if b < n]
     starts, ends = np.array(pauses, np.int64).reshape(-1, 2).T
     return _Heard(names, talk, logp, left_out, pause_starts=starts, onsets=ends,
                   lasting=_lasting(starts, ends, audio_map),
-                  music=np.concatenate([[0], np.cumsum(audio_map.labels[:n] == MUSIC)]))
+                  music=np.concatenate([[0], np.cumsum(audio_map.labels[:n] == MUSIC)]), learnt=learnt)
+
+
+def _voices_heard(voice: np.ndarray, said: np.ndarray, speakers: np.ndarray, left_out: int | None,
+                  unsaid: np.ndarray | None, left_out_voices: int | None, heard: np.ndarray) -> np.ndarray:
+    """The log-probability at each frame of ``heard`` (voice features) of each speaker's
+    voice, learnt from their talk (``said`` frames, ``speakers`` columns), and, with
+    ``left_out`` (its column), of the likeliest voice of the ``unsaid`` talk, learnt as
+    ``left_out_voices`` voices."""
+    if left_out is None:
+        return LinearDiscriminant(int(speakers.max()) + 1, 0).fit(voice, said, speakers).log_proba(heard)
+    frames = np.concatenate([said, unsaid])
+    labels = np.concatenate([speakers, left_out + _voice_groups(voice[unsaid], left_out_voices, least=100)])
+    logp = LinearDiscriminant(int(labels.max()) + 1, 0).fit(voice, frames, labels).log_proba(heard)
+    return np.concatenate([logp[:, :left_out], logp[:, left_out:].max(axis=1, keepdims=True)], axis=1)
+
+
+def _relearnt_without(heard: _Heard, lo: int, hi: int, cut: int) -> np.ndarray | None:
+    """The log-probabilities of the voices from ``lo`` to ``hi``, learnt again without the
+    left-out talk from ``lo`` to ``cut``; None when none lies there, or when under
+    ``_KEPT_LEFT_OUT`` times as much lies elsewhere (voices heard only there would go
+    unlearnt)."""
+    if heard.learnt is None:
+        return None
+    voice, said, speakers, unsaid, k = heard.learnt
+    keep = (unsaid < lo) | (unsaid >= cut)
+    if keep.all() or keep.sum() < _KEPT_LEFT_OUT * (~keep).sum():
+        return None
+    return _voices_heard(voice, said, speakers, heard.left_out, unsaid[keep], k, voice[lo:hi])
+
+
+def _sounds_like(heard: _Heard, frames: np.ndarray, speaker: int) -> bool:
+    """Whether the talk of ``frames`` lies as near the voice of ``speaker`` (column) as
+    most of its own talk: their median Mahalanobis distance to its mean voice (the
+    speakers' pooled spread) is within the 90th percentile of its own talk's. Another
+    voice, heard nowhere else, may be likelier the speaker's than any learnt, yet far from
+    all of them."""
+    voice, said, speakers, *_ = heard.learnt
+    x = voice[said].astype(np.float64)
+    means = np.stack([x[speakers == c].mean(axis=0) for c in range(int(speakers.max()) + 1)])
+    spread = np.linalg.inv(np.cov((x - means[speakers]).T) + 1e-2 * np.eye(x.shape[1]))
+
+    def distance(f: np.ndarray) -> np.ndarray:
+        d = f - means[speaker]
+        return np.einsum("ij,jk,ik->i", d, spread, d)
+
+    return bool(np.median(distance(voice[frames].astype(np.float64)))
+                <= np.percentile(distance(x[speakers == speaker]), 90))
 
 
 def _lasting(starts: np.ndarray, ends: np.ndarray, audio_map: AudioMap) -> np.ndarray:
@@ -199,10 +258,10 @@ def _lasting(starts: np.ndarray, ends: np.ndarray, audio_map: AudioMap) -> np.nd
 
 def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named: bool, reach: int,
                   far: int | None, least: int, margin: float, left_out_margin: float | None, max_gap_ms: int,
-                  min_music: int) -> tuple[TurnTiming, TurnTiming] | None:
+                  min_music: int, relearn: bool = False) -> tuple[TurnTiming, TurnTiming] | None:
     """``before`` and ``turn`` with the change between them moved to the onset where the
     voices part best (``to_voice_changes``; ``far``: the reach after talk left out, or after
-    music when ``named``), or None when it stays."""
+    music when ``named``; ``relearn``: see there), or None when it stays."""
     talk, logp, onsets, n = heard.talk, heard.logp, heard.onsets, len(heard.talk)
     cur = turn.start_ms // HOP_MS
     # weighed as after talk left out: after such talk, or after music named there
@@ -224,18 +283,33 @@ def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named:
     candidates = onsets[(onsets > lo) & (onsets < hi)]
     if not len(candidates) or hi <= lo:
         return None
-    ratio = np.where(talk[lo:hi], logp[lo:hi, mine] - theirs, 0.0)
-    spoken = np.concatenate([[0], np.cumsum(ratio)])  # the next speaker's evidence before each frame
-    heard_talk = np.concatenate([[0], np.cumsum(talk[lo:hi])])
-    at = int(candidates[np.argmin(spoken[candidates - lo])])
-    now = min(max(cur, lo), hi)
-    a, b = sorted((at, now))
-    moved = int(heard_talk[b - lo] - heard_talk[a - lo])
-    # the evidence for the split at ``at`` over the split now: the speech moved sounds
-    # like the speaker it goes to (either way, this is the drop of ``spoken``)
-    gain = float(spoken[now - lo] - spoken[at - lo])
     needed = left_out_margin if after_talk and left_out_margin is not None else margin
-    if at == cur or moved < least or gain < needed * moved:
+
+    def parted(ratio: np.ndarray, candidates: np.ndarray) -> int | None:
+        """The onset where the voices part best, if it moves the change enough."""
+        if not len(candidates):
+            return None
+        ratio = np.where(talk[lo:hi], ratio, 0.0)
+        spoken = np.concatenate([[0], np.cumsum(ratio)])  # the next speaker's evidence before each frame
+        heard_talk = np.concatenate([[0], np.cumsum(talk[lo:hi])])
+        at = int(candidates[np.argmin(spoken[candidates - lo])])
+        now = min(max(cur, lo), hi)
+        a, b = sorted((at, now))
+        moved = int(heard_talk[b - lo] - heard_talk[a - lo])
+        # the evidence for the split at ``at`` over the split now: the speech moved sounds
+        # like the speaker it goes to (either way, this is the drop of ``spoken``)
+        gain = float(spoken[now - lo] - spoken[at - lo])
+        return None if at == cur or moved < least or gain < needed * moved else at
+
+    at = parted(logp[lo:hi, mine] - theirs, candidates)
+    if at is None and relearn and as_left_out and (relearnt := _relearnt_without(heard, lo, hi, cur)) is not None:
+        # the turn's first talk, left to the left-out talk, was learnt as its voice: learnt
+        # again without the talk before the turn, an earlier start that sounds like the
+        # speaker (``_sounds_like``) is taken
+        at = parted(relearnt[:, mine] - np.delete(relearnt, mine, axis=1).max(axis=1), candidates[candidates < cur])
+        if at is not None and not _sounds_like(heard, np.flatnonzero(talk[at:cur]) + at, mine):
+            at = None
+    if at is None:
         return None
     stop = int(heard.pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
     # what a turn takes over: from its new start to its old one, or, for the turn before,
