@@ -150,6 +150,27 @@ def test_a_turn_whose_first_stretches_went_to_a_long_replay_starts_where_its_voi
         assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns  # off unless asked for
 
 
+def test_a_turn_laid_over_a_replays_last_voice_starts_where_its_voice_does_learnt_without_it():
+    """A replay whose last four stretches, in its voice 2, the path laid under B's first
+    words (B: voice 1, with an earlier turn). Learnt with them as B's voice, the replay's
+    voice 2 is a third of B's: nothing tells where B starts. Learnt again without B's talk
+    within the 10 s reach, B starts where its voice does. B's first stretches in its own
+    voice: it keeps its start. Without B's earlier turn, under twice as much of its talk
+    lies outside the reach: it stays. Without ``relearn_later``, B stays in all."""
+    spans = (("A", 0, 6), ("B", 6, 12), ("A", 12, 16), ("B", 24, 36))
+    turns = tuple(_turn(k, s, a * 200, b * 200 - PAUSE) for k, (s, a, b) in enumerate(spans))
+    for head, starts_at in (([2] * 4, 28), ([1] * 4, None)):
+        cepstra, audio_map = _recording([0] * 6 + [1] * 6 + [0] * 4 + [2, 3] * 4 + head + [1] * 8)
+        moved = to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT, relearn_later=True)
+        assert moved[:3] == turns[:3]
+        assert moved[3].start_ms == (turns[3].start_ms if starts_at is None else starts_at * 200 * 10)
+        assert moved[3].words[0].start_ms == moved[3].start_ms and moved[3].end_ms == turns[3].end_ms
+        assert to_voice_changes(turns, cepstra, audio_map, **LEFT_OUT) == turns  # off unless asked for
+    alone, alone_map = _recording([0] * 6 + [2, 3] * 4 + [2] * 4 + [1] * 8)
+    lone = (_turn(0, "A", 0, 6 * 200 - PAUSE), _turn(1, "B", 14 * 200, 22 * 200 - PAUSE))
+    assert to_voice_changes(lone, alone, alone_map, **LEFT_OUT, relearn_later=True) == lone
+
+
 def test_a_turn_after_a_named_jingle_starts_past_a_voice_that_the_left_out_talk_holds():
     # A (voice 0), a replay (voices 2 and 3), B (voice 1); then a jingle whose voice is the
     # replay's voice 2, and B again, laid from the jingle's voice on (its own from stretch 28)
@@ -244,6 +265,29 @@ def test_a_turn_laid_over_left_out_talk_ends_where_its_voice_does():
     # a replay in A's own voice: nothing tells where A stops, its end stays
     own, _ = _recording([0] * 28 + [1] * 10)
     assert to_voice_changes(turns, own, audio_map, **LEFT_OUT, ends_before_left_out=True) == turns
+
+
+def test_a_turn_laid_over_a_replays_first_voice_ends_where_its_voice_does_learnt_without_it():
+    """A (voice 0, with an earlier turn), then a replay whose first four stretches, in its
+    voice 2, the path laid under A's last words; B (voice 1) after it. Learnt with them as
+    A's voice, the replay's voice 2 is half A's: nothing tells where A stops. Learnt again
+    without A's talk within the 10 s reach, A ends where its voice does. A's last stretches
+    in its own voice: it keeps its end. Without A's earlier turn, under twice as much of
+    its talk lies outside the reach: it stays. Without ``relearn_end``, A stays in all."""
+    spans = (("A", 0, 6), ("B", 6, 10), ("A", 10, 22), ("B", 30, 36))
+    turns = tuple(_turn(k, s, a * 200, b * 200 - PAUSE) for k, (s, a, b) in enumerate(spans))
+    on = dict(LEFT_OUT, ends_before_left_out=True)
+    for tail, ends_at in (([2] * 4, 18), ([0] * 4, None)):
+        cepstra, audio_map = _recording([0] * 6 + [1] * 4 + [0] * 8 + tail + [2, 3] * 4 + [1] * 6)
+        moved = to_voice_changes(turns, cepstra, audio_map, **on, relearn_end=True)
+        assert moved[:2] == turns[:2] and moved[3] == turns[3]
+        assert moved[2].end_ms == (turns[2].end_ms if ends_at is None else (ends_at * 200 - PAUSE) * 10)
+        assert moved[2].words[-1].end_ms == moved[2].end_ms and moved[2].start_ms == turns[2].start_ms
+        assert to_voice_changes(turns, cepstra, audio_map, **on) == turns  # off unless asked for
+    alone, alone_map = _recording([1] * 4 + [0] * 8 + [2] * 4 + [2, 3] * 4 + [1] * 6)
+    lone = tuple(_turn(k, s, a * 200, b * 200 - PAUSE) for k, (s, a, b) in enumerate(
+        (("B", 0, 4), ("A", 4, 16), ("B", 24, 30))))
+    assert to_voice_changes(lone, alone, alone_map, **on, relearn_end=True) == lone
 
 
 def test_the_margin_after_left_out_talk_is_its_own():

@@ -365,7 +365,9 @@ class _Passes:
                                      ends_before_left_out=config.voice_change_end_before_left_out,
                                      left_out_margin=config.voice_change_left_out_margin,
                                      run_on_margin=config.voice_change_run_on_margin,
-                                     relearn=config.voice_change_relearnt_start)
+                                     relearn=config.voice_change_relearnt_start,
+                                     relearn_end=config.voice_change_relearnt_end,
+                                     relearn_later=config.voice_change_relearnt_later_start)
         if config.left_out_forward_ms is not None:
             turns = turn_edges.after_left_out_talk(turns, stretches, config.left_out_forward_ms // HOP_MS)
         if config.stretch_tail_ms is not None:

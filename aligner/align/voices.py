@@ -57,7 +57,8 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
                      min_music_ms: int = MIN_MUSIC_MS, after_named: frozenset = frozenset(),
                      ends_before_left_out: bool = False, min_end_moved_ms: int = 300,
                      left_out_margin: float | None = None,
-                     run_on_margin: float | None = None, relearn: bool = False) -> tuple[TurnTiming, ...]:
+                     run_on_margin: float | None = None, relearn: bool = False,
+                     relearn_end: bool = False, relearn_later: bool = False) -> tuple[TurnTiming, ...]:
     """``turns`` with each change of speaker moved, within ``reach_ms``, to the onset after
     a pause of ``min_pause_ms`` or more where the voices part best (the sum over the speech
     between of the log-likelihood ratio of the two speakers' voices), when that moves at
@@ -80,6 +81,11 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     them as left-out talk, then parts from nothing there. The talk it would take must lie as
     near the speaker's voice as most of its own talk does (``_sounds_like``): a voice heard
     only there, learnt by nothing once left out, may be likelier the speaker's than any.
+    With ``relearn_later``, the mirror, for a later start: the voices learnt again without
+    the speaker's talk within the reach (``_relearnt_without_own``), when the passes laid
+    the turn's first words over the left-out talk's last and the speaker's voice was learnt
+    from it; the talk given up must lie further from the speaker's voice than most of the
+    rest of its talk.
 
     The turns ``after_named`` (indices: those the transcript puts after music) move the same
     way as after left-out talk, when ``left_out_reach_ms`` is given: a voice over a jingle
@@ -95,6 +101,9 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
     the first words of a replay, the word before them stretched over the pause. Weighed
     against the left-out talk only: a turn's own last words sound like another speaker's
     often enough (a held-out episode had one cut 2.3 s short so).
+    With ``relearn_end``, a turn that keeps its end is weighed once more with the voices
+    learnt again without its speaker's talk within the reach: the left-out talk's first
+    words, laid under its last, were learnt as its speaker's voice.
 
     With ``run_on_margin`` (and the left-out talk's voices learnt), a turn before talk left
     out runs on over the talk after its end that sounds like its speaker by that margin
@@ -113,7 +122,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
         moved = _moved_change(heard, out[k - 1], out[k], named=k in after_named and far is not None,
                               reach=reach_ms // HOP_MS, far=far, least=min_moved_ms // HOP_MS, margin=margin,
                               left_out_margin=left_out_margin, max_gap_ms=max_gap_ms,
-                              min_music=min_music_ms // HOP_MS, relearn=relearn)
+                              min_music=min_music_ms // HOP_MS, relearn=relearn, relearn_later=relearn_later)
         if moved is not None:
             out[k - 1], out[k] = moved
     if ends_before_left_out and heard.left_out is not None:
@@ -121,7 +130,7 @@ def to_voice_changes(turns: tuple[TurnTiming, ...], cepstra: np.ndarray, audio_m
             if out[k].words and (k + 1 in after_named or left_out_before(heard.talk, out[k], out[k + 1], max_gap_ms)):
                 # stretch by stretch, while the talk it gives up sounds like the left-out talk
                 while (shorter := _end_before_left_out(out[k], heard, far, min_end_moved_ms // HOP_MS,
-                                                       margin)) is not None:
+                                                       margin, relearn_end)) is not None:
                     out[k] = shorter
     if run_on_margin is not None and heard.left_out is not None:
         for k in range(len(out) - 1):
@@ -224,13 +233,31 @@ def _relearnt_without(heard: _Heard, lo: int, hi: int, cut: int) -> np.ndarray |
     return _voices_heard(voice, said, speakers, heard.left_out, unsaid[keep], k, voice[lo:hi])
 
 
-def _sounds_like(heard: _Heard, frames: np.ndarray, speaker: int) -> bool:
+def _relearnt_without_own(heard: _Heard, speaker: int, lo: int, hi: int) -> np.ndarray | None:
+    """The log-probabilities of the voices from ``lo`` to ``hi``, learnt again without the
+    talk of ``speaker`` (column) there; None when the voices were learnt without left-out
+    talk, or when under ``_KEPT_LEFT_OUT`` times as much of the speaker's talk lies
+    elsewhere."""
+    if heard.learnt is None:
+        return None
+    voice, said, speakers, unsaid, k = heard.learnt
+    drop = (speakers == speaker) & (said >= lo) & (said < hi)
+    if not drop.any() or (speakers == speaker).sum() - drop.sum() < _KEPT_LEFT_OUT * drop.sum():
+        return None
+    return _voices_heard(voice, said[~drop], speakers[~drop], heard.left_out, unsaid, k, voice[lo:hi])
+
+
+def _sounds_like(heard: _Heard, frames: np.ndarray, speaker: int, *, apart: bool = False) -> bool:
     """Whether the talk of ``frames`` lies as near the voice of ``speaker`` (column) as
     most of its own talk: their median Mahalanobis distance to its mean voice (the
     speakers' pooled spread) is within the 90th percentile of its own talk's. Another
     voice, heard nowhere else, may be likelier the speaker's than any learnt, yet far from
-    all of them."""
+    all of them. ``apart``: ``frames`` are the speaker's own talk as laid, weighed against
+    the rest of it."""
     voice, said, speakers, *_ = heard.learnt
+    if apart:
+        keep = ~np.isin(said, frames)
+        said, speakers = said[keep], speakers[keep]
     x = voice[said].astype(np.float64)
     means = np.stack([x[speakers == c].mean(axis=0) for c in range(int(speakers.max()) + 1)])
     spread = np.linalg.inv(np.cov((x - means[speakers]).T) + 1e-2 * np.eye(x.shape[1]))
@@ -258,10 +285,11 @@ def _lasting(starts: np.ndarray, ends: np.ndarray, audio_map: AudioMap) -> np.nd
 
 def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named: bool, reach: int,
                   far: int | None, least: int, margin: float, left_out_margin: float | None, max_gap_ms: int,
-                  min_music: int, relearn: bool = False) -> tuple[TurnTiming, TurnTiming] | None:
+                  min_music: int, relearn: bool = False,
+                  relearn_later: bool = False) -> tuple[TurnTiming, TurnTiming] | None:
     """``before`` and ``turn`` with the change between them moved to the onset where the
     voices part best (``to_voice_changes``; ``far``: the reach after talk left out, or after
-    music when ``named``; ``relearn``: see there), or None when it stays."""
+    music when ``named``; ``relearn``, ``relearn_later``: see there), or None when it stays."""
     talk, logp, onsets, n = heard.talk, heard.logp, heard.onsets, len(heard.talk)
     cur = turn.start_ms // HOP_MS
     # weighed as after talk left out: after such talk, or after music named there
@@ -309,6 +337,14 @@ def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named:
         at = parted(relearnt[:, mine] - np.delete(relearnt, mine, axis=1).max(axis=1), candidates[candidates < cur])
         if at is not None and not _sounds_like(heard, np.flatnonzero(talk[at:cur]) + at, mine):
             at = None
+    if at is None and relearn_later and after_talk and heard.left_out is not None and (
+            own := _relearnt_without_own(heard, mine, lo, hi)) is not None:
+        # the left-out talk's last words, laid under the turn's first, were learnt as the
+        # speaker's voice: learnt again without them, a later start where the talk given up
+        # sounds unlike the speaker is taken
+        at = parted(own[:, mine] - np.delete(own, mine, axis=1).max(axis=1), candidates[candidates > cur])
+        if at is not None and _sounds_like(heard, np.flatnonzero(talk[cur:at]) + cur, mine, apart=True):
+            at = None
     if at is None:
         return None
     stop = int(heard.pause_starts[np.searchsorted(onsets, at)])  # the pause before ``at`` begins
@@ -323,12 +359,16 @@ def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named:
     return move_change(before, turn, stop * HOP_MS, at * HOP_MS)
 
 
-def _end_before_left_out(turn: TurnTiming, heard: _Heard, reach: int, least: int, margin: float) -> TurnTiming | None:
+def _end_before_left_out(turn: TurnTiming, heard: _Heard, reach: int, least: int, margin: float,
+                         relearn: bool = False) -> TurnTiming | None:
     """``turn`` ending at the pause start within ``reach`` frames before its end after which
     its talk sounds least like its speaker's and most like the left-out talk's, when that
     moves ``least`` frames of talk or more whose mean log-likelihood ratio is ``margin`` or
-    more; else None."""
-    talk, logp, pause_starts = heard.talk, heard.logp, heard.pause_starts
+    more; else None. With ``relearn``, when it would stay, the voices are learnt again
+    without the speaker's talk within the reach (``_relearnt_without_own``) and weighed so,
+    the talk it gives up lying further from the speaker's voice than most of its own talk
+    (not ``_sounds_like``)."""
+    talk, pause_starts = heard.talk, heard.pause_starts
     mine, left_out = heard.names.get(turn.speaker), heard.left_out
     if mine is None:
         return None
@@ -337,15 +377,25 @@ def _end_before_left_out(turn: TurnTiming, heard: _Heard, reach: int, least: int
     candidates = pause_starts[(pause_starts > lo) & (pause_starts < cur)]
     if not len(candidates):
         return None
-    ratio = np.where(talk[lo:cur], logp[lo:cur, mine] - logp[lo:cur, left_out], 0.0)
-    # the speaker's evidence from each frame to the turn's end, and the talk there
-    kept = np.concatenate([np.cumsum(ratio[::-1])[::-1], [0.0]])
-    talk_after = np.concatenate([np.cumsum(talk[lo:cur][::-1])[::-1], [0]])
-    at = int(candidates[np.argmin(kept[candidates - lo])])
-    moved = int(talk_after[at - lo])
-    if moved < least or -float(kept[at - lo]) < margin * moved:
-        return None
-    return end_before(turn, at * HOP_MS)
+
+    def parted(logp: np.ndarray) -> int | None:
+        """The pause start after which the talk gives way, if by enough."""
+        ratio = np.where(talk[lo:cur], logp[:, mine] - logp[:, left_out], 0.0)
+        # the speaker's evidence from each frame to the turn's end, and the talk there
+        kept = np.concatenate([np.cumsum(ratio[::-1])[::-1], [0.0]])
+        talk_after = np.concatenate([np.cumsum(talk[lo:cur][::-1])[::-1], [0]])
+        at = int(candidates[np.argmin(kept[candidates - lo])])
+        moved = int(talk_after[at - lo])
+        return None if moved < least or -float(kept[at - lo]) < margin * moved else at
+
+    at = parted(heard.logp[lo:cur])
+    if at is None and relearn and (relearnt := _relearnt_without_own(heard, mine, lo, cur)) is not None:
+        # the left-out talk's first words, laid under the turn's last, were learnt as the
+        # speaker's voice: learnt again without them, the talk given up must sound unlike it
+        at = parted(relearnt)
+        if at is not None and _sounds_like(heard, np.flatnonzero(talk[at:cur]) + at, mine, apart=True):
+            at = None
+    return None if at is None else end_before(turn, at * HOP_MS)
 
 
 def _end_after_left_out(turn: TurnTiming, next_start_ms: int, heard: _Heard, reach: int, least: int,
