@@ -817,3 +817,29 @@ def test_a_turn_given_almost_none_of_the_time_its_text_takes_is_not_placed():
     # a tenth of its time is not yet nowhere: 400 ms of 3 s stays placed
     roomier = turns[:3] + (dataclasses.replace(turns[3], end_ms=turns[3].start_ms + 400),) + turns[4:]
     assert all(t.placed for t in _mark_unplaced(roomier, blocks, transcript, 0.1))
+
+
+def test_a_turn_whose_first_words_got_no_time_after_sound_called_music_starts_at_that_sound():
+    """As above, but no quiet between the first utterance and B's talk: a bed under both,
+    the map's music from 5 s to 6 s (the utterance and its pause), talk from 6 s. Given the
+    talk frames, B starts where the sound after the quiet began, at 5 s; without them, or
+    with talk inside that sound (B starting inside its talk), it stays."""
+    from types import SimpleNamespace
+
+    quiet = np.zeros(1000, np.float32)
+    quiet[300:500] = 1.0
+    talk = np.zeros(1000, bool)
+    talk[:300] = talk[600:] = True
+    before = dataclasses.replace(_turn(0, 3000, 1500), speaker="A")
+    words = tuple(WordTiming(w, 6000, 6000, 0.8, 0, 1) for w in "IAX") + (
+        WordTiming("cet", 6000, 7000, 0.9, 2, 3), WordTiming("agent", 7000, 9000, 0.9, 4, 5))
+    turn = TurnTiming(1, "B", "I A X cet agent", 6000, 9000, 0.9, words)
+    blocks = [None, SimpleNamespace(word_frames=np.array([0, 10, 20, 35, 50]), end_frame=80)]
+    a, b = to_sound_before_crushed_words((before, turn), blocks, quiet, 300, 2, talk=talk)
+    assert a == before and (b.start_ms, b.end_ms) == (5000, 9000)
+    assert [(w.start_ms, w.end_ms) for w in b.words][:3] == [(5000, 5286), (5286, 5571), (5571, 6000)]
+    assert b.words[3:] == words[3:]
+    assert to_sound_before_crushed_words((before, turn), blocks, quiet, 300, 2) == (before, turn)
+    talked = talk.copy()
+    talked[540:560] = True
+    assert to_sound_before_crushed_words((before, turn), blocks, quiet, 300, 2, talk=talked) == (before, turn)

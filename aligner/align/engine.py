@@ -395,7 +395,8 @@ class _Passes:
         if config.crushed_reach_ms is not None:
             turns = turn_edges.to_sound_before_crushed_words(turns, blocks, audio_map.quiet,
                                                              config.crushed_reach_ms // HOP_MS, config.crushed_words,
-                                                             config.crushed_share)
+                                                             config.crushed_share, talk=turn_edges.talk_frames(audio_map)
+                                                             if config.crushed_through_music else None)
         if config.stretched_excess_ms is not None:
             turns = turn_edges.before_stretched_words(turns, blocks, audio_map, self.before_music,
                                                       words=config.stretched_words, ratio=config.stretched_ratio,

@@ -214,7 +214,7 @@ def before_left_out_talk(turns: tuple[TurnTiming, ...], stretches: Stretches, re
 
 def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], quiet: np.ndarray,
                                   reach: int, least: int, given: float = 0.0, *, at_onset: int = 10,
-                                  min_break: int = 30) -> tuple[TurnTiming, ...]:
+                                  min_break: int = 30, talk: np.ndarray | None = None) -> tuple[TurnTiming, ...]:
     """A turn whose first ``least`` words or more the path gave no time (a frame each at
     most, or less than ``given`` of what eSpeak takes for the word), and which starts
     where sound resumes after a pause, starts where the sound before that pause began, when
@@ -223,7 +223,12 @@ def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[Sp
     it, each in proportion to eSpeak's length. The map may call a short first utterance
     after a jingle part of the jingle (music), or the path leave it to the gap before the
     turn, and lay its words on the turn's next utterance, where they get none of the time.
-    The pauses are ``min_break`` frames (0.3 s) of quiet or more."""
+    The pauses are ``min_break`` frames (0.3 s) of quiet or more.
+
+    With ``talk`` (``talk_frames``), a turn that starts where talk resumes after sound
+    that is not talk (the map's music: a bed under the first utterance and the pause after
+    it, a jingle's tail) counts that sound, back to the pause before it, as the sound before
+    the turn: the map may call the first utterance after a jingle music up to the next one."""
     pauses = runs(quiet >= 0.5, min_break)
     resumes = np.array([b for _, b in pauses], np.int64)  # where sound resumes after each pause
     out = list(turns)
@@ -239,9 +244,14 @@ def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[Sp
             continue
         start = turn.start_ms // HOP_MS
         i = int(np.searchsorted(resumes, start + at_onset, side="right")) - 1  # the pause the turn starts after
-        if i < 1 or start - resumes[i] > at_onset:
+        if i < 0:
+            continue
+        if start - resumes[i] <= at_onset and i >= 1:
+            onset, stop = int(resumes[i - 1]), pauses[i][0]  # the sound before that pause
+        elif talk is not None and (begun := _talk_onset_after_sound(talk, int(resumes[i]), start, at_onset)):
+            onset, stop = int(resumes[i]), begun  # the sound before the talk, since the pause
+        else:
             continue  # no pause before it, or the turn starts inside its sound
-        onset, stop = int(resumes[i - 1]), pauses[i][0]  # the sound before that pause
         said = frames[n] - frames[0]
         if onset * HOP_MS < before.end_ms or start - onset > reach or not 0.5 * said <= stop - onset <= 4 * said:
             continue
@@ -250,6 +260,17 @@ def to_sound_before_crushed_words(turns: tuple[TurnTiming, ...], blocks: list[Sp
         words = share(head, onset * HOP_MS, turn.words[n].start_ms) + turn.words[n:]
         out[k] = dataclasses.replace(turn, start_ms=onset * HOP_MS, words=words)
     return tuple(out)
+
+
+def _talk_onset_after_sound(talk: np.ndarray, since: int, start: int, at_onset: int) -> int | None:
+    """The frame where talk begins within ``at_onset`` frames of ``start``, when the frames
+    from ``since`` up to it hold none (sound that is not talk: the caller's pause ends at
+    ``since``); else None."""
+    near = np.flatnonzero(talk[max(since, start - at_onset):start + at_onset + 1])
+    if not len(near):
+        return None
+    begun = max(since, start - at_onset) + int(near[0])
+    return begun if begun > since and not talk[since:begun].any() else None
 
 
 def _stretched(turn: TurnTiming, block: SpokenTurn, among: range, ratio: float, excess: int
