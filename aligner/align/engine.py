@@ -395,7 +395,7 @@ class _Passes:
         if config.crushed_reach_ms is not None:
             turns = turn_edges.to_sound_before_crushed_words(turns, blocks, audio_map.quiet,
                                                              config.crushed_reach_ms // HOP_MS, config.crushed_words,
-                                                             config.crushed_share, talk=turn_edges.talk_frames(audio_map)
+                                                             config.crushed_share, talk=stretches.talk
                                                              if config.crushed_through_music else None)
         if config.stretched_excess_ms is not None:
             turns = turn_edges.before_stretched_words(turns, blocks, audio_map, self.before_music,

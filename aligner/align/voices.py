@@ -337,8 +337,7 @@ def _moved_change(heard: _Heard, before: TurnTiming, turn: TurnTiming, *, named:
         at = parted(relearnt[:, mine] - np.delete(relearnt, mine, axis=1).max(axis=1), candidates[candidates < cur])
         if at is not None and not _sounds_like(heard, np.flatnonzero(talk[at:cur]) + at, mine):
             at = None
-    if at is None and relearn_later and after_talk and heard.left_out is not None and (
-            own := _relearnt_without_own(heard, mine, lo, hi)) is not None:
+    if at is None and relearn_later and after_talk and (own := _relearnt_without_own(heard, mine, lo, hi)) is not None:
         # the left-out talk's last words, laid under the turn's first, were learnt as the
         # speaker's voice: learnt again without them, a later start where the talk given up
         # sounds unlike the speaker is taken
