@@ -176,6 +176,7 @@ def scored(name: str, doc: dict, truth: dict, tool: str) -> dict:
         "episode": name, "tool": tool, "minutes": truth["minutes"],
         "turns": len(truth["turns"]),
         "start": turns["start"], "end": turns["end"], "start_at_changes": turns["start_at_changes"],
+        "utterance_end": score.score_utterance_ends(doc["turns"], truth),
         "caption_overlaps": score.caption_overlaps(doc["turns"], truth),
         "not_found": score.not_found(doc["turns"], truth),
         **({"unsaid": {"turns": len(truth["unsaid_turns"]), "captioned": score.unsaid_captioned(doc["turns"], truth)}}
@@ -264,7 +265,8 @@ def totals(rows: list[dict]) -> str:
     """One line per tool and kind of transcript (whole, ``_part50``, ``_noanchor``, ...):
     turn starts within 0.5 and 1 s (and within 0.5 s those at a change of speaker or after a
     break, not those that go on with the same speaker's talk: ``score.paragraph_turns``),
-    turn ends within 0.5 s (where the rows score them),
+    turn ends within 0.5 s (where the rows score them), the ends of the words before pauses
+    inside turns within 0.1 s (``score.score_utterance_ends``),
     captions on music or untranscribed audio and anchors flagged (issue 4's targets),
     summed over the episodes of the table; and one for the
     audio map (issue 3's: frame accuracy, music edges within 0.5 s) over the episodes it
@@ -284,6 +286,8 @@ def totals(rows: list[dict]) -> str:
         s.update(changes=changes.get("n", 0), changes_ok=changes.get("n_within_500ms", 0))
         if "end" in r:
             s.update(ends=r["end"]["n"], ends_ok=r["end"]["n_within_500ms"])
+        if r.get("utterance_end", {}).get("n"):
+            s.update(pauses=r["utterance_end"]["n"], pauses_ok=r["utterance_end"]["n_within_100ms"])
         for key, pick in (("right_max_s", max), ("shifted_min_s", min)):
             if key in a:
                 s[key] = pick(s[key], a[key]) if key in s else a[key]
@@ -301,6 +305,9 @@ def totals(rows: list[dict]) -> str:
                      f"({s['changes_ok'] / s['changes']:.1%})")
         if s["ends"]:
             line += f"; {s['ends_ok']} of {s['ends']} turn ends within 0.5 s ({s['ends_ok'] / s['ends']:.1%})"
+        if s["pauses"]:
+            line += (f"; the word before a pause inside a turn ends within 0.1 s of the speech {s['pauses_ok']} "
+                     f"of {s['pauses']} times ({s['pauses_ok'] / s['pauses']:.1%})")
         line += f"; {s['overlaps']} captions on music or untranscribed audio"
         if tool.startswith("aligner"):
             line += (f"; shifted anchors flagged {s['shifted_flagged']}/{s['shifted']}, "

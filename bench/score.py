@@ -1,6 +1,7 @@
 """Scores of an alignment against an episode's ground truth.
 
 - turn starts and ends: median, p90 and max absolute error, share within 0.1/0.25/0.5/1 s;
+- the ends of the words before the pauses inside turns, the same;
 - captions (turns) overlapping music or untranscribed audio by more than 0.5 s;
 - anchors: shifted ones flagged (right) and correct ones flagged (wrong);
 - audio map: frame accuracy of speech / music / silence.
@@ -39,6 +40,28 @@ def score_turns(predicted: list[dict], truth: dict) -> dict:
     paragraphs = set(paragraph_turns(truth))
     at_changes = [e for k, e in enumerate(starts) if k not in paragraphs]
     return {"start": error_stats(starts), "end": error_stats(ends), "start_at_changes": error_stats(at_changes)}
+
+
+def score_utterance_ends(predicted: list[dict], truth: dict, *, found_ms: int = 250) -> dict:
+    """Where the word before each pause between two utterances of a turn ends, against
+    where the first utterance's speech ends: in the turns whose text is exact (not
+    ``approximate_text``), each utterance but the last, whose next one's first word the
+    aligner starts within ``found_ms`` of where that utterance begins (``predicted``: the
+    alignment JSON's turns, with their words); the others are counted as ``n_unfound``.
+    A word that lasts until the next one starts ends a pause late."""
+    errors, unfound = [], 0
+    for p, g in zip(said_turns(predicted, truth), truth["turns"]):
+        if g.get("approximate_text"):
+            continue
+        words = p.get("words") or []
+        starts = np.array([w["start"] * 1000 for w in words])
+        for end_ms, next_ms in zip(g.get("utterance_ends_ms", [])[:-1], g.get("utterance_starts_ms", [])[1:]):
+            j = int(np.argmin(np.abs(starts - next_ms))) if len(starts) else 0
+            if j < 1 or abs(starts[j] - next_ms) > found_ms:
+                unfound += 1
+                continue
+            errors.append(words[j - 1]["end"] * 1000 - end_ms)
+    return {**error_stats(errors), "n_unfound": unfound}
 
 
 def paragraph_turns(truth: dict) -> list[int]:

@@ -306,6 +306,36 @@ def test_totals_give_the_turn_ends_within_half_a_second_where_the_rows_score_the
     assert "turn ends" not in run.totals([row([0, 10])])
 
 
+def test_the_word_before_a_pause_inside_a_turn_is_scored_where_its_speech_ends():
+    """A turn of three utterances (1-2 s, 2.5-3.5 s, 4-5 s): the word before the second
+    ends 100 ms late, the one before the third where its speech ends; a turn whose next
+    utterance's first word starts 0.3 s off is not scored but counted, nor is a turn with
+    approximate text."""
+    truth = {"turns": [{"start_ms": 1000, "end_ms": 5000, "utterance_starts_ms": [1000, 2500, 4000],
+                        "utterance_ends_ms": [2000, 3500, 5000]},
+                       {"start_ms": 6000, "end_ms": 8000, "utterance_starts_ms": [6000, 7000],
+                        "utterance_ends_ms": [6500, 8000]},
+                       {"start_ms": 9000, "end_ms": 11000, "utterance_starts_ms": [9000, 10000],
+                        "utterance_ends_ms": [9500, 11000], "approximate_text": True}]}
+
+    def turn(*spans):
+        return {"start": spans[0][0], "end": spans[-1][1], "words": [{"start": a, "end": b} for a, b in spans]}
+
+    predicted = [turn((1.0, 2.1), (2.5, 3.5), (4.0, 5.0)), turn((6.0, 6.5), (7.3, 8.0)),
+                 turn((9.0, 9.9), (10.0, 11.0))]
+    s = score.score_utterance_ends(predicted, truth)
+    assert (s["n"], s["n_unfound"], s["median_ms"], s["n_within_100ms"]) == (2, 1, pytest.approx(50), 2)
+    predicted[0]["words"][0]["end"] = 2.5  # lasting until the next word starts: the pause late
+    late = score.score_utterance_ends(predicted, truth)
+    assert late["max_ms"] == pytest.approx(500)
+    import run
+
+    rows = [{"tool": "aligner", "turns": 3, "start": score.error_stats([0, 0, 0]), "utterance_end": u}
+            for u in (s, late)]
+    assert "the word before a pause inside a turn ends within 0.1 s of the speech 3 of 4 times (75.0%)" in (
+        run.totals(rows))
+
+
 def test_totals_give_the_maps_accuracy_and_music_edges_over_the_episodes_scored():
     import run
     import score

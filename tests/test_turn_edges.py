@@ -11,7 +11,7 @@ from aligner.align.timings import _edges, _end_before_music, _out_of_pauses
 from aligner.align.turn_edges import (
     after_left_out_talk, after_stretched_words, before_left_out_talk, before_stretched_words, past_music_tails,
     past_stretch_tails, past_talk_before_silence, spurt_onsets, talk_stretches, to_sound_before_crushed_words, to_spurt_onsets,
-    to_talk_after_music, to_talk_stops,
+    to_talk_after_music, to_talk_stops, words_to_sound_ends,
 )
 from aligner.align.model import TurnTiming, WordTiming
 from aligner.features import HOP_MS
@@ -843,3 +843,27 @@ def test_a_turn_whose_first_words_got_no_time_after_sound_called_music_starts_at
     talked = talk.copy()
     talked[540:560] = True
     assert to_sound_before_crushed_words((before, turn), blocks, quiet, 300, 2, talk=talked) == (before, turn)
+
+
+def test_a_word_before_a_pause_ends_where_its_sound_stops():
+    """Sound 1-2.2 s, a pause to 2.8 s, sound 2.8-4 s, a 0.1-s dip at 4.5 s, sound to 6 s.
+    The path gave "x" 1-2.8 s (its sound and the pause after it), "y" 2.8-4.6 s (the dip
+    inside it), "z" the rest: "x" ends 30 ms into the pause, at 2.23 s; "y", whose only
+    quiet is shorter than a pause, and "z", the turn's last word, keep their ends; the
+    turn's start and end, the words' starts and confidences stay."""
+    quiet = np.ones(800, np.float32)
+    quiet[100:220] = quiet[280:450] = quiet[460:600] = 0.0
+    words = (WordTiming("x", 1000, 2800, 0.9, 0, 1), WordTiming("y", 2800, 4600, 0.8, 2, 3),
+             WordTiming("z", 4600, 6000, 0.7, 4, 5))
+    turn = TurnTiming(0, "A", "x y z", 1000, 6000, 0.8, words)
+    (ended,) = words_to_sound_ends((turn,), quiet, 20, 3)
+    assert [(w.start_ms, w.end_ms) for w in ended.words] == [(1000, 2230), (2800, 4600), (4600, 6000)]
+    assert (ended.start_ms, ended.end_ms, ended.confidence) == (1000, 6000, 0.8)
+    assert [w.confidence for w in ended.words] == [0.9, 0.8, 0.7]
+    # a pause shorter than asked for (0.6 s): "x" keeps its end too
+    assert words_to_sound_ends((turn,), quiet, 61, 3)[0].words == words
+    # a word that starts in the pause (the path's start, left there) is not cut to nothing
+    late = dataclasses.replace(turn, words=(dataclasses.replace(words[0], start_ms=2300),) + words[1:])
+    assert words_to_sound_ends((late,), quiet, 20, 3)[0].words[0].end_ms == 2800
+    # a turn not placed is left as it is
+    assert words_to_sound_ends((dataclasses.replace(turn, placed=False),), quiet, 20, 3)[0].words == words

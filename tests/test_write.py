@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -251,6 +252,22 @@ def test_cues_are_cut_at_clauses_not_after_a_leaning_word():
         "suivi du dièse ou appuyez seulement sur dièse pour quitter."]
     assert vtt.wrap("Je suis Étienne Gonnu, chargé de mission affaires publiques pour l’April.") == (
         "Je suis Étienne Gonnu, chargé de mission\naffaires publiques pour l’April.")
+
+
+def test_a_cue_stays_up_through_the_pause_after_it_and_is_cut_at_a_long_one():
+    """Words end where their sound stops: a cue ends where the turn's next one starts, not
+    where its last word's sound stops; a pause of 0.4 s or more is a place to cut."""
+    text = "Veuillez composer le numéro de fichier pour la dictée suivi du dièse ou appuyez seulement sur dièse"
+    turn = _alignment("A", text).turns[0]
+    after = [w.text for w in turn.words].index("fichier")  # a pause of 0.5 s after it
+    words = tuple(dataclasses.replace(w, start_ms=w.start_ms + 500, end_ms=w.end_ms + 500) if k > after else w
+                  for k, w in enumerate(turn.words))
+    cues = vtt.split_turn(dataclasses.replace(turn, words=words, end_ms=turn.end_ms + 500))
+    assert [c.text for c in cues] == [
+        "Veuillez composer le numéro de fichier", "pour la dictée suivi du dièse ou appuyez seulement sur dièse"]
+    assert cues[0].end_ms == cues[1].start_ms == words[after + 1].start_ms
+    # without the pause (a word lasting until the next starts) the cut falls elsewhere
+    assert [c.text for c in vtt.split_turn(turn)][0] != "Veuillez composer le numéro de fichier"
 
 
 def test_a_long_sentence_leaves_no_word_alone():

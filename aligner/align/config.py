@@ -641,6 +641,21 @@ class AlignConfig:
     # text's end). Pulled back, 43 and 37 ends set right, 1 bench end 0.47 s early now
     # 0.52 s; over frames mostly not quiet too (a music bed), 3 and 1 more broken
     talk_stop_reach_ms: int | None = 2000
+    # each word but a turn's last ends where its sound stops: ``word_end_tail_ms`` into the
+    # last pause of ``word_end_pause_ms`` or more inside the frames the path gave it, which
+    # run to the next word's first (None: a word lasts until the next one starts, the pause
+    # between them included). See ``turn_edges.words_to_sound_ends``. Seventy-eighth
+    # session, the word before each pause between two utterances of a turn whose text is
+    # exact (`bench/score.py`'s ``score_utterance_ends``), chosen on 1457 of them in 72
+    # bench recordings (`ep5m_s1`, `ep5m_s2`, `ep5m_s3*`, `ep20m_s2`): its end 580 ms late in
+    # the median (the pause), none within 0.1 s -> 13 ms, 82 % within 0.1 s, 92 % within
+    # 0.25 s; a pause of 0.1 s or more, 81 % within 0.1 s, and with it a tail of 0, 20, 40
+    # ms, the median 41, 20, 14 ms. Then measured on the newest held-out batch (seeds 212-223, 72
+    # recordings, 4174 pauses): 577 ms -> 12 ms in the median, 0 -> 83 % within 0.1 s, 92 %
+    # within 0.25 s (75 % over a music bed, 88 % in quicker talk); 7.5 % end over 0.1 s
+    # early (a fading last sound the map hears as quiet). Turn starts and ends stay as they were
+    word_end_pause_ms: int | None = 200
+    word_end_tail_ms: int = 30
     # a turn whose first ``crushed_words`` words or more the path gave no time (a frame or
     # less, or under ``crushed_share`` of eSpeak's length for the word), starting after a
     # pause, starts where the sound before that pause began, when that sound is no turn's,

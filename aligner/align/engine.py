@@ -418,7 +418,8 @@ def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnT
     when the retries saw some), confidences less how far each turn's length strays, the
     turns given almost none of their text's time left unplaced, then each turn's end moved
     to where its talk stops (``turn_edges.to_talk_stops``: after the confidences, which
-    weigh the path's own lengths)."""
+    weigh the path's own lengths) and each word's to where its sound stops
+    (``turn_edges.words_to_sound_ends``)."""
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     together = _common_offset([c.delta_ms for c in anchors], config) if offset_seen else set()
     offset = int(np.median([anchors[n].delta_ms for n in together])) if together else None
@@ -429,6 +430,9 @@ def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnT
     turns = _mark_unplaced(turns, blocks, transcript, config.unplaced_share)
     if config.talk_stop_reach_ms is not None:
         turns = turn_edges.to_talk_stops(turns, stretches, quiet, config.talk_stop_reach_ms // HOP_MS)
+    if config.word_end_pause_ms is not None:
+        turns = turn_edges.words_to_sound_ends(turns, quiet, config.word_end_pause_ms // HOP_MS,
+                                               config.word_end_tail_ms // HOP_MS)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms), timecode_offset_ms=offset)
 
 

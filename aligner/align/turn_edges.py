@@ -567,3 +567,28 @@ def to_talk_stops(turns: tuple[TurnTiming, ...], stretches: Stretches, quiet: np
         elif stop < end <= stop + reach and stop * HOP_MS > turn.start_ms and quiet[stop:end].mean() >= 0.5:
             out[k] = end_before(turn, stop * HOP_MS) or turn
     return tuple(out)
+
+
+def words_to_sound_ends(turns: tuple[TurnTiming, ...], quiet: np.ndarray, least: int,
+                        tail: int) -> tuple[TurnTiming, ...]:
+    """Each word but its turn's last ends where its sound stops: ``tail`` frames into the
+    last pause of ``least`` frames or more (``quiet`` frames) inside it, when one begins
+    after its first frame. The path gives a word every frame up to the next word's first,
+    the pause after it included: a sentence's last word "lasted" until the next sentence
+    began. The ``tail``: a word's fading end (a final fricative, a nasal) often scores
+    quiet. A word with no such pause keeps its frames (none heard there: a bed, noise,
+    words run together); the turn's end is ``to_talk_stops``'s, its last word's."""
+    q = quiet >= 0.5
+    n = len(q)
+    out = list(turns)
+    for k, turn in enumerate(out):
+        if not turn.placed or len(turn.words) < 2:
+            continue
+        words = list(turn.words)
+        for i, w in enumerate(words[:-1]):
+            a, b = w.start_ms // HOP_MS, min(w.end_ms // HOP_MS, n)
+            pauses = [s for s, _ in runs(q[a:b], least) if s > 0]
+            if pauses:
+                words[i] = dataclasses.replace(w, end_ms=min(a + pauses[-1] + tail, b) * HOP_MS)
+        out[k] = dataclasses.replace(turn, words=tuple(words))
+    return tuple(out)

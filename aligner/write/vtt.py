@@ -74,7 +74,8 @@ def _voice(name: str) -> str:
 
 def _written_words(turn: TurnTiming) -> list[tuple[str, int, int]]:
     """The turn's text split at white space, each piece timed by the aligned words inside
-    it; a piece without one (``???``, a dash) takes the time where the previous one ends."""
+    it; a piece without one (``???``, a dash) takes the time where the next word starts
+    (after the last word, where it ends; before the first, the turn's start)."""
     out, words, k = [], turn.words, 0  # words in text order: one walk through them
     for m in re.finditer(r"\S+", turn.text):
         while k < len(words) and words[k].end_char <= m.start():
@@ -87,7 +88,7 @@ def _written_words(turn: TurnTiming) -> list[tuple[str, int, int]]:
         if inside:
             out.append((m.group(0), inside[0].start_ms, max(w.end_ms for w in inside)))
         else:
-            at = out[-1][2] if out else turn.start_ms
+            at = (words[k].start_ms if k < len(words) else out[-1][2]) if out else turn.start_ms
             out.append((m.group(0), at, at))
     return out
 
@@ -99,7 +100,10 @@ def split_turn(turn: TurnTiming, profile: Profile = PROFILES["standard"]) -> lis
         return [Cue(turn.start_ms, max(turn.end_ms, turn.start_ms + 1), turn.speaker, " ".join(p[0] for p in pieces))]
     cues = []
     for i, j in _cuts(pieces, MAX_LINE * profile.max_lines):
-        start, end = pieces[i][1], max(pieces[j - 1][2], pieces[i][1] + 1)
+        # a cue stays up through the speaker's pause after it, until the turn's next cue
+        # (a word ends where its sound stops)
+        stop = pieces[j][1] if j < len(pieces) else pieces[j - 1][2]
+        start, end = pieces[i][1], max(stop, pieces[i][1] + 1)
         cues.append(Cue(start, min(end, turn.end_ms) if end > start else end, turn.speaker,
                         " ".join(p[0] for p in pieces[i:j])))
     return _fix_times(cues, turn)
