@@ -867,3 +867,20 @@ def test_a_word_before_a_pause_ends_where_its_sound_stops():
     assert words_to_sound_ends((late,), quiet, 20, 3)[0].words[0].end_ms == 2800
     # a turn not placed is left as it is
     assert words_to_sound_ends((dataclasses.replace(turn, placed=False),), quiet, 20, 3)[0].words == words
+
+
+def test_a_word_given_no_time_of_its_own_is_marked_not_placed():
+    """The path squeezed "y" to nothing between "x" and "z": it is not placed, its
+    confidence 0, its time where its neighbours meet; the others, and the words of a turn
+    not placed, stay as they are."""
+    from aligner.align.weigh import _mark_unplaced_words
+
+    words = (WordTiming("x", 1000, 1500, 0.9, 0, 1), WordTiming("y", 1500, 1500, 0.95, 2, 3),
+             WordTiming("z", 1500, 2000, 0.7, 4, 5))
+    turn = TurnTiming(0, "A", "x y z", 1000, 2000, 0.85, words)
+    (marked,) = _mark_unplaced_words((turn,))
+    assert [(w.placed, w.confidence) for w in marked.words] == [(True, 0.9), (False, 0.0), (True, 0.7)]
+    assert (marked.words[1].start_ms, marked.words[1].end_ms) == (1500, 1500)
+    assert (marked.start_ms, marked.end_ms, marked.confidence) == (1000, 2000, 0.85)
+    left_out = dataclasses.replace(turn, placed=False)
+    assert _mark_unplaced_words((left_out,)) == (left_out,)

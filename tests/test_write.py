@@ -58,7 +58,8 @@ def test_alignment_json_is_what_the_standard_library_writes(text, speaker):
 
     a = _alignment(speaker, text + ' "words": [] \\" " Fin.')
     turn = a.turns[0]
-    odd = dataclasses.replace(turn, words=(dataclasses.replace(turn.words[-1], confidence=float("nan")),))
+    odd = dataclasses.replace(turn, words=(dataclasses.replace(turn.words[-1], confidence=float("nan")),
+                                           dataclasses.replace(turn.words[-1], placed=False)))
     silent = dataclasses.replace(turn, words=())
     for b in (a, dataclasses.replace(a, turns=(turn, odd, silent, turn))):
         assert alignment_json.compose(b) == json.dumps(alignment_json.to_dict(b), ensure_ascii=False, indent=1) + "\n"
@@ -88,6 +89,7 @@ def test_alignment_json_fields():
     assert turn["speaker"] == "Anne Martin" and turn["start"] == 1.0 and turn["line"] == 3
     assert [w["text"] for w in turn["words"]] == ["Il", "y", "a", "30\u00a0000", "habitants"]
     assert all(w["end"] >= w["start"] for w in turn["words"])
+    assert all("placed" not in w for w in turn["words"])
     (anchor,) = doc["anchors"]
     assert anchor == {"text": "[0:01]", "line": 3, "written": 1.0, "measured": 1.0, "delta": 0.0, "ok": True}
 

@@ -51,7 +51,7 @@ from aligner.align.model import Alignment, Region, TurnTiming, offset_words
 from aligner.align.multilevel import Block, OneHot, Rows, align_blocks, row_spans
 from aligner.align.timings import _path_end, _path_starts, _timings
 from aligner.align.voices import mapped_voice_features, to_voice_changes, voice_features
-from aligner.align.weigh import _mark_unplaced, _squeeze_aware
+from aligner.align.weigh import _mark_unplaced, _mark_unplaced_words, _squeeze_aware
 from aligner.audiomap import MUSIC, SPEECH_OVER_MUSIC, AudioMap
 from aligner.discriminant import LinearDiscriminant
 from aligner.errors import AlignmentError
@@ -419,7 +419,7 @@ def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnT
     turns given almost none of their text's time left unplaced, then each turn's end moved
     to where its talk stops (``turn_edges.to_talk_stops``: after the confidences, which
     weigh the path's own lengths) and each word's to where its sound stops
-    (``turn_edges.words_to_sound_ends``)."""
+    (``turn_edges.words_to_sound_ends``); the words given no time are marked not placed."""
     anchors = tuple(_check(a, transcript, turns, config.anchor_tolerance_ms) for a in transcript.anchors)
     together = _common_offset([c.delta_ms for c in anchors], config) if offset_seen else set()
     offset = int(np.median([anchors[n].delta_ms for n in together])) if together else None
@@ -433,6 +433,7 @@ def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnT
     if config.word_end_pause_ms is not None:
         turns = turn_edges.words_to_sound_ends(turns, quiet, config.word_end_pause_ms // HOP_MS,
                                                config.word_end_tail_ms // HOP_MS)
+    turns = _mark_unplaced_words(turns)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms), timecode_offset_ms=offset)
 
 

@@ -10,7 +10,9 @@ from aligner.transcript.model import Anchor, Transcript
 @dataclass(frozen=True)
 class WordTiming:
     """A written word (as in the transcript, characters ``start_char``..``end_char`` of its
-    turn's text) and when it is said."""
+    turn's text) and when it is said. ``placed`` is False for a word that the alignment gave
+    no time of its own (squeezed to nothing between its neighbours): its start and end are
+    where they meet, and its confidence is 0."""
 
     text: str
     start_ms: int
@@ -18,6 +20,7 @@ class WordTiming:
     confidence: float
     start_char: int = 0
     end_char: int = 0
+    placed: bool = True
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,24 @@ def _mark_unplaced(turns: tuple[TurnTiming, ...], blocks: list[SpokenTurn], tran
     return tuple(dataclasses.replace(t, placed=False) if k in squeezed else t for k, t in enumerate(turns))
 
 
+def _mark_unplaced_words(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...]:
+    """The turns with the words of those placed that were given no time (squeezed to
+    nothing between their neighbours: a loosely transcribed turn's words that the speaker
+    did not say, a word the path ran across) marked as not placed, their confidence 0: what
+    their rows matched, nowhere in particular, says nothing of where they are."""
+    out, unplaced = [], 0
+    for t in turns:
+        if t.placed and any(w.end_ms <= w.start_ms for w in t.words):
+            words = tuple(dataclasses.replace(w, placed=False, confidence=0.0) if w.end_ms <= w.start_ms else w
+                          for w in t.words)
+            unplaced += sum(not w.placed for w in words)
+            t = dataclasses.replace(t, words=words)
+        out.append(t)
+    if unplaced:
+        log.info("%d words given no time of their own: \"placed\": false in the alignment JSON", unplaced)
+    return tuple(out)
+
+
 def _doubtful(turns: tuple[TurnTiming, ...], drop: float) -> list[int]:
     """The turns placed whose confidence is ``drop`` or more under their median."""
     placed = [k for k, t in enumerate(turns) if t.placed]

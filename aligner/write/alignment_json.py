@@ -41,7 +41,8 @@ def to_dict(a: Alignment) -> dict:
             {"speaker": turn.speaker, "start": seconds(turn.start_ms), "end": seconds(turn.end_ms),
              "confidence": round(turn.confidence, 3), "line": t.items[turn.item].line, "text": turn.text,
              "words": [{"text": w.text, "start": seconds(w.start_ms), "end": seconds(w.end_ms),
-                        "confidence": round(w.confidence, 3)} for w in turn.words],
+                        "confidence": round(w.confidence, 3), **({} if w.placed else {"placed": False})}
+                       for w in turn.words],
              **({} if turn.placed else {"placed": False})}
             for turn in a.turns
         ],
@@ -75,14 +76,15 @@ def compose(a: Alignment) -> str:
 
 _NO_WORDS = '"words": []'
 # (times are floats from integer milliseconds, always finite: ``%r`` writes them as json does)
-_WORD = '    {\n     "text": %s,\n     "start": %r,\n     "end": %r,\n     "confidence": %s\n    }'
+_WORD = '    {\n     "text": %s,\n     "start": %r,\n     "end": %r,\n     "confidence": %s%s\n    }'
+_UNPLACED = ',\n     "placed": false'  # a word given no time of its own
 
 
 def _words(words: list[dict]) -> str:
     """A turn's ``"words": [...]`` at the depth where ``json.dumps(indent=1)`` puts them."""
     text, number = encode_basestring, _number
-    laid = ",\n".join(_WORD % (text(w["text"]), w["start"], w["end"], number(w["confidence"]))
-                      for w in words)
+    laid = ",\n".join(_WORD % (text(w["text"]), w["start"], w["end"], number(w["confidence"]),
+                                "" if w.get("placed", True) else _UNPLACED) for w in words)
     return '"words": [\n' + laid + "\n   ]"
 
 
