@@ -650,10 +650,11 @@ class AlignConfig:
     # bench recordings (`ep5m_s1`, `ep5m_s2`, `ep5m_s3*`, `ep20m_s2`): its end 580 ms late in
     # the median (the pause), none within 0.1 s -> 13 ms, 82 % within 0.1 s, 92 % within
     # 0.25 s; a pause of 0.1 s or more, 81 % within 0.1 s, and with it a tail of 0, 20, 40
-    # ms, the median 41, 20, 14 ms. Then measured on the newest held-out batch (seeds 212-223, 72
-    # recordings, 4174 pauses): 577 ms -> 12 ms in the median, 0 -> 83 % within 0.1 s, 92 %
-    # within 0.25 s (75 % over a music bed, 88 % in quicker talk); 7.5 % end over 0.1 s
-    # early (a fading last sound the map hears as quiet). Turn starts and ends stay as they were
+    # ms, the median 41, 20, 14 ms. Then measured on the newest held-out batch (seeds
+    # 212-223, 72 recordings, 4174 pauses): 577 ms -> 12 ms in the median, 0 -> 83 % within
+    # 0.1 s, 92 % within 0.25 s (75 % over a music bed, 88 % in quicker talk); 7.5 % end
+    # over 0.1 s early (a fading last sound the map hears as quiet). Turn starts and ends
+    # stay as they were
     word_end_pause_ms: int | None = 200
     word_end_tail_ms: int = 30
     # a turn whose first ``crushed_words`` words or more the path gave no time (a frame or
