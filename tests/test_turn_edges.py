@@ -846,7 +846,7 @@ def test_a_turn_whose_first_words_got_no_time_after_sound_called_music_starts_at
 
 
 def test_a_word_before_a_pause_ends_where_its_sound_stops():
-    """Sound 1-2.2 s, a pause to 2.8 s, sound 2.8-4 s, a 0.1-s dip at 4.5 s, sound to 6 s.
+    """Sound 1-2.2 s, a pause to 2.8 s, sound 2.8-4.5 s, a 0.1-s dip, sound to 6 s.
     The path gave "x" 1-2.8 s (its sound and the pause after it), "y" 2.8-4.6 s (the dip
     inside it), "z" the rest: "x" ends 30 ms into the pause, at 2.23 s; "y", whose only
     quiet is shorter than a pause, and "z", the turn's last word, keep their ends; the
@@ -856,17 +856,22 @@ def test_a_word_before_a_pause_ends_where_its_sound_stops():
     words = (WordTiming("x", 1000, 2800, 0.9, 0, 1), WordTiming("y", 2800, 4600, 0.8, 2, 3),
              WordTiming("z", 4600, 6000, 0.7, 4, 5))
     turn = TurnTiming(0, "A", "x y z", 1000, 6000, 0.8, words)
-    (ended,) = words_to_sound_ends((turn,), quiet, 20, 3)
+    (ended,) = words_to_sound_ends((turn,), quiet, 20, 3, 20)
     assert [(w.start_ms, w.end_ms) for w in ended.words] == [(1000, 2230), (2800, 4600), (4600, 6000)]
     assert (ended.start_ms, ended.end_ms, ended.confidence) == (1000, 6000, 0.8)
     assert [w.confidence for w in ended.words] == [0.9, 0.8, 0.7]
     # a pause shorter than asked for (0.6 s): "x" keeps its end too
-    assert words_to_sound_ends((turn,), quiet, 61, 3)[0].words == words
+    assert words_to_sound_ends((turn,), quiet, 61, 3, 20)[0].words == words
     # a word that starts in the pause (the path's start, left there) is not cut to nothing
     late = dataclasses.replace(turn, words=(dataclasses.replace(words[0], start_ms=2300),) + words[1:])
-    assert words_to_sound_ends((late,), quiet, 20, 3)[0].words[0].end_ms == 2800
+    assert words_to_sound_ends((late,), quiet, 20, 3, 20)[0].words[0].end_ms == 2800
+    # sound after the pause, 0.4 s of it inside "x" (the next word's start put later): the
+    # path started "x" early, before the pause; its frames hold its sound, and it keeps them
+    over = (dataclasses.replace(words[0], end_ms=3200), dataclasses.replace(words[1], start_ms=3200)) + words[2:]
+    assert words_to_sound_ends((dataclasses.replace(turn, words=over),), quiet, 20, 3, 20)[0].words == over
+    assert words_to_sound_ends((dataclasses.replace(turn, words=over),), quiet, 20, 3, 40)[0].words[0].end_ms == 2230
     # a turn not placed is left as it is
-    assert words_to_sound_ends((dataclasses.replace(turn, placed=False),), quiet, 20, 3)[0].words == words
+    assert words_to_sound_ends((dataclasses.replace(turn, placed=False),), quiet, 20, 3, 20)[0].words == words
 
 
 def test_a_word_given_no_time_of_its_own_is_marked_not_placed():

@@ -432,7 +432,7 @@ def _result(transcript: Transcript, blocks: list[SpokenTurn], turns: tuple[TurnT
         turns = turn_edges.to_talk_stops(turns, stretches, quiet, config.talk_stop_reach_ms // HOP_MS)
     if config.word_end_pause_ms is not None:
         turns = turn_edges.words_to_sound_ends(turns, quiet, config.word_end_pause_ms // HOP_MS,
-                                               config.word_end_tail_ms // HOP_MS)
+                                               config.word_end_tail_ms // HOP_MS, config.word_end_near_ms // HOP_MS)
     turns = _mark_unplaced_words(turns)
     return Alignment(transcript, duration_ms, turns, anchors, _uncovered(turns, duration_ms), timecode_offset_ms=offset)
 

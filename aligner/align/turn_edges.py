@@ -569,15 +569,18 @@ def to_talk_stops(turns: tuple[TurnTiming, ...], stretches: Stretches, quiet: np
     return tuple(out)
 
 
-def words_to_sound_ends(turns: tuple[TurnTiming, ...], quiet: np.ndarray, least: int,
-                        tail: int) -> tuple[TurnTiming, ...]:
+def words_to_sound_ends(turns: tuple[TurnTiming, ...], quiet: np.ndarray, least: int, tail: int,
+                        near: int) -> tuple[TurnTiming, ...]:
     """Each word but its turn's last ends where its sound stops: ``tail`` frames into the
     last pause of ``least`` frames or more (``quiet`` frames) inside it, when one begins
-    after its first frame. The path gives a word every frame up to the next word's first,
-    the pause after it included: a sentence's last word "lasted" until the next sentence
-    began. The ``tail``: a word's fading end (a final fricative, a nasal) often scores
-    quiet. A word with no such pause keeps its frames (none heard there: a bed, noise,
-    words run together); the turn's end is ``to_talk_stops``'s, its last word's."""
+    after its first frame and ends within ``near`` frames of its end (the next word's start,
+    which the path may put a little into its sound). The path gives a word every frame up
+    to the next word's first, the pause after it included: a sentence's last word "lasted"
+    until the next sentence began. The ``tail``: a word's fading end (a final fricative, a
+    nasal) often scores quiet. A word with no such pause keeps its frames: none heard there
+    (a bed, noise, words run together), or sound after it, which is likelier the word
+    itself, started early by the path before the pause, than a sound of no word. The
+    turn's end is ``to_talk_stops``'s, its last word's."""
     q = quiet >= 0.5
     n = len(q)
     out = list(turns)
@@ -587,8 +590,8 @@ def words_to_sound_ends(turns: tuple[TurnTiming, ...], quiet: np.ndarray, least:
         words = list(turn.words)
         for i, w in enumerate(words[:-1]):
             a, b = w.start_ms // HOP_MS, min(w.end_ms // HOP_MS, n)
-            pauses = [s for s, _ in runs(q[a:b], least) if s > 0]
-            if pauses:
-                words[i] = dataclasses.replace(w, end_ms=min(a + pauses[-1] + tail, b) * HOP_MS)
+            pauses = runs(q[a:b], least)
+            if pauses and pauses[-1][0] > 0 and pauses[-1][1] >= b - a - near:
+                words[i] = dataclasses.replace(w, end_ms=min(a + pauses[-1][0] + tail, b) * HOP_MS)
         out[k] = dataclasses.replace(turn, words=tuple(words))
     return tuple(out)
