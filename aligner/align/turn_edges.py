@@ -593,5 +593,6 @@ def words_to_sound_ends(turns: tuple[TurnTiming, ...], quiet: np.ndarray, least:
             pauses = runs(q[a:b], least)
             if pauses and pauses[-1][0] > 0 and pauses[-1][1] >= b - a - near:
                 words[i] = dataclasses.replace(w, end_ms=min(a + pauses[-1][0] + tail, b) * HOP_MS)
-        out[k] = dataclasses.replace(turn, words=tuple(words))
+        if words != list(turn.words):
+            out[k] = dataclasses.replace(turn, words=tuple(words))
     return tuple(out)

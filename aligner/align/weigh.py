@@ -86,10 +86,11 @@ def _mark_unplaced_words(turns: tuple[TurnTiming, ...]) -> tuple[TurnTiming, ...
     their rows matched, nowhere in particular, says nothing of where they are."""
     out, unplaced = [], 0
     for t in turns:
-        if t.placed and any(w.end_ms <= w.start_ms for w in t.words):
-            words = tuple(dataclasses.replace(w, placed=False, confidence=0.0) if w.end_ms <= w.start_ms else w
-                          for w in t.words)
-            unplaced += sum(not w.placed for w in words)
+        timeless = [w.end_ms <= w.start_ms for w in t.words] if t.placed else []
+        if any(timeless):
+            words = tuple(dataclasses.replace(w, placed=False, confidence=0.0) if none else w
+                          for w, none in zip(t.words, timeless))
+            unplaced += sum(timeless)
             t = dataclasses.replace(t, words=words)
         out.append(t)
     if unplaced:
